@@ -1,0 +1,1 @@
+"""Backtesting lab: runner on top of the engine, metrics, reports, parameter sweeps."""

@@ -1,0 +1,19 @@
+"""The `keel` command line: serve, db, users, check, regimes, backtest, sweep, …
+
+Each sub-command lives in its own module of this package and is registered below.
+"""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="keel",
+    help="Keel — an educational paper-trading platform that stays upright in volatile markets.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,1 @@
+"""Pure domain: money, instruments, orders, fills, positions, ledger rules and enums."""

@@ -1,0 +1,72 @@
+"""Enumerations shared by every layer.
+
+`Regime` and `Permission` are ordered: a larger value is more volatile / more restrictive, so
+"the tightest level that applies" is simply `max(levels)`.
+"""
+
+from __future__ import annotations
+
+from enum import Enum, IntEnum
+
+
+class Regime(IntEnum):
+    """Volatility regime of a market, from calm to violent."""
+
+    LOW = 0
+    NORMAL = 1
+    HIGH = 2
+    EXTREME = 3
+
+
+class Permission(IntEnum):
+    """Trading permission granted by a circuit breaker, from most to least open.
+
+    As on an exchange, CLOSED means trading is halted.
+    """
+
+    OPEN = 0
+    CAUTIOUS = 1
+    RESTRICTED = 2
+    CLOSED = 3
+
+
+class Role(str, Enum):
+    LEARNER = "learner"
+    GUARDIAN = "guardian"
+    ADMIN = "admin"
+
+
+class OrderSide(str, Enum):
+    BUY = "buy"
+    SELL = "sell"
+
+
+class OrderType(str, Enum):
+    MARKET = "market"
+    LIMIT = "limit"
+    STOP = "stop"
+    STOP_LIMIT = "stop_limit"
+
+
+class TimeInForce(str, Enum):
+    DAY = "day"
+    GTC = "gtc"
+
+
+class OrderStatus(str, Enum):
+    PENDING_APPROVAL = "pending_approval"
+    ACCEPTED = "accepted"
+    PARTIALLY_FILLED = "partially_filled"
+    FILLED = "filled"
+    CANCELLED = "cancelled"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+
+    @property
+    def is_terminal(self) -> bool:
+        return self in _TERMINAL
+
+
+_TERMINAL = frozenset(
+    {OrderStatus.FILLED, OrderStatus.CANCELLED, OrderStatus.REJECTED, OrderStatus.EXPIRED}
+)

@@ -1,0 +1,1 @@
+"""Engine: execution simulator (fills, spread, slippage, commission), resting-order book, strategy runtime."""

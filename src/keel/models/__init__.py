@@ -1,0 +1,1 @@
+"""Models: features, classical and quantum-circuit models, hybrid ensemble, walk-forward evaluation."""

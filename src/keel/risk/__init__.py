@@ -1,0 +1,1 @@
+"""Risk: circuit breakers, the order gate, the parameter optimizer and position sizing."""

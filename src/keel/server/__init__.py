@@ -1,0 +1,1 @@
+"""The server shell: settings, database, cache and pub/sub, services, routers, WebSockets, metrics."""

@@ -1,0 +1,1 @@
+"""Volatility: estimators (batch and streaming), regime classifiers, anomaly detection."""
