@@ -16,4 +16,10 @@ app = typer.Typer(
 
 
 def main() -> None:
+    _register_commands()
     app()
+
+
+def _register_commands() -> None:
+    # Imported for their side effect of adding commands to `app`; one line per module.
+    from keel.cli import serve  # noqa: F401

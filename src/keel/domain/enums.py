@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from enum import Enum, IntEnum
+from enum import IntEnum, StrEnum
 
 
 class Regime(IntEnum):
@@ -30,30 +30,30 @@ class Permission(IntEnum):
     CLOSED = 3
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     LEARNER = "learner"
     GUARDIAN = "guardian"
     ADMIN = "admin"
 
 
-class OrderSide(str, Enum):
+class OrderSide(StrEnum):
     BUY = "buy"
     SELL = "sell"
 
 
-class OrderType(str, Enum):
+class OrderType(StrEnum):
     MARKET = "market"
     LIMIT = "limit"
     STOP = "stop"
     STOP_LIMIT = "stop_limit"
 
 
-class TimeInForce(str, Enum):
+class TimeInForce(StrEnum):
     DAY = "day"
     GTC = "gtc"
 
 
-class OrderStatus(str, Enum):
+class OrderStatus(StrEnum):
     PENDING_APPROVAL = "pending_approval"
     ACCEPTED = "accepted"
     PARTIALLY_FILLED = "partially_filled"

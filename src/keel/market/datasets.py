@@ -45,9 +45,7 @@ def _load_nasdaq() -> pd.DataFrame:
 def _load_vix() -> pd.DataFrame:
     # The VIX file has a single level column; a level series is its own OHLC, with no volume.
     level = _arch("vix")["vix"].astype(float)
-    return pd.DataFrame(
-        {"Open": level, "High": level, "Low": level, "Close": level, "Volume": 0.0}
-    )
+    return pd.DataFrame({"Open": level, "High": level, "Low": level, "Close": level, "Volume": 0.0})
 
 
 def _load_backtesting(name: str) -> pd.DataFrame:
@@ -107,10 +105,7 @@ def load_bundled(symbol: str) -> pd.DataFrame:
 def load_file(path: str | Path) -> pd.DataFrame:
     """Load user OHLCV data from CSV or Parquet (columns Date, Open, High, Low, Close[, Volume])."""
     path = Path(path)
-    if path.suffix.lower() == ".parquet":
-        frame = pd.read_parquet(path)
-    else:
-        frame = pd.read_csv(path)
+    frame = pd.read_parquet(path) if path.suffix.lower() == ".parquet" else pd.read_csv(path)
     columns = {c.lower(): c for c in frame.columns}
     date_col = columns.get("date") or columns.get("datetime") or columns.get("time")
     if date_col is not None:

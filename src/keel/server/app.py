@@ -1,0 +1,55 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from keel import __version__
+from keel.server.errors import install_problem_handlers
+from keel.server.logging import configure_logging
+from keel.server.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from keel.server.routers import api_router, root_router
+from keel.server.runtime import Runtime
+from keel.server.settings import Settings, get_settings
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
+    """Build the app. Pass a ready `runtime` (tests) or let the lifespan build one from settings."""
+    settings = settings or (runtime.settings if runtime else get_settings())
+    configure_logging(settings.log_level, json=settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = runtime is None
+        active = runtime or Runtime.build(settings)
+        app.state.runtime = active
+        if owned:
+            await active.start()
+        try:
+            yield
+        finally:
+            if owned:
+                await active.stop()
+
+    app = FastAPI(
+        title="Keel",
+        version=__version__,
+        summary="Educational paper trading that stays upright in volatile markets.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    if runtime is not None:
+        app.state.runtime = runtime
+    install_problem_handlers(app)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware)
+    app.include_router(root_router)
+    app.include_router(api_router, prefix=API_PREFIX)
+    return app

@@ -1,0 +1,159 @@
+"""Problem details (RFC 9457) for every error, with a stable `type`.
+
+Domain errors carry a `code` and no HTTP status; the table here maps them to statuses once.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from keel.domain.errors import DomainError
+
+PROBLEM_BASE = "https://keel.dev/problems/"
+PROBLEM_JSON = "application/problem+json"
+
+log = structlog.get_logger(__name__)
+
+
+class ProblemError(Exception):
+    """An error raised by the server shell with an explicit status and stable type code."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        detail: str,
+        *,
+        title: str | None = None,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.code = code
+        self.detail = detail
+        self.title = title or HTTPStatus(status).phrase
+        self.headers = headers
+        self.extra = extra
+
+
+def not_found(what: str) -> ProblemError:
+    return ProblemError(404, "not-found", f"{what} does not exist or is not yours")
+
+
+# Domain error codes → HTTP status. Codes not listed map to 422 (a rule of the domain refused the input).
+DOMAIN_STATUS: dict[str, int] = {
+    "not-found": 404,
+    "conflict": 409,
+    "order-not-cancellable": 409,
+    "illegal-order-transition": 409,
+    "order-not-found": 404,
+    "account-not-found": 404,
+    "insufficient-funds": 422,
+    "breaker-closed": 422,
+    "forbidden": 403,
+}
+
+
+def problem_response(
+    status: int,
+    code: str,
+    detail: str,
+    *,
+    title: str | None = None,
+    instance: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + code,
+        "title": title or HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+    }
+    if instance:
+        body["instance"] = instance
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Register handlers so every error leaves as problem+json."""
+
+    @app.exception_handler(ProblemError)
+    async def _problem(request: Request, exc: ProblemError) -> JSONResponse:
+        return problem_response(
+            exc.status,
+            exc.code,
+            exc.detail,
+            title=exc.title,
+            instance=request.url.path,
+            headers=exc.headers,
+            **_json_safe(exc.extra),
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"loc": list(err.get("loc", ())), "msg": err.get("msg", ""), "type": err.get("type")}
+            for err in exc.errors()
+        ]
+        first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
+        where = ".".join(str(part) for part in first["loc"] if part != "body") or "request"
+        return problem_response(
+            422,
+            "validation-error",
+            f"{where}: {first['msg']}",
+            title="Your request has invalid fields",
+            instance=request.url.path,
+            errors=_json_safe(errors),
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not-found", 405: "method-not-allowed", 401: "unauthorized"}.get(
+            exc.status_code, f"http-{exc.status_code}"
+        )
+        return problem_response(
+            exc.status_code,
+            code,
+            str(exc.detail),
+            instance=request.url.path,
+            headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
+        # A rule of the pure core refused the request; its code is the stable problem type.
+        status = DOMAIN_STATUS.get(exc.code, 422)
+        extra = {k: v for k, v in vars(exc).items() if k not in {"message", "args"}}
+        return problem_response(
+            status, exc.code, str(exc), instance=request.url.path, **_json_safe(extra)
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", path=request.url.path)
+        return problem_response(
+            500,
+            "internal-error",
+            "Something went wrong on our side; the request was not applied. Try again.",
+            instance=request.url.path,
+        )

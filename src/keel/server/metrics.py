@@ -1,0 +1,33 @@
+"""Prometheus metrics. One module-level registry per process; `/metrics` exposes it."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+REGISTRY = CollectorRegistry(auto_describe=True)
+
+HTTP_LATENCY = Histogram(
+    "keel_http_request_duration_seconds",
+    "HTTP request latency by route template, method and status class.",
+    ["method", "route", "status"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+    registry=REGISTRY,
+)
+ORDERS = Counter(
+    "keel_orders_total", "Orders by final or current status.", ["status"], registry=REGISTRY
+)
+FILLS = Counter("keel_fills_total", "Fills executed.", ["symbol", "side"], registry=REGISTRY)
+WS_CONNECTIONS = Gauge(
+    "keel_websocket_connections", "Open WebSocket connections.", registry=REGISTRY
+)
+FEED_LAG = Gauge(
+    "keel_feed_lag_seconds",
+    "Wall-clock seconds between when a replay step was due and when it was published.",
+    registry=REGISTRY,
+)
+BREAKER_LEVEL = Gauge(
+    "keel_breaker_level",
+    "Circuit-breaker level (0 OPEN … 3 CLOSED) by scope and key.",
+    ["scope", "key"],
+    registry=REGISTRY,
+)

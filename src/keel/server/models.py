@@ -1,0 +1,10 @@
+"""Imports every feature's SQLAlchemy models so `Base.metadata` (and Alembic) sees all tables.
+
+Feature modules add one import line each here.
+"""
+
+from __future__ import annotations
+
+from keel.server.db import Base
+
+__all__ = ["Base"]

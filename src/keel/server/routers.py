@@ -1,0 +1,12 @@
+"""Every router of the API, mounted once. Feature modules add one line each here."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from keel.server.system.endpoints import router as system_router
+
+root_router = APIRouter()
+root_router.include_router(system_router)
+
+api_router = APIRouter()

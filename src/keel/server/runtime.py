@@ -1,0 +1,74 @@
+"""The process-wide runtime: settings, database, and the long-lived components started with the app.
+
+Feature modules reach it through the `RuntimeDep` dependency; tests build one per backend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from keel.domain.clock import Clock, WallClock
+from keel.server.db import create_engine, create_sessionmaker
+from keel.server.settings import Settings
+
+Hook = Callable[["Runtime"], Awaitable[None]]
+
+# Components register start/stop hooks at import time (feed, breakers, pub/sub, limiter …).
+_START_HOOKS: list[tuple[int, Hook]] = []
+_STOP_HOOKS: list[tuple[int, Hook]] = []
+
+
+def on_start(order: int = 100) -> Callable[[Hook], Hook]:
+    """Decorator: run `hook(runtime)` when the runtime starts, in ascending `order`."""
+
+    def register(hook: Hook) -> Hook:
+        _START_HOOKS.append((order, hook))
+        return hook
+
+    return register
+
+
+def on_stop(order: int = 100) -> Callable[[Hook], Hook]:
+    """Decorator: run `hook(runtime)` when the runtime stops, in ascending `order`."""
+
+    def register(hook: Hook) -> Hook:
+        _STOP_HOOKS.append((order, hook))
+        return hook
+
+    return register
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    clock: Clock = field(default_factory=WallClock)
+    components: dict[str, Any] = field(default_factory=dict)
+    """Long-lived components by name (e.g. "pubsub", "limiter", "market"), set by start hooks."""
+
+    @classmethod
+    def build(cls, settings: Settings, *, clock: Clock | None = None) -> Runtime:
+        settings.var_dir.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            settings.resolved_database_url, pool_size=settings.database_pool_size
+        )
+        return cls(
+            settings=settings,
+            engine=engine,
+            sessionmaker=create_sessionmaker(engine),
+            clock=clock or WallClock(),
+        )
+
+    async def start(self) -> None:
+        for _, hook in sorted(_START_HOOKS, key=lambda item: item[0]):
+            await hook(self)
+
+    async def stop(self) -> None:
+        for _, hook in sorted(_STOP_HOOKS, key=lambda item: item[0]):
+            await hook(self)
+        await self.engine.dispose()

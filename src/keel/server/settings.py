@@ -1,0 +1,103 @@
+"""The one settings class. Every value comes from `KEEL_*` environment variables (or `.env`).
+
+The embedded defaults run everything in one process with no server to install. Outside development the
+settings refuse insecure defaults (the development JWT secret, SQLite as the system of record is allowed).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_JWT_SECRET = "keel-development-secret-change-me-0123456789abcdef"
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KEEL_", env_file=".env", extra="ignore")
+
+    environment: Environment = Environment.DEVELOPMENT
+    var_dir: Path = Path("var")
+    """Where the embedded defaults keep their files (SQLite, Parquet history, objects)."""
+
+    database_url: str = ""
+    """SQLAlchemy async URL; empty means an SQLite file under `var_dir`."""
+    database_pool_size: int = 20
+    redis_url: str | None = None
+    """Redis for cache, rate limits and pub/sub; unset means in-process fallbacks."""
+    object_store_url: str = ""
+    """`file://…` or empty (a folder under `var_dir`)."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    role: str = "all"
+    """`all` (one process), `api` (stateless replica) or `engine` (market feed, breakers, matching)."""
+
+    jwt_secret: str = DEV_JWT_SECRET
+    jwt_algorithm: str = "HS256"
+    access_token_minutes: int = 15
+    refresh_token_days: int = 14
+
+    replay_start: date = date(2008, 9, 1)
+    replay_seconds_per_day: float = Field(default=6.0, gt=0)
+    replay_ticks_per_bar: int = Field(default=60, ge=4)
+    replay_seed: int = 7
+
+    default_starting_cash: Decimal = Decimal("100000")
+    max_starting_cash: Decimal = Decimal("10000000")
+    commission_per_order: Decimal = Decimal("0")
+    allow_short_selling: bool = False
+    approval_expiry_minutes: int = 24 * 60
+
+    rate_limit_anonymous: str = "60/minute"
+    rate_limit_learner: str = "600/minute"
+    rate_limit_admin: str = "3000/minute"
+    max_body_bytes: int = 64 * 1024
+
+    log_level: str = "INFO"
+    log_json: bool = True
+    demo_users: bool = True
+
+    @model_validator(mode="after")
+    def _refuse_insecure_defaults(self) -> Settings:
+        if self.environment is Environment.PRODUCTION and self.jwt_secret == DEV_JWT_SECRET:
+            raise ValueError("set KEEL_JWT_SECRET to a long random value in production")
+        if len(self.jwt_secret) < 32:
+            raise ValueError("KEEL_JWT_SECRET must be at least 32 characters")
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.var_dir / 'keel.db').as_posix()}"
+
+    @property
+    def market_dir(self) -> Path:
+        return self.var_dir / "market"
+
+    @property
+    def object_dir(self) -> Path:
+        if self.object_store_url.startswith("file://"):
+            return Path(self.object_store_url.removeprefix("file://"))
+        return self.var_dir / "objects"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
