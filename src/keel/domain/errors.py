@@ -1,0 +1,95 @@
+"""Domain errors: each carries a stable `code` string and a plain-words message, never an HTTP status.
+
+The server shell maps `code` to a problem+json `type` in one handler; the core only says what went wrong.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every error the trading core raises on purpose."""
+
+    code: str = "domain-error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidOrder(DomainError):
+    """The order request itself is malformed: bad quantity, price, precision, type combination."""
+
+    code = "invalid-order"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class InvalidQuote(DomainError):
+    """A quote that cannot be traded against (crossed, non-positive, non-finite)."""
+
+    code = "invalid-quote"
+
+
+class IllegalTransition(DomainError):
+    """An order status change that the lifecycle does not allow."""
+
+    code = "illegal-order-transition"
+
+
+class OrderNotCancellable(DomainError):
+    """Cancel asked for an order that is already filled, cancelled, rejected or expired."""
+
+    code = "order-not-cancellable"
+
+
+class OrderNotFound(DomainError):
+    """No order with that id is known to the engine."""
+
+    code = "order-not-found"
+
+
+class AccountNotFound(DomainError):
+    """No account with that id is known to the engine."""
+
+    code = "account-not-found"
+
+
+class InsufficientFunds(DomainError):
+    """The cash (or buying power) is not enough to pay for the order or fill."""
+
+    code = "insufficient-funds"
+
+
+class InsufficientPosition(DomainError):
+    """A sell larger than the sellable position while short selling is off."""
+
+    code = "insufficient-position"
+
+
+class NoMarketData(DomainError):
+    """No quote is known for the symbol, so a price-dependent check cannot be made."""
+
+    code = "no-market-data"
+
+
+class OrderGateRefused(DomainError):
+    """The order gate (circuit breakers, limits, minors' rules) refused the order."""
+
+    code = "order-gate-refused"
+
+
+class InvalidFill(DomainError):
+    """A fill that does not belong to the order or account, or has a bad quantity or price."""
+
+    code = "invalid-fill"
+
+
+class InvalidCashAmount(DomainError):
+    """A cash amount that the ledger refuses (zero, negative, over-precise, too large)."""
+
+    code = "invalid-amount"
