@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 OHLCV = ["Open", "High", "Low", "Close", "Volume"]
@@ -99,7 +100,26 @@ def dataset_info(symbol: str) -> DatasetInfo:
 def load_bundled(symbol: str) -> pd.DataFrame:
     """Load the bundled daily (or hourly) OHLCV history of `symbol`, normalised."""
     dataset_info(symbol)
-    return normalise(BUNDLED[symbol.upper()][1]())
+    frame = normalise(BUNDLED[symbol.upper()][1]())
+    prices = ["Open", "High", "Low", "Close"]
+    frame[prices] = snap_float32_cents(frame[prices].to_numpy(dtype=float))
+    return frame
+
+
+_FLOAT32_CENT_LIMIT = 2.0**16
+
+
+def snap_float32_cents(values: np.ndarray) -> np.ndarray:
+    """Undo float32 storage noise: 1248.810059 becomes 1248.81 when that is the same float32.
+
+    Some bundled series went through float32. Below 2**16 a float32 step is under half a cent, so
+    two different cent prices never share a float32: a value whose float32 equals that of a whole
+    number of cents was that price. Other values are returned unchanged.
+    """
+    single = values.astype(np.float32)
+    cents = np.round(single.astype(np.float64), 2)
+    exact = (np.abs(values) < _FLOAT32_CENT_LIMIT) & (cents.astype(np.float32) == single)
+    return np.where(exact, cents, values)
 
 
 def load_file(path: str | Path) -> pd.DataFrame:
