@@ -1,0 +1,185 @@
+"""The per-account breaker: protections against a learner's bad day (like freqtrade's protections).
+
+It is handed data, never a session: the account's equity figures and its recent closed trades.
+
+- daily loss: equity down ``daily_loss_limit`` (fraction) from the session's starting equity →
+  RESTRICTED (only reducing orders) while it lasts, and at least ``daily_loss_lock``;
+- drawdown: equity down ``max_drawdown`` from its peak → RESTRICTED, at least ``drawdown_lock``;
+- stop-loss guard: ``stoploss_trades`` losing stop exits within ``stoploss_window`` → RESTRICTED
+  for ``stoploss_lock``;
+- cooldown after losses: ``loss_streak`` losing trades in a row → CAUTIOUS for ``loss_cooldown``.
+
+A guardian sets an `AccountRiskConfig` for a minor's account; ``set_by`` records who did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from keel.domain.enums import Permission
+from keel.domain.fills import Fill
+from keel.domain.portfolio import Position
+from keel.risk.machine import BreakerMachine, BreakerPolicy
+from keel.risk.transitions import CALM, BreakerTransition, Demand, Figure, Scope
+
+
+@dataclass(frozen=True, slots=True)
+class ClosedTrade:
+    """A fill that realized P&L (cash, negative = loss); `by_stop` when a stop order closed it."""
+
+    symbol: str
+    closed_at: datetime
+    realized_pnl: Decimal
+    by_stop: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AccountFigures:
+    """Equity now, at the session's start and at its peak (cash, the account's currency)."""
+
+    equity: Decimal
+    day_start_equity: Decimal
+    peak_equity: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class AccountRiskConfig:
+    """Limits of one account; a limit of None is off. Fractions: Decimal("0.05") = 5 %."""
+
+    daily_loss_limit: Decimal | None = Decimal("0.05")
+    daily_loss_lock: timedelta = timedelta(hours=2)
+    max_drawdown: Decimal | None = Decimal("0.25")
+    drawdown_lock: timedelta = timedelta(hours=24)
+    stoploss_trades: int | None = 3
+    stoploss_window: timedelta = timedelta(hours=6)
+    stoploss_lock: timedelta = timedelta(hours=2)
+    loss_streak: int | None = 3
+    loss_cooldown: timedelta = timedelta(minutes=30)
+    set_by: str = "account holder"
+    policy: BreakerPolicy = field(default_factory=BreakerPolicy)
+
+
+class AccountBreaker:
+    """Breaker for one account."""
+
+    def __init__(self, account_id: str, config: AccountRiskConfig | None = None) -> None:
+        self.account_id = account_id
+        self.config = config or AccountRiskConfig()
+        self.machine = BreakerMachine(Scope.ACCOUNT, account_id, self.config.policy)
+
+    @property
+    def level(self) -> Permission:
+        return self.machine.level
+
+    def configure(self, config: AccountRiskConfig) -> None:
+        """Replace the limits (e.g. a guardian tightening a minor's); the current level stays."""
+        self.config = config
+        self.machine.policy = config.policy
+
+    def observe(
+        self, figures: AccountFigures, recent_trades: Sequence[ClosedTrade], at: datetime
+    ) -> BreakerTransition | None:
+        """Judge the account's figures and its recent closed trades (oldest first) at `at`."""
+        demands = [
+            self._daily_loss(figures),
+            self._drawdown(figures),
+            self._stoploss_guard(recent_trades, at),
+            self._loss_streak(recent_trades, at),
+        ]
+        return self.machine.observe(max(demands, key=lambda d: d.level), at)
+
+    def _daily_loss(self, figures: AccountFigures) -> Demand:
+        limit = self.config.daily_loss_limit
+        if limit is None or figures.day_start_equity <= 0:
+            return CALM
+        loss = (figures.day_start_equity - figures.equity) / figures.day_start_equity
+        if loss < limit:
+            return CALM
+        reason = (
+            f"the account lost {loss:.1%} today (limit {limit:.0%}, set by {self.config.set_by}): "
+            "only orders that reduce positions are allowed"
+        )
+        shown = {"loss": f"{loss:.6f}", "limit": str(limit), "equity": str(figures.equity)}
+        shown["day_start_equity"] = str(figures.day_start_equity)
+        return Demand(
+            Permission.RESTRICTED, "daily_loss", reason, shown, self.config.daily_loss_lock
+        )
+
+    def _drawdown(self, figures: AccountFigures) -> Demand:
+        limit = self.config.max_drawdown
+        if limit is None or figures.peak_equity <= 0:
+            return CALM
+        drawdown = (figures.peak_equity - figures.equity) / figures.peak_equity
+        if drawdown < limit:
+            return CALM
+        reason = (
+            f"the account is {drawdown:.1%} below its peak (limit {limit:.0%}, "
+            f"set by {self.config.set_by}): only orders that reduce positions are allowed"
+        )
+        shown = {"drawdown": f"{drawdown:.6f}", "limit": str(limit)}
+        shown["peak_equity"] = str(figures.peak_equity)
+        shown["equity"] = str(figures.equity)
+        return Demand(Permission.RESTRICTED, "drawdown", reason, shown, self.config.drawdown_lock)
+
+    def _stoploss_guard(self, trades: Sequence[ClosedTrade], at: datetime) -> Demand:
+        needed = self.config.stoploss_trades
+        if needed is None:
+            return CALM
+        since = at - self.config.stoploss_window
+        stops = [
+            t for t in trades if t.by_stop and t.realized_pnl < 0 and since <= t.closed_at <= at
+        ]
+        if len(stops) < needed:
+            return CALM
+        hours = self.config.stoploss_window.total_seconds() / 3600
+        reason = (
+            f"{len(stops)} stop-loss exits in the last {hours:g} h: new positions are paused "
+            f"for {self.config.stoploss_lock.total_seconds() / 60:g} min"
+        )
+        shown: dict[str, Figure] = {
+            "stop_losses": len(stops),
+            "limit": needed,
+            "window_hours": hours,
+        }
+        # The lock counts from the latest stop, so an old burst does not re-lock the account.
+        lock_left = stops[-1].closed_at + self.config.stoploss_lock - at
+        if lock_left <= timedelta(0):
+            return CALM
+        return Demand(Permission.RESTRICTED, "stoploss_guard", reason, shown, lock_left)
+
+    def _loss_streak(self, trades: Sequence[ClosedTrade], at: datetime) -> Demand:
+        needed = self.config.loss_streak
+        if needed is None or len(trades) < needed:
+            return CALM
+        latest = trades[-needed:]
+        if any(t.realized_pnl >= 0 for t in latest):
+            return CALM
+        cooldown_left = latest[-1].closed_at + self.config.loss_cooldown - at
+        if cooldown_left <= timedelta(0):
+            return CALM
+        total = sum((t.realized_pnl for t in latest), Decimal(0))
+        reason = (
+            f"{needed} losing trades in a row (together {total}): take a breath, new positions "
+            f"are capped for {self.config.loss_cooldown.total_seconds() / 60:g} min"
+        )
+        shown: dict[str, Figure] = {"losing_trades": needed, "total_loss": str(total)}
+        return Demand(Permission.CAUTIOUS, "loss_cooldown", reason, shown, cooldown_left)
+
+
+def closed_trades_from_fills(
+    fills: Iterable[Fill], stop_order_ids: Iterable[str] = ()
+) -> list[ClosedTrade]:
+    """Replay fills (oldest first) into the trades that realized P&L; stops flagged by order id."""
+    stops = set(stop_order_ids)
+    positions: dict[str, Position] = {}
+    trades: list[ClosedTrade] = []
+    for fill in fills:
+        realized = positions.setdefault(fill.symbol, Position(fill.symbol)).apply(fill)
+        if realized != 0:
+            trades.append(
+                ClosedTrade(fill.symbol, fill.time, realized, by_stop=fill.order_id in stops)
+            )
+    return trades

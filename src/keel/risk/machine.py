@@ -1,0 +1,304 @@
+"""The graduated breaker state machine shared by every scope.
+
+Levels OPEN < CAUTIOUS < RESTRICTED < CLOSED. Rules hand the machine a `Demand` at each observation:
+
+- escalation is immediate: a demand tighter than the level moves straight to it;
+- de-escalation is one level at a time, never below the demand, and only once ``reopen_at`` has
+  passed; the cooldown counts from the last observation that demanded the level, grows by
+  ``backoff_factor`` on each repeated trip (up to ``max_cooldown``), and resets once the breaker has
+  stayed OPEN for ``backoff_reset``;
+- CAUTIOUS → OPEN needs a probing phase: at least ``probe_observations`` calm observations spread
+  over at least ``probe_duration``; any demand at CAUTIOUS or above restarts or ends it;
+- an admin may force any level; a forced level above OPEN is pinned (no automatic step-down until
+  the admin resumes), while automatic escalation above it still happens;
+- in MEASURE_ONLY mode all of this runs and is recorded, but `effective_level` is always OPEN.
+
+All times are passed in (timezone-aware datetimes); the machine never reads a clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from keel.domain.enums import Permission
+from keel.risk.transitions import (
+    BreakerMode,
+    BreakerTransition,
+    Demand,
+    Figure,
+    IllegalBreakerTransition,
+    Scope,
+    TransitionKind,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class BreakerPolicy:
+    """Timing of a breaker's recovery (durations in the time passed in: market time in a replay)."""
+
+    cooldown: timedelta = timedelta(minutes=15)
+    """Least time at a level after it was last demanded, before stepping down one level."""
+    backoff_factor: float = 2.0
+    """Each repeated trip multiplies the cooldown by this."""
+    max_cooldown: timedelta = timedelta(hours=4)
+    backoff_reset: timedelta = timedelta(hours=1)
+    """Time spent OPEN after which the trip count (and so the backoff) starts again from one."""
+    probe_duration: timedelta = timedelta(minutes=10)
+    probe_observations: int = 5
+    mode: BreakerMode = BreakerMode.ENFORCE
+
+    def __post_init__(self) -> None:
+        if self.backoff_factor < 1.0:
+            raise ValueError("backoff_factor must be at least 1")
+        if self.probe_observations < 1:
+            raise ValueError("probe_observations must be at least 1")
+        if min(self.cooldown, self.max_cooldown, self.probe_duration) < timedelta(0):
+            raise ValueError("durations must not be negative")
+
+
+@dataclass(frozen=True, slots=True)
+class BreakerState:
+    """Where a breaker stands. Immutable: every change is a new state plus a transition record."""
+
+    level: Permission = Permission.OPEN
+    since: datetime | None = None
+    reopen_at: datetime | None = None
+    trips: int = 0
+    pinned: bool = False
+    probe_started_at: datetime | None = None
+    calm_observations: int = 0
+    rule: str = "calm"
+    reason: str = "no rule is firing"
+    cause: str = ""
+    """The reason of the trip that began this episode, kept while the breaker recovers."""
+
+    @property
+    def probing(self) -> bool:
+        """True while CAUTIOUS is testing the water on its way back to OPEN."""
+        return self.level is Permission.CAUTIOUS and self.probe_started_at is not None
+
+
+def check_transition(
+    state: BreakerState, kind: TransitionKind, to_level: Permission, at: datetime
+) -> None:
+    """Raise `IllegalBreakerTransition` unless `kind` may move `state` to `to_level` at `at`."""
+    if state.since is not None and at < state.since:
+        raise IllegalBreakerTransition("time runs backwards: a breaker never moves into the past")
+    if kind is TransitionKind.ESCALATE:
+        if to_level <= state.level:
+            raise IllegalBreakerTransition(
+                f"escalation must tighten: {state.level.name} → {to_level.name} does not"
+            )
+    elif kind is TransitionKind.STEP_DOWN:
+        if state.level is Permission.OPEN or to_level != state.level - 1:
+            raise IllegalBreakerTransition(
+                f"de-escalation goes one level at a time: {state.level.name} → {to_level.name}"
+            )
+        if state.pinned:
+            raise IllegalBreakerTransition("an admin pinned this level; only an admin resumes")
+        if state.reopen_at is not None and at < state.reopen_at:
+            raise IllegalBreakerTransition(
+                f"cooldown runs until {state.reopen_at.isoformat()}; too early to step down"
+            )
+        if state.level is Permission.CAUTIOUS and not state.probing:
+            raise IllegalBreakerTransition("CAUTIOUS → OPEN needs a completed probing phase")
+    elif kind is TransitionKind.EXTEND:
+        if to_level != state.level or state.level is Permission.OPEN:
+            raise IllegalBreakerTransition("an extension keeps a level above OPEN")
+    elif kind is TransitionKind.FORCE and to_level == state.level and not state.pinned:
+        raise IllegalBreakerTransition(f"already at {to_level.name}")
+
+
+class BreakerMachine:
+    """One breaker's state plus the transitions it made (see the module docstring for the rules)."""
+
+    def __init__(self, scope: Scope, scope_key: str, policy: BreakerPolicy | None = None) -> None:
+        self.scope = scope
+        self.scope_key = scope_key
+        self.policy = policy or BreakerPolicy()
+        self.state = BreakerState()
+        self.history: list[BreakerTransition] = []
+
+    @property
+    def level(self) -> Permission:
+        """The level the machine is at (also in measure-only mode)."""
+        return self.state.level
+
+    @property
+    def effective_level(self) -> Permission:
+        """The level that binds orders: OPEN in measure-only mode."""
+        if self.policy.mode is BreakerMode.MEASURE_ONLY:
+            return Permission.OPEN
+        return self.state.level
+
+    def cooldown_for(self, trips: int) -> timedelta:
+        """Cooldown after the `trips`-th trip of an episode (1 = first), with backoff and a cap."""
+        scaled = self.policy.cooldown * (self.policy.backoff_factor ** max(trips - 1, 0))
+        return min(scaled, self.policy.max_cooldown)
+
+    def observe(self, demand: Demand, at: datetime) -> BreakerTransition | None:
+        """Apply one observation of the rules at `at`; return the transition it caused, if any."""
+        state = self.state
+        if demand.level > state.level:
+            return self._escalate(demand, at)
+        if demand.level == state.level and state.level is not Permission.OPEN:
+            return self._hold(demand, at)
+        if state.level is Permission.OPEN or state.pinned:
+            return None
+        if state.reopen_at is not None and at < state.reopen_at:
+            return None
+        if state.level is Permission.CAUTIOUS:
+            return self._probe(demand, at)
+        return self._step_down(demand, at)
+
+    def force(self, level: Permission, at: datetime, *, by: str, reason: str) -> BreakerTransition:
+        """Admin sets `level` now. Above OPEN it is pinned until an admin forces OPEN (resume)."""
+        check_transition(self.state, TransitionKind.FORCE, level, at)
+        pinned = level is not Permission.OPEN
+        new_state = BreakerState(
+            level=level,
+            since=at,
+            reopen_at=None,
+            trips=0 if level is Permission.OPEN else self.state.trips,
+            pinned=pinned,
+            rule="admin",
+            reason=reason,
+            cause=reason,
+        )
+        figures = {"by": by}
+        return self._record(new_state, TransitionKind.FORCE, "admin", reason, figures, at)
+
+    def _escalate(self, demand: Demand, at: datetime) -> BreakerTransition:
+        check_transition(self.state, TransitionKind.ESCALATE, demand.level, at)
+        state = self.state
+        quiet_long_enough = (
+            state.level is Permission.OPEN
+            and state.since is not None
+            and at - state.since >= self.policy.backoff_reset
+        )
+        trips = 1 if quiet_long_enough or state.trips == 0 else state.trips + 1
+        reopen_at = at + max(demand.hold or timedelta(0), self.cooldown_for(trips))
+        new_state = BreakerState(
+            level=demand.level,
+            since=at,
+            reopen_at=reopen_at,
+            trips=trips,
+            pinned=state.pinned,
+            rule=demand.rule,
+            reason=demand.reason,
+            cause=demand.reason,
+        )
+        return self._record(
+            new_state, TransitionKind.ESCALATE, demand.rule, demand.reason, demand.figures, at
+        )
+
+    def _hold(self, demand: Demand, at: datetime) -> BreakerTransition | None:
+        state = self.state
+        hold = demand.hold if demand.hold is not None else self.cooldown_for(state.trips)
+        reopen_at = max(state.reopen_at or at, at + hold)
+        if demand.hold is None or demand.rule == state.rule or reopen_at == state.reopen_at:
+            # A lasting condition quietly keeps the cooldown running from its latest observation;
+            # only another rule firing at this level is worth a record of its own.
+            self.state = replace(
+                state, reopen_at=reopen_at, probe_started_at=None, calm_observations=0
+            )
+            return None
+        check_transition(state, TransitionKind.EXTEND, state.level, at)
+        new_state = replace(
+            state,
+            reopen_at=reopen_at,
+            rule=demand.rule,
+            reason=demand.reason,
+            probe_started_at=None,
+            calm_observations=0,
+        )
+        return self._record(
+            new_state, TransitionKind.EXTEND, demand.rule, demand.reason, demand.figures, at
+        )
+
+    def _probe(self, demand: Demand, at: datetime) -> BreakerTransition | None:
+        state = self.state
+        started = state.probe_started_at or at
+        calm = state.calm_observations + 1
+        self.state = replace(state, probe_started_at=started, calm_observations=calm)
+        if calm < self.policy.probe_observations or at - started < self.policy.probe_duration:
+            return None
+        reason = (
+            f"probing passed: {calm} calm observations over "
+            f"{_minutes(at - started)} at CAUTIOUS; trading fully reopens"
+        )
+        return self._step_down(demand, at, reason=reason, figures={"calm_observations": calm})
+
+    def _step_down(
+        self,
+        demand: Demand,
+        at: datetime,
+        *,
+        reason: str | None = None,
+        figures: dict[str, int] | None = None,
+    ) -> BreakerTransition:
+        state = self.state
+        to_level = Permission(state.level - 1)
+        check_transition(state, TransitionKind.STEP_DOWN, to_level, at)
+        cooldown = self.cooldown_for(state.trips)
+        if reason is None:
+            reason = (
+                f"{_minutes(cooldown)} cooldown at {state.level.name} passed "
+                f"(trip {state.trips} of this episode); stepping down one level"
+            )
+        reopen_at = None if to_level is Permission.OPEN else at + cooldown
+        if to_level is Permission.CAUTIOUS:
+            # Probing starts only after this level's own cooldown.
+            reopen_at = at + cooldown
+        new_state = BreakerState(
+            level=to_level,
+            since=at,
+            reopen_at=reopen_at,
+            trips=state.trips,
+            rule="recovery",
+            reason=f"{state.cause} — now recovering one level at a time" if state.cause else reason,
+            cause=state.cause,
+        )
+        all_figures: dict[str, Figure] = {
+            "cooldown_minutes": cooldown.total_seconds() / 60,
+            "trips": state.trips,
+        }
+        all_figures.update(figures or {})
+        return self._record(
+            new_state, TransitionKind.STEP_DOWN, "recovery", reason, all_figures, at
+        )
+
+    def _record(
+        self,
+        new_state: BreakerState,
+        kind: TransitionKind,
+        rule: str,
+        reason: str,
+        figures: Mapping[str, Figure],
+        at: datetime,
+    ) -> BreakerTransition:
+        transition = BreakerTransition(
+            scope=self.scope,
+            scope_key=self.scope_key,
+            from_level=self.state.level,
+            to_level=new_state.level,
+            kind=kind,
+            rule=rule,
+            reason=reason,
+            figures=figures,
+            at=at,
+            reopen_at=new_state.reopen_at,
+            enforced=self.policy.mode is BreakerMode.ENFORCE,
+        )
+        self.state = new_state
+        self.history.append(transition)
+        return transition
+
+
+def _minutes(duration: timedelta) -> str:
+    minutes = duration.total_seconds() / 60
+    if minutes >= 120:
+        return f"{minutes / 60:g} h"
+    return f"{minutes:g} min"
