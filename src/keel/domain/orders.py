@@ -154,6 +154,14 @@ class Order:
             self.rejection_code = code
         return event
 
+    def note(self, *, time: datetime, reason: str) -> OrderEvent:
+        """Record a change that keeps the status (e.g. the gate cut the size) as an event."""
+        if not self.is_placed:
+            raise IllegalTransition(f"order {self.id} is not placed yet")
+        event = OrderEvent(time, self.status, self.status, reason)
+        self.events.append(event)
+        return event
+
     def place(self, *, time: datetime, needs_approval: bool, reason: str = "") -> OrderEvent:
         """Record the placement: `pending_approval` when a guardian must approve, else `accepted`."""
         if needs_approval:

@@ -1,0 +1,104 @@
+"""Valuing an order before it fills: the price, units and cash it is expected to need.
+
+Used for buying-power reservations, for what the gate is told, and to apply a gate's size caps.
+Estimates are deliberately cautious: a buy is valued at the worst price it may pay (its limit, or
+the touch plus slippage), so the cash it reserves covers the fill in all but gap-through stops.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from keel.domain.account import Account
+from keel.domain.enums import OrderSide, OrderType
+from keel.domain.fills import cash_down, cash_up
+from keel.domain.gate import GateDecision
+from keel.domain.money import to_quantity
+from keel.domain.orders import Order
+from keel.domain.quotes import Quote
+from keel.engine.config import ExecutionConfig
+from keel.engine.fill_model import LIMIT_TYPES, fill_price
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """Expected fill of what is left of an order: `price` (per unit, `None` if unknown), `quantity`
+    (units) and `notional` (cash, rounded up to the cent)."""
+
+    price: Decimal | None
+    quantity: Decimal
+    notional: Decimal
+
+
+def reference_price(order: Order, quote: Quote | None, config: ExecutionConfig) -> Decimal | None:
+    """Worst price the order is expected to trade at; `None` for a market order with no quote."""
+    if order.type in LIMIT_TYPES:
+        return order.limit_price
+    touch = fill_price(order.side, quote, config) if quote is not None else None
+    if order.type is OrderType.MARKET:
+        return touch
+    stop = order.stop_price
+    if touch is None:
+        return stop
+    assert stop is not None  # a stop order always has a stop price
+    return max(stop, touch) if order.side is OrderSide.BUY else min(stop, touch)
+
+
+def estimate(order: Order, quote: Quote | None, config: ExecutionConfig) -> Estimate:
+    """Price, units and cash of what is left of `order`, valued at `reference_price`."""
+    price = reference_price(order, quote, config)
+    if price is None:
+        remaining = order.remaining_quantity or ZERO
+        return Estimate(None, remaining, order.remaining_notional or ZERO)
+    quantity = order.quantity_wanted_at(price)
+    if order.remaining_notional is not None:
+        return Estimate(price, quantity, cash_up(order.remaining_notional))
+    return Estimate(price, quantity, cash_up(quantity * price))
+
+
+def reduces_exposure(order: Order, account: Account, quantity: Decimal) -> bool:
+    """True when filling `quantity` of `order` only shrinks the account's existing position."""
+    held = account.position(order.symbol).quantity
+    if order.side is OrderSide.SELL:
+        return ZERO < quantity <= held
+    return ZERO < quantity <= -held
+
+
+def amend_to_decision(
+    order: Order, decision: GateDecision, price: Decimal, *, time: datetime
+) -> str | None:
+    """Cut what is left of `order` to the gate's `reduced_quantity` / `max_notional` at `price`.
+
+    Returns a plain-words note of the cut (recorded as an event when the order is already placed),
+    or `None` when nothing changed.
+    """
+    notes: list[str] = []
+    caps: list[Decimal] = []
+    if decision.reduced_quantity is not None:
+        caps.append(to_quantity(decision.reduced_quantity))
+    if decision.max_notional is not None:
+        caps.append(to_quantity(decision.max_notional / price))
+    if not caps:
+        return None
+    allowed_units = max(min(caps), ZERO)
+    if order.quantity is not None:
+        remaining = order.quantity - order.filled_quantity
+        if allowed_units < remaining:
+            order.quantity = order.filled_quantity + allowed_units
+            notes.append(f"quantity cut from {remaining} to {allowed_units} left")
+    elif order.notional is not None:
+        remaining_cash = order.notional - order.filled_notional
+        allowed_cash = cash_down(allowed_units * price)
+        if allowed_cash < remaining_cash:
+            order.notional = order.filled_notional + allowed_cash
+            notes.append(f"notional cut from {cash_down(remaining_cash)} to {allowed_cash} left")
+    if not notes:
+        return None
+    note = "; ".join(notes) + (f" ({decision.reason})" if decision.reason else "")
+    if order.is_placed:
+        order.note(time=time, reason=note)
+    return note
