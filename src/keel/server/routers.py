@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from keel.server.market.endpoints import router as market_router
 from keel.server.system.endpoints import router as system_router
 
 root_router = APIRouter()
 root_router.include_router(system_router)
 
 api_router = APIRouter()
+api_router.include_router(market_router)

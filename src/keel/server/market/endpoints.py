@@ -1,0 +1,84 @@
+"""Market data: instruments, bars (range queries) and the latest quotes of the live replay."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from keel.server.deps import RuntimeDep
+from keel.server.errors import ProblemError
+from keel.server.market.component import get_feed
+from keel.server.market.feed import MarketFeed
+from keel.server.market.schemas import BarOut, InstrumentOut, MarketClockOut, QuoteOut
+
+router = APIRouter(tags=["instruments"])
+
+
+def _feed(runtime: RuntimeDep) -> MarketFeed:
+    return get_feed(runtime)
+
+
+FeedDep = Annotated[MarketFeed, Depends(_feed)]
+
+
+def _known(feed: MarketFeed, symbol: str) -> str:
+    normalised = symbol.strip().upper()
+    if feed.instrument(normalised) is None:
+        raise ProblemError(404, "unknown-symbol", f"no instrument with symbol {symbol!r}")
+    return normalised
+
+
+@router.get("/instruments", summary="Every instrument, tradable or reference")
+async def list_instruments(feed: FeedDep) -> list[InstrumentOut]:
+    return [
+        InstrumentOut(
+            symbol=item.symbol,
+            name=item.info.name,
+            asset_class=item.info.asset_class,
+            frequency=item.info.frequency,
+            tradable=item.info.tradable,
+            live=feed.is_tradable(item.symbol),
+            source=item.info.source,
+            first_date=item.first_date,
+            last_date=item.last_date,
+        )
+        for item in feed.instruments.values()
+    ]
+
+
+@router.get("/instruments/{symbol}/bars", summary="Completed bars in a date range")
+async def list_bars(
+    symbol: str,
+    feed: FeedDep,
+    start: Annotated[date | None, Query(description="first date, inclusive")] = None,
+    end: Annotated[date | None, Query(description="last date, inclusive")] = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+) -> list[BarOut]:
+    known = _known(feed, symbol)
+    if start is not None and end is not None and start > end:
+        raise ProblemError(422, "invalid-range", "start must not be after end")
+    bars = feed.bars(known, start=start, end=end, limit=limit)
+    return [BarOut.model_validate(bar) for bar in bars]
+
+
+@router.get("/instruments/{symbol}/quote", summary="The latest quote of a live instrument")
+async def get_quote(symbol: str, feed: FeedDep) -> QuoteOut:
+    known = _known(feed, symbol)
+    quote = feed.latest_quote(known)
+    if quote is None:
+        raise ProblemError(404, "no-quote", f"{known} is not quoted by the live feed")
+    return QuoteOut.model_validate(quote)
+
+
+@router.get("/quotes", summary="The latest quote of every live instrument")
+async def list_quotes(feed: FeedDep) -> list[QuoteOut]:
+    return [QuoteOut.model_validate(q) for q in feed.latest_quotes().values()]
+
+
+@router.get("/market/clock", summary="Where the replay stands in market time")
+async def market_clock(feed: FeedDep) -> MarketClockOut:
+    return MarketClockOut(
+        market_time=feed.market_time, market_date=feed.market_date, finished=feed.finished
+    )

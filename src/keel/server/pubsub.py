@@ -1,0 +1,162 @@
+"""Publish/subscribe for live updates: in-process by default, Redis when `KEEL_REDIS_URL` is set.
+
+Channels are plain strings: `quotes:SPX`, `bars:SPX`, `volatility`, `breakers`, and per user
+`orders:<user_id>`, `accounts:<user_id>`, `notifications:<user_id>`. Messages are JSON-able dicts.
+
+Listeners are synchronous callables `listener(channel, message)` that must not block (the WebSocket
+hub only puts the message on bounded per-client queues). With Redis, every process receives every
+message through one pattern subscription, so API replicas fan out what the engine publishes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, Protocol
+
+import structlog
+
+from keel.server.runtime import Runtime, on_start, on_stop
+
+Message = dict[str, Any]
+Listener = Callable[[str, Message], None]
+
+REDIS_PREFIX = "keel:"
+log = structlog.get_logger(__name__)
+
+
+def user_channel(kind: str, user_id: str) -> str:
+    """The private channel of `kind` (`orders`, `accounts`, `notifications`) of one user."""
+    return f"{kind}:{user_id}"
+
+
+def _default(value: object) -> str:
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return str(value)
+
+
+def encode(message: Message) -> str:
+    """JSON text of a message; Decimals become strings, datetimes ISO 8601."""
+    return json.dumps(message, default=_default, separators=(",", ":"))
+
+
+class PubSub(Protocol):
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def publish(self, channel: str, message: Message) -> None: ...
+
+    def add_listener(self, listener: Listener) -> Callable[[], None]: ...
+
+
+class _Listeners:
+    def __init__(self) -> None:
+        self._listeners: list[Listener] = []
+
+    def add_listener(self, listener: Listener) -> Callable[[], None]:
+        """Register `listener` for every message; returns a function that removes it."""
+        self._listeners.append(listener)
+
+        def remove() -> None:
+            with contextlib.suppress(ValueError):
+                self._listeners.remove(listener)
+
+        return remove
+
+    def dispatch(self, channel: str, message: Message) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(channel, message)
+            except Exception:
+                log.exception("pubsub listener failed", channel=channel)
+
+
+class InProcessPubSub(_Listeners):
+    """Delivers to this process's listeners, synchronously, in publish order."""
+
+    async def start(self) -> None:
+        return None
+
+    async def stop(self) -> None:
+        return None
+
+    async def publish(self, channel: str, message: Message) -> None:
+        # Round-trip through JSON so listeners see exactly what Redis would deliver.
+        self.dispatch(channel, json.loads(encode(message)))
+
+
+class RedisPubSub(_Listeners):
+    """Publishes to Redis; one reader task per process delivers every `keel:*` message locally."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        import redis.asyncio as aioredis
+
+        self._redis = aioredis.Redis.from_url(url, decode_responses=True)
+        self._reader: asyncio.Task[None] | None = None
+        self._ready = asyncio.Event()
+
+    async def start(self) -> None:
+        self._reader = asyncio.create_task(self._read(), name="keel-pubsub-reader")
+        await asyncio.wait_for(self._ready.wait(), timeout=10)
+
+    async def stop(self) -> None:
+        if self._reader is not None:
+            self._reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._reader
+        await self._redis.aclose()
+
+    async def publish(self, channel: str, message: Message) -> None:
+        await self._redis.publish(REDIS_PREFIX + channel, encode(message))
+
+    async def _read(self) -> None:
+        while True:
+            subscription = self._redis.pubsub()
+            try:
+                await subscription.psubscribe(REDIS_PREFIX + "*")
+                self._ready.set()
+                async for item in subscription.listen():
+                    if item.get("type") != "pmessage":
+                        continue
+                    channel = str(item["channel"]).removeprefix(REDIS_PREFIX)
+                    self.dispatch(channel, json.loads(item["data"]))
+            except asyncio.CancelledError:
+                await subscription.aclose()
+                raise
+            except Exception:
+                log.exception("redis pubsub reader failed; reconnecting")
+                await subscription.aclose()
+                await asyncio.sleep(1.0)
+
+
+def build_pubsub(redis_url: str | None) -> PubSub:
+    """Redis pub/sub when a URL is given, the in-process fallback otherwise."""
+    return RedisPubSub(redis_url) if redis_url else InProcessPubSub()
+
+
+def get_pubsub(runtime: Runtime) -> PubSub:
+    """The runtime's pub/sub (started with the runtime)."""
+    pubsub: PubSub = runtime.components["pubsub"]
+    return pubsub
+
+
+@on_start(order=10)
+async def _start_pubsub(runtime: Runtime) -> None:
+    pubsub = build_pubsub(runtime.settings.redis_url)
+    await pubsub.start()
+    runtime.components["pubsub"] = pubsub
+
+
+@on_stop(order=900)
+async def _stop_pubsub(runtime: Runtime) -> None:
+    pubsub = runtime.components.pop("pubsub", None)
+    if pubsub is not None:
+        await pubsub.stop()
