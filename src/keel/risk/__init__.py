@@ -1,1 +1,92 @@
-"""Risk: circuit breakers, the order gate, the parameter optimizer and position sizing."""
+"""Risk: circuit breakers, the order gate, position sizing and the walk-forward parameter optimizer.
+
+Pure: every time is passed in, rules are handed data (prices, regimes, equity, fills), never a
+session or a clock. See docs/risk.md.
+"""
+
+from keel.risk.account_breaker import (
+    AccountBreaker,
+    AccountFigures,
+    AccountRiskConfig,
+    ClosedTrade,
+    closed_trades_from_fills,
+)
+from keel.risk.board import BreakerBoard, Verdict
+from keel.risk.gate import (
+    BreakerCheck,
+    BuyingPowerCheck,
+    CautiousAction,
+    GateChain,
+    MinorRulesCheck,
+    PositionLimitCheck,
+    standard_gate,
+)
+from keel.risk.machine import BreakerMachine, BreakerPolicy, BreakerState, check_transition
+from keel.risk.market_breaker import DrawdownLevel, MarketBreakerConfig, MarketWideBreaker
+from keel.risk.optimizer import (
+    OptimizerConfig,
+    ParameterTable,
+    RegimeParameters,
+    parameter_table,
+    parameter_table_from_bars,
+)
+from keel.risk.sizing import (
+    DEFAULT_REGIME_MULTIPLIERS,
+    SizingParameters,
+    position_size,
+    regime_weight,
+    vol_target_weight,
+    vol_target_weights,
+)
+from keel.risk.symbol_breaker import SymbolBreaker, SymbolBreakerConfig
+from keel.risk.transitions import (
+    BreakerMode,
+    BreakerTransition,
+    Demand,
+    IllegalBreakerTransition,
+    Scope,
+    TransitionKind,
+)
+
+__all__ = [
+    "DEFAULT_REGIME_MULTIPLIERS",
+    "AccountBreaker",
+    "AccountFigures",
+    "AccountRiskConfig",
+    "BreakerBoard",
+    "BreakerCheck",
+    "BreakerMachine",
+    "BreakerMode",
+    "BreakerPolicy",
+    "BreakerState",
+    "BreakerTransition",
+    "BuyingPowerCheck",
+    "CautiousAction",
+    "ClosedTrade",
+    "Demand",
+    "DrawdownLevel",
+    "GateChain",
+    "IllegalBreakerTransition",
+    "MarketBreakerConfig",
+    "MarketWideBreaker",
+    "MinorRulesCheck",
+    "OptimizerConfig",
+    "ParameterTable",
+    "PositionLimitCheck",
+    "RegimeParameters",
+    "Scope",
+    "SizingParameters",
+    "SymbolBreaker",
+    "SymbolBreakerConfig",
+    "TransitionKind",
+    "Verdict",
+    "check_transition",
+    "closed_trades_from_fills",
+    "parameter_table",
+    "parameter_table_from_bars",
+    "position_size",
+    "regime_weight",
+    "standard_gate",
+    "vol_target_weight",
+    "vol_target_weights",
+]
