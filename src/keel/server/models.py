@@ -5,6 +5,7 @@ Feature modules add one import line each here.
 
 from __future__ import annotations
 
+from keel.server.auth import models as auth_models  # noqa: F401
 from keel.server.db import Base
 
 __all__ = ["Base"]

@@ -1,0 +1,1 @@
+"""Identity: users, passwords, tokens, TOTP second factor and login throttling."""

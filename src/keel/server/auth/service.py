@@ -1,0 +1,302 @@
+"""Use cases of the identity side: register, log in (with 2FA), rotate and revoke refresh tokens,
+change the password, authenticate an access token. Never commits: the request's session does."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import structlog
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from keel.domain.enums import Role
+from keel.server.auth import repository
+from keel.server.auth.models import ADULT_AGE_YEARS, RefreshToken, User, age_on, new_id
+from keel.server.auth.passwords import (
+    burn_verification_time,
+    hash_password,
+    password_hasher,
+    password_policy_violations,
+    verify_password,
+)
+from keel.server.auth.schemas import TokenPairOut, TwoFactorChallengeOut, UserOut
+from keel.server.auth.throttle import (
+    ACCOUNT_POLICY,
+    IP_POLICY,
+    LoginThrottle,
+    account_key,
+    ip_key,
+)
+from keel.server.auth.tokens import (
+    ACCESS_TOKEN,
+    CHALLENGE_TOKEN,
+    InvalidToken,
+    decode_token,
+    issue_access_token,
+    issue_challenge_token,
+    new_opaque_token,
+    sha256_hex,
+)
+from keel.server.auth.twofactor import require_fresh_second_factor, verify_second_factor
+from keel.server.errors import ProblemError
+from keel.server.settings import Settings
+
+log = structlog.get_logger(__name__)
+
+MAX_AGE_YEARS = 120
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def unauthorized(detail: str) -> ProblemError:
+    return ProblemError(
+        401, "unauthorized", detail, headers={"WWW-Authenticate": 'Bearer realm="keel"'}
+    )
+
+
+def throttled(retry_after: float) -> ProblemError:
+    seconds = max(1, math.ceil(retry_after))
+    return ProblemError(
+        429,
+        "login-throttled",
+        f"too many failed logins; try again in {seconds} s",
+        headers={"Retry-After": str(seconds)},
+        retry_after=seconds,
+    )
+
+
+def user_out(user: User, *, today: date) -> UserOut:
+    return UserOut(
+        id=user.id,
+        email=user.email,
+        display_name=user.display_name,
+        date_of_birth=user.date_of_birth,
+        role=user.role,
+        is_minor=user.is_minor_on(today),
+        two_factor_enabled=user.totp_enabled,
+        created_at=user.created_at,
+    )
+
+
+async def create_user(
+    session: AsyncSession,
+    settings: Settings,
+    *,
+    email: str,
+    password: str,
+    display_name: str,
+    date_of_birth: date,
+    role: Role,
+    now: datetime,
+) -> User:
+    """Add a user after checking age, role and password policy; 409 when the email is taken."""
+    email = normalize_email(email)
+    today = now.date()
+    if date_of_birth > today:
+        raise ProblemError(422, "invalid-date-of-birth", "the date of birth is in the future")
+    age = age_on(date_of_birth, today)
+    if age > MAX_AGE_YEARS:
+        raise ProblemError(422, "invalid-date-of-birth", "the date of birth is implausibly old")
+    if role in (Role.GUARDIAN, Role.ADMIN) and age < ADULT_AGE_YEARS:
+        raise ProblemError(422, "must-be-adult", f"a {role.value} must be at least 18 years old")
+    reasons = password_policy_violations(password, email)
+    if reasons:
+        raise ProblemError(
+            422, "weak-password", "the password is refused: " + "; ".join(reasons), reasons=reasons
+        )
+    if await repository.get_user_by_email(session, email) is not None:
+        raise ProblemError(409, "email-taken", "an account with this email already exists")
+    user = User(
+        id=new_id(),
+        email=email,
+        display_name=display_name,
+        date_of_birth=date_of_birth,
+        role=role.value,
+        password_hash=hash_password(settings, password),
+        is_active=True,
+        totp_enabled=False,
+        token_version=0,
+        created_at=now,
+    )
+    try:
+        await repository.add(session, user)
+    except IntegrityError as exc:  # a concurrent registration won the race
+        raise ProblemError(409, "email-taken", "an account with this email already exists") from exc
+    return user
+
+
+async def issue_token_pair(
+    session: AsyncSession,
+    settings: Settings,
+    user: User,
+    *,
+    now: datetime,
+    family_id: str | None = None,
+) -> TokenPairOut:
+    """A new access token and a new refresh token (in `family_id`, or a new family)."""
+    refresh = new_opaque_token()
+    await repository.add(
+        session,
+        RefreshToken(
+            id=new_id(),
+            user_id=user.id,
+            family_id=family_id or new_id(),
+            token_hash=sha256_hex(refresh),
+            created_at=now,
+            expires_at=now + timedelta(days=settings.refresh_token_days),
+        ),
+    )
+    access = issue_access_token(
+        settings, user_id=user.id, role=user.role, version=user.token_version, now=now
+    )
+    return TokenPairOut(
+        access_token=access, refresh_token=refresh, expires_in=settings.access_token_minutes * 60
+    )
+
+
+async def login(
+    session: AsyncSession,
+    settings: Settings,
+    throttle: LoginThrottle,
+    *,
+    email: str,
+    password: str,
+    client_ip: str,
+    now: datetime,
+) -> TokenPairOut | TwoFactorChallengeOut:
+    """Check the password (throttled per account and IP); tokens, or a 2FA challenge."""
+    email = normalize_email(email)
+    keys = [account_key(email), ip_key(client_ip)]
+    wait = await throttle.retry_after(keys)
+    if wait > 0:
+        raise throttled(wait)
+    user = await repository.get_user_by_email(session, email)
+    if user is None:
+        burn_verification_time(settings)
+        valid = False
+    else:
+        valid = user.is_active and verify_password(settings, user.password_hash, password)
+    if user is None or not valid:
+        await throttle.record_failure(keys[0], ACCOUNT_POLICY)
+        await throttle.record_failure(keys[1], IP_POLICY)
+        raise unauthorized("the email or the password is wrong")
+    await throttle.clear(keys[0])
+    if password_hasher(settings).check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(settings, password)
+    if user.totp_enabled:
+        token = issue_challenge_token(settings, user_id=user.id, role=user.role, now=now)
+        return TwoFactorChallengeOut(challenge_token=token)
+    return await issue_token_pair(session, settings, user, now=now)
+
+
+async def complete_two_factor_login(
+    session: AsyncSession,
+    settings: Settings,
+    throttle: LoginThrottle,
+    *,
+    challenge_token: str,
+    code: str,
+    now: datetime,
+) -> TokenPairOut:
+    """Second login step: a valid challenge plus an authenticator or recovery code."""
+    try:
+        claims = decode_token(settings, challenge_token, expected_use=CHALLENGE_TOKEN, now=now)
+    except InvalidToken as exc:
+        raise unauthorized(
+            f"the login challenge is not valid ({exc.reason}); log in again"
+        ) from exc
+    user = await repository.get_user(session, claims.user_id)
+    if user is None or not user.is_active or not user.totp_enabled:
+        raise unauthorized("the login challenge is no longer valid; log in again")
+    key = account_key(user.email)
+    wait = await throttle.retry_after([key])
+    if wait > 0:
+        raise throttled(wait)
+    if not await verify_second_factor(session, user, code, now=now):
+        await throttle.record_failure(key, ACCOUNT_POLICY)
+        raise unauthorized("the code is wrong, expired or already used")
+    await throttle.clear(key)
+    return await issue_token_pair(session, settings, user, now=now)
+
+
+@dataclass(frozen=True)
+class RefreshRefused:
+    reason: str
+
+
+async def rotate_refresh_token(
+    session: AsyncSession, settings: Settings, raw_token: str, *, now: datetime
+) -> TokenPairOut | RefreshRefused:
+    """Spend `raw_token` for a new pair. A spent token presented again revokes its whole family.
+
+    Returns `RefreshRefused` instead of raising so that the family revocation is committed.
+    """
+    row = await repository.get_refresh_token_for_update(session, sha256_hex(raw_token))
+    if row is None:
+        return RefreshRefused("unknown refresh token")
+    if row.revoked_at is not None:
+        return RefreshRefused("the refresh token was revoked; log in again")
+    if row.spent_at is not None:
+        await repository.revoke_family(session, row.family_id, now)
+        log.warning("refresh token reused; family revoked", user_id=row.user_id)
+        return RefreshRefused("the refresh token was already used; every session of it is revoked")
+    if row.expires_at <= now:
+        return RefreshRefused("the refresh token has expired; log in again")
+    user = await repository.get_user(session, row.user_id)
+    if user is None or not user.is_active:
+        return RefreshRefused("the account is not active")
+    row.spent_at = now
+    return await issue_token_pair(session, settings, user, now=now, family_id=row.family_id)
+
+
+async def logout(session: AsyncSession, raw_token: str, *, now: datetime) -> None:
+    """Revoke the refresh token's family (this device's session); unknown tokens are ignored."""
+    row = await repository.get_refresh_token_for_update(session, sha256_hex(raw_token))
+    if row is not None:
+        await repository.revoke_family(session, row.family_id, now)
+
+
+async def user_from_access_token(
+    session: AsyncSession, settings: Settings, token: str, *, now: datetime
+) -> User:
+    """The active user an access token belongs to; 401 problem otherwise (also for WebSockets)."""
+    try:
+        claims = decode_token(settings, token, expected_use=ACCESS_TOKEN, now=now)
+    except InvalidToken as exc:
+        raise unauthorized(f"the access token is not valid ({exc.reason})") from exc
+    user = await repository.get_user(session, claims.user_id)
+    if user is None or not user.is_active or user.token_version != claims.version:
+        raise unauthorized("the access token is no longer valid; log in again")
+    return user
+
+
+async def change_password(
+    session: AsyncSession,
+    settings: Settings,
+    user: User,
+    *,
+    current_password: str,
+    new_password: str,
+    code: str | None,
+    now: datetime,
+) -> TokenPairOut:
+    """Replace the password (fresh 2FA code when 2FA is on). Every older access and refresh token
+    stops working; a new pair for the caller is returned."""
+    if not verify_password(settings, user.password_hash, current_password):
+        raise ProblemError(403, "wrong-password", "the current password is wrong")
+    await require_fresh_second_factor(session, user, code, now=now)
+    reasons = password_policy_violations(new_password, user.email)
+    if new_password == current_password:
+        reasons.append("choose a password different from the current one")
+    if reasons:
+        raise ProblemError(
+            422, "weak-password", "the password is refused: " + "; ".join(reasons), reasons=reasons
+        )
+    user.password_hash = hash_password(settings, new_password)
+    user.token_version += 1
+    await repository.revoke_all_refresh_tokens(session, user.id, now)
+    return await issue_token_pair(session, settings, user, now=now)

@@ -1,0 +1,138 @@
+"""Login throttling per account and per client IP, with exponential backoff.
+
+After `free_failures` failed logins for one key (an email or an IP) within `window_seconds`, the key is
+locked for `base_delay × 2^(failures − free_failures)` seconds, capped at `max_delay`; a locked key is
+refused with 429 and `Retry-After` before any password is checked. A success clears the account key.
+Counters live in Redis when `KEEL_REDIS_URL` is set (shared by API replicas), in memory otherwise.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from keel.server.runtime import Runtime, on_start, on_stop
+
+
+@dataclass(frozen=True)
+class BackoffPolicy:
+    free_failures: int
+    base_delay: float = 1.0
+    max_delay: float = 15 * 60.0
+    window_seconds: float = 15 * 60.0
+
+    def lock_seconds(self, failures: int) -> float:
+        """How long a key stays locked after its `failures`-th failure (0 = not locked)."""
+        if failures < self.free_failures:
+            return 0.0
+        exponent = min(failures - self.free_failures, 30)
+        return min(self.base_delay * 2.0**exponent, self.max_delay)
+
+
+ACCOUNT_POLICY = BackoffPolicy(free_failures=5)
+IP_POLICY = BackoffPolicy(free_failures=20)
+
+
+class LoginThrottle(Protocol):
+    async def retry_after(self, keys: list[str]) -> float:
+        """Seconds until every key in `keys` is unlocked (0 when none is locked)."""
+
+    async def record_failure(self, key: str, policy: BackoffPolicy) -> None: ...
+
+    async def clear(self, key: str) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+class MemoryLoginThrottle:
+    """In-process counters (one API process, or tests)."""
+
+    def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._now = monotonic
+        self._failures: dict[str, tuple[int, float]] = {}  # key → (count, last failure)
+        self._locked_until: dict[str, float] = {}
+
+    async def retry_after(self, keys: list[str]) -> float:
+        now = self._now()
+        return max((self._locked_until.get(key, now) - now for key in keys), default=0.0)
+
+    async def record_failure(self, key: str, policy: BackoffPolicy) -> None:
+        now = self._now()
+        count, last = self._failures.get(key, (0, now))
+        count = count + 1 if now - last <= policy.window_seconds else 1
+        self._failures[key] = (count, now)
+        lock = policy.lock_seconds(count)
+        if lock > 0:
+            self._locked_until[key] = now + lock
+
+    async def clear(self, key: str) -> None:
+        self._failures.pop(key, None)
+        self._locked_until.pop(key, None)
+
+    async def close(self) -> None:
+        self._failures.clear()
+        self._locked_until.clear()
+
+
+class RedisLoginThrottle:
+    """Counters in Redis: `…:fail:<key>` counts failures, `…:lock:<key>` expires with the lock."""
+
+    PREFIX = "keel:login"
+
+    def __init__(self, redis: Any) -> None:
+        self._redis = redis
+
+    async def retry_after(self, keys: list[str]) -> float:
+        ttls = [await self._redis.pttl(f"{self.PREFIX}:lock:{key}") for key in keys]
+        return max((ttl / 1000 for ttl in ttls if ttl and ttl > 0), default=0.0)
+
+    async def record_failure(self, key: str, policy: BackoffPolicy) -> None:
+        fail_key = f"{self.PREFIX}:fail:{key}"
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.incr(fail_key)
+            pipe.expire(fail_key, math.ceil(policy.window_seconds))
+            count, _ = await pipe.execute()
+        lock = policy.lock_seconds(int(count))
+        if lock > 0:
+            await self._redis.set(f"{self.PREFIX}:lock:{key}", "1", px=math.ceil(lock * 1000))
+
+    async def clear(self, key: str) -> None:
+        await self._redis.delete(f"{self.PREFIX}:fail:{key}", f"{self.PREFIX}:lock:{key}")
+
+    async def close(self) -> None:
+        await self._redis.aclose()
+
+
+def account_key(email: str) -> str:
+    return f"account:{email.strip().lower()}"
+
+
+def ip_key(ip: str) -> str:
+    return f"ip:{ip}"
+
+
+def login_throttle(runtime: Runtime) -> LoginThrottle:
+    throttle: LoginThrottle = runtime.components["login_throttle"]
+    return throttle
+
+
+@on_start(order=20)
+async def _start_login_throttle(runtime: Runtime) -> None:
+    if runtime.settings.redis_url:
+        from redis.asyncio import Redis
+
+        runtime.components["login_throttle"] = RedisLoginThrottle(
+            Redis.from_url(runtime.settings.redis_url)
+        )
+    else:
+        runtime.components["login_throttle"] = MemoryLoginThrottle()
+
+
+@on_stop(order=80)
+async def _stop_login_throttle(runtime: Runtime) -> None:
+    throttle = runtime.components.pop("login_throttle", None)
+    if throttle is not None:
+        await throttle.close()
