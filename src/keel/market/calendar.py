@@ -28,7 +28,7 @@ from pandas.tseries.offsets import CustomBusinessDay
 __all__ = ["NyseHolidayCalendar", "next_trading_days", "trading_days"]
 
 
-class NyseHolidayCalendar(AbstractHolidayCalendar):  # type: ignore[misc]
+class NyseHolidayCalendar(AbstractHolidayCalendar):
     """Regular NYSE full-day holidays."""
 
     rules = [  # noqa: RUF012 - pandas reads a class attribute

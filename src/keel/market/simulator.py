@@ -45,6 +45,7 @@ __all__ = [
     "calibrate",
     "calibrated",
     "continue_series",
+    "extend_history",
     "simulate_bars",
     "simulate_ticker",
 ]
@@ -326,3 +327,11 @@ def continue_series(
         base_volume=float(np.median(volumes)) if volumes.size else 1_000_000.0,
         initial_regime=regime,
     )
+
+
+def extend_history(
+    frame: pd.DataFrame, params: RegimeGarchParams, days: int, *, seed: int, symbol: str
+) -> pd.DataFrame:
+    """A real daily series followed by `days` simulated bars (see `continue_series`)."""
+    future = continue_series(frame, params, days, seed=seed, symbol=symbol)
+    return pd.concat([frame, future])

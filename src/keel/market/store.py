@@ -174,18 +174,18 @@ class MarketStore:
         )
         return [
             SymbolInfo(
-                symbol=str(r.symbol),
-                name=str(r.name),
-                asset_class=str(r.asset_class),
-                frequency=str(r.frequency),
-                tradable=bool(r.tradable),
-                simulated=bool(r.simulated),
-                source=str(r.source),
-                first=pd.Timestamp(r.first).to_pydatetime(),
-                last=pd.Timestamp(r.last).to_pydatetime(),
-                rows=int(r.rows),
+                symbol=str(r["symbol"]),
+                name=str(r["name"]),
+                asset_class=str(r["asset_class"]),
+                frequency=str(r["frequency"]),
+                tradable=bool(r["tradable"]),
+                simulated=bool(r["simulated"]),
+                source=str(r["source"]),
+                first=pd.Timestamp(r["first"]).to_pydatetime(),
+                last=pd.Timestamp(r["last"]).to_pydatetime(),
+                rows=int(r["rows"]),
             )
-            for r in rows.itertuples(index=False)
+            for r in rows.to_dict(orient="records")
         ]
 
     def info(self, symbol: str) -> SymbolInfo:
