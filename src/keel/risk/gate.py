@@ -20,7 +20,7 @@ A refusal names the breaker, says why in plain words and when trading may reopen
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -46,11 +46,13 @@ class CautiousAction(StrEnum):
 def wanted_units(order: Order, context: GateContext) -> Decimal | None:
     """Units the rest of the order asks for: notional ÷ reference price, or its remaining quantity."""
     price = context.reference_price
-    if context.estimated_notional is not None and price is not None and price > 0:
-        return context.estimated_notional / price
-    if price is not None and price > 0:
-        return order.quantity_wanted_at(price)
-    return order.remaining_quantity
+    if price is None or price <= 0:
+        return order.remaining_quantity
+    units = order.quantity_wanted_at(price)
+    if context.estimated_notional is not None:
+        # A chain that cut the order down passes the cut on through the estimated notional.
+        units = min(units, context.estimated_notional / price)
+    return units
 
 
 def equity_estimate(account: Account, symbol: str, price: Decimal) -> Decimal:
@@ -71,7 +73,7 @@ class BreakerCheck:
     """Circuit-breaker permission for the order's (account, symbol), from a `BreakerBoard`."""
 
     board: BreakerBoard
-    multipliers: Mapping[Regime, float] = DEFAULT_REGIME_MULTIPLIERS
+    multipliers: Mapping[Regime, float] = field(default_factory=lambda: DEFAULT_REGIME_MULTIPLIERS)
     max_position_fraction: Decimal = Decimal("1")
     cautious_action: CautiousAction = CautiousAction.REDUCE
 

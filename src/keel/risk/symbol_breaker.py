@@ -40,7 +40,9 @@ DEFAULT_REGIME_LEVELS: Mapping[Regime, Permission] = MappingProxyType(
 class SymbolBreakerConfig:
     """Per-symbol rules. Set ``regime_levels[EXTREME]`` to CLOSED for a stricter classroom."""
 
-    regime_levels: Mapping[Regime, Permission] = DEFAULT_REGIME_LEVELS
+    regime_levels: Mapping[Regime, Permission] = field(
+        default_factory=lambda: DEFAULT_REGIME_LEVELS
+    )
     jump_sigmas: float = 6.0
     min_jump: float = 0.03
     max_move: float = 0.10
