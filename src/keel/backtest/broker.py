@@ -42,7 +42,7 @@ class Broker:
     __slots__ = ("cash", "closed", "rule", "trades")
 
     def __init__(self, cash: float, rule: FillRule) -> None:
-        self.cash = cash
+        self.cash = float(cash)
         self.rule = rule
         # Open trades as [size, entry_price, entry_bar, entry_commission].
         self.trades: list[list[float]] = []
@@ -75,7 +75,8 @@ class Broker:
         exit_commission = self.rule.commission(size, exit_price)
         gross = size * (exit_price - entry_price)
         self.cash += gross - exit_commission
-        self.trades.remove(trade)
+        # By identity: a split trade and its closing part can hold equal values.
+        del self.trades[next(i for i, open_trade in enumerate(self.trades) if open_trade is trade)]
         self.closed.append(
             ClosedTrade(
                 size=size,

@@ -1,9 +1,10 @@
 """Adapter to the engine's fill model, so a backtest fills exactly as live trading does.
 
-The runner's hot loop works on floats; the engine works on Decimal. `FillRule` asks the engine for
-the rule once per fill (fills are rare next to bars) when `keel.engine` provides it, and otherwise
-applies the same documented rule locally: a buy pays the reference price × (1 + spread/2 +
-slippage), a sell receives × (1 − spread/2 − slippage), and commission is a fraction of notional.
+The runner's hot loop works on floats; the engine works on Decimal. With `money_grid` on, every
+fill asks `keel.engine.fills` (the very functions the live engine uses) for its price and
+commission; fills are rare next to bars, so this costs little. With it off, the same rule runs in
+plain floats without rounding: the reference price becomes a quote `spread` wide, a buy pays the
+ask × (1 + slippage), a sell gets the bid × (1 − slippage), commission is rate × notional.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from typing import Any
 
 from keel.backtest.settings import ExecutionSettings
 
+Hooks = tuple[Callable[..., Any], Callable[..., Any]]
 
-def _engine_hooks() -> tuple[Callable[..., Any], Callable[..., Any]] | None:
-    """The engine's (fill_price, commission) functions when the engine exposes them."""
+
+def _engine_hooks() -> Hooks | None:
+    """The engine's (fill_price_float, commission_float) when the engine provides them."""
     try:
         module = importlib.import_module("keel.engine.fills")
     except ImportError:
@@ -29,34 +32,42 @@ def _engine_hooks() -> tuple[Callable[..., Any], Callable[..., Any]] | None:
     return None
 
 
+_ENGINE = _engine_hooks()
+
+
+def engine_available() -> bool:
+    """True when `keel.engine` provides the float fill hooks (it always should)."""
+    return _ENGINE is not None
+
+
 @dataclass(frozen=True)
 class FillRule:
-    """Price and commission of one fill; floats in, floats out (prices and cash per unit/notional)."""
+    """Price and commission of one fill; floats in, floats out (price per unit, commission in cash)."""
 
     spread: float
     slippage: float
     commission_rate: float
+    money_grid: bool = True
 
     @classmethod
     def from_settings(cls, settings: ExecutionSettings) -> FillRule:
-        return cls(settings.spread, settings.slippage, settings.commission)
+        return cls(settings.spread, settings.slippage, settings.commission, settings.money_grid)
 
     def price(self, direction: float, reference: float) -> float:
         """Fill price of a buy (direction > 0) or sell (direction < 0) at `reference`."""
-        hooks = _ENGINE
-        if hooks is not None:
-            return float(hooks[0](direction, reference, self.spread, self.slippage))
+        if self.money_grid and _ENGINE is not None:
+            return float(_ENGINE[0](direction, reference, self.spread, self.slippage))
         if self.spread == 0.0 and self.slippage == 0.0:
             return reference
-        adverse = self.spread / 2 + self.slippage
-        return reference * (1 + adverse) if direction > 0 else reference * (1 - adverse)
+        half = self.spread / 2
+        if direction > 0:
+            return reference * (1 + half) * (1 + self.slippage)
+        return reference * (1 - half) * (1 - self.slippage)
 
     def commission(self, quantity: float, price: float) -> float:
         """Commission in cash for filling `quantity` units (sign ignored) at `price`."""
-        hooks = _ENGINE
-        if hooks is not None:
-            return float(hooks[1](quantity, price, self.commission_rate))
+        if self.commission_rate == 0.0:
+            return 0.0
+        if self.money_grid and _ENGINE is not None:
+            return float(_ENGINE[1](quantity, price, self.commission_rate))
         return abs(quantity) * price * self.commission_rate
-
-
-_ENGINE = _engine_hooks()

@@ -51,7 +51,7 @@ def drawdown_durations(drawdown: np.ndarray, index: pd.DatetimeIndex) -> np.ndar
 def _annual_days(index: pd.DatetimeIndex) -> tuple[float, str]:
     spacing = pd.Series(index[-100:]).diff().dropna().median()
     freq_days = int(spacing.days)
-    weekends = float((index.dayofweek >= 5).mean()) > 2 / 7 * 0.6
+    weekends = float((index.day_of_week >= 5).mean()) > 2 / 7 * 0.6
     table = {7: (52.0, "W"), 31: (12.0, "ME"), 365: (1.0, "YE")}
     return table.get(freq_days, (365.0 if weekends else 252.0, "D"))
 

@@ -37,7 +37,7 @@ def periods_per_year(index: pd.DatetimeIndex) -> float:
     days = spacing / pd.Timedelta(days=1)
     if days >= 0.9:
         return 252.0 / max(1.0, round(days))
-    weekends = float((index.dayofweek >= 5).mean())
+    weekends = float((index.day_of_week >= 5).mean())
     days_per_year = 365.0 if weekends > 2 / 7 * 0.6 else 252.0
     return days_per_year / days
 

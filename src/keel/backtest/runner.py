@@ -152,11 +152,11 @@ def run_backtest(
     if loop == "signals" and instance._cached_signals is None:
         raise ValueError(f"{instance.name} has no signals(); use the event loop")
     if use_signals:
-        equity = _signal_loop(instance, bars, broker, executor, settings, start)
+        equity, bust = _signal_loop(instance, bars, broker, executor, settings, start)
     else:
-        equity = _event_loop(instance, bars, broker, executor, settings, start, progress)
+        equity, bust = _event_loop(instance, bars, broker, executor, settings, start, progress)
     open_position = broker.position_size()
-    if settings.close_at_end and broker.trades:
+    if settings.close_at_end and broker.trades and bust is None:
         last = len(bars) - 1
         reference = bars.open[last] if settings.fill is FillTiming.NEXT_OPEN else bars.close[last]
         broker.close_all(reference, last)
@@ -187,9 +187,9 @@ def _event_loop(
     settings: ExecutionSettings,
     start: int,
     progress: ProgressCallback | None,
-) -> np.ndarray:
+) -> tuple[np.ndarray, int | None]:
     length = len(bars)
-    equity = np.full(length, settings.cash)
+    equity = np.full(length, float(settings.cash))
     ctx = Context(bars, strategy.indicators, broker)
     cursor = ctx._cursor
     opens, closes = bars.open, bars.close
@@ -208,10 +208,27 @@ def _event_loop(
             else:
                 pending = ctx.orders
             ctx.orders = []
-        equity[t] = broker.equity_at(closes[t]) if broker.trades else broker.cash
+        if broker.trades:
+            value = equity[t] = broker.equity_at(closes[t])
+            if value <= 0:
+                _go_bust(broker, closes, equity, t)
+                return equity, t
+        else:
+            equity[t] = broker.cash
         if progress is not None and t % PROGRESS_EVERY == 0:
             progress(t, length)
-    return equity
+    return equity, None
+
+
+def _first_bust(
+    broker: Broker, closes: np.ndarray, first: int, stop: int
+) -> int | None:
+    """First bar in [first, stop) where equity at the close is zero or less, holding what is held."""
+    if not broker.trades or stop <= first:
+        return None
+    curve = broker.cash + broker.position_size() * closes[first:stop] - broker.cost_basis()
+    broke = np.flatnonzero(curve <= 0)
+    return first + int(broke[0]) if len(broke) else None
 
 
 def _signal_loop(
@@ -221,7 +238,7 @@ def _signal_loop(
     executor: _Executor,
     settings: ExecutionSettings,
     start: int,
-) -> np.ndarray:
+) -> tuple[np.ndarray, int | None]:
     events = strategy._cached_signals
     assert events is not None
     length = len(bars)
@@ -231,22 +248,38 @@ def _signal_loop(
     decided = decided[decided >= start]
     seg_start, seg_cash, seg_size, seg_basis = [0], [broker.cash], [0.0], [0.0]
     held = 0.0
+    bust: int | None = None
     for t in decided.tolist():
         side = float(np.sign(events[t]))
         if side == held:
             continue
-        orders: list[tuple[str, float]] = [("close", 0.0)]
-        if side:
-            orders.append(("buy" if side > 0 else "sell", math.nan))
         fill_bar = t if on_close else t + 1
         if fill_bar >= length:
             break
+        bust = _first_bust(broker, closes, seg_start[-1], fill_bar)
+        if bust is not None:
+            break
+        orders: list[tuple[str, float]] = [("close", 0.0)]
+        if side:
+            orders.append(("buy" if side > 0 else "sell", math.nan))
         executor.execute(orders, closes[t] if on_close else opens[fill_bar], fill_bar, t)
         held = float(np.sign(broker.position_size()))
         seg_start.append(fill_bar)
         seg_cash.append(broker.cash)
         seg_size.append(broker.position_size())
         seg_basis.append(broker.cost_basis())
+    if bust is None:
+        bust = _first_bust(broker, closes, seg_start[-1], length)
     segment = np.searchsorted(np.asarray(seg_start), np.arange(length), side="right") - 1
     cash, size, basis = (np.asarray(v)[segment] for v in (seg_cash, seg_size, seg_basis))
-    return cash + size * closes - basis
+    equity = cash + size * closes - basis
+    if bust is not None:
+        _go_bust(broker, closes, equity, bust)
+    return equity, bust
+
+
+def _go_bust(broker: Broker, closes: np.ndarray, equity: np.ndarray, bar: int) -> None:
+    """Equity reached zero: close everything at this close and stop, as backtesting.py does."""
+    broker.close_all(closes[bar], bar)
+    broker.cash = 0.0
+    equity[bar:] = 0.0

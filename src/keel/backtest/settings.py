@@ -52,6 +52,7 @@ class ExecutionSettings:
     breakers: bool = False
     close_at_end: bool = True
     check_lookahead: bool = True
+    money_grid: bool = True
 
     def __post_init__(self) -> None:
         if self.cash <= 0:
