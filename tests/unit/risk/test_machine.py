@@ -21,7 +21,7 @@ from keel.risk.transitions import (
 
 T0 = datetime(2008, 10, 15, 14, 0, tzinfo=UTC)
 MIN = timedelta(minutes=1)
-O, C, R, X = Permission.OPEN, Permission.CAUTIOUS, Permission.RESTRICTED, Permission.CLOSED
+OP, C, R, X = Permission.OPEN, Permission.CAUTIOUS, Permission.RESTRICTED, Permission.CLOSED
 POLICY = BreakerPolicy(
     cooldown=timedelta(minutes=15),
     backoff_factor=2.0,
@@ -57,30 +57,30 @@ EARLIER = T0 - timedelta(minutes=1)
 
 TABLE = [
     # (state, kind, to, at, legal)
-    (BreakerState(O, T0), TransitionKind.ESCALATE, C, LATER, True),
-    (BreakerState(O, T0), TransitionKind.ESCALATE, X, LATER, True),
+    (BreakerState(OP, T0), TransitionKind.ESCALATE, C, LATER, True),
+    (BreakerState(OP, T0), TransitionKind.ESCALATE, X, LATER, True),
     (BreakerState(R, T0), TransitionKind.ESCALATE, C, LATER, False),
     (BreakerState(R, T0), TransitionKind.ESCALATE, R, LATER, False),
     (BreakerState(X, T0, reopen_at=T0), TransitionKind.STEP_DOWN, R, LATER, True),
     (BreakerState(X, T0, reopen_at=T0), TransitionKind.STEP_DOWN, C, LATER, False),
-    (BreakerState(X, T0, reopen_at=T0), TransitionKind.STEP_DOWN, O, LATER, False),
+    (BreakerState(X, T0, reopen_at=T0), TransitionKind.STEP_DOWN, OP, LATER, False),
     (BreakerState(X, T0, reopen_at=LATER), TransitionKind.STEP_DOWN, R, T0, False),
     (BreakerState(X, T0, reopen_at=T0, pinned=True), TransitionKind.STEP_DOWN, R, LATER, False),
-    (BreakerState(O, T0), TransitionKind.STEP_DOWN, O, LATER, False),
-    (BreakerState(C, T0, reopen_at=T0), TransitionKind.STEP_DOWN, O, LATER, False),
+    (BreakerState(OP, T0), TransitionKind.STEP_DOWN, OP, LATER, False),
+    (BreakerState(C, T0, reopen_at=T0), TransitionKind.STEP_DOWN, OP, LATER, False),
     (
         BreakerState(C, T0, reopen_at=T0, probe_started_at=T0),
         TransitionKind.STEP_DOWN,
-        O,
+        OP,
         LATER,
         True,
     ),
     (BreakerState(R, T0), TransitionKind.EXTEND, R, LATER, True),
-    (BreakerState(O, T0), TransitionKind.EXTEND, O, LATER, False),
+    (BreakerState(OP, T0), TransitionKind.EXTEND, OP, LATER, False),
     (BreakerState(R, T0), TransitionKind.EXTEND, X, LATER, False),
-    (BreakerState(X, T0), TransitionKind.FORCE, O, LATER, True),
-    (BreakerState(O, T0), TransitionKind.FORCE, O, LATER, False),
-    (BreakerState(O, T0), TransitionKind.ESCALATE, X, EARLIER, False),
+    (BreakerState(X, T0), TransitionKind.FORCE, OP, LATER, True),
+    (BreakerState(OP, T0), TransitionKind.FORCE, OP, LATER, False),
+    (BreakerState(OP, T0), TransitionKind.ESCALATE, X, EARLIER, False),
 ]
 
 
@@ -101,10 +101,10 @@ def test_transition_table(
 def test_escalation_is_immediate_and_recovery_is_one_level_at_a_time() -> None:
     m = machine()
     first = m.observe(trip(X), T0)
-    assert first is not None and (first.from_level, first.to_level) == (O, X)
+    assert first is not None and (first.from_level, first.to_level) == (OP, X)
     assert first.reopen_at == T0 + timedelta(minutes=15)
     changes = run_calm(m, T0, 120)
-    assert [level for _, level in changes] == [R, C, O]
+    assert [level for _, level in changes] == [R, C, OP]
     (to_r, _), (to_c, _), (to_o, _) = changes
     assert to_r == T0 + timedelta(minutes=15)
     assert to_c - to_r == timedelta(minutes=15)
@@ -152,7 +152,7 @@ def test_backoff_doubles_the_cooldown_on_repeated_trips_and_resets_after_quiet()
     capped = m.state.reopen_at
     assert capped is not None and capped - at == POLICY.max_cooldown
     # Fully recover, stay OPEN for the reset period: the next trip starts again at 15 min.
-    while m.level is not O:
+    while m.level is not OP:
         at += MIN
         m.observe(CALM, at)
     at += POLICY.backoff_reset
@@ -198,7 +198,7 @@ def test_measure_only_records_but_allows_everything() -> None:
     m = machine(BreakerPolicy(mode=BreakerMode.MEASURE_ONLY))
     transition = m.observe(trip(X), T0)
     assert transition is not None and not transition.enforced
-    assert m.level is X and m.effective_level is O
+    assert m.level is X and m.effective_level is OP
 
 
 def test_admin_force_pins_until_resume_but_rules_may_still_escalate() -> None:
@@ -208,6 +208,6 @@ def test_admin_force_pins_until_resume_but_rules_may_still_escalate() -> None:
     assert run_calm(m, T0, 600) == []
     escalated = m.observe(trip(X), T0 + timedelta(hours=11))
     assert escalated is not None and escalated.to_level is X and m.state.pinned
-    resume = m.force(O, T0 + timedelta(hours=12), by="admin@keel", reason="drill over")
-    assert resume.to_level is O and not m.state.pinned
+    resume = m.force(OP, T0 + timedelta(hours=12), by="admin@keel", reason="drill over")
+    assert resume.to_level is OP and not m.state.pinned
     assert dict(resume.figures) == {"by": "admin@keel"}
