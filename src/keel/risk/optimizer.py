@@ -16,7 +16,7 @@ rising, lookbacks shortening). A regime with fewer than ``min_samples`` days kee
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 
 import numpy as np
@@ -116,7 +116,8 @@ def fit_parameters(
     for r in REGIMES:
         vol = vols[r]
         if vol is None or reference is None or vol <= 0:
-            fitted = defaults[r]
+            # Too few days in this regime so far: its defaults, stamped with this fit.
+            fitted = replace(defaults[r], samples=counts[r], fitted_on_until=fitted_on_until)
         else:
             ratio = reference / vol
             excess = max(vol / reference - 1.0, 0.0)
