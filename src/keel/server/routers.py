@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from keel.server.auth.endpoints import me_router
+from keel.server.auth.endpoints import router as auth_router
 from keel.server.market.endpoints import router as market_router
 from keel.server.system.endpoints import router as system_router
 
@@ -11,4 +13,6 @@ root_router = APIRouter()
 root_router.include_router(system_router)
 
 api_router = APIRouter()
+api_router.include_router(auth_router)
+api_router.include_router(me_router)
 api_router.include_router(market_router)
