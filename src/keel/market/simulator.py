@@ -266,7 +266,7 @@ def simulate_bars(
 
     frame = pd.DataFrame(
         {"Open": open_, "High": high, "Low": low, "Close": close, "Volume": volume},
-        index=pd.DatetimeIndex(dates, name="Date", freq=None),
+        index=pd.DatetimeIndex(pd.DatetimeIndex(dates).to_numpy(), name="Date"),
     )
     return frame
 
