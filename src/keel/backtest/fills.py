@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +36,13 @@ def _engine_hooks() -> Hooks | None:
 _ENGINE = _engine_hooks()
 
 
+@lru_cache(maxsize=65536)
+def _engine_price(side: float, reference: float, spread: float, slippage: float) -> float:
+    # Pure function of its inputs, so caching it is safe; sweeps hit the same opens again and again.
+    assert _ENGINE is not None
+    return float(_ENGINE[0](side, reference, spread, slippage))
+
+
 def engine_available() -> bool:
     """True when `keel.engine` provides the float fill hooks (it always should)."""
     return _ENGINE is not None
@@ -56,7 +64,8 @@ class FillRule:
     def price(self, direction: float, reference: float) -> float:
         """Fill price of a buy (direction > 0) or sell (direction < 0) at `reference`."""
         if self.money_grid and _ENGINE is not None:
-            return float(_ENGINE[0](direction, reference, self.spread, self.slippage))
+            side = 1.0 if direction > 0 else -1.0
+            return _engine_price(side, float(reference), self.spread, self.slippage)
         if self.spread == 0.0 and self.slippage == 0.0:
             return reference
         half = self.spread / 2

@@ -56,6 +56,10 @@ def _annual_days(index: pd.DatetimeIndex) -> tuple[float, str]:
     return table.get(freq_days, (365.0 if weekends else 252.0, "D"))
 
 
+def _one_bar_per_day(index: pd.DatetimeIndex, freq: str) -> bool:
+    return bool(freq == "D" and (index == index.normalize()).all() and index.is_unique)
+
+
 def compute_stats(result: BacktestResult) -> dict[str, Any]:
     """All headline statistics of `result` (percentages in %, money in account currency)."""
     equity = result.equity
@@ -72,9 +76,17 @@ def compute_stats(result: BacktestResult) -> dict[str, Any]:
     for t in trades:
         exposed[t.entry_bar : t.exit_bar + 1] = True
 
-    annual_days, freq = _annual_days(index)
-    daily = pd.Series(equity, index=index).resample(freq).last().dropna().pct_change().dropna()
-    day_returns = daily.to_numpy()
+    bars = result.bars
+    annual_days, freq = bars.calendar("annual_days", lambda: _annual_days(index))  # type: ignore[misc]
+    one_per_day = bars.calendar("one_per_day", lambda: _one_bar_per_day(index, freq))
+    if one_per_day:
+        # Resampling a series with one bar per calendar day at midnight changes nothing.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            day_returns = equity[1:] / equity[:-1] - 1
+        day_returns = day_returns[~np.isnan(day_returns)]
+    else:
+        daily = pd.Series(equity, index=index).resample(freq).last().dropna()
+        day_returns = daily.pct_change().dropna().to_numpy()
     gmean_day = geometric_mean(day_returns) if len(day_returns) else 0.0
     annual_return = (1 + gmean_day) ** annual_days - 1
     variance = float(np.var(day_returns, ddof=1)) if len(day_returns) > 1 else math.nan
@@ -141,9 +153,12 @@ def regime_breakdown(result: BacktestResult) -> dict[str, dict[str, float]]:
     trade to the regime of its entry bar.
     """
     equity = result.equity
-    bar_returns = equity[1:] / equity[:-1] - 1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        bar_returns = equity[1:] / equity[:-1] - 1
+    bar_returns = np.nan_to_num(bar_returns, nan=0.0, posinf=0.0, neginf=0.0)
     labels = result.regimes[:-1]
-    per_year = periods_per_year(result.bars.index)
+    bars = result.bars
+    per_year = float(bars.calendar("per_year", lambda: periods_per_year(bars.index)))  # type: ignore[arg-type]
     entry_regimes = np.array([result.regimes[t.entry_bar] for t in result.trades], dtype=int)
     trade_pnl = np.array([t.pnl for t in result.trades])
     breakdown: dict[str, dict[str, float]] = {}

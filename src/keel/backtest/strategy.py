@@ -25,6 +25,7 @@ the bars without a decision, which is what makes sweeps fast.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -57,7 +58,7 @@ class Param:
 class Bars:
     """Column arrays (float64) of an OHLCV history, plus its DatetimeIndex."""
 
-    __slots__ = ("close", "high", "index", "low", "open", "volume")
+    __slots__ = ("_calendar", "close", "high", "index", "low", "open", "volume")
 
     def __init__(self, frame: pd.DataFrame) -> None:
         self.index = pd.DatetimeIndex(frame.index)
@@ -67,6 +68,13 @@ class Bars:
         self.close = frame["Close"].to_numpy(dtype=float)
         volume = frame["Volume"] if "Volume" in frame.columns else pd.Series(0.0, index=frame.index)
         self.volume = volume.to_numpy(dtype=float)
+        self._calendar: dict[str, object] = {}
+
+    def calendar(self, key: str, compute: Callable[[], object]) -> object:
+        """Memoised facts about the index (bar spacing, trading days a year), computed once."""
+        if key not in self._calendar:
+            self._calendar[key] = compute()
+        return self._calendar[key]
 
     def __len__(self) -> int:
         return len(self.close)
