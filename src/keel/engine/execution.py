@@ -122,6 +122,29 @@ class ExecutionEngine:
             and (not open_only or order.is_open)
         ]
 
+    def adopt(self, order: Order) -> None:
+        """Take back an order loaded from storage: register it, reserve for it if it is open, and
+        rest it in the book if it is working.
+
+        Prices may have moved since placement: a reservation that no longer fits buying power is
+        skipped (the fill itself is still checked against cash when it happens).
+        """
+        self._orders[order.id] = order
+        if order.client_order_id is not None:
+            self._client_ids[(order.account_id, order.client_order_id)] = order.id
+        account = self._accounts.get(order.account_id)
+        if account is not None and order.is_open:
+            try:
+                self._reserve(order, account)
+            except (InsufficientFunds, InsufficientPosition, NoMarketData):
+                account.release(order.id)
+        if order.is_working and order.id not in self.book:
+            self.book.add(order)
+
+    def set_quote(self, quote: Quote) -> None:
+        """Know `quote` as the latest for its symbol without matching anything against it."""
+        self._quotes[quote.symbol] = quote
+
     def last_quote(self, symbol: str) -> Quote | None:
         """The latest quote seen for `symbol`, with the size earlier fills took off the touch."""
         return self._quotes.get(symbol)

@@ -235,3 +235,17 @@ def test_replaying_real_goog_closes_fills_limits_only_when_marketable() -> None:
     assert [o.status is S.FILLED for o in ladder] == expected_filled
     assert True in expected_filled and False in expected_filled
     assert account.invariant_violations() == []
+
+
+def test_adopted_orders_rest_and_reserve_again() -> None:
+    engine, account, clock = engine_with_account(cash=D("1000.00"))
+    stored = engine.place(request(type=OrderType.LIMIT, limit_price=D("90"), quantity=D("2"))).order
+    fresh, fresh_account, fresh_clock = engine_with_account(cash=D("1000.00"))
+    fresh.adopt(stored)
+    assert fresh.order(stored.id) is stored and stored.id in fresh.book
+    assert fresh_account.buying_power == D("820.00")
+    fresh.set_quote(tick(fresh, fresh_clock, D("89")))
+    assert stored.status is S.ACCEPTED  # set_quote matches nothing
+    fresh.on_quote(tick(fresh, fresh_clock, D("89")))
+    assert stored.status is S.FILLED and fresh_account.position("SPX").quantity == D("2")
+    assert account.position("SPX").is_flat and clock.now() < fresh_clock.now()
