@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from keel.server.auth.endpoints import me_router
 from keel.server.auth.endpoints import router as auth_router
+from keel.server.guardians.endpoints import router as guardian_router
 from keel.server.market.endpoints import router as market_router
 from keel.server.system.endpoints import router as system_router
 
@@ -15,4 +16,5 @@ root_router.include_router(system_router)
 api_router = APIRouter()
 api_router.include_router(auth_router)
 api_router.include_router(me_router)
+api_router.include_router(guardian_router)
 api_router.include_router(market_router)

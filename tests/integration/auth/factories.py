@@ -34,7 +34,7 @@ def minor_birth_date(age: int = 14) -> str:
 
 
 @dataclass
-class TestUser:
+class AuthedUser:
     id: str
     email: str
     password: str
@@ -83,11 +83,11 @@ async def create_user(
     role: str = "learner",
     date_of_birth: str | None = None,
     password: str = STRONG_PASSWORD,
-) -> TestUser:
+) -> AuthedUser:
     """Register and log in a user (no 2FA); `date_of_birth=minor_birth_date()` makes a minor."""
     profile = await register(client, role=role, date_of_birth=date_of_birth, password=password)
     tokens = await login(client, profile["email"], password)
-    return TestUser(
+    return AuthedUser(
         id=profile["id"],
         email=profile["email"],
         password=password,

@@ -1,0 +1,53 @@
+"""All SQL of the guardian side."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from keel.server.auth.models import User
+from keel.server.guardians.models import GuardianInvitation, GuardianLink, MinorLimitsRow
+
+
+async def add(
+    session: AsyncSession, row: GuardianInvitation | GuardianLink | MinorLimitsRow
+) -> None:
+    session.add(row)
+    await session.flush()
+
+
+async def invitation_for_update(session: AsyncSession, code_hash: str) -> GuardianInvitation | None:
+    result = await session.execute(
+        select(GuardianInvitation)
+        .where(GuardianInvitation.code_hash == code_hash)
+        .with_for_update()
+    )
+    return result.scalar_one_or_none()
+
+
+async def link_of_minor(session: AsyncSession, minor_id: str) -> GuardianLink | None:
+    result = await session.execute(select(GuardianLink).where(GuardianLink.minor_id == minor_id))
+    return result.scalar_one_or_none()
+
+
+async def linked_minors(
+    session: AsyncSession, guardian_id: str
+) -> Sequence[tuple[User, GuardianLink, MinorLimitsRow | None]]:
+    result = await session.execute(
+        select(User, GuardianLink, MinorLimitsRow)
+        .join(GuardianLink, GuardianLink.minor_id == User.id)
+        .outerjoin(MinorLimitsRow, MinorLimitsRow.minor_id == User.id)
+        .where(GuardianLink.guardian_id == guardian_id)
+        .order_by(GuardianLink.created_at, User.id)
+    )
+    return [(user, link, limits) for user, link, limits in result.tuples()]
+
+
+async def limits_of(session: AsyncSession, minor_id: str) -> MinorLimitsRow | None:
+    return await session.get(MinorLimitsRow, minor_id)
+
+
+async def delete_link(session: AsyncSession, link: GuardianLink) -> None:
+    await session.execute(delete(GuardianLink).where(GuardianLink.id == link.id))

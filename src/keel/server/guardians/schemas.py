@@ -1,0 +1,59 @@
+"""Request and response bodies of `/guardian`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+MAX_LIMIT_NOTIONAL = Decimal("10000000")
+
+InvitationCode = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=4, max_length=32)
+]
+
+
+class RedeemIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: InvitationCode
+
+
+class LimitsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    max_order_notional: Decimal | None = Field(
+        default=None,
+        gt=0,
+        le=MAX_LIMIT_NOTIONAL,
+        decimal_places=2,
+        description="Largest notional of one order in account currency; null for no limit",
+    )
+    trading_paused: bool = Field(default=False, description="Stop the minor placing new orders")
+
+
+class LimitsOut(BaseModel):
+    max_order_notional: Decimal | None
+    trading_paused: bool
+
+
+class InvitationOut(BaseModel):
+    code: str = Field(description="Give this to the minor; shown once, single use")
+    expires_at: datetime
+
+
+class LinkOut(BaseModel):
+    guardian_id: str
+    guardian_display_name: str
+    minor_id: str
+    linked_at: datetime
+
+
+class MinorOut(BaseModel):
+    id: str
+    email: str
+    display_name: str
+    date_of_birth: date
+    is_minor: bool
+    linked_at: datetime
+    limits: LimitsOut

@@ -1,0 +1,180 @@
+"""Use cases of guardians: invite, link, list minors, set limits — and the lookups the trading
+side calls (`guardian_of`, `minor_limits`, `require_linked_minor`). Never commits."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from keel.domain.enums import Role
+from keel.server.auth import repository as users
+from keel.server.auth.models import User, new_id
+from keel.server.auth.tokens import sha256_hex
+from keel.server.errors import ProblemError, not_found
+from keel.server.guardians import repository
+from keel.server.guardians.models import GuardianInvitation, GuardianLink, MinorLimitsRow
+from keel.server.guardians.schemas import InvitationOut, LimitsIn, LimitsOut, LinkOut, MinorOut
+
+INVITATION_DAYS = 7
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+@dataclass(frozen=True)
+class MinorLimits:
+    """What a minor's guardian allows. `max_order_notional` is in account currency; None = no cap."""
+
+    max_order_notional: Decimal | None = None
+    trading_paused: bool = False
+
+
+def new_invitation_code() -> str:
+    """10 characters (50 random bits) as XXXXX-XXXXX."""
+    raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(10))
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+def invitation_code_hash(code: str) -> str:
+    return sha256_hex(re.sub(r"[^0-9A-Z]", "", code.upper()))
+
+
+async def create_invitation(
+    session: AsyncSession, guardian: User, *, now: datetime
+) -> InvitationOut:
+    """A single-use code, valid for 7 days, that links the minor who redeems it to `guardian`."""
+    code = new_invitation_code()
+    expires = now + timedelta(days=INVITATION_DAYS)
+    await repository.add(
+        session,
+        GuardianInvitation(
+            id=new_id(),
+            guardian_id=guardian.id,
+            code_hash=invitation_code_hash(code),
+            created_at=now,
+            expires_at=expires,
+        ),
+    )
+    return InvitationOut(code=code, expires_at=expires)
+
+
+async def redeem_invitation(
+    session: AsyncSession, minor: User, code: str, *, now: datetime
+) -> LinkOut:
+    """Link `minor` to the guardian who issued `code` (minor learners only; one guardian each)."""
+    if minor.role != Role.LEARNER.value or not minor.is_minor_on(now.date()):
+        raise ProblemError(403, "minors-only", "only a learner under 18 can link to a guardian")
+    invitation = await repository.invitation_for_update(session, invitation_code_hash(code))
+    if invitation is None or invitation.redeemed_at is not None or invitation.expires_at <= now:
+        raise ProblemError(
+            404, "invalid-invitation", "this invitation code is unknown, used or expired"
+        )
+    if await repository.link_of_minor(session, minor.id) is not None:
+        raise ProblemError(409, "already-linked", "you are already linked to a guardian")
+    guardian = await users.get_user(session, invitation.guardian_id)
+    if guardian is None or not guardian.is_active:
+        raise ProblemError(404, "invalid-invitation", "the guardian's account no longer exists")
+    invitation.redeemed_at = now
+    invitation.redeemed_by = minor.id
+    link = GuardianLink(id=new_id(), guardian_id=guardian.id, minor_id=minor.id, created_at=now)
+    await repository.add(session, link)
+    return LinkOut(
+        guardian_id=guardian.id,
+        guardian_display_name=guardian.display_name,
+        minor_id=minor.id,
+        linked_at=now,
+    )
+
+
+async def my_links(session: AsyncSession, user: User) -> list[LinkOut]:
+    """The caller's own link as a minor (an empty list when not linked)."""
+    link = await repository.link_of_minor(session, user.id)
+    guardian = await users.get_user(session, link.guardian_id) if link else None
+    if link is None or guardian is None:
+        return []
+    return [
+        LinkOut(
+            guardian_id=guardian.id,
+            guardian_display_name=guardian.display_name,
+            minor_id=user.id,
+            linked_at=link.created_at,
+        )
+    ]
+
+
+def _limits_out(row: MinorLimitsRow | None) -> LimitsOut:
+    if row is None:
+        return LimitsOut(max_order_notional=None, trading_paused=False)
+    return LimitsOut(max_order_notional=row.max_order_notional, trading_paused=row.trading_paused)
+
+
+async def list_minors(session: AsyncSession, guardian: User, *, today: date) -> list[MinorOut]:
+    """Every minor linked to `guardian`, with the limits set for each."""
+    return [
+        MinorOut(
+            id=minor.id,
+            email=minor.email,
+            display_name=minor.display_name,
+            date_of_birth=minor.date_of_birth,
+            is_minor=minor.is_minor_on(today),
+            linked_at=link.created_at,
+            limits=_limits_out(limits),
+        )
+        for minor, link, limits in await repository.linked_minors(session, guardian.id)
+    ]
+
+
+async def require_linked_minor(session: AsyncSession, guardian_id: str, minor_id: str) -> User:
+    """The minor if linked to this guardian; 404 otherwise (never reveals other families' minors)."""
+    link = await repository.link_of_minor(session, minor_id)
+    minor = await users.get_user(session, minor_id) if link else None
+    if link is None or link.guardian_id != guardian_id or minor is None:
+        raise not_found("minor")
+    return minor
+
+
+async def get_limits(session: AsyncSession, guardian: User, minor_id: str) -> LimitsOut:
+    await require_linked_minor(session, guardian.id, minor_id)
+    return _limits_out(await repository.limits_of(session, minor_id))
+
+
+async def set_limits(
+    session: AsyncSession, guardian: User, minor_id: str, limits: LimitsIn, *, now: datetime
+) -> LimitsOut:
+    """Replace the minor's limits (the guardian must be linked to the minor)."""
+    await require_linked_minor(session, guardian.id, minor_id)
+    row = await repository.limits_of(session, minor_id)
+    if row is None:
+        row = MinorLimitsRow(minor_id=minor_id, updated_at=now)
+        session.add(row)
+    row.max_order_notional = limits.max_order_notional
+    row.trading_paused = limits.trading_paused
+    row.updated_at = now
+    row.updated_by = guardian.id
+    await session.flush()
+    return _limits_out(row)
+
+
+async def unlink(session: AsyncSession, guardian: User, minor_id: str) -> None:
+    """End the link; the minor's pending orders are the trading side's concern."""
+    await require_linked_minor(session, guardian.id, minor_id)
+    link = await repository.link_of_minor(session, minor_id)
+    if link is not None:
+        await repository.delete_link(session, link)
+
+
+async def guardian_of(session: AsyncSession, minor_id: str) -> User | None:
+    """The guardian linked to `minor_id`, or None when the minor has none."""
+    link = await repository.link_of_minor(session, minor_id)
+    return await users.get_user(session, link.guardian_id) if link else None
+
+
+async def minor_limits(session: AsyncSession, minor_id: str) -> MinorLimits:
+    """The limits a guardian set for `minor_id` (defaults when none were set)."""
+    row = await repository.limits_of(session, minor_id)
+    if row is None:
+        return MinorLimits()
+    return MinorLimits(max_order_notional=row.max_order_notional, trading_paused=row.trading_paused)
