@@ -46,8 +46,6 @@ def trade_rows(result: BacktestResult) -> list[dict[str, Any]]:
             "exit_price": float(to_price(trade.exit_price)),
             "size": trade.size,
             "pnl": float(to_money(trade.pnl)),
-            "return_pct": trade.return_pct * 100,
-            "commission": float(to_money(trade.commission)),
         }
         for trade in result.trades
     ]

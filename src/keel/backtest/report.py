@@ -177,7 +177,7 @@ def render_html(result: BacktestResult, title: str | None = None) -> str:
     )
 
 
-TRADE_COLUMNS = ("entry_time", "exit_time", "size", "entry_price", "exit_price", "pnl", "return_pct")
+TRADE_COLUMNS = ("entry_time", "exit_time", "size", "entry_price", "exit_price", "pnl")
 
 
 def _fmt(value: object) -> str:

@@ -115,7 +115,7 @@ def run_sweep(
     if scores is None or scores.isna().all():
         best = dict(combos[0])
     else:
-        best = {key: table.loc[scores.idxmax(), key] for key in combos[0]}
+        best = {key: table.loc[scores.idxmax(), key].item() for key in combos[0]}
     return SweepResult(rows=table, metric=metric, best=best)
 
 

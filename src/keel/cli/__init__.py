@@ -23,4 +23,5 @@ def main() -> None:
 def _register_commands() -> None:
     # Imported for their side effect of adding commands to `app`; one line per module.
     import keel.cli.regimes  # noqa: F401
+    from keel.cli import backtest  # noqa: F401
     from keel.cli import serve  # noqa: F401

@@ -1,0 +1,246 @@
+"""`keel backtest` and `keel sweep`: the backtesting lab from the command line."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from keel.backtest.export import result_to_dict, write_json
+from keel.backtest.parallel import Executor, ProcessPool, RayExecutor, SerialExecutor
+from keel.backtest.report import write_html
+from keel.backtest.runner import run_backtest
+from keel.backtest.settings import ExecutionSettings, FillTiming, Sizing
+from keel.backtest.strategies import get_strategy
+from keel.backtest.strategy import Strategy
+from keel.backtest.sweep import heatmap_png, parse_space, random_combinations, run_sweep
+from keel.backtest.sweep import grid as grid_of
+from keel.backtest.sweep import walk_forward
+from keel.cli import app
+from keel.market.datasets import load_bundled, load_file
+
+console = Console(stderr=True)
+
+SYMBOL = typer.Option(None, "--symbol", help="A bundled history: SPX, IXIC, GOOG, EURUSD.")
+DATA = typer.Option(None, "--data", help="Your own OHLCV history (.csv or .parquet).")
+STRATEGY = typer.Option("sma-cross", "--strategy", help="Built-in name or FILE.py[:Class].")
+CASH = typer.Option(10_000.0, "--cash", help="Starting cash.")
+COMMISSION = typer.Option(0.0, "--commission", help="Fraction of each fill's notional.")
+SPREAD = typer.Option(0.0, "--spread", help="Full bid/ask spread as a fraction of price.")
+SLIPPAGE = typer.Option(0.0, "--slippage", help="Adverse slippage per fill, a fraction.")
+START = typer.Option(None, "--from", help="First date (YYYY-MM-DD).")
+END = typer.Option(None, "--to", help="Last date (YYYY-MM-DD).")
+SIZING = typer.Option(Sizing.ALL_IN, "--sizing", help="all-in, fraction, fixed or vol-target.")
+FRACTION = typer.Option(1.0, "--fraction", help="Equity fraction for --sizing fraction.")
+UNITS = typer.Option(1.0, "--units", help="Units per order for --sizing fixed.")
+TARGET_VOL = typer.Option(0.15, "--target-vol", help="Annualised vol for --sizing vol-target.")
+LONG_SHORT = typer.Option(False, "--long-short/--long-only", help="Allow short positions.")
+FILL = typer.Option(FillTiming.NEXT_OPEN, "--fill", help="next-open or close.")
+BREAKERS = typer.Option(False, "--breakers/--no-breakers", help="Regime circuit breakers.")
+KEEP_OPEN = typer.Option(False, "--keep-open", help="Leave the last trade open at the end.")
+MONEY = typer.Option("grid", "--money", help="grid (engine rounding) or exact (float, peer).")
+
+
+def _load(symbol: str | None, data: Path | None, start: str | None, end: str | None):
+    if (symbol is None) == (data is None):
+        raise typer.BadParameter("give exactly one of --symbol and --data")
+    frame = load_bundled(symbol) if symbol else load_file(data)  # type: ignore[arg-type]
+    if start:
+        frame = frame.loc[pd.Timestamp(start) :]
+    if end:
+        frame = frame.loc[: pd.Timestamp(end)]
+    if len(frame) < 2:
+        raise typer.BadParameter("fewer than two bars in the chosen date range")
+    return frame
+
+
+def _params(pairs: list[str], strategy: type[Strategy]) -> dict[str, float]:
+    params: dict[str, float] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or key not in strategy.params:
+            known = ", ".join(strategy.params) or "none"
+            raise typer.BadParameter(f"--param {pair!r}: expected k=v with k one of {known}")
+        params[key] = float(value)
+    return params
+
+
+def _settings(**values: Any) -> ExecutionSettings:
+    money = values.pop("money")
+    if money not in ("grid", "exact"):
+        raise typer.BadParameter("--money must be grid or exact")
+    try:
+        return ExecutionSettings(money_grid=money == "grid", **values)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from error
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+
+
+def _summary(stats: dict[str, Any], title: str) -> Table:
+    table = Table(title=title, show_header=False)
+    for key in ("final_equity", "return_pct", "buy_hold_return_pct", "cagr_pct", "sharpe",
+                "sortino", "calmar", "max_drawdown_pct", "trade_count", "win_rate_pct",
+                "profit_factor", "sqn", "exposure_pct"):
+        value = stats.get(key)
+        table.add_row(key, "–" if value is None else f"{value:,.4f}")
+    return table
+
+
+@app.command()
+def backtest(
+    symbol: str | None = SYMBOL,
+    data: Path | None = DATA,
+    strategy: str = STRATEGY,
+    param: list[str] = typer.Option([], "--param", help="Strategy parameter k=v (repeatable)."),
+    cash: float = CASH,
+    commission: float = COMMISSION,
+    spread: float = SPREAD,
+    slippage: float = SLIPPAGE,
+    start: str | None = START,
+    end: str | None = END,
+    sizing: Sizing = SIZING,
+    fraction: float = FRACTION,
+    units: float = UNITS,
+    target_vol: float = TARGET_VOL,
+    long_short: bool = LONG_SHORT,
+    fill: FillTiming = FILL,
+    breakers: bool = BREAKERS,
+    keep_open: bool = KEEP_OPEN,
+    money: str = MONEY,
+    json_out: Path | None = typer.Option(None, "--json", help="Write stats and trades as JSON."),
+    report: Path | None = typer.Option(None, "--report", help="Write an HTML report."),
+) -> None:
+    """Backtest one strategy over bundled or your own history."""
+    frame = _load(symbol, data, start, end)
+    strategy_cls = get_strategy(strategy)
+    params = _params(param, strategy_cls)
+    settings = _settings(
+        cash=cash, commission=commission, spread=spread, slippage=slippage, sizing=sizing,
+        fraction=fraction, units=units, target_vol=target_vol, long_short=long_short, fill=fill,
+        breakers=breakers, close_at_end=not keep_open, money=money,
+    )
+    with _progress() as bar:
+        task = bar.add_task(f"{strategy_cls.name} on {symbol or data}", total=len(frame))
+        result = run_backtest(
+            frame, strategy_cls, params, settings,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    console.print(_summary(result.stats, f"{result.strategy} {result.params}"))
+    if json_out:
+        write_json(result, json_out)
+        console.print(f"JSON written to {json_out}")
+    if report:
+        write_html(result, report, title=f"{result.strategy} on {symbol or data}")
+        console.print(f"report written to {report}")
+    if not json_out:
+        typer.echo(json.dumps(result_to_dict(result)["stats"], indent=2))
+
+
+def _executor(workers: int) -> Executor:
+    # The CLI, not the core, reads the environment.
+    address = os.environ.get("KEEL_RAY_ADDRESS")
+    if address:
+        return RayExecutor(address, workers if workers > 0 else None)
+    if workers == 1:
+        return SerialExecutor()
+    return ProcessPool(workers if workers > 0 else None)
+
+
+@app.command()
+def sweep(
+    symbol: str | None = SYMBOL,
+    data: Path | None = DATA,
+    strategy: str = STRATEGY,
+    grid: list[str] = typer.Option(
+        [], "--grid", help="Parameter values: name=low:high:step or name=v1,v2 (repeatable)."
+    ),
+    random_count: int = typer.Option(0, "--random", help="Sample this many sets from the grid."),
+    seed: int = typer.Option(0, "--seed", help="Seed of --random."),
+    metric: str = typer.Option("sharpe", "--metric", help="Statistic to maximise."),
+    walk: str | None = typer.Option(None, "--walk-forward", help="TRAIN:TEST bars, e.g. 750:250."),
+    workers: int = typer.Option(0, "--workers", help="Processes (0: all CPUs, 1: serial)."),
+    cash: float = CASH,
+    commission: float = COMMISSION,
+    spread: float = SPREAD,
+    slippage: float = SLIPPAGE,
+    start: str | None = START,
+    end: str | None = END,
+    sizing: Sizing = SIZING,
+    long_short: bool = LONG_SHORT,
+    fill: FillTiming = FILL,
+    breakers: bool = BREAKERS,
+    money: str = MONEY,
+    json_out: Path | None = typer.Option(None, "--json", help="Write every row as JSON."),
+    heatmap: Path | None = typer.Option(None, "--heatmap", help="PNG heat map (2 parameters)."),
+) -> None:
+    """Sweep a strategy's parameters (grid, random or walk-forward), in parallel."""
+    frame = _load(symbol, data, start, end)
+    strategy_cls = get_strategy(strategy)
+    try:
+        space = parse_space(grid, strategy_cls)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from error
+    if not space:
+        raise typer.BadParameter("give at least one --grid name=values")
+    combos = random_combinations(space, random_count, seed) if random_count else grid_of(space)
+    settings = _settings(
+        cash=cash, commission=commission, spread=spread, slippage=slippage, sizing=sizing,
+        long_short=long_short, fill=fill, breakers=breakers, money=money,
+    )
+    executor = _executor(workers)
+    if walk:
+        train, _, test = walk.partition(":")
+        windows = walk_forward(
+            frame, strategy_cls, combos, settings, train_bars=int(train), test_bars=int(test),
+            metric=metric, executor=executor,
+        )
+        document: Any = [
+            {
+                "in_sample": [frame.index[w.in_sample[0]].isoformat(),
+                              frame.index[w.in_sample[1] - 1].isoformat()],
+                "out_of_sample": [frame.index[w.out_of_sample[0]].isoformat(),
+                                  frame.index[w.out_of_sample[1] - 1].isoformat()],
+                "best_params": {k: float(v) for k, v in w.best_params.items()},
+                "in_sample_score": w.in_sample_score,
+                "out_of_sample_stats": w.out_of_sample_stats,
+            }
+            for w in windows
+        ]
+    else:
+        with _progress() as bar:
+            task = bar.add_task(f"{len(combos)} parameter sets", total=len(combos))
+            result = run_sweep(
+                frame, strategy_cls, combos, settings, metric=metric, executor=executor,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+        rows = result.rows
+        console.print(f"best {metric}: {rows[metric].max():.4f} with {result.best}")
+        if heatmap and len(space) >= 2:
+            x, y = list(space)[:2]
+            heatmap_png(rows, x, y, metric, heatmap)
+            console.print(f"heat map written to {heatmap}")
+        document = {"metric": metric, "best": {k: float(v) for k, v in result.best.items()},
+                    "rows": json.loads(rows.to_json(orient="records"))}
+    text = json.dumps(document, indent=2, default=str)
+    if json_out:
+        json_out.write_text(text, encoding="utf-8")
+        console.print(f"JSON written to {json_out}")
+    else:
+        typer.echo(text)
