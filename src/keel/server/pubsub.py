@@ -18,6 +18,9 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 import structlog
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from keel.server.runtime import Runtime, on_start, on_stop
 
@@ -129,12 +132,47 @@ class RedisPubSub(_Listeners):
                     channel = str(item["channel"]).removeprefix(REDIS_PREFIX)
                     self.dispatch(channel, json.loads(item["data"]))
             except asyncio.CancelledError:
-                await subscription.aclose()
+                await subscription.aclose()  # type: ignore[no-untyped-call]
                 raise
             except Exception:
                 log.exception("redis pubsub reader failed; reconnecting")
-                await subscription.aclose()
+                await subscription.aclose()  # type: ignore[no-untyped-call]
                 await asyncio.sleep(1.0)
+
+
+_OUTBOX = "keel_outbox"
+_PENDING: set[asyncio.Task[None]] = set()
+
+
+def publish_after_commit(
+    session: AsyncSession, pubsub: PubSub, channel: str, message: Message
+) -> None:
+    """Publish `message` once `session` commits (never for a transaction that rolls back)."""
+    session.sync_session.info.setdefault(_OUTBOX, []).append((pubsub, channel, message))
+
+
+@event.listens_for(Session, "after_commit")
+def _flush_outbox(session: Session) -> None:
+    outbox = session.info.pop(_OUTBOX, None)
+    if not outbox:
+        return
+    loop = asyncio.get_running_loop()
+
+    async def send() -> None:
+        for pubsub, channel, message in outbox:
+            try:
+                await pubsub.publish(channel, message)
+            except Exception:
+                log.exception("publish after commit failed", channel=channel)
+
+    task = loop.create_task(send())
+    _PENDING.add(task)
+    task.add_done_callback(_PENDING.discard)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_outbox(session: Session) -> None:
+    session.info.pop(_OUTBOX, None)
 
 
 def build_pubsub(redis_url: str | None) -> PubSub:

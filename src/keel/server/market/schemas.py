@@ -8,7 +8,24 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, PlainSerializer
 
-DecimalStr = Annotated[Decimal, PlainSerializer(lambda v: str(v), return_type=str)]
+
+def decimal_text(value: Decimal) -> str:
+    """Plain positional text without trailing zeros (never `1E+5`), the same on every database."""
+    text = format(value.normalize(), "f")
+    return "0" if text in {"-0", "0"} else text
+
+
+def cash_text(value: Decimal) -> str:
+    """Cash to the cent, e.g. `100000.00`."""
+    return format(value.quantize(CENT), "f")
+
+
+CENT = Decimal("0.01")
+DecimalStr = Annotated[Decimal, PlainSerializer(decimal_text, return_type=str)]
+"""A Decimal that serialises as a string, so no client parses money as a float. Shared by the
+trading modules (accounts, orders)."""
+CashStr = Annotated[Decimal, PlainSerializer(cash_text, return_type=str)]
+"""Cash as a string to the cent."""
 
 
 class InstrumentOut(BaseModel):

@@ -1,0 +1,113 @@
+"""All SQL of orders: lookups (always scoped to the owner for the API), open orders, events."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from keel.domain.enums import OrderStatus, TimeInForce
+from keel.server.orders.models import FillRow, OrderEventRow, OrderRow
+
+OPEN_STATUSES = (
+    OrderStatus.PENDING_APPROVAL.value,
+    OrderStatus.ACCEPTED.value,
+    OrderStatus.PARTIALLY_FILLED.value,
+)
+WORKING_STATUSES = (OrderStatus.ACCEPTED.value, OrderStatus.PARTIALLY_FILLED.value)
+
+
+async def get_order(session: AsyncSession, order_id: str, user_id: str) -> OrderRow | None:
+    query = select(OrderRow).where(OrderRow.id == order_id, OrderRow.user_id == user_id)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def get_order_any_owner(session: AsyncSession, order_id: str) -> OrderRow | None:
+    return await session.get(OrderRow, order_id)
+
+
+async def by_client_order_id(
+    session: AsyncSession, account_id: str, client_order_id: str
+) -> OrderRow | None:
+    query = select(OrderRow).where(
+        OrderRow.account_id == account_id, OrderRow.client_order_id == client_order_id
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def open_orders(session: AsyncSession, account_id: str) -> Sequence[OrderRow]:
+    query = (
+        select(OrderRow)
+        .where(OrderRow.account_id == account_id, OrderRow.status.in_(OPEN_STATUSES))
+        .order_by(OrderRow.created_at, OrderRow.id)
+        .execution_options(populate_existing=True)
+    )
+    return (await session.execute(query)).scalars().all()
+
+
+async def list_orders(
+    session: AsyncSession,
+    user_id: str,
+    *,
+    account_id: str | None = None,
+    statuses: Iterable[str] = (),
+    symbol: str | None = None,
+    limit: int = 100,
+    before: datetime | None = None,
+) -> Sequence[OrderRow]:
+    query = select(OrderRow).where(OrderRow.user_id == user_id)
+    if account_id is not None:
+        query = query.where(OrderRow.account_id == account_id)
+    wanted = list(statuses)
+    if wanted:
+        query = query.where(OrderRow.status.in_(wanted))
+    if symbol is not None:
+        query = query.where(OrderRow.symbol == symbol)
+    if before is not None:
+        query = query.where(OrderRow.created_at < before)
+    query = query.order_by(OrderRow.created_at.desc(), OrderRow.id.desc()).limit(limit)
+    return (await session.execute(query)).scalars().all()
+
+
+async def events(session: AsyncSession, order_id: str) -> Sequence[OrderEventRow]:
+    query = (
+        select(OrderEventRow)
+        .where(OrderEventRow.order_id == order_id)
+        .order_by(OrderEventRow.sequence)
+    )
+    return (await session.execute(query)).scalars().all()
+
+
+async def order_fills(session: AsyncSession, order_id: str) -> Sequence[FillRow]:
+    query = select(FillRow).where(FillRow.order_id == order_id).order_by(FillRow.sequence)
+    return (await session.execute(query)).scalars().all()
+
+
+async def working_orders_for(session: AsyncSession, symbols: Iterable[str]) -> Sequence[OrderRow]:
+    """Working orders of the given symbols, oldest first (what the engine matches on a tick)."""
+    query = (
+        select(OrderRow)
+        .where(OrderRow.symbol.in_(list(symbols)), OrderRow.status.in_(WORKING_STATUSES))
+        .order_by(OrderRow.created_at, OrderRow.id)
+    )
+    return (await session.execute(query)).scalars().all()
+
+
+async def expired_day_orders(session: AsyncSession, market_date: date) -> Sequence[OrderRow]:
+    """Open day orders placed on an earlier trading day than `market_date`."""
+    query = select(OrderRow).where(
+        OrderRow.status.in_(OPEN_STATUSES),
+        OrderRow.time_in_force == TimeInForce.DAY.value,
+        OrderRow.market_date < market_date,
+    )
+    return (await session.execute(query)).scalars().all()
+
+
+async def overdue_approvals(session: AsyncSession, now: datetime) -> Sequence[OrderRow]:
+    query = select(OrderRow).where(
+        OrderRow.status == OrderStatus.PENDING_APPROVAL.value,
+        OrderRow.approval_expires_at < now,
+    )
+    return (await session.execute(query)).scalars().all()

@@ -1,0 +1,86 @@
+"""Orders as the API takes and shows them. Amounts are decimal strings in and out."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from keel.server.market.schemas import CashStr, DecimalStr
+
+Amount = Decimal | None
+
+
+class OrderIn(BaseModel):
+    """A new order. Give exactly one of `quantity` (units) or `notional` (cash)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    account_id: str = Field(min_length=1, max_length=36)
+    symbol: str = Field(min_length=1, max_length=16)
+    side: Literal["buy", "sell"]
+    type: Literal["market", "limit", "stop", "stop_limit"] = "market"
+    quantity: Amount = Field(default=None, allow_inf_nan=False)
+    notional: Amount = Field(default=None, allow_inf_nan=False)
+    limit_price: Amount = Field(default=None, allow_inf_nan=False)
+    stop_price: Amount = Field(default=None, allow_inf_nan=False)
+    time_in_force: Literal["day", "gtc"] = "day"
+    client_order_id: str | None = Field(default=None, max_length=64)
+
+
+class OrderEventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    sequence: int
+    time: datetime
+    from_status: str | None
+    to_status: str
+    reason: str
+    code: str | None
+
+
+class FillOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    order_id: str
+    symbol: str
+    side: str
+    quantity: DecimalStr
+    price: DecimalStr
+    commission: CashStr
+    time: datetime
+
+
+class OrderOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    account_id: str
+    client_order_id: str | None
+    symbol: str
+    side: str
+    type: str
+    time_in_force: str
+    quantity: DecimalStr | None
+    notional: CashStr | None
+    limit_price: DecimalStr | None
+    stop_price: DecimalStr | None
+    status: str
+    status_reason: str
+    rejection_code: str | None
+    filled_quantity: DecimalStr
+    filled_notional: DecimalStr
+    average_fill_price: DecimalStr | None
+    commission_paid: CashStr
+    market_date: date | None = None
+    approval_expires_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class OrderDetailOut(OrderOut):
+    events: list[OrderEventOut] = []
+    fills: list[FillOut] = []

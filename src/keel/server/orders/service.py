@@ -1,0 +1,167 @@
+"""Use cases of orders: place (idempotent by `client_order_id`), read, list, cancel.
+
+Never commits: the request's session commits once. Every money-moving step runs in a `Workspace`
+holding the account's row lock, so concurrent orders on one account queue up instead of racing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from keel.domain.enums import OrderStatus
+from keel.domain.errors import OrderNotCancellable
+from keel.domain.gate import GateDecision
+from keel.domain.order_requests import OrderRequest
+from keel.domain.orders import Order
+from keel.server.auth.models import User
+from keel.server.errors import ProblemError, not_found
+from keel.server.market.component import get_feed
+from keel.server.orders import repository
+from keel.server.orders.models import OrderRow
+from keel.server.orders.schemas import (
+    FillOut,
+    OrderDetailOut,
+    OrderEventOut,
+    OrderIn,
+    OrderOut,
+)
+from keel.server.orders.workspace import Workspace, open_workspace
+from keel.server.runtime import Runtime
+
+
+def refusal(order: Order, decision: GateDecision | None) -> ProblemError:
+    """The problem+json for an order refused at placement (or approval): what, why, until when."""
+    reason = order.events[-1].reason if order.events else "the order was refused"
+    code = order.rejection_code or "order-rejected"
+    extra: dict[str, Any] = {"order_status": order.status.value}
+    if decision is not None and not decision.allowed and decision.code == code:
+        extra.update(
+            breaker=decision.breaker,
+            permission=decision.permission.name,
+            reopen_at=decision.reopen_at.isoformat() if decision.reopen_at else None,
+        )
+    return ProblemError(422, code, reason, title="The order was refused", **extra)
+
+
+def parse_request(runtime: Runtime, body: OrderIn) -> OrderRequest:
+    """Validate the body with the domain's rules; unknown or untradable symbols are refused."""
+    symbol = body.symbol.strip().upper()
+    if not get_feed(runtime).is_tradable(symbol):
+        raise ProblemError(
+            422,
+            "unknown-symbol",
+            f"{body.symbol!r} is not a tradable instrument; see GET /api/v1/instruments",
+        )
+    return OrderRequest.parse(
+        account_id=body.account_id,
+        symbol=symbol,
+        side=body.side,
+        type=body.type,
+        quantity=body.quantity,
+        notional=body.notional,
+        limit_price=body.limit_price,
+        stop_price=body.stop_price,
+        time_in_force=body.time_in_force,
+        client_order_id=body.client_order_id,
+    )
+
+
+async def place_order(
+    session: AsyncSession, runtime: Runtime, user: User, body: OrderIn
+) -> tuple[OrderRow, bool]:
+    """Place an order; returns its row and whether it was created (False: a repeated
+    `client_order_id`, the original is returned unchanged)."""
+    request = parse_request(runtime, body)
+    workspace = await open_workspace(session, runtime, request.account_id, user_id=user.id)
+    if workspace is None:
+        raise not_found("account")
+    if request.client_order_id is not None:
+        existing = await repository.by_client_order_id(
+            session, request.account_id, request.client_order_id
+        )
+        if existing is not None:
+            return existing, False
+    needs_approval = workspace.account.is_minor
+    if needs_approval:
+        await check_minor_rules(session, runtime, workspace, request)
+    placement = workspace.engine.place(request, needs_approval=needs_approval)
+    order = placement.order
+    if order.status is OrderStatus.REJECTED:
+        raise refusal(order, workspace.gate.last_refusal)
+    await workspace.flush()
+    return workspace.rows[order.id], True
+
+
+async def check_minor_rules(
+    session: AsyncSession, runtime: Runtime, workspace: Workspace, request: OrderRequest
+) -> None:
+    """Rules for a minor's order before it waits for approval (guardian limits), when known."""
+    from keel.server.approvals.rules import check_minor_order
+
+    await check_minor_order(session, runtime, workspace, request)
+
+
+async def get_order(session: AsyncSession, user: User, order_id: str) -> OrderDetailOut:
+    row = await repository.get_order(session, order_id, user.id)
+    if row is None:
+        raise not_found("order")
+    return await detail(session, row)
+
+
+async def detail(session: AsyncSession, row: OrderRow) -> OrderDetailOut:
+    events = await repository.events(session, row.id)
+    fills = await repository.order_fills(session, row.id)
+    return OrderDetailOut(
+        **OrderOut.model_validate(row).model_dump(),
+        events=[OrderEventOut.model_validate(e) for e in events],
+        fills=[FillOut.model_validate(f) for f in fills],
+    )
+
+
+async def list_orders(
+    session: AsyncSession,
+    user: User,
+    *,
+    account_id: str | None,
+    statuses: list[str],
+    symbol: str | None,
+    limit: int,
+    before: datetime | None,
+) -> Sequence[OrderRow]:
+    allowed = {status.value for status in OrderStatus}
+    unknown = [s for s in statuses if s not in allowed]
+    if unknown:
+        raise ProblemError(
+            422, "validation-error", f"unknown status {unknown[0]!r}; use one of {sorted(allowed)}"
+        )
+    return await repository.list_orders(
+        session,
+        user.id,
+        account_id=account_id,
+        statuses=statuses,
+        symbol=symbol.strip().upper() if symbol else None,
+        limit=limit,
+        before=before,
+    )
+
+
+async def cancel_order(
+    session: AsyncSession, runtime: Runtime, user: User, order_id: str
+) -> OrderRow:
+    """Cancel an open order of the caller; 409 when it is already filled, cancelled, …"""
+    row = await repository.get_order(session, order_id, user.id)
+    if row is None:
+        raise not_found("order")
+    workspace = await open_workspace(session, runtime, row.account_id, user_id=user.id)
+    if workspace is None:
+        raise not_found("order")
+    await session.refresh(row)
+    if OrderStatus(row.status).is_terminal:
+        raise OrderNotCancellable(f"order {row.id} is {row.status} and cannot be cancelled")
+    workspace.engine.cancel(row.id)
+    await workspace.flush()
+    return workspace.rows[row.id]
