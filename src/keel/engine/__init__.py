@@ -26,7 +26,7 @@ The fill model (full text in `docs/fill-model.md`):
 
 from keel.engine.book import BookPass, OrderBook
 from keel.engine.config import BPS, ExecutionConfig
-from keel.engine.execution import ExecutionEngine, ExecutionResult, OrderUpdate, Placement
+from keel.engine.execution import ExecutionEngine
 from keel.engine.fill_model import (
     execution_price,
     fill_commission,
@@ -39,6 +39,7 @@ from keel.engine.fill_model import (
     round_price_against,
     slippage_multiplier,
 )
+from keel.engine.results import ExecutionResult, OrderUpdate, Placement
 from keel.engine.sizing import Estimate, estimate, reference_price
 
 __all__ = [

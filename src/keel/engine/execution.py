@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from keel.domain.account import Account
 from keel.domain.clock import Clock
-from keel.domain.enums import OrderSide, OrderStatus, OrderType, TimeInForce
+from keel.domain.enums import OrderStatus, OrderType, TimeInForce
 from keel.domain.errors import (
     AccountNotFound,
     IllegalTransition,
@@ -31,42 +30,11 @@ from keel.domain.orders import Order, OrderEvent
 from keel.domain.quotes import Quote
 from keel.engine.book import OrderBook
 from keel.engine.config import ExecutionConfig
-from keel.engine.fill_model import STOP_TYPES, order_commission
-from keel.engine.sizing import amend_to_decision, estimate, reduces_exposure
+from keel.engine.fill_model import STOP_TYPES
+from keel.engine.results import ExecutionResult, Placement
+from keel.engine.sizing import amend_to_decision, estimate, gate_context, reserve_for
 
 GUARDIAN_REJECTED = "guardian-rejected"
-
-
-@dataclass(frozen=True, slots=True)
-class OrderUpdate:
-    """One recorded status change of one order (the order is the live object, after the call)."""
-
-    order: Order
-    event: OrderEvent
-
-
-@dataclass(slots=True)
-class ExecutionResult:
-    """What an engine call produced, in the order it happened."""
-
-    fills: list[Fill] = field(default_factory=list)
-    updates: list[OrderUpdate] = field(default_factory=list)
-
-    def record(self, order: Order, event: OrderEvent) -> None:
-        self.updates.append(OrderUpdate(order, event))
-
-    def extend(self, other: ExecutionResult) -> None:
-        self.fills.extend(other.fills)
-        self.updates.extend(other.updates)
-
-
-@dataclass(frozen=True, slots=True)
-class Placement:
-    """The order a placement created (or the original, for a repeated `client_order_id`)."""
-
-    order: Order
-    result: ExecutionResult
-    duplicate: bool = False
 
 
 def _sequential_ids() -> Callable[[], str]:
@@ -289,28 +257,11 @@ class ExecutionEngine:
         return estimate(order, self._quotes.get(order.symbol), self.config).price
 
     def _reserve(self, order: Order, account: Account) -> None:
-        planned = estimate(order, self._quotes.get(order.symbol), self.config)
-        if planned.price is None:
-            raise NoMarketData(
-                f"no quote for {order.symbol} yet to price a {order.type.value} order"
-            )
-        if order.side is OrderSide.BUY:
-            commission = order_commission(planned.quantity, planned.notional, self.config)
-            account.reserve(order.id, order.symbol, order.side, cash=planned.notional + commission)
-        else:
-            account.reserve(order.id, order.symbol, order.side, quantity=planned.quantity)
+        reserve_for(order, account, self._quotes.get(order.symbol), self.config)
 
     def _context(self, order: Order, account: Account, stage: GateStage) -> GateContext:
-        planned = estimate(order, self._quotes.get(order.symbol), self.config)
-        return GateContext(
-            stage=stage,
-            time=self.clock.now(),
-            account=account,
-            quote=self._quotes.get(order.symbol),
-            reference_price=planned.price,
-            estimated_notional=planned.notional if planned.price is not None else None,
-            reduces_exposure=reduces_exposure(order, account, planned.quantity),
-        )
+        quote = self._quotes.get(order.symbol)
+        return gate_context(order, account, stage, quote, self.config, time=self.clock.now())
 
     def _start_working(self, order: Order, result: ExecutionResult) -> None:
         self.book.add(order)

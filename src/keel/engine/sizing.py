@@ -13,13 +13,14 @@ from decimal import Decimal
 
 from keel.domain.account import Account
 from keel.domain.enums import OrderSide, OrderType
+from keel.domain.errors import NoMarketData
 from keel.domain.fills import cash_down, cash_up
-from keel.domain.gate import GateDecision
+from keel.domain.gate import GateContext, GateDecision, GateStage
 from keel.domain.money import to_quantity
 from keel.domain.orders import Order
 from keel.domain.quotes import Quote
 from keel.engine.config import ExecutionConfig
-from keel.engine.fill_model import LIMIT_TYPES, fill_price
+from keel.engine.fill_model import LIMIT_TYPES, fill_price, order_commission
 
 ZERO = Decimal(0)
 
@@ -102,3 +103,41 @@ def amend_to_decision(
     if order.is_placed:
         order.note(time=time, reason=note)
     return note
+
+
+def reserve_for(
+    order: Order, account: Account, quote: Quote | None, config: ExecutionConfig
+) -> None:
+    """Reserve on `account` what is left of `order`: cash (estimated cost plus commission) for a
+    buy, units for a sell. Raises `NoMarketData` when the order cannot be priced, and the account's
+    `InsufficientFunds` / `InsufficientPosition` when it does not fit."""
+    planned = estimate(order, quote, config)
+    if planned.price is None:
+        raise NoMarketData(f"no quote for {order.symbol} yet to price a {order.type.value} order")
+    if order.side is OrderSide.BUY:
+        commission = order_commission(planned.quantity, planned.notional, config)
+        account.reserve(order.id, order.symbol, order.side, cash=planned.notional + commission)
+    else:
+        account.reserve(order.id, order.symbol, order.side, quantity=planned.quantity)
+
+
+def gate_context(
+    order: Order,
+    account: Account,
+    stage: GateStage,
+    quote: Quote | None,
+    config: ExecutionConfig,
+    *,
+    time: datetime,
+) -> GateContext:
+    """What the gate is told about `order` at `stage`, valued on `quote`."""
+    planned = estimate(order, quote, config)
+    return GateContext(
+        stage=stage,
+        time=time,
+        account=account,
+        quote=quote,
+        reference_price=planned.price,
+        estimated_notional=planned.notional if planned.price is not None else None,
+        reduces_exposure=reduces_exposure(order, account, planned.quantity),
+    )
