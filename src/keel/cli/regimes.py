@@ -123,7 +123,8 @@ def _last_bars(report: pd.DataFrame, count: int = 8) -> Table:
     table.add_column("level", no_wrap=True)
     for day, row in report.tail(count).iterrows():
         vols = [f"{100 * row[c]:.1f}" if pd.notna(row[c]) else "–" for c in ESTIMATOR_COLUMNS]
-        table.add_row(str(day.date()), f"{row['close']:.2f}", *vols, row["regime"], row["level"])
+        date = pd.Timestamp(str(day)).date()
+        table.add_row(str(date), f"{row['close']:.2f}", *vols, row["regime"], row["level"])
     return table
 
 

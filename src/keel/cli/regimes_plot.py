@@ -60,9 +60,9 @@ def plot_regimes(
     vol_ax.plot(report.index, report["ewma"] * 100, color="#542788", lw=0.9, label="EWMA(0.94)")
     vol_ax.plot(report.index, report["garch"] * 100, color="#1b7837", lw=0.7, alpha=0.8,
                 label="GARCH(1,1)")  # fmt: skip
-    for threshold, regime in zip(thresholds, list(Regime)[1:], strict=False):
+    for threshold, band in zip(thresholds, list(Regime)[1:], strict=False):
         vol_ax.axhline(threshold * 100, color="grey", ls="--", lw=0.7)
-        vol_ax.annotate(f"{regime.name} {threshold:.0%}", (1.0, threshold * 100), fontsize=7,
+        vol_ax.annotate(f"{band.name} {threshold:.0%}", (1.0, threshold * 100), fontsize=7,
                         xycoords=("axes fraction", "data"), ha="right", va="bottom")  # fmt: skip
     vol_ax.set_ylabel("annualised vol, %")
     vol_ax.legend(loc="upper left", fontsize=8)
