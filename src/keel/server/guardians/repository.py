@@ -42,7 +42,7 @@ async def linked_minors(
         .where(GuardianLink.guardian_id == guardian_id)
         .order_by(GuardianLink.created_at, User.id)
     )
-    return [(user, link, limits) for user, link, limits in result.tuples()]
+    return [(user, link, limits) for user, link, limits in result.all()]
 
 
 async def limits_of(session: AsyncSession, minor_id: str) -> MinorLimitsRow | None:

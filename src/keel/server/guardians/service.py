@@ -12,6 +12,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keel.domain.enums import Role
+from keel.domain.money import to_money
 from keel.server.auth import repository as users
 from keel.server.auth.models import User, new_id
 from keel.server.auth.tokens import sha256_hex
@@ -108,7 +109,13 @@ async def my_links(session: AsyncSession, user: User) -> list[LinkOut]:
 def _limits_out(row: MinorLimitsRow | None) -> LimitsOut:
     if row is None:
         return LimitsOut(max_order_notional=None, trading_paused=False)
-    return LimitsOut(max_order_notional=row.max_order_notional, trading_paused=row.trading_paused)
+    return LimitsOut(
+        max_order_notional=_cents(row.max_order_notional), trading_paused=row.trading_paused
+    )
+
+
+def _cents(value: Decimal | None) -> Decimal | None:
+    return None if value is None else to_money(value)
 
 
 async def list_minors(session: AsyncSession, guardian: User, *, today: date) -> list[MinorOut]:
