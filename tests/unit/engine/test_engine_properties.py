@@ -88,11 +88,12 @@ def perform(engine: ExecutionEngine, action: Action, last: Decimal) -> Execution
     cash=st.decimals(min_value=D("500"), max_value=D("50000"), places=2),
     plan=st.lists(actions, min_size=10, max_size=40),
     config=configs,
+    shorting=st.sampled_from([False, False, True]),
 )
 def test_books_balance_for_any_sequence(
-    start: int, cash: Decimal, plan: list[Action], config: ExecutionConfig
+    start: int, cash: Decimal, plan: list[Action], config: ExecutionConfig, shorting: bool
 ) -> None:
-    engine, account, clock = engine_with_account(cash, config)
+    engine, account, clock = engine_with_account(cash, config, shorting_allowed=shorting)
     closes = spx_closes()
     step = start
     fills: list[Fill] = []
@@ -136,7 +137,8 @@ def check_books(engine: ExecutionEngine, account: Account, fills: list[Fill]) ->
         held[fill.symbol] += fill.signed_quantity
         per_order[fill.order_id] += fill.quantity
     for symbol, quantity in held.items():
-        assert account.position(symbol).quantity == quantity >= 0
+        assert account.position(symbol).quantity == quantity
+        assert quantity >= 0 or account.shorting_allowed
     assert list(account.fills) == fills
     open_ids = set()
     for order in engine.orders():
