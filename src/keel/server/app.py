@@ -11,6 +11,7 @@ from keel import __version__
 from keel.server.errors import install_problem_handlers
 from keel.server.logging import configure_logging
 from keel.server.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from keel.server.ratelimit import RateLimitMiddleware
 from keel.server.routers import api_router, root_router
 from keel.server.runtime import Runtime
 from keel.server.settings import Settings, get_settings
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         app.state.runtime = runtime
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RateLimitMiddleware)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(root_router)
     app.include_router(api_router, prefix=API_PREFIX)

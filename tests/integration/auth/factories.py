@@ -107,11 +107,13 @@ def totp_code(secret: str, offset_steps: int = 0) -> str:
 
 @asynccontextmanager
 async def client_with(
-    database_url: str, var_dir: Path, **overrides: object
+    database_url: str, var_dir: Path, *, empty: bool = True, **overrides: object
 ) -> AsyncIterator[AsyncClient]:
-    """A client on a runtime built with settings `overrides` (rate limits, Redis, demo users)."""
+    """A client on a runtime built with settings `overrides` (rate limits, Redis, demo users);
+    `empty=False` keeps the rows already there (a second replica of the same deployment)."""
     runtime = Runtime.build(make_settings(database_url, var_dir, **overrides))
-    await _empty_tables(runtime)
+    if empty:
+        await _empty_tables(runtime)
     await runtime.start()
     try:
         transport = ASGITransport(app=create_app(runtime=runtime), raise_app_exceptions=False)

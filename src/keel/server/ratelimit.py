@@ -1,0 +1,163 @@
+"""Tiered request rate limits (the `limits` package) as pure ASGI middleware.
+
+Tiers come from settings — anonymous, learner (also guardians) and admin — and are keyed by the user
+id when a valid access token is sent, by the client IP otherwise. Counters use fixed windows in
+Redis when `KEEL_REDIS_URL` is set (shared by API replicas), in memory otherwise. Every limited
+response carries `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` (seconds); a refused
+one is 429 problem+json with `Retry-After`. Probes and `/metrics` are never limited.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+
+import structlog
+from limits import RateLimitItem, parse
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.strategies import FixedWindowRateLimiter
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from keel.domain.enums import Role
+from keel.server.auth.tokens import ACCESS_TOKEN, InvalidToken, decode_token
+from keel.server.errors import problem_response
+from keel.server.runtime import Runtime, on_start, on_stop
+from keel.server.settings import Settings
+
+log = structlog.get_logger(__name__)
+
+EXEMPT_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+
+
+class Tier(StrEnum):
+    ANONYMOUS = "anonymous"
+    LEARNER = "learner"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    limit: int
+    remaining: int
+    reset_seconds: int
+
+    def headers(self) -> list[tuple[bytes, bytes]]:
+        return [
+            (b"ratelimit-limit", str(self.limit).encode()),
+            (b"ratelimit-remaining", str(self.remaining).encode()),
+            (b"ratelimit-reset", str(self.reset_seconds).encode()),
+        ]
+
+
+class RequestLimiter:
+    """Counts one hit per request against the caller's tier."""
+
+    def __init__(self, storage: Storage, tiers: dict[Tier, RateLimitItem]) -> None:
+        self.storage = storage
+        self.tiers = tiers
+        self._strategy = FixedWindowRateLimiter(storage)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RequestLimiter:
+        storage: Storage
+        if settings.redis_url:
+            uri = "async+" + settings.redis_url
+            storage = RedisStorage(uri, implementation="redispy", key_prefix="keel:ratelimit")
+        else:
+            storage = MemoryStorage()
+        tiers = {
+            Tier.ANONYMOUS: parse(settings.rate_limit_anonymous),
+            Tier.LEARNER: parse(settings.rate_limit_learner),
+            Tier.ADMIN: parse(settings.rate_limit_admin),
+        }
+        return cls(storage, tiers)
+
+    async def hit(self, tier: Tier, identity: str) -> Decision:
+        item = self.tiers[tier]
+        allowed = await self._strategy.hit(item, tier.value, identity)
+        stats = await self._strategy.get_window_stats(item, tier.value, identity)
+        return Decision(
+            allowed=allowed,
+            limit=item.amount,
+            remaining=max(0, stats.remaining),
+            reset_seconds=max(1, math.ceil(stats.reset_time - time.time())),
+        )
+
+
+def caller_of(scope: Scope, settings: Settings, runtime: Runtime) -> tuple[Tier, str]:
+    """The caller's tier and counter key: user id with a valid access token, else the client IP."""
+    for name, value in scope.get("headers") or []:
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                break
+            try:
+                claims = decode_token(
+                    settings, token.strip(), expected_use=ACCESS_TOKEN, now=runtime.clock.now()
+                )
+            except InvalidToken:
+                break
+            tier = Tier.ADMIN if claims.role == Role.ADMIN.value else Tier.LEARNER
+            return tier, f"user:{claims.user_id}"
+    client = scope.get("client")
+    return Tier.ANONYMOUS, f"ip:{client[0] if client else 'unknown'}"
+
+
+class RateLimitMiddleware:
+    """Applies the runtime's `RequestLimiter` (component "rate_limiter") to every HTTP request."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        runtime: Runtime | None = None
+        if scope["type"] == "http" and scope["path"] not in EXEMPT_PATHS:
+            runtime = getattr(scope["app"].state, "runtime", None)
+        limiter: RequestLimiter | None = runtime.components.get("rate_limiter") if runtime else None
+        if runtime is None or limiter is None:
+            await self.app(scope, receive, send)
+            return
+        tier, identity = caller_of(scope, runtime.settings, runtime)
+        try:
+            decision = await limiter.hit(tier, identity)
+        except Exception:  # a broken counter store must not take the API down: fail open
+            log.exception("rate-limit storage unavailable; request allowed")
+            await self.app(scope, receive, send)
+            return
+        if not decision.allowed:
+            response = problem_response(
+                429,
+                "rate-limited",
+                f"too many requests; try again in {decision.reset_seconds} s",
+                instance=scope["path"],
+                headers={"Retry-After": str(decision.reset_seconds)},
+                limit=decision.limit,
+                tier=tier.value,
+            )
+            response.raw_headers.extend(decision.headers())
+            await response(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], *decision.headers()]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+@on_start(order=20)
+async def _start_rate_limiter(runtime: Runtime) -> None:
+    runtime.components["rate_limiter"] = RequestLimiter.from_settings(runtime.settings)
+
+
+@on_stop(order=80)
+async def _stop_rate_limiter(runtime: Runtime) -> None:
+    limiter = runtime.components.pop("rate_limiter", None)
+    timer = getattr(getattr(limiter, "storage", None), "timer", None)
+    if timer is not None:  # MemoryStorage's expiry task; Redis counters simply outlive us
+        timer.cancel()

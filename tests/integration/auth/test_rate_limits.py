@@ -1,0 +1,75 @@
+"""Tiered rate limits: headers on every response, 429 problem+json with Retry-After, per-user keys."""
+
+from __future__ import annotations
+
+import pytest
+from httpx import AsyncClient
+
+from tests.integration.auth.factories import client_with, create_user
+
+SMALL = {
+    "rate_limit_anonymous": "3/minute",
+    "rate_limit_learner": "5/minute",
+    "rate_limit_admin": "50/minute",
+}
+
+
+async def test_every_api_response_carries_ratelimit_headers(client: AsyncClient) -> None:
+    response = await client.get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response.headers["ratelimit-limit"] == "60"
+    assert response.headers["ratelimit-remaining"] == "59"
+    assert 1 <= int(response.headers["ratelimit-reset"]) <= 60
+    health = await client.get("/healthz")
+    assert "ratelimit-limit" not in health.headers
+
+
+async def test_anonymous_callers_get_429_past_their_tier(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    async with client_with(database_url, tmp_path_factory.mktemp("var"), **SMALL) as client:
+        statuses = [(await client.get("/api/v1/me")).status_code for _ in range(3)]
+        assert statuses == [401, 401, 401]
+        refused = await client.get("/api/v1/me")
+        assert refused.status_code == 429
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        assert refused.json()["type"].endswith("/rate-limited")
+        assert int(refused.headers["retry-after"]) >= 1
+        assert refused.headers["ratelimit-remaining"] == "0"
+        assert refused.headers["ratelimit-limit"] == "3"
+
+
+async def test_authenticated_users_are_counted_apart_from_their_ip(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    overrides = {**SMALL, "rate_limit_anonymous": "10/minute"}
+    async with client_with(database_url, tmp_path_factory.mktemp("var"), **overrides) as client:
+        alice = await create_user(client)
+        bob = await create_user(client)
+        alice_statuses = [
+            (await client.get("/api/v1/me", headers=alice.headers)).status_code for _ in range(6)
+        ]
+        assert alice_statuses == [200] * 5 + [429]
+        bob_me = await client.get("/api/v1/me", headers=bob.headers)
+        assert bob_me.status_code == 200
+        assert bob_me.headers["ratelimit-limit"] == "5"
+        assert bob_me.headers["ratelimit-remaining"] == "4"
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_limits_are_shared_through_redis(
+    database_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Two API replicas (two runtimes) on one Redis share a user's budget."""
+    var = tmp_path_factory.mktemp("var")
+    async with client_with(database_url, var, redis_url=redis_url, **SMALL) as first:
+        user = await create_user(first)
+        for _ in range(3):
+            assert (await first.get("/api/v1/me", headers=user.headers)).status_code == 200
+        async with client_with(
+            database_url, var, empty=False, redis_url=redis_url, **SMALL
+        ) as second:
+            statuses = [
+                (await second.get("/api/v1/me", headers=user.headers)).status_code for _ in range(3)
+            ]
+    assert statuses == [200, 200, 429]
