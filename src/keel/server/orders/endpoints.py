@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
+from keel.server import trading_runtime  # noqa: F401  (registers the engine loop)
 from keel.server.auth.deps import CurrentUser
 from keel.server.deps import RuntimeDep, SessionDep
 from keel.server.orders import service
