@@ -16,7 +16,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from keel.backtest.regimes import periods_per_year
+from keel.backtest.calendar import (
+    NS_PER_DAY,
+    annual_periods_and_frequency,
+    bars_per_year,
+    one_bar_per_day,
+)
 from keel.domain.enums import Regime
 
 if TYPE_CHECKING:
@@ -33,7 +38,7 @@ def geometric_mean(returns: np.ndarray) -> float:
     return float(np.exp(np.log(growth).sum() / len(growth)) - 1)
 
 
-def drawdown_durations(drawdown: np.ndarray, index: pd.DatetimeIndex) -> np.ndarray:
+def drawdown_durations(drawdown: np.ndarray, nanoseconds: np.ndarray) -> np.ndarray:
     """Durations (days) and depth of each drawdown episode: rows of (days, peak drawdown)."""
     recovered = np.unique(np.r_[np.flatnonzero(drawdown == 0), len(drawdown) - 1])
     previous = recovered[:-1]
@@ -42,22 +47,11 @@ def drawdown_durations(drawdown: np.ndarray, index: pd.DatetimeIndex) -> np.ndar
     previous, following = previous[episodes], following[episodes]
     if len(previous) == 0:
         return np.empty((0, 2))
-    days = (index[following] - index[previous]) / pd.Timedelta(days=1)
-    depth = np.maximum.reduceat(drawdown, previous)[: len(previous)]
-    depth = np.array([drawdown[p : f + 1].max() for p, f in zip(previous, following, strict=True)])
-    return np.column_stack([np.asarray(days, dtype=float), depth])
-
-
-def _annual_days(index: pd.DatetimeIndex) -> tuple[float, str]:
-    spacing = pd.Series(index[-100:]).diff().dropna().median()
-    freq_days = int(spacing.days)
-    weekends = float((index.day_of_week >= 5).mean()) > 2 / 7 * 0.6
-    table = {7: (52.0, "W"), 31: (12.0, "ME"), 365: (1.0, "YE")}
-    return table.get(freq_days, (365.0 if weekends else 252.0, "D"))
-
-
-def _one_bar_per_day(index: pd.DatetimeIndex, freq: str) -> bool:
-    return bool(freq == "D" and (index == index.normalize()).all() and index.is_unique)
+    days = (nanoseconds[following] - nanoseconds[previous]) / NS_PER_DAY
+    # Between one episode's end and the next one's start drawdown is zero, so the max over
+    # [start_k, start_k+1) is the depth of episode k.
+    depth = np.maximum.reduceat(drawdown, previous)
+    return np.column_stack([days, depth])
 
 
 def compute_stats(result: BacktestResult) -> dict[str, Any]:
@@ -68,7 +62,7 @@ def compute_stats(result: BacktestResult) -> dict[str, Any]:
     trades = result.trades
     peak = np.maximum.accumulate(equity)
     drawdown = 1 - equity / peak
-    episodes = drawdown_durations(drawdown, index)
+    episodes = drawdown_durations(drawdown, result.bars.nanoseconds)
 
     pnl = np.array([t.pnl for t in trades])
     returns = np.array([t.return_pct for t in trades])
@@ -77,8 +71,9 @@ def compute_stats(result: BacktestResult) -> dict[str, Any]:
         exposed[t.entry_bar : t.exit_bar + 1] = True
 
     bars = result.bars
-    annual_days, freq = bars.calendar("annual_days", lambda: _annual_days(index))  # type: ignore[misc]
-    one_per_day = bars.calendar("one_per_day", lambda: _one_bar_per_day(index, freq))
+    nanoseconds = bars.nanoseconds
+    annual_days, freq = annual_periods_and_frequency(nanoseconds)
+    one_per_day = freq == "D" and one_bar_per_day(nanoseconds)
     if one_per_day:
         # Resampling a series with one bar per calendar day at midnight changes nothing.
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -94,7 +89,7 @@ def compute_stats(result: BacktestResult) -> dict[str, Any]:
         max(0.0, (variance + (1 + gmean_day) ** 2) ** annual_days
             - (1 + gmean_day) ** (2 * annual_days))
     ) if not math.isnan(variance) else math.nan
-    years = (index[-1] - index[0]) / pd.Timedelta(days=365.25)
+    years = float(nanoseconds[-1] - nanoseconds[0]) / NS_PER_DAY / 365.25
     downside = math.sqrt(float(np.mean(np.clip(day_returns, None, 0) ** 2))) if len(
         day_returns
     ) else math.nan
@@ -108,7 +103,7 @@ def compute_stats(result: BacktestResult) -> dict[str, Any]:
     stats: dict[str, Any] = {
         "start": index[0].isoformat(),
         "end": index[-1].isoformat(),
-        "duration_days": float((index[-1] - index[0]) / pd.Timedelta(days=1)),
+        "duration_days": float(nanoseconds[-1] - nanoseconds[0]) / NS_PER_DAY,
         "exposure_pct": float(exposed.mean() * 100),
         "final_equity": float(equity[-1]),
         "peak_equity": float(equity.max()),
@@ -157,8 +152,7 @@ def regime_breakdown(result: BacktestResult) -> dict[str, dict[str, float]]:
         bar_returns = equity[1:] / equity[:-1] - 1
     bar_returns = np.nan_to_num(bar_returns, nan=0.0, posinf=0.0, neginf=0.0)
     labels = result.regimes[:-1]
-    bars = result.bars
-    per_year = float(bars.calendar("per_year", lambda: periods_per_year(bars.index)))  # type: ignore[arg-type]
+    per_year = bars_per_year(result.bars.nanoseconds)
     entry_regimes = np.array([result.regimes[t.entry_bar] for t in result.trades], dtype=int)
     trade_pnl = np.array([t.pnl for t in result.trades])
     breakdown: dict[str, dict[str, float]] = {}

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from keel.backtest.calendar import bars_per_year
 from keel.domain.enums import Permission, Regime
 
 VOL_BANDS = (0.10, 0.20, 0.35)
@@ -31,15 +32,7 @@ CAUTIOUS_SIZE = 0.5
 
 def periods_per_year(index: pd.DatetimeIndex) -> float:
     """Bars per year implied by the median spacing of `index` (252 for trading days)."""
-    if len(index) < 3:
-        return 252.0
-    spacing = pd.Series(index[-100:]).diff().dropna().median()
-    days = spacing / pd.Timedelta(days=1)
-    if days >= 0.9:
-        return 252.0 / max(1.0, round(days))
-    weekends = float((index.day_of_week >= 5).mean())
-    days_per_year = 365.0 if weekends > 2 / 7 * 0.6 else 252.0
-    return days_per_year / days
+    return bars_per_year(index.as_unit("ns").asi8)
 
 
 def realised_vol(close: np.ndarray, lookback: int, per_year: float) -> np.ndarray:
@@ -49,6 +42,21 @@ def realised_vol(close: np.ndarray, lookback: int, per_year: float) -> np.ndarra
     returns[1:] = np.log(close[1:] / close[:-1])
     rolling = pd.Series(returns).rolling(lookback).std(ddof=1).to_numpy()
     return rolling * np.sqrt(per_year)
+
+
+def _fast_rolling_vol(close: np.ndarray, window: int, per_year: float) -> np.ndarray:
+    """`realised_vol` by cumulative sums: a few times faster, equal to ~1e-12 (for regimes only)."""
+    returns = np.log(close[1:] / close[:-1])
+    out = np.full(len(close), np.nan)
+    if len(returns) < window:
+        return out
+    sums = np.cumsum(np.r_[0.0, returns])
+    squares = np.cumsum(np.r_[0.0, returns * returns])
+    total = sums[window:] - sums[:-window]
+    total_sq = squares[window:] - squares[:-window]
+    variance = np.maximum(total_sq - total * total / window, 0.0) / (window - 1)
+    out[window:] = np.sqrt(variance * per_year)
+    return out
 
 
 def _engine_classifier() -> Callable[..., Any] | None:
@@ -66,7 +74,7 @@ def regime_series(close: np.ndarray, index: pd.DatetimeIndex) -> np.ndarray:
     classify = _engine_classifier()
     if classify is not None:
         return np.asarray(classify(close, per_year), dtype=np.int8)
-    vol = realised_vol(close, 20, per_year)
+    vol = _fast_rolling_vol(close, 20, per_year)
     codes = np.searchsorted(np.asarray(VOL_BANDS), vol, side="right").astype(np.int8)
     codes[np.isnan(vol)] = Regime.NORMAL
     return codes

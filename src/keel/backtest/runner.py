@@ -99,7 +99,7 @@ class _Executor:
 def _verify_causal(strategy: Strategy, bars: Bars) -> None:
     """Recompute indicators and signals on truncated history; any change before the cut is look-ahead."""
     length = len(bars)
-    for cut in (length // 2, (3 * length) // 4):
+    for cut in ((2 * length) // 3,):
         if cut < 10:
             continue
         probe = type(strategy)(**strategy.p)
@@ -220,17 +220,6 @@ def _event_loop(
     return equity, None
 
 
-def _first_bust(
-    broker: Broker, closes: np.ndarray, first: int, stop: int
-) -> int | None:
-    """First bar in [first, stop) where equity at the close is zero or less, holding what is held."""
-    if not broker.trades or stop <= first:
-        return None
-    curve = broker.cash + broker.position_size() * closes[first:stop] - broker.cost_basis()
-    broke = np.flatnonzero(curve <= 0)
-    return first + int(broke[0]) if len(broke) else None
-
-
 def _signal_loop(
     strategy: Strategy,
     bars: Bars,
@@ -239,43 +228,57 @@ def _signal_loop(
     settings: ExecutionSettings,
     start: int,
 ) -> tuple[np.ndarray, int | None]:
+    equity = _signal_pass(strategy, bars, broker, executor, settings, start, len(bars))
+    broke = np.flatnonzero(equity[start:] <= 0)
+    if not len(broke):
+        return equity, None
+    # Rare: equity hit zero. Replay up to that bar (the path before it is the same) and stop.
+    bust = start + int(broke[0])
+    broker.__init__(settings.cash, broker.rule)  # type: ignore[misc]
+    equity = _signal_pass(strategy, bars, broker, executor, settings, start, bust + 1)
+    _go_bust(broker, bars.close, equity, bust)
+    return equity, bust
+
+
+def _signal_pass(
+    strategy: Strategy,
+    bars: Bars,
+    broker: Broker,
+    executor: _Executor,
+    settings: ExecutionSettings,
+    start: int,
+    stop: int,
+) -> np.ndarray:
+    """Fill the decisions of bars [start, stop) whose fills fall before `stop`; equity per bar."""
     events = strategy._cached_signals
     assert events is not None
     length = len(bars)
     on_close = settings.fill is FillTiming.CLOSE
     opens, closes = bars.open, bars.close
-    decided = np.flatnonzero(~np.isnan(events))
-    decided = decided[decided >= start]
+    decided = np.flatnonzero(~np.isnan(events[start:])) + start
     seg_start, seg_cash, seg_size, seg_basis = [0], [broker.cash], [0.0], [0.0]
     held = 0.0
-    bust: int | None = None
+    reenter = strategy.reenter
     for t in decided.tolist():
-        side = float(np.sign(events[t]))
-        if side == held:
+        side = 1.0 if events[t] > 0 else (-1.0 if events[t] < 0 else 0.0)
+        if side == held and not (reenter and side):
             continue
         fill_bar = t if on_close else t + 1
-        if fill_bar >= length:
-            break
-        bust = _first_bust(broker, closes, seg_start[-1], fill_bar)
-        if bust is not None:
+        if fill_bar >= stop:
             break
         orders: list[tuple[str, float]] = [("close", 0.0)]
         if side:
             orders.append(("buy" if side > 0 else "sell", math.nan))
         executor.execute(orders, closes[t] if on_close else opens[fill_bar], fill_bar, t)
-        held = float(np.sign(broker.position_size()))
+        size = broker.position_size()
+        held = 1.0 if size > 0 else (-1.0 if size < 0 else 0.0)
         seg_start.append(fill_bar)
         seg_cash.append(broker.cash)
-        seg_size.append(broker.position_size())
+        seg_size.append(size)
         seg_basis.append(broker.cost_basis())
-    if bust is None:
-        bust = _first_bust(broker, closes, seg_start[-1], length)
-    segment = np.searchsorted(np.asarray(seg_start), np.arange(length), side="right") - 1
-    cash, size, basis = (np.asarray(v)[segment] for v in (seg_cash, seg_size, seg_basis))
-    equity = cash + size * closes - basis
-    if bust is not None:
-        _go_bust(broker, closes, equity, bust)
-    return equity, bust
+    lengths = np.diff(np.r_[seg_start, length])
+    cash, size, basis = (np.repeat(np.asarray(v), lengths) for v in (seg_cash, seg_size, seg_basis))
+    return cash + size * closes - basis
 
 
 def _go_bust(broker: Broker, closes: np.ndarray, equity: np.ndarray, bar: int) -> None:

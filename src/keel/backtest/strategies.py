@@ -31,6 +31,7 @@ class BuyAndHold(Strategy):
 class SmaCross(Strategy):
     name = "sma-cross"
     description = "Long when the fast SMA crosses above the slow one, short/flat on the reverse."
+    reenter = True
     params = {
         "fast": Param(10, low=2, high=100, help="fast window (bars)"),
         "slow": Param(30, low=5, high=400, help="slow window (bars)"),
@@ -122,13 +123,19 @@ class VolTargetBuyAndHold(Strategy):
 
 class RegimeAwareSma(Strategy):
     name = "regime-aware-sma"
-    description = "SMA crossover whose exposure follows the regime (the risk layer's sizing)."
-    params = {"fast": Param(10, low=2, high=100), "slow": Param(30, low=5, high=400)}
+    description = "SMA crossover sized by the risk layer: vol target × regime multiplier."
+    params = {
+        "fast": Param(10, low=2, high=100),
+        "slow": Param(30, low=5, high=400),
+        "target_vol": Param(0.15, low=0.05, high=0.40, help="annualised volatility target"),
+    }
 
     def init(self, bars: Bars) -> None:
         self.fast = self.indicator("fast", sma(bars.close, self.p["fast"]))
         self.slow = self.indicator("slow", sma(bars.close, self.p["slow"]))
         self.indicator("regime", regime_series(bars.close, bars.index).astype(float))
+        per_year = periods_per_year(bars.index)
+        self.indicator("vol", realised_vol(bars.close, 20, per_year))
 
     def on_bar(self, ctx: Context) -> None:
         fast, slow = ctx.indicator("fast"), ctx.indicator("slow")
@@ -139,7 +146,8 @@ class RegimeAwareSma(Strategy):
             self._direction = -1.0
         else:
             return
-        _rebalance_to(ctx, self._direction * regime_exposure(regime))
+        weight = regime_exposure(regime, ctx.indicator("vol")[-1], float(self.p["target_vol"]))
+        _rebalance_to(ctx, self._direction * weight)
 
     _direction = 0.0
 

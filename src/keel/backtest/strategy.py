@@ -80,18 +80,18 @@ class Bars:
         return len(self.close)
 
     def head(self, length: int) -> Bars:
-        """The first `length` bars (a copy, so changing it cannot touch the original)."""
-        frame = pd.DataFrame(
-            {
-                "Open": self.open[:length],
-                "High": self.high[:length],
-                "Low": self.low[:length],
-                "Close": self.close[:length],
-                "Volume": self.volume[:length],
-            },
-            index=self.index[:length],
-        )
-        return Bars(frame)
+        """The first `length` bars (copies, so changing them cannot touch the original)."""
+        part = object.__new__(Bars)
+        part.index = self.index[:length]
+        for name in ("open", "high", "low", "close", "volume"):
+            setattr(part, name, getattr(self, name)[:length].copy())
+        part._calendar = {}
+        return part
+
+    @property
+    def nanoseconds(self) -> np.ndarray:
+        """The index as int64 nanoseconds since the epoch (cached)."""
+        return self.calendar("ns", lambda: self.index.as_unit("ns").asi8.copy())  # type: ignore[return-value]
 
 
 class CausalSeries:
@@ -152,6 +152,9 @@ class Strategy:
     name: ClassVar[str] = ""
     params: ClassVar[dict[str, Param]] = {}
     description: ClassVar[str] = ""
+    reenter: ClassVar[bool] = False
+    """With `signals()`: a decision for the side already held closes and reopens the position
+    (backtesting.py's SMA example does so) instead of being ignored."""
 
     def __init__(self, **overrides: float) -> None:
         unknown = sorted(set(overrides) - set(self.params))
@@ -186,7 +189,11 @@ class Strategy:
         if events is not None:
             target = events[ctx.index]
             if not math.isnan(target):
-                ctx.target(target)
+                if self.reenter and np.sign(target) == np.sign(ctx.position):
+                    ctx.close_position()
+                    ctx.buy() if target > 0 else ctx.sell()
+                else:
+                    ctx.target(target)
 
     @property
     def warmup(self) -> int:

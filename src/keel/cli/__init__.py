@@ -26,3 +26,4 @@ def _register_commands() -> None:
     from keel.cli import backtest  # noqa: F401
     from keel.cli import check  # noqa: F401
     from keel.cli import serve  # noqa: F401
+    from keel.cli import users  # noqa: F401

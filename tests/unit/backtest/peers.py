@@ -40,6 +40,7 @@ def _signal_peer(keel: KeelStrategy, long_short: bool) -> type[PeerStrategy]:
     """A peer that trades Keel's (causal, verified) decisions with backtesting.py's broker."""
     indicators = dict(keel.indicators)
     decisions = keel._cached_signals
+    reenter = keel.reenter
     assert decisions is not None
 
     class SignalPeer(PeerStrategy):
@@ -55,7 +56,7 @@ def _signal_peer(keel: KeelStrategy, long_short: bool) -> type[PeerStrategy]:
             side = np.sign(decision)
             if side < 0 and not long_short:
                 side = 0
-            if side == np.sign(self.position.size):
+            if side == np.sign(self.position.size) and not (reenter and side):
                 return
             self.position.close()
             if side > 0:
