@@ -93,7 +93,12 @@ async def place_order(
     if order.status is OrderStatus.REJECTED:
         raise refusal(order, workspace.gate.last_refusal)
     await workspace.flush()
-    return workspace.rows[order.id], True
+    row = workspace.rows[order.id]
+    if order.status is OrderStatus.PENDING_APPROVAL:
+        from keel.server.approvals.rules import notify_guardian
+
+        await notify_guardian(session, runtime, row.user_id, OrderOut.model_validate(row))
+    return row, True
 
 
 async def check_minor_rules(
