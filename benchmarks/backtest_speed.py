@@ -1,6 +1,6 @@
 """Backtest speed: Keel's runner next to backtesting.py 0.6.6, same data, same trades, same run.
 
-    .venv/bin/python benchmarks/backtest_speed.py [--synthetic-bars 1000000] [--peer-bars 200000]
+    .venv/bin/python benchmarks/backtest_speed.py [--synthetic-bars 1000000] [--peer-bars 1000000]
 
 Prints bars/s for the SMA crossover (10/30, all-in, long-short, next-open fills) on GOOG and on a
 synthetic random walk (prices in cents, minute bars), and the time of a 100-combination sweep
@@ -125,7 +125,7 @@ def sweep_benchmark() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--synthetic-bars", type=int, default=1_000_000)
-    parser.add_argument("--peer-bars", type=int, default=200_000)
+    parser.add_argument("--peer-bars", type=int, default=1_000_000)
     args = parser.parse_args()
     compare("SMA 10/30, GOOG", load_bundled("GOOG"), repeat=5)
     frame = synthetic(args.synthetic_bars)

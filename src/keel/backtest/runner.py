@@ -25,7 +25,8 @@ from keel.backtest.strategy import Bars, Context, LookAheadError, Strategy
 ProgressCallback = Callable[[int, int], None]
 """Called as progress(bars_done, bars_total)."""
 
-PROGRESS_EVERY = 8192
+PROGRESS_MIN_STEP = 256
+"""The event loop reports progress every 1 % of the bars, but not more often than this."""
 
 
 @dataclass
@@ -196,6 +197,7 @@ def _event_loop(
     on_close = settings.fill is FillTiming.CLOSE
     pending: list[tuple[str, float]] = []
     on_bar = strategy.on_bar
+    every = max(PROGRESS_MIN_STEP, length // 100)
     for t in range(start, length):
         if pending:
             executor.execute(pending, opens[t], t, t - 1)
@@ -215,7 +217,7 @@ def _event_loop(
                 return equity, t
         else:
             equity[t] = broker.cash
-        if progress is not None and t % PROGRESS_EVERY == 0:
+        if progress is not None and t % every == 0:
             progress(t, length)
     return equity, None
 
