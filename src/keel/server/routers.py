@@ -6,11 +6,13 @@ from fastapi import APIRouter
 
 from keel.server.auth.endpoints import me_router
 from keel.server.auth.endpoints import router as auth_router
+from keel.server.backtests.endpoints import router as backtests_router
 from keel.server.guardians.endpoints import router as guardian_router
 from keel.server.accounts.endpoints import router as accounts_router
 from keel.server.approvals.endpoints import router as approvals_router
 from keel.server.market.endpoints import router as market_router
 from keel.server.orders.endpoints import router as orders_router
+from keel.server.realtime.endpoints import router as realtime_router
 from keel.server.system.endpoints import router as system_router
 
 root_router = APIRouter()
@@ -24,3 +26,5 @@ api_router.include_router(market_router)
 api_router.include_router(accounts_router)
 api_router.include_router(orders_router)
 api_router.include_router(approvals_router)
+api_router.include_router(realtime_router)
+api_router.include_router(backtests_router)

@@ -1,0 +1,101 @@
+"""Fan-out of pub/sub messages to WebSocket clients, each behind its own bounded queue.
+
+One pub/sub listener per process hands every message to the clients subscribed to its channel.
+A client's quotes are *conflated*: only the latest quote per symbol waits to be sent, so a slow
+reader gets fewer, fresher quotes. Other messages (orders, bars, breakers …) queue up to
+`MAX_QUEUED`; a client that falls that far behind is disconnected. Nothing here ever awaits a
+client, so one slow socket never stalls the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Callable
+
+from keel.server.pubsub import Message, PubSub
+
+MAX_QUEUED = 1000
+PUBLIC_CHANNELS = ("volatility", "breakers")
+PRIVATE_KINDS = ("orders", "accounts", "notifications")
+SYMBOL_KINDS = ("quotes", "bars")
+
+
+class ClientQueue:
+    """What is waiting to be sent to one client."""
+
+    def __init__(self, max_queued: int = MAX_QUEUED) -> None:
+        self.max_queued = max_queued
+        self.channels: set[str] = set()
+        self._quotes: dict[str, Message] = {}
+        self._queue: deque[tuple[str, Message]] = deque()
+        self._ready = asyncio.Event()
+        self.overflowed = False
+        self.conflated = 0
+
+    def offer(self, channel: str, message: Message) -> None:
+        """Take a message without ever blocking (conflating quotes, dropping the client on overflow)."""
+        if channel.startswith("quotes:"):
+            if channel in self._quotes:
+                self.conflated += 1
+            self._quotes[channel] = message
+        elif len(self._queue) >= self.max_queued:
+            self.overflowed = True
+        else:
+            self._queue.append((channel, message))
+        self._ready.set()
+
+    async def next_batch(self) -> list[tuple[str, Message]]:
+        """Wait for something to send; returns queued messages first, then the latest quotes."""
+        await self._ready.wait()
+        self._ready.clear()
+        batch = list(self._queue)
+        self._queue.clear()
+        batch.extend(self._quotes.items())
+        self._quotes.clear()
+        return batch
+
+
+class Hub:
+    """Routes pub/sub messages to the subscribed clients of this process."""
+
+    def __init__(self, pubsub: PubSub) -> None:
+        self._clients: set[ClientQueue] = set()
+        self._remove_listener: Callable[[], None] = pubsub.add_listener(self._dispatch)
+
+    def connect(self, max_queued: int = MAX_QUEUED) -> ClientQueue:
+        client = ClientQueue(max_queued)
+        self._clients.add(client)
+        return client
+
+    def disconnect(self, client: ClientQueue) -> None:
+        self._clients.discard(client)
+
+    def close(self) -> None:
+        self._remove_listener()
+        self._clients.clear()
+
+    @property
+    def connections(self) -> int:
+        return len(self._clients)
+
+    def _dispatch(self, channel: str, message: Message) -> None:
+        for client in self._clients:
+            if channel in client.channels:
+                client.offer(channel, message)
+
+
+def resolve_channel(name: str, user_id: str, known_symbol: Callable[[str], bool]) -> str | None:
+    """The pub/sub channel behind a subscription name, or None when it is not allowed.
+
+    `orders`, `accounts` and `notifications` always mean the caller's own; `quotes:SYM` and
+    `bars:SYM` need a known symbol.
+    """
+    if name in PUBLIC_CHANNELS:
+        return name
+    if name in PRIVATE_KINDS:
+        return f"{name}:{user_id}"
+    kind, _, symbol = name.partition(":")
+    if kind in SYMBOL_KINDS and symbol and known_symbol(symbol.upper()):
+        return f"{kind}:{symbol.upper()}"
+    return None

@@ -1,0 +1,109 @@
+"""WebSocket: token auth, subscribe and receive quotes and own orders, never others' orders."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import uvicorn
+import websockets
+from httpx import AsyncClient
+
+from keel.server.app import create_app
+from keel.server.market.component import get_feed
+from keel.server.realtime.hub import ClientQueue
+from keel.server.runtime import Runtime
+from tests.integration.auth.factories import create_user
+from tests.integration.orders.factories import open_account, place
+
+
+@pytest.fixture
+async def ws_url(runtime: Runtime) -> AsyncIterator[str]:
+    """A real uvicorn server on 127.0.0.1 in this event loop, for WebSocket clients."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(
+        create_app(runtime=runtime), host="127.0.0.1", port=port, lifespan="off", log_config=None
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.01)
+    yield f"ws://127.0.0.1:{port}/api/v1/ws"
+    server.should_exit = True
+    await task
+
+
+async def receive_until(ws: Any, predicate: Any, limit: int = 200) -> dict[str, Any]:
+    for _ in range(limit):
+        message = json.loads(await asyncio.wait_for(ws.recv(), timeout=5))
+        if predicate(message):
+            return message  # type: ignore[no-any-return]
+    raise AssertionError("message never arrived")
+
+
+async def test_bad_tokens_are_refused(ws_url: str) -> None:
+    async with websockets.connect(ws_url + "?token=not-a-token") as ws:
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await ws.recv()
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+    async with websockets.connect(ws_url) as ws:
+        await ws.send(json.dumps({"type": "auth", "token": "forged"}))
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await ws.recv()
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+
+
+async def test_subscribe_to_quotes_and_own_orders(
+    client: AsyncClient, runtime: Runtime, ws_url: str
+) -> None:
+    user = await create_user(client)
+    other = await create_user(client)
+    opened = await open_account(client, user)
+    other_account = await open_account(client, other)
+    async with websockets.connect(ws_url) as ws:
+        await ws.send(json.dumps({"type": "auth", "token": user.access_token}))
+        welcome = json.loads(await ws.recv())
+        assert welcome == {"type": "welcome", "user_id": user.id}
+        await ws.send(
+            json.dumps(
+                {
+                    "type": "subscribe",
+                    "channels": ["quotes:SPX", "orders", "accounts", "quotes:NOPE"],
+                }
+            )
+        )
+        ack = await receive_until(ws, lambda m: m["type"] == "subscribed")
+        assert ack["channels"] == ["quotes:SPX", "orders", "accounts"]
+        assert ack["refused"] == ["quotes:NOPE"]
+        await get_feed(runtime).step()
+        quote = await receive_until(ws, lambda m: m.get("channel") == "quotes:SPX")
+        assert quote["data"]["symbol"] == "SPX" and float(quote["data"]["ask"]) > 0
+        await place(client, other, other_account["id"], quantity="1")
+        await place(client, user, opened["id"], quantity="1")
+        update = await receive_until(ws, lambda m: m.get("channel", "").startswith("orders:"))
+        assert update["channel"] == f"orders:{user.id}"
+        assert update["data"]["order"]["account_id"] == opened["id"]
+        assert update["data"]["order"]["status"] == "filled"
+        await ws.send(json.dumps({"type": "ping"}))
+        assert (await receive_until(ws, lambda m: m["type"] == "pong"))["type"] == "pong"
+
+
+def test_slow_client_gets_conflated_quotes_and_bounded_queue() -> None:
+    client = ClientQueue(max_queued=3)
+    for price in range(100):
+        client.offer("quotes:SPX", {"last": price})
+    for number in range(3):
+        client.offer("orders:u", {"n": number})
+    assert not client.overflowed
+    client.offer("orders:u", {"n": 3})
+    assert client.overflowed
+    batch = asyncio.run(client.next_batch())
+    quotes = [m for c, m in batch if c == "quotes:SPX"]
+    assert quotes == [{"last": 99}]  # only the latest quote waited
+    assert client.conflated == 99
