@@ -32,7 +32,7 @@ async def ws_url(runtime: Runtime) -> AsyncIterator[str]:
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
-    while not server.started:
+    while not server.started:  # noqa: ASYNC110 (uvicorn exposes a flag, not an event)
         await asyncio.sleep(0.01)
     yield f"ws://127.0.0.1:{port}/api/v1/ws"
     server.should_exit = True
