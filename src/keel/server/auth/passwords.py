@@ -1,14 +1,15 @@
 """argon2id password hashing and the password policy.
 
 Policy: at least 12 characters (at most 256), not a common password — also not one with a few digits
-or symbols tacked on — not made of fewer than 4 distinct characters, and not containing the email
-address or its local part. The common-password list ships in `keel/server/data/`.
+or symbols tacked on — not made of fewer than 4 distinct characters or almost only of sequences
+(123456…, qwerty…, abcd…), and not containing the email address or its local part. The common-password list ships in `keel/server/data/`.
 """
 
 from __future__ import annotations
 
 from functools import cache, lru_cache
 from importlib.resources import files
+from itertools import pairwise
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -18,6 +19,35 @@ from keel.server.settings import Environment, Settings
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
 _PADDING = "0123456789!@#$%^&*()-_=+.,?~ "
+_SEQUENCES = (
+    "0123456789",
+    "1234567890",
+    "abcdefghijklmnopqrstuvwxyz",
+    "qwertyuiop",
+    "asdfghjkl",
+    "zxcvbnm",
+)
+_ADJACENT = frozenset(
+    pair for seq in _SEQUENCES for a, b in pairwise(seq) for pair in ((a, b), (b, a))
+)
+
+
+def _characters_outside_sequences(password: str) -> int:
+    """How many characters are not part of a run of 3+ alphabet, digit or keyboard neighbours
+    (or repeats), e.g. "1234567890" or "qwerty" or "aaaa" contribute nothing."""
+    text = password.lower()
+    outside, run = 0, 1
+    for index in range(1, len(text) + 1):
+        linked = index < len(text) and (
+            (text[index - 1], text[index]) in _ADJACENT or text[index - 1] == text[index]
+        )
+        if linked:
+            run += 1
+            continue
+        if run < 3:
+            outside += run
+        run = 1
+    return outside
 
 
 @lru_cache(maxsize=4)
@@ -80,6 +110,8 @@ def password_policy_violations(password: str, email: str) -> list[str]:
         reasons.append("this is one of the most common passwords; choose another")
     if len(set(lowered)) < 4:
         reasons.append("use more than three different characters")
+    elif _characters_outside_sequences(password) < 4:
+        reasons.append("avoid keyboard and alphabet sequences like 123456 or qwerty")
     email = email.strip().lower()
     local_part = email.split("@", 1)[0]
     if email and email in lowered:

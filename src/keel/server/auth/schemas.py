@@ -5,12 +5,23 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
 from keel.server.auth.passwords import MAX_PASSWORD_LENGTH
 
+
+def _printable(value: str) -> str:
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise ValueError("control characters are not allowed")
+    return value
+
+
 Password = Annotated[str, Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)]
-DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+DisplayName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    AfterValidator(_printable),
+]
 OneTimeCode = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=6, max_length=32),
@@ -33,7 +44,7 @@ class RegisterIn(_In):
 
 
 class LoginIn(_In):
-    email: Annotated[str, Field(min_length=1, max_length=320)]
+    email: Annotated[str, Field(min_length=1, max_length=320), AfterValidator(_printable)]
     password: Password
 
 
