@@ -10,17 +10,17 @@ import numpy as np
 import pandas as pd
 
 
-def sma(values: np.ndarray, window: int) -> np.ndarray:
+def sma(values: np.ndarray, window: float) -> np.ndarray:
     """Simple moving average over `window` bars."""
     return pd.Series(values).rolling(int(window)).mean().to_numpy()
 
 
-def rolling_std(values: np.ndarray, window: int) -> np.ndarray:
+def rolling_std(values: np.ndarray, window: float) -> np.ndarray:
     """Rolling sample standard deviation over `window` bars."""
     return pd.Series(values).rolling(int(window)).std(ddof=0).to_numpy()
 
 
-def rate_of_change(values: np.ndarray, lookback: int) -> np.ndarray:
+def rate_of_change(values: np.ndarray, lookback: float) -> np.ndarray:
     """Return over the last `lookback` bars, as a fraction."""
     shifted = np.full_like(values, np.nan)
     lookback = int(lookback)
@@ -28,7 +28,7 @@ def rate_of_change(values: np.ndarray, lookback: int) -> np.ndarray:
     return values / shifted - 1
 
 
-def rsi(values: np.ndarray, window: int) -> np.ndarray:
+def rsi(values: np.ndarray, window: float) -> np.ndarray:
     """Wilder's relative strength index (0–100) over `window` bars."""
     delta = pd.Series(values).diff()
     gain = delta.clip(lower=0).ewm(alpha=1 / int(window), adjust=False).mean()

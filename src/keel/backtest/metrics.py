@@ -85,14 +85,23 @@ def compute_stats(result: BacktestResult) -> dict[str, Any]:
     gmean_day = geometric_mean(day_returns) if len(day_returns) else 0.0
     annual_return = (1 + gmean_day) ** annual_days - 1
     variance = float(np.var(day_returns, ddof=1)) if len(day_returns) > 1 else math.nan
-    volatility = math.sqrt(
-        max(0.0, (variance + (1 + gmean_day) ** 2) ** annual_days
-            - (1 + gmean_day) ** (2 * annual_days))
-    ) if not math.isnan(variance) else math.nan
+    volatility = (
+        math.sqrt(
+            max(
+                0.0,
+                (variance + (1 + gmean_day) ** 2) ** annual_days
+                - (1 + gmean_day) ** (2 * annual_days),
+            )
+        )
+        if not math.isnan(variance)
+        else math.nan
+    )
     years = float(nanoseconds[-1] - nanoseconds[0]) / NS_PER_DAY / 365.25
-    downside = math.sqrt(float(np.mean(np.clip(day_returns, None, 0) ** 2))) if len(
-        day_returns
-    ) else math.nan
+    downside = (
+        math.sqrt(float(np.mean(np.clip(day_returns, None, 0) ** 2)))
+        if len(day_returns)
+        else math.nan
+    )
     max_dd = float(np.nan_to_num(drawdown.max()))
     warmup = max(0, result.start - 1)
     wins, losses = returns[returns > 0].sum(), abs(returns[returns < 0].sum())

@@ -50,7 +50,7 @@ class RayExecutor:
             else:
                 ray.init(address=address, log_to_driver=False)
         self._ray = ray
-        self.workers = workers or int(ray.cluster_resources().get("CPU", 1))
+        self.workers = workers or int(ray.cluster_resources().get("CPU", 1))  # type: ignore[no-untyped-call]
 
     def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
         remote = self._ray.remote(fn)

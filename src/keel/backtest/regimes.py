@@ -35,12 +35,12 @@ def periods_per_year(index: pd.DatetimeIndex) -> float:
     return bars_per_year(index.as_unit("ns").asi8)
 
 
-def realised_vol(close: np.ndarray, lookback: int, per_year: float) -> np.ndarray:
+def realised_vol(close: np.ndarray, lookback: float, per_year: float) -> np.ndarray:
     """Annualised rolling standard deviation of log returns over `lookback` bars (NaN warm-up)."""
     returns = np.empty_like(close)
     returns[0] = np.nan
     returns[1:] = np.log(close[1:] / close[:-1])
-    rolling = pd.Series(returns).rolling(lookback).std(ddof=1).to_numpy()
+    rolling = pd.Series(returns).rolling(int(lookback)).std(ddof=1).to_numpy()
     return rolling * np.sqrt(per_year)
 
 

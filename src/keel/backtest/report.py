@@ -72,7 +72,7 @@ def _line_chart(
         f'<text x="4" y="{frame.y(low):.0f}" class="axis">{low:,.2f}</text>'
     )
     return (
-        f'<section><h2>{html.escape(title)}</h2>'
+        f"<section><h2>{html.escape(title)}</h2>"
         f'<svg id="{chart_id}" class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'data-low="{low}" data-high="{high}" role="img" aria-label="{html.escape(title)}">'
         f"{extra}{area}"

@@ -48,7 +48,9 @@ class BacktestResult:
 class _Executor:
     """Turns queued orders into broker fills under the execution settings."""
 
-    def __init__(self, broker: Broker, settings: ExecutionSettings, bars: Bars, regimes: np.ndarray):
+    def __init__(
+        self, broker: Broker, settings: ExecutionSettings, bars: Bars, regimes: np.ndarray
+    ):
         self.broker = broker
         self.settings = settings
         self.scale = size_scale(regimes) if settings.breakers else None
@@ -57,7 +59,9 @@ class _Executor:
             per_year = periods_per_year(bars.index)
             self.vol = realised_vol(bars.close, settings.vol_lookback, per_year)
 
-    def execute(self, orders: list[tuple[str, float]], reference: float, bar: int, decided: int):
+    def execute(
+        self, orders: list[tuple[str, float]], reference: float, bar: int, decided: int
+    ) -> None:
         broker = self.broker
         for kind, size in orders:
             if kind == "close":
@@ -105,8 +109,10 @@ def _verify_causal(strategy: Strategy, bars: Bars) -> None:
             continue
         probe = type(strategy)(**strategy.p)
         probe.prepare(bars.head(cut))
-        pairs = [(f"indicator {name!r}", strategy.indicators[name], probe.indicators.get(name))
-                 for name in strategy.indicators]
+        pairs: list[tuple[str, np.ndarray | None, np.ndarray | None]] = [
+            (f"indicator {name!r}", strategy.indicators[name], probe.indicators.get(name))
+            for name in strategy.indicators
+        ]
         pairs.append(("signals()", strategy._cached_signals, probe._cached_signals))
         for label, full, truncated in pairs:
             if full is None and truncated is None:
@@ -272,11 +278,11 @@ def _signal_pass(
         if side:
             orders.append(("buy" if side > 0 else "sell", math.nan))
         executor.execute(orders, closes[t] if on_close else opens[fill_bar], fill_bar, t)
-        size = broker.position_size()
-        held = 1.0 if size > 0 else (-1.0 if size < 0 else 0.0)
+        units = broker.position_size()
+        held = 1.0 if units > 0 else (-1.0 if units < 0 else 0.0)
         seg_start.append(fill_bar)
         seg_cash.append(broker.cash)
-        seg_size.append(size)
+        seg_size.append(units)
         seg_basis.append(broker.cost_basis())
     lengths = np.diff(np.r_[seg_start, length])
     cash, size, basis = (np.repeat(np.asarray(v), lengths) for v in (seg_cash, seg_size, seg_basis))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class FillTiming(str, Enum):
+class FillTiming(StrEnum):
     """When a decision taken on bar t is filled."""
 
     NEXT_OPEN = "next-open"
@@ -15,7 +15,7 @@ class FillTiming(str, Enum):
     """At the close of bar t, the bar the decision was taken on."""
 
 
-class Sizing(str, Enum):
+class Sizing(StrEnum):
     """How many units a new position gets."""
 
     ALL_IN = "all-in"

@@ -6,6 +6,7 @@ import importlib.util
 import inspect
 import math
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 
@@ -32,7 +33,7 @@ class SmaCross(Strategy):
     name = "sma-cross"
     description = "Long when the fast SMA crosses above the slow one, short/flat on the reverse."
     reenter = True
-    params = {
+    params: ClassVar[dict[str, Param]] = {
         "fast": Param(10, low=2, high=100, help="fast window (bars)"),
         "slow": Param(30, low=5, high=400, help="slow window (bars)"),
     }
@@ -50,7 +51,9 @@ class SmaCross(Strategy):
 class Momentum(Strategy):
     name = "momentum"
     description = "Long while the `lookback`-bar return is positive, short/flat while negative."
-    params = {"lookback": Param(60, low=5, high=250, help="return window (bars)")}
+    params: ClassVar[dict[str, Param]] = {
+        "lookback": Param(60, low=5, high=250, help="return window (bars)")
+    }
 
     def init(self, bars: Bars) -> None:
         self.roc = self.indicator("roc", rate_of_change(bars.close, self.p["lookback"]))
@@ -64,7 +67,7 @@ class Momentum(Strategy):
 class RsiMeanReversion(Strategy):
     name = "rsi-mean-reversion"
     description = "Long when RSI falls below `lower`, short/flat when it rises above `upper`."
-    params = {
+    params: ClassVar[dict[str, Param]] = {
         "window": Param(14, low=2, high=50),
         "lower": Param(30.0, low=5.0, high=45.0),
         "upper": Param(70.0, low=55.0, high=95.0),
@@ -82,7 +85,10 @@ class RsiMeanReversion(Strategy):
 class Bollinger(Strategy):
     name = "bollinger"
     description = "Long when the close falls below the lower band, short/flat above the upper."
-    params = {"window": Param(20, low=5, high=100), "width": Param(2.0, low=0.5, high=4.0)}
+    params: ClassVar[dict[str, Param]] = {
+        "window": Param(20, low=5, high=100),
+        "width": Param(2.0, low=0.5, high=4.0),
+    }
 
     def init(self, bars: Bars) -> None:
         middle = sma(bars.close, self.p["window"])
@@ -100,7 +106,7 @@ class Bollinger(Strategy):
 class VolTargetBuyAndHold(Strategy):
     name = "vol-target-buy-and-hold"
     description = "Hold units worth equity × target_vol / realised vol, rebalanced every N bars."
-    params = {
+    params: ClassVar[dict[str, Param]] = {
         "target_vol": Param(0.15, low=0.05, high=0.40, help="annualised volatility target"),
         "lookback": Param(20, low=5, high=120, help="realised-vol window (bars)"),
         "rebalance": Param(20, low=1, high=120, help="bars between rebalances"),
@@ -124,7 +130,7 @@ class VolTargetBuyAndHold(Strategy):
 class RegimeAwareSma(Strategy):
     name = "regime-aware-sma"
     description = "SMA crossover sized by the risk layer: vol target × regime multiplier."
-    params = {
+    params: ClassVar[dict[str, Param]] = {
         "fast": Param(10, low=2, high=100),
         "slow": Param(30, low=5, high=400),
         "target_vol": Param(0.15, low=0.05, high=0.40, help="annualised volatility target"),

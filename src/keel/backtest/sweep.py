@@ -111,11 +111,12 @@ def run_sweep(
         if progress is not None:
             progress(len(rows), len(combos))
     table = pd.DataFrame(rows)
-    scores = pd.to_numeric(table.get(metric), errors="coerce") if metric in table else None
-    if scores is None or scores.isna().all():
+    scores = pd.to_numeric(table[metric], errors="coerce") if metric in table else None
+    if scores is None or bool(scores.isna().all()):
         best = dict(combos[0])
     else:
-        best = {key: table.loc[scores.idxmax(), key].item() for key in combos[0]}
+        winner = table.iloc[int(np.nanargmax(scores.to_numpy(dtype=float)))]
+        best = {key: winner[key].item() for key in combos[0]}
     return SweepResult(rows=table, metric=metric, best=best)
 
 
@@ -171,7 +172,11 @@ def walk_forward(
 
 
 def heatmap_png(
-    rows: pd.DataFrame, x: str, y: str, metric: str, path: str | Path,
+    rows: pd.DataFrame,
+    x: str,
+    y: str,
+    metric: str,
+    path: str | Path,
     title: str | None = None,
 ) -> Path:
     """Write a PNG heat map of `metric` over parameters `x` and `y` (mean over other params)."""
@@ -207,8 +212,10 @@ def parse_space(specs: Iterable[str], strategy: type[Strategy]) -> dict[str, lis
         cast: Callable[[str], float] = int if declared.is_int else float
         if ":" in values:
             low, high, step = (float(v) for v in values.split(":"))
-            space[name] = [cast(str(v if not declared.is_int else int(v)))
-                           for v in np.arange(low, high + step / 2, step)]
+            space[name] = [
+                cast(str(v if not declared.is_int else int(v)))
+                for v in np.arange(low, high + step / 2, step)
+            ]
         else:
             space[name] = [cast(v) for v in values.split(",") if v]
     return space

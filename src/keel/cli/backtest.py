@@ -20,9 +20,14 @@ from keel.backtest.runner import run_backtest
 from keel.backtest.settings import ExecutionSettings, FillTiming, Sizing
 from keel.backtest.strategies import get_strategy
 from keel.backtest.strategy import Strategy
-from keel.backtest.sweep import heatmap_png, parse_space, random_combinations, run_sweep
 from keel.backtest.sweep import grid as grid_of
-from keel.backtest.sweep import walk_forward
+from keel.backtest.sweep import (
+    heatmap_png,
+    parse_space,
+    random_combinations,
+    run_sweep,
+    walk_forward,
+)
 from keel.cli import app
 from keel.market.datasets import load_bundled, load_file
 
@@ -48,7 +53,9 @@ KEEP_OPEN = typer.Option(False, "--keep-open", help="Leave the last trade open a
 MONEY = typer.Option("grid", "--money", help="grid (engine rounding) or exact (float, peer).")
 
 
-def _load(symbol: str | None, data: Path | None, start: str | None, end: str | None):
+def _load(
+    symbol: str | None, data: Path | None, start: str | None, end: str | None
+) -> pd.DataFrame:
     if (symbol is None) == (data is None):
         raise typer.BadParameter("give exactly one of --symbol and --data")
     frame = load_bundled(symbol) if symbol else load_file(data)  # type: ignore[arg-type]
@@ -95,9 +102,21 @@ def _progress() -> Progress:
 
 def _summary(stats: dict[str, Any], title: str) -> Table:
     table = Table(title=title, show_header=False)
-    for key in ("final_equity", "return_pct", "buy_hold_return_pct", "cagr_pct", "sharpe",
-                "sortino", "calmar", "max_drawdown_pct", "trade_count", "win_rate_pct",
-                "profit_factor", "sqn", "exposure_pct"):
+    for key in (
+        "final_equity",
+        "return_pct",
+        "buy_hold_return_pct",
+        "cagr_pct",
+        "sharpe",
+        "sortino",
+        "calmar",
+        "max_drawdown_pct",
+        "trade_count",
+        "win_rate_pct",
+        "profit_factor",
+        "sqn",
+        "exposure_pct",
+    ):
         value = stats.get(key)
         table.add_row(key, "–" if value is None else f"{value:,.4f}")
     return table
@@ -132,14 +151,27 @@ def backtest(
     strategy_cls = get_strategy(strategy)
     params = _params(param, strategy_cls)
     settings = _settings(
-        cash=cash, commission=commission, spread=spread, slippage=slippage, sizing=sizing,
-        fraction=fraction, units=units, target_vol=target_vol, long_short=long_short, fill=fill,
-        breakers=breakers, close_at_end=not keep_open, money=money,
+        cash=cash,
+        commission=commission,
+        spread=spread,
+        slippage=slippage,
+        sizing=sizing,
+        fraction=fraction,
+        units=units,
+        target_vol=target_vol,
+        long_short=long_short,
+        fill=fill,
+        breakers=breakers,
+        close_at_end=not keep_open,
+        money=money,
     )
     with _progress() as bar:
         task = bar.add_task(f"{strategy_cls.name} on {symbol or data}", total=len(frame))
         result = run_backtest(
-            frame, strategy_cls, params, settings,
+            frame,
+            strategy_cls,
+            params,
+            settings,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
     console.print(_summary(result.stats, f"{result.strategy} {result.params}"))
@@ -201,22 +233,39 @@ def sweep(
         raise typer.BadParameter("give at least one --grid name=values")
     combos = random_combinations(space, random_count, seed) if random_count else grid_of(space)
     settings = _settings(
-        cash=cash, commission=commission, spread=spread, slippage=slippage, sizing=sizing,
-        long_short=long_short, fill=fill, breakers=breakers, money=money,
+        cash=cash,
+        commission=commission,
+        spread=spread,
+        slippage=slippage,
+        sizing=sizing,
+        long_short=long_short,
+        fill=fill,
+        breakers=breakers,
+        money=money,
     )
     executor = _executor(workers)
     if walk:
         train, _, test = walk.partition(":")
         windows = walk_forward(
-            frame, strategy_cls, combos, settings, train_bars=int(train), test_bars=int(test),
-            metric=metric, executor=executor,
+            frame,
+            strategy_cls,
+            combos,
+            settings,
+            train_bars=int(train),
+            test_bars=int(test),
+            metric=metric,
+            executor=executor,
         )
         document: Any = [
             {
-                "in_sample": [frame.index[w.in_sample[0]].isoformat(),
-                              frame.index[w.in_sample[1] - 1].isoformat()],
-                "out_of_sample": [frame.index[w.out_of_sample[0]].isoformat(),
-                                  frame.index[w.out_of_sample[1] - 1].isoformat()],
+                "in_sample": [
+                    frame.index[w.in_sample[0]].isoformat(),
+                    frame.index[w.in_sample[1] - 1].isoformat(),
+                ],
+                "out_of_sample": [
+                    frame.index[w.out_of_sample[0]].isoformat(),
+                    frame.index[w.out_of_sample[1] - 1].isoformat(),
+                ],
                 "best_params": {k: float(v) for k, v in w.best_params.items()},
                 "in_sample_score": w.in_sample_score,
                 "out_of_sample_stats": w.out_of_sample_stats,
@@ -227,7 +276,12 @@ def sweep(
         with _progress() as bar:
             task = bar.add_task(f"{len(combos)} parameter sets", total=len(combos))
             result = run_sweep(
-                frame, strategy_cls, combos, settings, metric=metric, executor=executor,
+                frame,
+                strategy_cls,
+                combos,
+                settings,
+                metric=metric,
+                executor=executor,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
         rows = result.rows
@@ -236,8 +290,11 @@ def sweep(
             x, y = list(space)[:2]
             heatmap_png(rows, x, y, metric, heatmap)
             console.print(f"heat map written to {heatmap}")
-        document = {"metric": metric, "best": {k: float(v) for k, v in result.best.items()},
-                    "rows": json.loads(rows.to_json(orient="records"))}
+        document = {
+            "metric": metric,
+            "best": {k: float(v) for k, v in result.best.items()},
+            "rows": json.loads(rows.to_json(orient="records")),
+        }
     text = json.dumps(document, indent=2, default=str)
     if json_out:
         json_out.write_text(text, encoding="utf-8")

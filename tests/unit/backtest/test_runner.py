@@ -73,7 +73,9 @@ def test_money_grid_and_exact_floats_agree_without_commission_on_cent_prices() -
 
 def test_commission_on_the_grid_is_whole_cents_and_never_below_the_exact_figure() -> None:
     grid = run_backtest(GOOG, SmaCross, None, ExecutionSettings(commission=0.002))
-    exact = run_backtest(GOOG, SmaCross, None, ExecutionSettings(commission=0.002, money_grid=False))
+    exact = run_backtest(
+        GOOG, SmaCross, None, ExecutionSettings(commission=0.002, money_grid=False)
+    )
     for ours, theirs in zip(grid.trades[:10], exact.trades[:10], strict=True):
         assert round(ours.commission * 100) == pytest.approx(ours.commission * 100, abs=1e-6)
         assert ours.commission >= theirs.commission - 1e-9
@@ -111,7 +113,9 @@ def test_vol_target_sizing_scales_with_volatility() -> None:
     result = run_backtest(
         SPX, SmaCross, None, ExecutionSettings(sizing=Sizing.VOL_TARGET, target_vol=0.05)
     )
-    exposures = [abs(t.size) * t.entry_price / result.equity[t.entry_bar - 1] for t in result.trades]
+    exposures = [
+        abs(t.size) * t.entry_price / result.equity[t.entry_bar - 1] for t in result.trades
+    ]
     assert max(exposures) <= 1.0
     assert min(exposures) < 0.5 * max(exposures)
 

@@ -30,9 +30,7 @@ SMALL = grid({"fast": [5, 10, 20], "slow": [40, 80]})
 
 def test_grid_and_random_search() -> None:
     space = {"fast": [5, 10, 15], "slow": [30, 60]}
-    assert grid(space) == [
-        {"fast": f, "slow": s} for f in (5, 10, 15) for s in (30, 60)
-    ]
+    assert grid(space) == [{"fast": f, "slow": s} for f in (5, 10, 15) for s in (30, 60)]
     picked = random_combinations(space, 4, seed=3)
     assert len(picked) == 4 and all(p in grid(space) for p in picked)
     assert picked == random_combinations(space, 4, seed=3)
