@@ -6,6 +6,7 @@ Feature modules add one import line each here.
 from __future__ import annotations
 
 from keel.server.auth import models as auth_models  # noqa: F401
+from keel.server.backtests import models as backtest_models  # noqa: F401
 from keel.server.db import Base
 from keel.server.guardians import models as guardian_models  # noqa: F401
 from keel.server.orders import models as trading_models  # noqa: F401

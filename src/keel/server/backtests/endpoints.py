@@ -1,0 +1,100 @@
+"""Backtests as jobs: submit, follow, read results, cancel; strategies and datasets."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request, status
+from fastapi.responses import HTMLResponse
+
+from keel.server.auth.deps import CurrentUser
+from keel.server.backtests import service
+from keel.server.backtests.schemas import (
+    BacktestIn,
+    DatasetOut,
+    JobDetailOut,
+    JobOut,
+    JobStatus,
+    StrategyOut,
+    TradeOut,
+)
+from keel.server.deps import RuntimeDep, SessionDep
+
+router = APIRouter(prefix="/backtests", tags=["backtests"])
+
+
+@router.get("/strategies", summary="Built-in strategies with their parameters and defaults")
+async def list_strategies() -> list[StrategyOut]:
+    return service.strategies()
+
+
+@router.get("/datasets", summary="Your uploaded OHLCV files")
+async def list_datasets(user: CurrentUser, runtime: RuntimeDep) -> list[DatasetOut]:
+    return await service.datasets(runtime, user)
+
+
+@router.put(
+    "/datasets/{name}",
+    status_code=status.HTTP_201_CREATED,
+    summary="Upload an OHLCV file (CSV or Parquet: Date, Open, High, Low, Close[, Volume])",
+)
+async def upload_dataset(
+    name: Annotated[str, Path(max_length=120)],
+    request: Request,
+    user: CurrentUser,
+    runtime: RuntimeDep,
+) -> DatasetOut:
+    return await service.upload_dataset(runtime, user, name, await request.body())
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Submit a backtest; it runs as a job (follow it here or on the WebSocket)",
+)
+async def submit_backtest(
+    body: BacktestIn, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
+) -> JobDetailOut:
+    return service.describe_detail(await service.submit(session, runtime, user, body))
+
+
+@router.get("", summary="Your backtests, newest first")
+async def list_backtests(
+    user: CurrentUser,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+    status: JobStatus | None = None,
+) -> list[JobOut]:
+    rows = await service.list_runs(session, user, limit=limit, offset=offset, status=status)
+    return [service.describe(row) for row in rows]
+
+
+@router.get("/{run_id}", summary="One backtest: status, progress and statistics")
+async def get_backtest(run_id: str, user: CurrentUser, session: SessionDep) -> JobDetailOut:
+    return service.describe_detail(await service.get_run(session, user, run_id))
+
+
+@router.get("/{run_id}/trades", summary="The closed trades of a finished backtest")
+async def get_trades(
+    run_id: str, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
+) -> list[TradeOut]:
+    return await service.trades(session, runtime, user, run_id)
+
+
+@router.get(
+    "/{run_id}/report",
+    response_class=HTMLResponse,
+    summary="The self-contained HTML report of a finished backtest",
+)
+async def get_report(
+    run_id: str, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
+) -> HTMLResponse:
+    return HTMLResponse(await service.report(session, runtime, user, run_id))
+
+
+@router.delete("/{run_id}", summary="Cancel a queued or running backtest")
+async def cancel_backtest(
+    run_id: str, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
+) -> JobDetailOut:
+    return service.describe_detail(await service.cancel(session, runtime, user, run_id))
