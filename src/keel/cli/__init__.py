@@ -22,8 +22,4 @@ def main() -> None:
 
 def _register_commands() -> None:
     # Imported for their side effect of adding commands to `app`; one line per module.
-    import keel.cli.regimes  # noqa: F401
-    from keel.cli import backtest  # noqa: F401
-    from keel.cli import check  # noqa: F401
-    from keel.cli import serve  # noqa: F401
-    from keel.cli import users  # noqa: F401
+    from keel.cli import backtest, check, regimes, serve, users  # noqa: F401
