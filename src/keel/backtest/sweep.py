@@ -116,7 +116,10 @@ def run_sweep(
         best = dict(combos[0])
     else:
         winner = table.iloc[int(np.nanargmax(scores.to_numpy(dtype=float)))]
-        best = {key: winner[key].item() for key in combos[0]}
+        best = {
+            key: int(winner[key]) if strategy.params[key].is_int else float(winner[key])
+            for key in combos[0]
+        }
     return SweepResult(rows=table, metric=metric, best=best)
 
 
