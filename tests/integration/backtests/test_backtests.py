@@ -83,6 +83,7 @@ async def test_sma_cross_on_goog_gives_the_core_figures_report_and_trades(
     assert report.headers["content-type"].startswith("text/html")
     assert report.text.lstrip().lower().startswith("<!doctype html")
     assert "<svg" in report.text and "sma-cross on GOOG" in report.text
+    assert "sandbox allow-scripts" in report.headers["content-security-policy"]
 
     seen = [m["backtest"] for m in messages if m.get("type") == "backtest"]
     assert [m["status"] for m in seen if m["id"] == job["id"]][-1] == "succeeded"

@@ -22,6 +22,25 @@ from keel.server.deps import RuntimeDep, SessionDep
 
 router = APIRouter(prefix="/backtests", tags=["backtests"])
 
+REPORT_HEADERS = {
+    # The report is self-contained (inline SVG, styles and a little script): allow nothing else,
+    # and sandbox it so its script runs in an opaque origin, never with the API's.
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+        "img-src data:; sandbox allow-scripts"
+    ),
+    "X-Content-Type-Options": "nosniff",
+}
+UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            "application/vnd.apache.parquet": {"schema": {"type": "string", "format": "binary"}},
+        },
+    }
+}
+
 
 @router.get("/strategies", summary="Built-in strategies with their parameters and defaults")
 async def list_strategies() -> list[StrategyOut]:
@@ -37,6 +56,7 @@ async def list_datasets(user: CurrentUser, runtime: RuntimeDep) -> list[DatasetO
     "/datasets/{name}",
     status_code=status.HTTP_201_CREATED,
     summary="Upload an OHLCV file (CSV or Parquet: Date, Open, High, Low, Close[, Volume])",
+    openapi_extra=UPLOAD_BODY,
 )
 async def upload_dataset(
     name: Annotated[str, Path(max_length=120)],
@@ -90,7 +110,9 @@ async def get_trades(
 async def get_report(
     run_id: str, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
 ) -> HTMLResponse:
-    return HTMLResponse(await service.report(session, runtime, user, run_id))
+    return HTMLResponse(
+        await service.report(session, runtime, user, run_id), headers=REPORT_HEADERS
+    )
 
 
 @router.delete("/{run_id}", summary="Cancel a queued or running backtest")

@@ -125,7 +125,7 @@ def execute(
         label = spec.dataset
     else:
         assert spec.symbol is not None
-        frame = bundled_history(spec.symbol)
+        frame = bundled_history(spec.symbol).copy()  # the cached frame is shared by threads
         label = spec.symbol
     frame = in_range(frame, spec.start, spec.end)
     if len(frame) < MIN_BARS:
