@@ -34,4 +34,6 @@ async def get_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+# scope="function": commit before the response is sent, so a 2xx means the write is durable
+# and a failed commit reaches the client as an error.
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
