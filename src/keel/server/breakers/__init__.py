@@ -1,0 +1,1 @@
+"""Live circuit breakers: the breaker board fed by the replay, the order gate, history and admin."""

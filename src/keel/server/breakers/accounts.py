@@ -1,0 +1,98 @@
+"""Feeding the per-account breakers: equity now, at the session's start and at its peak.
+
+The figures come from the domain `Account` the order gate is handed (cash, fills, positions) and
+the feed's prices, never from a query in the gate:
+
+- equity now: cash plus positions at the latest traded prices (average cost when never quoted);
+- equity at the session's start: today's fills (time at or after the session's open) undone from
+  cash and positions, positions valued at the prior session's closes;
+- peak: the highest of those seen for the account in its current epoch (an account reset starts
+  afresh), floored by the highest stored equity snapshot of the epoch (loaded once a session).
+
+Closed trades for the loss-streak rule come from the epoch's fills (`closed_trades_from_fills`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from keel.domain.account import Account
+from keel.domain.portfolio import positions_from_fills
+from keel.risk import AccountFigures, BreakerBoard, BreakerTransition, closed_trades_from_fills
+
+PriceOf = Callable[[str], Decimal | None]
+
+
+@dataclass
+class _Track:
+    epoch: int
+    peak: Decimal
+
+
+def day_start_equity(account: Account, session_open: datetime, prior_close: PriceOf) -> Decimal:
+    """Cash plus positions as they stood at `session_open`, positions at the prior closes."""
+    today = [fill for fill in account.fills if fill.time >= session_open]
+    earlier = [fill for fill in account.fills if fill.time < session_open]
+    cash = account.cash - sum((fill.net_cash for fill in today), Decimal(0))
+    value = cash
+    for symbol, position in positions_from_fills(earlier).items():
+        if not position.is_flat:
+            price = prior_close(symbol)
+            value += position.market_value(price if price is not None else position.average_cost)
+    return value
+
+
+def equity_now(account: Account, latest_price: PriceOf) -> Decimal:
+    """Cash plus positions at the latest prices (average cost for a symbol never quoted)."""
+    prices: dict[str, Decimal] = {}
+    for symbol, position in account.positions.items():
+        if not position.is_flat:
+            price = latest_price(symbol)
+            prices[symbol] = price if price is not None else position.average_cost
+    return account.equity(prices)
+
+
+class AccountWatch:
+    """Keeps each account's peak equity and hands the account breakers their figures."""
+
+    def __init__(self, board: BreakerBoard) -> None:
+        self.board = board
+        self._tracks: dict[str, _Track] = {}
+        self._floors: dict[str, tuple[int, Decimal]] = {}
+
+    def set_peak_floors(self, floors: Mapping[str, tuple[int, Decimal]]) -> None:
+        """Highest stored equity per account, as (epoch, equity), e.g. from equity snapshots."""
+        self._floors = dict(floors)
+
+    def figures(
+        self, account: Account, session_open: datetime, prior_close: PriceOf, latest: PriceOf
+    ) -> AccountFigures:
+        """Equity now, at the session's start and at the peak (the peak is updated)."""
+        epoch = account.ledger.epoch
+        equity = equity_now(account, latest)
+        start = day_start_equity(account, session_open, prior_close)
+        track = self._tracks.get(account.id)
+        if track is None or track.epoch != epoch:
+            track = _Track(epoch, max(equity, start))
+            self._tracks[account.id] = track
+        floor = self._floors.get(account.id)
+        if floor is not None and floor[0] == epoch:
+            track.peak = max(track.peak, floor[1])
+        track.peak = max(track.peak, equity, start)
+        return AccountFigures(equity=equity, day_start_equity=start, peak_equity=track.peak)
+
+    def observe(
+        self,
+        account: Account,
+        at: datetime,
+        session_open: datetime,
+        prior_close: PriceOf,
+        latest: PriceOf,
+    ) -> BreakerTransition | None:
+        """Judge `account` at `at` (market time) with its figures and closed trades."""
+        figures = self.figures(account, session_open, prior_close, latest)
+        trades = closed_trades_from_fills(account.fills)
+        return self.board.account(account.id).observe(figures, trades, at)

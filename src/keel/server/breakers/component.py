@@ -1,0 +1,251 @@
+"""The risk runtime: volatility trackers and the breaker board, fed by the market feed's steps.
+
+Per step of the replay (market time, never the wall clock):
+
+- every quote goes to its symbol's anomaly detector and symbol breaker (price jumps);
+- the index's quotes (SPX) go to the market-wide breaker, whose session starts on the first index
+  quote of each trading day with the prior session's close;
+- on a day's last tick the completed daily bar goes to the symbol's estimators and regime
+  classifier, and the regime to the symbol breaker;
+- the transitions and regime changes of the step are stored, then published on the WebSocket
+  channels `breakers` and `volatility` (account breakers on the owner's `notifications`).
+
+Account breakers are judged by the order gate (`RiskGate`) at placement, approval and trigger,
+with the figures of the account the engine hands it. The gate is registered as
+`runtime.components["order_gate"]`, the runtime itself as `runtime.components["risk"]`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+import structlog
+
+from keel.domain.account import Account
+from keel.domain.enums import Permission
+from keel.domain.gate import GateContext, GateDecision
+from keel.domain.orders import Order
+from keel.domain.quotes import Quote
+from keel.market.bars import SESSION_TZ, session_bounds
+from keel.risk import (
+    BreakerBoard,
+    BreakerTransition,
+    GateChain,
+    MarketBreakerConfig,
+    MarketWideBreaker,
+    standard_gate,
+)
+from keel.server.breakers.accounts import AccountWatch
+from keel.server.breakers.publishing import Outbox
+from keel.server.market.feed import MarketFeed
+from keel.server.runtime import Runtime
+from keel.server.volatility.tracker import RegimeChange, SymbolVolatility
+
+log = structlog.get_logger(__name__)
+
+INDEX_SYMBOL = "SPX"
+"""The reference index of the market-wide breaker."""
+
+
+class RiskGate:
+    """The order gate: judges the order's account breaker first, then the standard chain
+    (breakers, minors' rules, position limit, buying power; see `keel.risk.standard_gate`)."""
+
+    def __init__(self, risk: RiskRuntime, chain: GateChain) -> None:
+        self.risk = risk
+        self.chain = chain
+
+    def check(self, order: Order, context: GateContext) -> GateDecision:
+        self.risk.observe_account(context.account)
+        return self.chain.check(order, context)
+
+
+class RiskRuntime:
+    """Live volatility and circuit breakers of one engine process."""
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        feed: MarketFeed,
+        trackers: dict[str, SymbolVolatility],
+        board: BreakerBoard,
+        *,
+        index_symbol: str = INDEX_SYMBOL,
+    ) -> None:
+        self.runtime = runtime
+        self.feed = feed
+        self.trackers = trackers
+        self.board = board
+        self.index_symbol = index_symbol
+        self.accounts = AccountWatch(board)
+        self.outbox = Outbox(runtime)
+        self.gate = RiskGate(self, standard_gate(board))
+        self._session_day: date | None = None
+        self._prior_closes: dict[tuple[str, date], Decimal | None] = {}
+        self._step_lock = asyncio.Lock()
+
+    # ----- prices -------------------------------------------------------------------------------
+
+    def prior_close(self, symbol: str, day: date) -> Decimal | None:
+        """Close of the last session of `symbol` before `day` (None when unknown)."""
+        key = (symbol, day)
+        if key not in self._prior_closes:
+            item = self.feed.instrument(symbol)
+            value: Decimal | None = None
+            if item is not None:
+                earlier = item.history[item.history.index < pd.Timestamp(day)]
+                if not earlier.empty:
+                    value = Decimal(str(earlier["Close"].iloc[-1]))
+            self._prior_closes[key] = value
+        return self._prior_closes[key]
+
+    def latest_price(self, symbol: str) -> Decimal | None:
+        quote = self.feed.latest_quote(symbol)
+        return quote.last if quote is not None else None
+
+    def market_time(self) -> datetime:
+        """The replay's market time (the runtime clock before the first step)."""
+        return self.feed.market_time or self.runtime.clock.now()
+
+    # ----- start --------------------------------------------------------------------------------
+
+    def prime(self) -> None:
+        """Hand each symbol breaker its warmed-up regime and record the first readings."""
+        for symbol, tracker in sorted(self.trackers.items()):
+            at = tracker.bar_close_time()
+            if at is None:
+                continue
+            reading = tracker.reading
+            self.outbox.regime(RegimeChange(symbol, None, reading, at))
+            breaker = self.board.symbol(symbol)
+            self.outbox.transition(breaker.observe_regime(reading.regime, at, reading.figures))
+
+    # ----- feed steps ---------------------------------------------------------------------------
+
+    async def on_step(self, quotes: list[Quote]) -> None:
+        """Judge one step of the replay, then store and publish what changed."""
+        async with self._step_lock:
+            for quote in quotes:
+                self._on_quote(quote)
+            if quotes and all(q.symbol != self.index_symbol for q in quotes):
+                self._index_silent(max(q.time for q in quotes))
+            await self.outbox.flush()
+
+    def _on_quote(self, quote: Quote) -> None:
+        tracker = self.trackers.get(quote.symbol)
+        if tracker is None:
+            return
+        for event in tracker.on_quote(float(quote.last), quote.time):
+            self.outbox.anomaly(quote.symbol, event)
+        breaker = self.board.symbol(quote.symbol)
+        self.outbox.transition(
+            breaker.observe_price(quote.last, quote.time, tracker.annualized_vol)
+        )
+        day = quote.time.astimezone(SESSION_TZ).date()
+        if quote.symbol == self.index_symbol:
+            self._start_session(day)
+            self.outbox.transition(self.board.market.on_index_price(quote.last, quote.time))
+        if quote.time >= session_bounds(day)[1]:
+            self._on_bar(tracker, day, quote.time)
+
+    def _on_bar(self, tracker: SymbolVolatility, day: date, at: datetime) -> None:
+        item = self.feed.instrument(tracker.symbol)
+        if item is None:
+            return
+        rows = item.history.loc[pd.Timestamp(day) : pd.Timestamp(day)]
+        if rows.empty or tracker.as_of == day:
+            return
+        row = rows.iloc[0]
+        previous = tracker.reading.regime
+        reading = tracker.on_bar(
+            float(row["Open"]), float(row["High"]), float(row["Low"]), float(row["Close"]), day
+        )
+        if reading.regime is not previous:
+            self.outbox.regime(RegimeChange(tracker.symbol, previous, reading, at))
+        breaker = self.board.symbol(tracker.symbol)
+        self.outbox.transition(breaker.observe_regime(reading.regime, at, reading.figures))
+        self.outbox.volatility(tracker)
+
+    def _start_session(self, day: date) -> None:
+        if day == self._session_day:
+            return
+        prior = self.prior_close(self.index_symbol, day)
+        if prior is None:
+            return
+        opens_at, closes_at = session_bounds(day)
+        self.board.market.start_session(prior, opens_at, closes_at)
+        self._session_day = day
+
+    def _index_silent(self, at: datetime) -> None:
+        """A step without an index quote: the market-wide breaker judges the silence."""
+        if self._session_day is None:
+            return
+        day = at.astimezone(SESSION_TZ).date()
+        if day != self._session_day:
+            prior = self.prior_close(self.index_symbol, day)
+            if prior is not None:
+                self.board.market.start_session(prior, *session_bounds(day))
+                self._session_day = day
+        self.outbox.transition(self.board.market.on_clock(at))
+
+    # ----- accounts (called by the gate, synchronously) -----------------------------------------
+
+    def observe_account(self, account: Account) -> None:
+        """Judge `account`'s breaker now (market time) with its equity figures and trades."""
+        at = self.feed.market_time
+        if at is None:
+            return
+        day = at.astimezone(SESSION_TZ).date()
+        session_open = session_bounds(day)[0]
+        transition = self.accounts.observe(
+            account,
+            at,
+            session_open,
+            lambda symbol: self.prior_close(symbol, day),
+            self.latest_price,
+        )
+        self.outbox.transition(transition)
+
+    # ----- admin --------------------------------------------------------------------------------
+
+    async def force(
+        self, level: Permission, *, symbol: str | None, by: str, reason: str
+    ) -> BreakerTransition:
+        """Admin: halt (CLOSED, pinned) or resume (OPEN) the market, or one symbol when given."""
+        async with self._step_lock:
+            at = self.market_time()
+            if symbol is None:
+                breaker: Any = self.board.market
+                transition: BreakerTransition = (
+                    breaker.halt(at, by=by, reason=reason)
+                    if level is Permission.CLOSED
+                    else breaker.resume(at, by=by, reason=reason)
+                )
+            else:
+                machine = self.board.symbol(symbol).machine
+                transition = machine.force(level, at, by=by, reason=reason)
+            self.outbox.transition(transition)
+            await self.outbox.flush()
+            return transition
+
+
+def market_breaker_config(feed: MarketFeed) -> MarketBreakerConfig:
+    """Default levels; the stale-feed limit allows three replay ticks of market time."""
+    opens_at, closes_at = session_bounds(date(2008, 9, 2))
+    tick = (closes_at - opens_at) / max(feed.ticks_per_bar - 1, 1)
+    default = MarketBreakerConfig()
+    return MarketBreakerConfig(stale_after=max(default.stale_after, 3 * tick))
+
+
+def build_risk(
+    runtime: Runtime, feed: MarketFeed, trackers: dict[str, SymbolVolatility]
+) -> RiskRuntime:
+    """A risk runtime over `feed` with warmed-up `trackers`, its gate not yet registered."""
+    board = BreakerBoard(MarketWideBreaker(market_breaker_config(feed)))
+    for symbol in trackers:
+        board.symbol(symbol)
+    return RiskRuntime(runtime, feed, trackers, board)

@@ -1,0 +1,194 @@
+"""What the risk runtime changed, stored then published: breaker transitions, regime changes,
+volatility updates and anomalies.
+
+Changes are collected synchronously (the order gate cannot await) and written in one transaction
+by `flush()`, which the runtime awaits after every feed step and every admin action; messages go
+out only after the rows are committed.
+
+Channels: market and symbol transitions on `breakers`; an account's on its owner's
+`notifications:<user_id>`; regime changes, per-bar volatility updates and anomalies on `volatility`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import Any
+
+import structlog
+from sqlalchemy import select
+
+from keel.risk import BreakerTransition, Scope
+from keel.server.accounts.models import PaperAccount
+from keel.server.breakers.models import BreakerTransitionRow
+from keel.server.db import session_scope
+from keel.server.metrics import BREAKER_LEVEL
+from keel.server.pubsub import Message, get_pubsub, user_channel
+from keel.server.runtime import Runtime
+from keel.server.volatility.models import RegimeChangeRow
+from keel.server.volatility.tracker import RegimeChange, SymbolVolatility
+from keel.volatility.anomalies import AnomalyEvent
+
+log = structlog.get_logger(__name__)
+
+
+def transition_message(transition: BreakerTransition) -> Message:
+    return {"type": "breaker_transition", "transition": transition.as_dict()}
+
+
+def regime_message(change: RegimeChange) -> Message:
+    reading = change.reading
+    return {
+        "type": "regime_change",
+        "symbol": change.symbol,
+        "from_regime": change.previous.name if change.previous is not None else None,
+        "to_regime": reading.regime.name,
+        "confidence": reading.confidence,
+        "reason": reading.reason,
+        "figures": dict(reading.figures),
+        "at": change.at.isoformat(),
+    }
+
+
+def volatility_message(tracker: SymbolVolatility) -> Message:
+    reading = tracker.reading
+    return {
+        "type": "volatility",
+        "symbol": tracker.symbol,
+        "as_of": tracker.as_of.isoformat() if tracker.as_of else None,
+        "regime": reading.regime.name,
+        "confidence": reading.confidence,
+        "reason": reading.reason,
+        "estimators": tracker.estimator_figures(),
+    }
+
+
+def anomaly_message(symbol: str, event: AnomalyEvent) -> Message:
+    return {
+        "type": "anomaly",
+        "symbol": symbol,
+        "kind": event.kind.value,
+        "message": event.message,
+        "figures": dict(event.figures),
+        "at": event.at.isoformat() if event.at else None,
+    }
+
+
+def transition_row(transition: BreakerTransition, recorded_at: datetime) -> BreakerTransitionRow:
+    return BreakerTransitionRow(
+        scope=transition.scope.value,
+        scope_key=transition.scope_key,
+        from_level=transition.from_level.name,
+        to_level=transition.to_level.name,
+        kind=transition.kind.value,
+        rule=transition.rule[:64],
+        reason=transition.reason[:500],
+        figures=dict(transition.figures),
+        at=transition.at,
+        reopen_at=transition.reopen_at,
+        enforced=transition.enforced,
+        recorded_at=recorded_at,
+    )
+
+
+def regime_row(change: RegimeChange, recorded_at: datetime) -> RegimeChangeRow:
+    reading = change.reading
+    return RegimeChangeRow(
+        symbol=change.symbol,
+        from_regime=change.previous.name if change.previous is not None else None,
+        to_regime=reading.regime.name,
+        confidence=reading.confidence,
+        reason=reading.reason[:500],
+        figures=dict(reading.figures),
+        at=change.at,
+        recorded_at=recorded_at,
+    )
+
+
+class Outbox:
+    """Collects the risk runtime's changes; `flush()` stores and publishes them in order."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self._transitions: list[BreakerTransition] = []
+        self._regimes: list[RegimeChange] = []
+        self._messages: list[tuple[str, Message]] = []
+        self._lock = asyncio.Lock()
+
+    def transition(self, transition: BreakerTransition | None) -> None:
+        if transition is not None:
+            self._transitions.append(transition)
+
+    def regime(self, change: RegimeChange) -> None:
+        self._regimes.append(change)
+
+    def volatility(self, tracker: SymbolVolatility) -> None:
+        self._messages.append(("volatility", volatility_message(tracker)))
+
+    def anomaly(self, symbol: str, event: AnomalyEvent) -> None:
+        self._messages.append(("volatility", anomaly_message(symbol, event)))
+
+    @property
+    def pending(self) -> int:
+        return len(self._transitions) + len(self._regimes) + len(self._messages)
+
+    async def flush(self) -> None:
+        """Store what was collected (one transaction), then publish it; nothing is lost on a
+        failed publish, a failed write is logged and dropped."""
+        async with self._lock:
+            transitions, self._transitions = self._transitions, []
+            regimes, self._regimes = self._regimes, []
+            messages, self._messages = self._messages, []
+            if not (transitions or regimes or messages):
+                return
+            owners: dict[str, str] = {}
+            if transitions or regimes:
+                try:
+                    owners = await self._store(transitions, regimes)
+                except Exception:
+                    log.exception("storing breaker transitions failed", count=len(transitions))
+            await self._publish(transitions, regimes, messages, owners)
+
+    async def _store(
+        self, transitions: list[BreakerTransition], regimes: list[RegimeChange]
+    ) -> dict[str, str]:
+        now = self.runtime.clock.now()
+        account_ids = {t.scope_key for t in transitions if t.scope is Scope.ACCOUNT}
+        owners: dict[str, str] = {}
+        async for session in session_scope(self.runtime.sessionmaker):
+            session.add_all(regime_row(change, now) for change in regimes)
+            session.add_all(transition_row(t, now) for t in transitions)
+            if account_ids:
+                query = select(PaperAccount.id, PaperAccount.user_id).where(
+                    PaperAccount.id.in_(account_ids)
+                )
+                owners = {row.id: row.user_id for row in await session.execute(query)}
+        return owners
+
+    async def _publish(
+        self,
+        transitions: list[BreakerTransition],
+        regimes: list[RegimeChange],
+        messages: list[tuple[str, Message]],
+        owners: dict[str, str],
+    ) -> None:
+        outgoing: list[tuple[str, dict[str, Any]]] = []
+        for transition in transitions:
+            if transition.scope is Scope.ACCOUNT:
+                owner = owners.get(transition.scope_key)
+                if owner is not None:
+                    channel = user_channel("notifications", owner)
+                    outgoing.append((channel, transition_message(transition)))
+                continue
+            BREAKER_LEVEL.labels(transition.scope.value, transition.scope_key).set(
+                int(transition.to_level)
+            )
+            outgoing.append(("breakers", transition_message(transition)))
+        outgoing.extend(("volatility", regime_message(change)) for change in regimes)
+        outgoing.extend(messages)
+        pubsub = get_pubsub(self.runtime)
+        for channel, message in outgoing:
+            try:
+                await pubsub.publish(channel, message)
+            except Exception:
+                log.exception("publishing a risk update failed", channel=channel)

@@ -1,0 +1,45 @@
+"""All SQL of the breakers module: the transition history and which accounts a user owns."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from keel.risk import Scope
+from keel.server.accounts.models import PaperAccount
+from keel.server.breakers.models import BreakerTransitionRow
+
+
+async def account_ids_of(session: AsyncSession, user_id: str) -> set[str]:
+    rows = await session.execute(select(PaperAccount.id).where(PaperAccount.user_id == user_id))
+    return set(rows.scalars())
+
+
+async def transitions(
+    session: AsyncSession,
+    *,
+    scope: str | None,
+    key: str | None,
+    since: datetime | None,
+    limit: int,
+    visible_accounts: set[str] | None,
+) -> Sequence[BreakerTransitionRow]:
+    """Newest first. `visible_accounts` None: every account's; else only those accounts'."""
+    query = select(BreakerTransitionRow)
+    if scope is not None:
+        query = query.where(BreakerTransitionRow.scope == scope)
+    if key is not None:
+        query = query.where(BreakerTransitionRow.scope_key == key)
+    if since is not None:
+        query = query.where(BreakerTransitionRow.at >= since)
+    if visible_accounts is not None:
+        query = query.where(
+            (BreakerTransitionRow.scope != Scope.ACCOUNT.value)
+            | BreakerTransitionRow.scope_key.in_(visible_accounts)
+        )
+    query = query.order_by(BreakerTransitionRow.at.desc(), BreakerTransitionRow.id.desc())
+    rows = await session.execute(query.limit(limit))
+    return rows.scalars().all()

@@ -1,0 +1,66 @@
+"""Breakers as the API shows them: levels by name, times in market time (ISO 8601, UTC)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class BreakerOut(BaseModel):
+    """Where one breaker stands now."""
+
+    scope: str
+    key: str
+    breaker: str
+    """Plain name, e.g. `market-wide breaker`, `symbol breaker SPX`."""
+    level: str
+    """OPEN, CAUTIOUS, RESTRICTED or CLOSED (what the breaker measures)."""
+    effective_level: str
+    """The level that binds orders (OPEN for a breaker in measure-only mode)."""
+    mode: str
+    rule: str
+    reason: str
+    cause: str
+    """Why the episode began, kept while the breaker recovers."""
+    since: datetime | None
+    reopen_at: datetime | None
+    pinned: bool
+    """An admin halted it; only an admin resumes."""
+    probing: bool
+    trips: int
+
+
+class BreakersOut(BaseModel):
+    market_time: datetime | None
+    breakers: list[BreakerOut]
+
+
+class BreakerTransitionOut(BaseModel):
+    """One stored transition."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int | None = None
+    scope: str
+    scope_key: str
+    from_level: str
+    to_level: str
+    kind: str
+    rule: str
+    reason: str
+    figures: dict[str, Any]
+    at: datetime
+    reopen_at: datetime | None
+    enforced: bool
+
+
+class ForceIn(BaseModel):
+    """An admin halt or resume: the whole market, or one symbol."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scope: Literal["market", "symbol"] = "market"
+    symbol: str | None = Field(default=None, min_length=1, max_length=16)
+    reason: str | None = Field(default=None, min_length=1, max_length=200)

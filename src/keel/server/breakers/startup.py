@@ -1,0 +1,72 @@
+"""Starts the risk runtime with the app, after the market feed (order 20) and before the engine loop
+(order 30), so breakers are judged before resting orders are matched on each step.
+
+Warm-up: every tradable daily symbol's estimators and classifier are fed the bars before the
+replay's first day, so the regime is already right on that day (SPX enters September 2008 in
+HIGH). The warmed state is built once per process and (seed, first day), then copied.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+from datetime import date
+
+import pandas as pd
+
+from keel.server.breakers.component import RiskRuntime, build_risk
+from keel.server.market.component import get_feed
+from keel.server.market.feed import MarketFeed
+from keel.server.runtime import Runtime, on_start, on_stop
+from keel.server.volatility.tracker import SymbolVolatility
+
+_WARMED: dict[tuple[int, date], dict[str, SymbolVolatility]] = {}
+
+
+def daily_symbols(feed: MarketFeed) -> list[str]:
+    """Tradable symbols with daily bars (those the replay quotes)."""
+    return sorted(s for s in feed.instruments if feed.is_tradable(s))
+
+
+def warm_trackers(feed: MarketFeed) -> dict[str, SymbolVolatility]:
+    """A tracker per replayed symbol, fed every bar before the replay's first day."""
+    if not feed.calendar:
+        return {}
+    first_day = feed.calendar[0]
+    key = (feed.seed, first_day)
+    if key not in _WARMED:
+        trackers: dict[str, SymbolVolatility] = {}
+        for symbol in daily_symbols(feed):
+            item = feed.instruments[symbol]
+            history = item.history[item.history.index < pd.Timestamp(first_day)]
+            tracker = SymbolVolatility(symbol)
+            tracker.warm_up(history)
+            trackers[symbol] = tracker
+        _WARMED[key] = trackers
+    return copy.deepcopy(_WARMED[key])
+
+
+def get_risk(runtime: Runtime) -> RiskRuntime:
+    risk: RiskRuntime = runtime.components["risk"]
+    return risk
+
+
+@on_start(order=25)
+async def _start_risk(runtime: Runtime) -> None:
+    feed = get_feed(runtime)
+    trackers = await asyncio.to_thread(warm_trackers, feed)
+    risk = build_risk(runtime, feed, trackers)
+    risk.prime()
+    runtime.components["risk"] = risk
+    runtime.components["order_gate"] = risk.gate
+    # The feed already took its first step when it started: judge those quotes too.
+    await risk.on_step(list(feed.latest_quotes().values()))
+    feed.add_step_listener(risk.on_step)
+
+
+@on_stop(order=5)
+async def _stop_risk(runtime: Runtime) -> None:
+    runtime.components.pop("order_gate", None)
+    risk: RiskRuntime | None = runtime.components.pop("risk", None)
+    if risk is not None:
+        await risk.outbox.flush()
