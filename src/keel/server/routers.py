@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from keel.server.auth.endpoints import me_router
 from keel.server.auth.endpoints import router as auth_router
 from keel.server.backtests.endpoints import router as backtests_router
+from keel.server.breakers.endpoints import router as breakers_router
 from keel.server.guardians.endpoints import router as guardian_router
 from keel.server.accounts.endpoints import router as accounts_router
 from keel.server.approvals.endpoints import router as approvals_router
@@ -14,6 +15,7 @@ from keel.server.market.endpoints import router as market_router
 from keel.server.orders.endpoints import router as orders_router
 from keel.server.realtime.endpoints import router as realtime_router
 from keel.server.system.endpoints import router as system_router
+from keel.server.volatility.endpoints import router as volatility_router
 
 root_router = APIRouter()
 root_router.include_router(system_router)
@@ -28,3 +30,5 @@ api_router.include_router(orders_router)
 api_router.include_router(approvals_router)
 api_router.include_router(realtime_router)
 api_router.include_router(backtests_router)
+api_router.include_router(volatility_router)
+api_router.include_router(breakers_router)
