@@ -13,17 +13,22 @@ Per step of the replay (market time, never the wall clock):
 Account breakers are judged by the order gate (`RiskGate`) at placement, approval and trigger,
 with the figures of the account the engine hands it. The gate is registered as
 `runtime.components["order_gate"]`, the runtime itself as `runtime.components["risk"]`.
+
+Breakers enforce by default; `set_mode(MEASURE_ONLY)` lets them run and record without binding
+(the default under `KEEL_ENVIRONMENT=test`, so other modules' tests trade an allow-all market).
 """
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from keel.domain.account import Account
 from keel.domain.enums import Permission
@@ -33,6 +38,8 @@ from keel.domain.quotes import Quote
 from keel.market.bars import SESSION_TZ, session_bounds
 from keel.risk import (
     BreakerBoard,
+    BreakerMachine,
+    BreakerMode,
     BreakerTransition,
     GateChain,
     MarketBreakerConfig,
@@ -43,6 +50,7 @@ from keel.server.breakers.accounts import AccountWatch
 from keel.server.breakers.publishing import Outbox
 from keel.server.market.feed import MarketFeed
 from keel.server.runtime import Runtime
+from keel.server.settings import Environment
 from keel.server.volatility.tracker import RegimeChange, SymbolVolatility
 
 log = structlog.get_logger(__name__)
@@ -87,6 +95,17 @@ class RiskRuntime:
         self._session_day: date | None = None
         self._prior_closes: dict[tuple[str, date], Decimal | None] = {}
         self._step_lock = asyncio.Lock()
+        self.mode = BreakerMode.ENFORCE
+
+    def set_mode(self, mode: BreakerMode) -> None:
+        """ENFORCE: breakers bind orders. MEASURE_ONLY: they run and record, and allow everything."""
+        self.mode = mode
+        for machine in self.board.machines():
+            self._apply_mode(machine)
+
+    def _apply_mode(self, machine: BreakerMachine) -> None:
+        if machine.policy.mode is not self.mode:
+            machine.policy = replace(machine.policy, mode=self.mode)
 
     # ----- prices -------------------------------------------------------------------------------
 
@@ -201,6 +220,7 @@ class RiskRuntime:
             return
         day = at.astimezone(SESSION_TZ).date()
         session_open = session_bounds(day)[0]
+        self._apply_mode(self.board.account(account.id).machine)
         transition = self.accounts.observe(
             account,
             at,
@@ -213,9 +233,16 @@ class RiskRuntime:
     # ----- admin --------------------------------------------------------------------------------
 
     async def force(
-        self, level: Permission, *, symbol: str | None, by: str, reason: str
+        self,
+        level: Permission,
+        *,
+        symbol: str | None,
+        by: str,
+        reason: str,
+        session: AsyncSession | None = None,
     ) -> BreakerTransition:
-        """Admin: halt (CLOSED, pinned) or resume (OPEN) the market, or one symbol when given."""
+        """Admin: halt (CLOSED, pinned) or resume (OPEN) the market, or one symbol when given;
+        stored in `session` (a request's) when given."""
         async with self._step_lock:
             at = self.market_time()
             if symbol is None:
@@ -229,7 +256,7 @@ class RiskRuntime:
                 machine = self.board.symbol(symbol).machine
                 transition = machine.force(level, at, by=by, reason=reason)
             self.outbox.transition(transition)
-            await self.outbox.flush()
+            await self.outbox.flush(session)
             return transition
 
 
@@ -248,4 +275,9 @@ def build_risk(
     board = BreakerBoard(MarketWideBreaker(market_breaker_config(feed)))
     for symbol in trackers:
         board.symbol(symbol)
-    return RiskRuntime(runtime, feed, trackers, board)
+    risk = RiskRuntime(runtime, feed, trackers, board)
+    if runtime.settings.environment is Environment.TEST:
+        # Tests of other modules trade a 2008 replay that starts in a HIGH regime; there the
+        # breakers measure only, and tests of the breakers switch enforcement on (`set_mode`).
+        risk.set_mode(BreakerMode.MEASURE_ONLY)
+    return risk

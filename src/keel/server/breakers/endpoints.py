@@ -47,10 +47,14 @@ async def breaker_history(
 
 
 @router.post("/admin/breakers/halt", summary="Halt the market or one symbol (admin)")
-async def halt(body: ForceIn, admin: AdminUser, risk: RiskDep) -> BreakerTransitionOut:
-    return await service.force(risk, admin, body, Permission.CLOSED)
+async def halt(
+    body: ForceIn, admin: AdminUser, session: SessionDep, risk: RiskDep
+) -> BreakerTransitionOut:
+    return await service.force(session, risk, admin, body, Permission.CLOSED)
 
 
 @router.post("/admin/breakers/resume", summary="Resume the market or one symbol (admin)")
-async def resume(body: ForceIn, admin: AdminUser, risk: RiskDep) -> BreakerTransitionOut:
-    return await service.force(risk, admin, body, Permission.OPEN)
+async def resume(
+    body: ForceIn, admin: AdminUser, session: SessionDep, risk: RiskDep
+) -> BreakerTransitionOut:
+    return await service.force(session, risk, admin, body, Permission.OPEN)

@@ -13,17 +13,17 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
-from typing import Any
 
 import structlog
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from keel.risk import BreakerTransition, Scope
 from keel.server.accounts.models import PaperAccount
 from keel.server.breakers.models import BreakerTransitionRow
 from keel.server.db import session_scope
 from keel.server.metrics import BREAKER_LEVEL
-from keel.server.pubsub import Message, get_pubsub, user_channel
+from keel.server.pubsub import Message, get_pubsub, publish_after_commit, user_channel
 from keel.server.runtime import Runtime
 from keel.server.volatility.models import RegimeChangeRow
 from keel.server.volatility.tracker import RegimeChange, SymbolVolatility
@@ -132,47 +132,60 @@ class Outbox:
     def pending(self) -> int:
         return len(self._transitions) + len(self._regimes) + len(self._messages)
 
-    async def flush(self) -> None:
-        """Store what was collected (one transaction), then publish it; nothing is lost on a
-        failed publish, a failed write is logged and dropped."""
+    async def flush(self, session: AsyncSession | None = None) -> None:
+        """Store what was collected, then publish it.
+
+        Without `session` the rows are written in a transaction of their own and published at
+        once (a failed write is logged and dropped). With a request's `session` (which on SQLite
+        already holds the only write lock) they join it and are published after it commits.
+        """
         async with self._lock:
             transitions, self._transitions = self._transitions, []
             regimes, self._regimes = self._regimes, []
             messages, self._messages = self._messages, []
             if not (transitions or regimes or messages):
                 return
-            owners: dict[str, str] = {}
+            if session is not None:
+                owners = await self._store(session, transitions, regimes)
+                pubsub = get_pubsub(self.runtime)
+                for channel, message in self._outgoing(transitions, regimes, messages, owners):
+                    publish_after_commit(session, pubsub, channel, message)
+                return
+            owners = {}
             if transitions or regimes:
                 try:
-                    owners = await self._store(transitions, regimes)
+                    async for own in session_scope(self.runtime.sessionmaker):
+                        owners = await self._store(own, transitions, regimes)
                 except Exception:
                     log.exception("storing breaker transitions failed", count=len(transitions))
-            await self._publish(transitions, regimes, messages, owners)
+            await self._publish(self._outgoing(transitions, regimes, messages, owners))
 
     async def _store(
-        self, transitions: list[BreakerTransition], regimes: list[RegimeChange]
+        self,
+        session: AsyncSession,
+        transitions: list[BreakerTransition],
+        regimes: list[RegimeChange],
     ) -> dict[str, str]:
         now = self.runtime.clock.now()
+        session.add_all(regime_row(change, now) for change in regimes)
+        session.add_all(transition_row(t, now) for t in transitions)
+        await session.flush()
         account_ids = {t.scope_key for t in transitions if t.scope is Scope.ACCOUNT}
-        owners: dict[str, str] = {}
-        async for session in session_scope(self.runtime.sessionmaker):
-            session.add_all(regime_row(change, now) for change in regimes)
-            session.add_all(transition_row(t, now) for t in transitions)
-            if account_ids:
-                query = select(PaperAccount.id, PaperAccount.user_id).where(
-                    PaperAccount.id.in_(account_ids)
-                )
-                owners = {row.id: row.user_id for row in await session.execute(query)}
-        return owners
+        if not account_ids:
+            return {}
+        query = select(PaperAccount.id, PaperAccount.user_id).where(
+            PaperAccount.id.in_(account_ids)
+        )
+        return {row.id: row.user_id for row in await session.execute(query)}
 
-    async def _publish(
+    def _outgoing(
         self,
         transitions: list[BreakerTransition],
         regimes: list[RegimeChange],
         messages: list[tuple[str, Message]],
         owners: dict[str, str],
-    ) -> None:
-        outgoing: list[tuple[str, dict[str, Any]]] = []
+    ) -> list[tuple[str, Message]]:
+        outgoing: list[tuple[str, Message]] = []
         for transition in transitions:
             if transition.scope is Scope.ACCOUNT:
                 owner = owners.get(transition.scope_key)
@@ -186,6 +199,9 @@ class Outbox:
             outgoing.append(("breakers", transition_message(transition)))
         outgoing.extend(("volatility", regime_message(change)) for change in regimes)
         outgoing.extend(messages)
+        return outgoing
+
+    async def _publish(self, outgoing: list[tuple[str, Message]]) -> None:
         pubsub = get_pubsub(self.runtime)
         for channel, message in outgoing:
             try:

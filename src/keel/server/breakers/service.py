@@ -76,7 +76,7 @@ async def history(
         raise ProblemError(
             422, "validation-error", f"unknown scope {scope!r}; use market, symbol or account"
         )
-    await risk.outbox.flush()
+    await risk.outbox.flush(session)
     return await repository.transitions(
         session,
         scope=scope,
@@ -88,7 +88,7 @@ async def history(
 
 
 async def force(
-    risk: RiskRuntime, admin: User, body: ForceIn, level: Permission
+    session: AsyncSession, risk: RiskRuntime, admin: User, body: ForceIn, level: Permission
 ) -> BreakerTransitionOut:
     """Admin halt (CLOSED, pinned) or resume (OPEN) of the market or one symbol."""
     symbol: str | None = None
@@ -101,7 +101,9 @@ async def force(
     verb = "halted" if level is Permission.CLOSED else "resumed"
     reason = body.reason or f"{verb} by an admin"
     try:
-        transition = await risk.force(level, symbol=symbol, by=admin.email, reason=reason)
+        transition = await risk.force(
+            level, symbol=symbol, by=admin.email, reason=reason, session=session
+        )
     except IllegalBreakerTransition as error:
         raise ProblemError(409, "breaker-conflict", str(error)) from error
     return BreakerTransitionOut(

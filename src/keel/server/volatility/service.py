@@ -68,7 +68,7 @@ async def regime_history(
     session: AsyncSession, risk: RiskRuntime, symbol: str, limit: int
 ) -> Sequence[RegimeChangeRow]:
     chosen = known_symbol(risk, symbol)
-    await risk.outbox.flush()
+    await risk.outbox.flush(session)
     return await repository.regime_changes(session, chosen, limit)
 
 
