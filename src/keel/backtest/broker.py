@@ -1,9 +1,12 @@
-"""The simulated broker of the hot loop: plain float state, fills priced by the engine's `FillRule`.
+"""The simulated broker of the fast loops: plain float state, fills priced by the engine's `FillRule`.
 
 Accounting follows backtesting.py so the cross-check holds trade by trade: cash moves by realised
 profit and commissions, equity = cash + Σ size × (mark − entry price), a reversal first closes the
 opposite trades (FIFO) and then opens the new one, and an order the available equity cannot pay
-for is cancelled.
+for is cancelled. Orders are split as the live engine receives them (the closing part, then the
+rest), so commission is charged per order, as the engine charges it, and shared out over the
+trades an order closes. `keel.backtest.live.EngineBroker` keeps the same books from the fills of
+the real `ExecutionEngine`.
 """
 
 from __future__ import annotations
@@ -36,17 +39,32 @@ class ClosedTrade:
         return gross - self.commission / (abs(self.size) * self.entry_price)
 
 
+@dataclass(frozen=True)
+class FillRecord:
+    """One fill of one order: `units` signed (negative sells), `price` per unit, `commission` cash;
+    on `bar`, at its close when `at_close`, else at its open."""
+
+    bar: int
+    at_close: bool
+    units: float
+    price: float
+    commission: float
+
+
 class Broker:
     """Cash, open trades and closed trades of one backtest (floats, for speed)."""
 
-    __slots__ = ("cash", "closed", "rule", "trades")
+    __slots__ = ("at_close", "cash", "closed", "fills", "rule", "trades")
 
-    def __init__(self, cash: float, rule: FillRule) -> None:
+    def __init__(self, cash: float, rule: FillRule, *, at_close: bool = False) -> None:
         self.cash = float(cash)
         self.rule = rule
+        self.at_close = at_close
+        """Whether fills now happen at a bar's close (else at its open); the runner sets it."""
         # Open trades as [size, entry_price, entry_bar, entry_commission].
         self.trades: list[list[float]] = []
         self.closed: list[ClosedTrade] = []
+        self.fills: list[FillRecord] = []
 
     def position_size(self) -> float:
         """Signed units held."""
@@ -68,13 +86,109 @@ class Broker:
         used = sum(abs(trade[0]) * mark for trade in self.trades)
         return max(0.0, self.equity_at(mark) - used)
 
-    def close_trade(self, trade: list[float], reference: float, bar: int) -> None:
-        """Close one open trade at the fill price for `reference`, on `bar`."""
+    def units_for(self, direction: float, reference: float, fraction: float) -> float:
+        """Whole units that `fraction` of the available equity buys (or sells short) at `reference`."""
+        price = self.rule.price(direction, reference)
+        price_with_commission = price + self.rule.commission(1.0, price)
+        return float((self.available_at(reference) * fraction) // price_with_commission)
+
+    # ----- orders: one call is one order (a reversal is two: the closing part, then the rest) -----
+
+    def close_all(self, reference: float, bar: int) -> None:
+        """Close the whole position in one order at the fill price for `reference`, on `bar`."""
+        if self.trades:
+            self.fill(-self.position_size(), reference, bar)
+
+    def market(
+        self,
+        units: float,
+        reference: float,
+        bar: int,
+        leverage: float = 1.0,
+        cap: float | None = None,
+    ) -> bool:
+        """A market order of `units` (signed) at `reference` on `bar`; False if (partly) refused.
+
+        The part that closes opposite trades is filled first, as its own order. What is left adds
+        exposure: with a breaker `cap` (a fraction of equity; 0 = reduce-only) it is cut to the
+        whole units the cap leaves room for, then cancelled if the available equity × `leverage`
+        cannot pay for it (backtesting.py's margin rule).
+        """
+        closing = self.closing_part(units)
+        if closing:
+            self.fill(closing, reference, bar)
+        rest = units - closing
+        if rest == 0:
+            return True
+        if cap is not None:
+            rest = self.within_cap(rest, reference, cap)
+        if rest == 0 or not self.affordable(rest, reference, leverage):
+            return False
+        return self.fill(rest, reference, bar)
+
+    def closing_part(self, units: float) -> float:
+        """The part of an order of `units` that closes (part of) the opposite position."""
+        held = self.position_size()
+        if held * units >= 0:
+            return 0.0
+        return math.copysign(min(abs(units), abs(held)), units)
+
+    def within_cap(self, units: float, reference: float, cap: float) -> float:
+        """`units` cut to the whole units that keep the position within `cap` × equity (as the
+        order gate's CAUTIOUS cap values it: at the fill price, the position included)."""
+        price = self.rule.price(units, reference)
+        room = cap * self.equity_at(price) / price - abs(self.position_size())
+        allowed = min(abs(units), float(math.floor(room))) if room >= 1 else 0.0
+        return math.copysign(allowed, units) if allowed > 0 else 0.0
+
+    def affordable(self, units: float, reference: float, leverage: float) -> bool:
+        """True when the available equity × `leverage` pays for `units` more exposure."""
+        price = self.rule.price(units, reference)
+        cost = abs(units) * (price + self.rule.commission(1.0, price))
+        return cost <= self.available_at(reference) * leverage
+
+    def fill(self, units: float, reference: float, bar: int) -> bool:
+        """Fill one order of `units` at the `FillRule`'s price and commission; True if it filled."""
+        price = self.rule.price(units, reference)
+        self.book(units, price, self.rule.commission(units, price), bar)
+        return True
+
+    # ----- bookkeeping of fills (shared with the engine-driven broker) -----------------------------
+
+    def book(self, units: float, price: float, commission: float, bar: int) -> None:
+        """Record one fill: it closes opposite trades FIFO (its commission shared out by size) or
+        opens a new trade, never both (`market` splits such orders)."""
+        self.fills.append(FillRecord(bar, self.at_close, units, price, commission))
+        # On the money grid, the engine's cash rounding of the fill (not part of any trade's pnl).
+        self.cash += self.rule.cash_rounding(units, price)
+        if self.trades and self.trades[0][0] * units < 0:
+            self._close_fifo(units, price, commission, bar)
+            return
+        self.cash -= commission
+        self.trades.append([units, price, float(bar), commission])
+
+    def _close_fifo(self, units: float, price: float, commission: float, bar: int) -> None:
+        need, total = units, abs(units)
+        for trade in list(self.trades):
+            if need == 0:
+                break
+            part = trade if abs(need) >= abs(trade[0]) else self._split(trade, -need)
+            need += part[0]
+            self._close_trade(part, price, commission * abs(part[0]) / total, bar)
+
+    def _split(self, trade: list[float], size: float) -> list[float]:
+        # The part that closes becomes its own trade, as in backtesting.py.
+        share = abs(size) / abs(trade[0])
+        part = [size, trade[1], trade[2], trade[3] * share]
+        trade[0] -= size
+        trade[3] -= part[3]
+        self.trades.append(part)
+        return part
+
+    def _close_trade(self, trade: list[float], price: float, commission: float, bar: int) -> None:
         size, entry_price, entry_bar, entry_commission = trade
-        exit_price = self.rule.price(-size, reference)
-        exit_commission = self.rule.commission(size, exit_price)
-        gross = size * (exit_price - entry_price)
-        self.cash += gross - exit_commission
+        gross = size * (price - entry_price)
+        self.cash += gross - commission
         # By identity: a split trade and its closing part can hold equal values.
         del self.trades[next(i for i, open_trade in enumerate(self.trades) if open_trade is trade)]
         self.closed.append(
@@ -83,52 +197,8 @@ class Broker:
                 entry_bar=int(entry_bar),
                 exit_bar=bar,
                 entry_price=entry_price,
-                exit_price=exit_price,
-                pnl=gross - entry_commission - exit_commission,
-                commission=entry_commission + exit_commission,
+                exit_price=price,
+                pnl=gross - entry_commission - commission,
+                commission=entry_commission + commission,
             )
         )
-
-    def close_all(self, reference: float, bar: int) -> None:
-        for trade in list(self.trades):
-            self.close_trade(trade, reference, bar)
-
-    def units_for(self, direction: float, reference: float, fraction: float) -> float:
-        """Whole units that `fraction` of the available equity buys (or sells short) at `reference`."""
-        price = self.rule.price(direction, reference)
-        price_with_commission = price + self.rule.commission(1.0, price)
-        return float((self.available_at(reference) * fraction) // price_with_commission)
-
-    def market(self, units: float, reference: float, bar: int, leverage: float = 1.0) -> bool:
-        """Fill a market order of `units` (signed) at `reference` on `bar`; False if cancelled."""
-        need = units
-        for trade in list(self.trades):
-            if trade[0] * need >= 0:
-                continue
-            if abs(need) >= abs(trade[0]):
-                need += trade[0]
-                self.close_trade(trade, reference, bar)
-            else:
-                self._reduce(trade, need, reference, bar)
-                need = 0.0
-            if need == 0:
-                return True
-        if need == 0:
-            return True
-        price = self.rule.price(need, reference)
-        cost = abs(need) * (price + self.rule.commission(1.0, price))
-        if cost > self.available_at(reference) * leverage:
-            return False
-        commission = self.rule.commission(need, price)
-        self.cash -= commission
-        self.trades.append([need, price, float(bar), commission])
-        return True
-
-    def _reduce(self, trade: list[float], units: float, reference: float, bar: int) -> None:
-        # Split the trade: the part that closes becomes its own closed trade, as in backtesting.py.
-        share = abs(units) / abs(trade[0])
-        part = [-units, trade[1], trade[2], trade[3] * share]
-        trade[0] += units
-        trade[3] -= part[3]
-        self.trades.append(part)
-        self.close_trade(part, reference, bar)

@@ -46,3 +46,11 @@ def bars_per_year(nanoseconds: np.ndarray) -> float:
     if days >= 0.9:
         return 252.0 / max(1.0, round(days))
     return (365.0 if has_weekends(nanoseconds) else 252.0) / days
+
+
+def bar_frequency(nanoseconds: np.ndarray) -> str:
+    """ "1d" for daily (or longer) bars, else the median bar spacing as a pandas Timedelta string."""
+    days = median_spacing_days(nanoseconds)
+    if days >= 0.9:
+        return "1d"
+    return str(np.timedelta64(round(days * NS_PER_DAY), "ns").astype("timedelta64[s]"))

@@ -1,9 +1,15 @@
-"""The backtest runner: replays bars on a simulated clock through the broker and the fill rule.
+"""The backtest runner: replays bars on a simulated clock through a broker and the fill rule.
 
-Two loops share every rule: the event loop calls `on_bar` on each bar; the signal loop, for
-strategies that provide `signals()`, visits only the bars where a decision was taken and fills the
-equity curve between them with numpy. Both use the same `Broker`, `FillRule` and order handling,
-and a test proves they give identical trades and equity.
+Three loops share every rule of order handling (`OrderExecutor`, `Broker.market`):
+
+- `events`: calls `on_bar` on each bar; fills priced by the `FillRule` (the engine's functions);
+- `signals`: for strategies that provide `signals()`, visits only the bars where a decision was
+  taken and fills the equity curve between them with numpy (the fast path);
+- `engine`: the event loop with `keel.backtest.live.EngineBroker`, which executes every order on
+  the live `ExecutionEngine` with a replay clock, order requests, quotes and the order gate.
+
+Tests prove the three give identical fills (the engine loop against the others with
+`money_grid` on, the mode the live engine keeps its money in).
 """
 
 from __future__ import annotations
@@ -16,11 +22,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from keel.backtest.broker import ALL_IN_FRACTION, Broker, ClosedTrade
+from keel.backtest.broker import Broker, ClosedTrade, FillRecord
+from keel.backtest.execution import OrderExecutor
 from keel.backtest.fills import FillRule
-from keel.backtest.regimes import periods_per_year, realised_vol, regime_series, size_scale
-from keel.backtest.settings import ExecutionSettings, FillTiming, Sizing
+from keel.backtest.live import SYMBOL, EngineBroker, bar_times_ns
+from keel.backtest.regimes import breaker_levels, regime_series
+from keel.backtest.settings import ExecutionSettings, FillTiming
 from keel.backtest.strategy import Bars, Context, LookAheadError, Strategy
+from keel.domain.fills import Fill
+
+LOOPS = ("auto", "events", "signals", "engine")
 
 ProgressCallback = Callable[[int, int], None]
 """Called as progress(bars_done, bars_total)."""
@@ -43,62 +54,19 @@ class BacktestResult:
     params: dict[str, float]
     open_position: float = 0.0
     stats: dict[str, Any] = field(default_factory=dict)
+    fills: list[FillRecord] = field(default_factory=list)
+    """Every fill, one per order, in order (all loops)."""
+    levels: np.ndarray | None = None
+    """Per-bar breaker level (`Permission` codes) when breakers are on."""
+    engine_fills: list[Fill] = field(default_factory=list)
+    """The live engine's own fills (Decimal, with times), from the engine loop only."""
+    engine_refusals: list[str] = field(default_factory=list)
+    """Why the engine refused orders (its gate, its account), from the engine loop only."""
 
-
-class _Executor:
-    """Turns queued orders into broker fills under the execution settings."""
-
-    def __init__(
-        self, broker: Broker, settings: ExecutionSettings, bars: Bars, regimes: np.ndarray
-    ):
-        self.broker = broker
-        self.settings = settings
-        self.scale = size_scale(regimes) if settings.breakers else None
-        self.vol: np.ndarray | None = None
-        if settings.sizing is Sizing.VOL_TARGET:
-            per_year = periods_per_year(bars.index)
-            self.vol = realised_vol(bars.close, settings.vol_lookback, per_year)
-
-    def execute(
-        self, orders: list[tuple[str, float]], reference: float, bar: int, decided: int
-    ) -> None:
-        broker = self.broker
-        for kind, size in orders:
-            if kind == "close":
-                broker.close_all(reference, bar)
-                continue
-            direction = 1.0 if kind == "buy" else -1.0
-            held = broker.position_size()
-            if direction < 0 and not self.settings.long_short:
-                if held > 0:
-                    broker.market(-(held if math.isnan(size) else min(size, held)), reference, bar)
-                continue
-            adds_exposure = held == 0 or (held > 0) == (direction > 0)
-            scale = 1.0
-            if self.scale is not None and adds_exposure:
-                scale = float(self.scale[decided])
-                if scale == 0.0:
-                    continue
-            if math.isnan(size):
-                units = self._units(direction, reference, decided, scale)
-            else:
-                units = size * scale
-            if units > 0:
-                broker.market(direction * units, reference, bar, self.settings.max_leverage)
-
-    def _units(self, direction: float, reference: float, decided: int, scale: float) -> float:
-        settings = self.settings
-        if settings.sizing is Sizing.FIXED:
-            return float(math.floor(settings.units * scale)) if scale != 1.0 else settings.units
-        if settings.sizing is Sizing.VOL_TARGET:
-            assert self.vol is not None
-            vol = self.vol[decided]
-            if not vol > 0:
-                return 0.0
-            fraction = min(settings.max_leverage, settings.target_vol / vol) * scale
-            return self.broker.units_for(direction, reference, fraction)
-        fraction = settings.fraction if settings.sizing is Sizing.FRACTION else 1.0
-        return self.broker.units_for(direction, reference, min(fraction, ALL_IN_FRACTION) * scale)
+    def fill_time_ns(self, fill: FillRecord) -> int:
+        """When `fill` happened: its bar's open or close, as int64 UTC nanoseconds."""
+        opens, closes = bar_times_ns(self.bars)
+        return int(closes[fill.bar] if fill.at_close else opens[fill.bar])
 
 
 def _verify_causal(strategy: Strategy, bars: Bars) -> None:
@@ -138,11 +106,14 @@ def run_backtest(
 ) -> BacktestResult:
     """Run one backtest of `strategy` over OHLCV `data`; returns trades, equity and statistics.
 
-    `loop` is "auto" (signal loop when the strategy has `signals()`), "events" or "signals".
+    `loop` is "auto" (signal loop when the strategy has `signals()`), "events", "signals" or
+    "engine" (every order through the live `ExecutionEngine`; slower, always on the money grid).
     """
     from keel.backtest.metrics import compute_stats
 
     settings = settings or ExecutionSettings()
+    if loop not in LOOPS:
+        raise ValueError(f"loop must be one of {', '.join(LOOPS)}, got {loop!r}")
     bars = data if isinstance(data, Bars) else Bars(data)
     if len(bars) < 2:
         raise ValueError("a backtest needs at least two bars")
@@ -152,23 +123,31 @@ def run_backtest(
         _verify_causal(instance, bars)
     if regimes is None:
         regimes = regime_series(bars.close, bars.index)
-    broker = Broker(settings.cash, FillRule.from_settings(settings))
-    executor = _Executor(broker, settings, bars, regimes)
+    levels = caps = None
+    if settings.breakers:
+        levels, caps = breaker_levels(regimes, bar_times_ns(bars)[1], SYMBOL)
+    on_close = settings.fill is FillTiming.CLOSE
+    if loop == "engine":
+        broker: Broker = EngineBroker(settings, bars, regimes)
+    else:
+        broker = Broker(settings.cash, FillRule.from_settings(settings), at_close=on_close)
+    executor = OrderExecutor(broker, settings, bars, caps)
     start = 1 + instance.warmup
-    use_signals = instance._cached_signals is not None and loop != "events"
     if loop == "signals" and instance._cached_signals is None:
         raise ValueError(f"{instance.name} has no signals(); use the event loop")
-    if use_signals:
+    if instance._cached_signals is not None and loop in ("auto", "signals"):
         equity, bust = _signal_loop(instance, bars, broker, executor, settings, start)
     else:
         equity, bust = _event_loop(instance, bars, broker, executor, settings, start, progress)
     open_position = broker.position_size()
     if settings.close_at_end and broker.trades and bust is None:
+        # Priced as backtesting.py's finalize_trades (the last open under next-open), stamped at
+        # the last close: the replay clock never runs backwards.
         last = len(bars) - 1
-        reference = bars.open[last] if settings.fill is FillTiming.NEXT_OPEN else bars.close[last]
-        broker.close_all(reference, last)
-        equity[last] = broker.cash
-        open_position = 0.0
+        broker.at_close = True
+        broker.close_all(bars.close[last] if on_close else bars.open[last], last)
+        equity[last] = broker.equity_at(bars.close[last])
+        open_position = broker.position_size()
     if progress is not None:
         progress(len(bars), len(bars))
     result = BacktestResult(
@@ -181,6 +160,10 @@ def run_backtest(
         strategy=instance.name or type(instance).__name__,
         params=dict(instance.p),
         open_position=open_position,
+        fills=broker.fills,
+        levels=levels,
+        engine_fills=broker.engine_fills if isinstance(broker, EngineBroker) else [],
+        engine_refusals=broker.refusals if isinstance(broker, EngineBroker) else [],
     )
     result.stats = compute_stats(result)
     return result
@@ -190,12 +173,16 @@ def _event_loop(
     strategy: Strategy,
     bars: Bars,
     broker: Broker,
-    executor: _Executor,
+    executor: OrderExecutor,
     settings: ExecutionSettings,
     start: int,
     progress: ProgressCallback | None,
 ) -> tuple[np.ndarray, int | None]:
     length = len(bars)
+    replay = broker if isinstance(broker, EngineBroker) else None
+    if replay is not None:
+        for t in range(start):  # the breakers watch the warm-up bars too
+            replay.close_bar(t)
     equity = np.full(length, float(settings.cash))
     ctx = Context(bars, strategy.indicators, broker)
     cursor = ctx._cursor
@@ -206,8 +193,12 @@ def _event_loop(
     every = max(PROGRESS_MIN_STEP, length // 100)
     for t in range(start, length):
         if pending:
+            if replay is not None:
+                replay.open_bar(t)
             executor.execute(pending, opens[t], t, t - 1)
             pending = []
+        if replay is not None:
+            replay.close_bar(t)
         cursor.index = t
         on_bar(ctx)
         if ctx.orders:
@@ -232,7 +223,7 @@ def _signal_loop(
     strategy: Strategy,
     bars: Bars,
     broker: Broker,
-    executor: _Executor,
+    executor: OrderExecutor,
     settings: ExecutionSettings,
     start: int,
 ) -> tuple[np.ndarray, int | None]:
@@ -242,7 +233,7 @@ def _signal_loop(
         return equity, None
     # Rare: equity hit zero. Replay up to that bar (the path before it is the same) and stop.
     bust = start + int(broke[0])
-    broker.__init__(settings.cash, broker.rule)  # type: ignore[misc]
+    broker.__init__(settings.cash, broker.rule, at_close=broker.at_close)  # type: ignore[misc]
     equity = _signal_pass(strategy, bars, broker, executor, settings, start, bust + 1)
     _go_bust(broker, bars.close, equity, bust)
     return equity, bust
@@ -252,7 +243,7 @@ def _signal_pass(
     strategy: Strategy,
     bars: Bars,
     broker: Broker,
-    executor: _Executor,
+    executor: OrderExecutor,
     settings: ExecutionSettings,
     start: int,
     stop: int,
@@ -290,7 +281,11 @@ def _signal_pass(
 
 
 def _go_bust(broker: Broker, closes: np.ndarray, equity: np.ndarray, bar: int) -> None:
-    """Equity reached zero: close everything at this close and stop, as backtesting.py does."""
+    """Equity reached zero: close everything at this close and stop, as backtesting.py does.
+
+    (On the engine loop the account may lack the cash to buy a short back; then it stays open.)
+    """
+    broker.at_close = True
     broker.close_all(closes[bar], bar)
     broker.cash = 0.0
     equity[bar:] = 0.0

@@ -35,6 +35,12 @@ class ExecutionSettings:
     `spread` is the full bid/ask spread as a fraction of the reference price (half is paid on each
     fill), `slippage` a further adverse fraction on each fill, `commission` a fraction of each fill's
     notional (as backtesting.py's ``commission``).
+
+    `breakers` on: the symbol's circuit breaker (`keel.risk.SymbolBreaker`, fed the bars' regimes)
+    limits new exposure as the live order gate does (CAUTIOUS: a position capped at the regime's
+    size multiplier × equity; RESTRICTED: reduce-only). `money_grid` off (the default): money in
+    plain floats, as backtesting.py computes it; on: prices on the engine's price grid and each
+    order's commission rounded up to the cent, as the live engine charges it.
     """
 
     cash: float = 10_000.0
@@ -52,7 +58,7 @@ class ExecutionSettings:
     breakers: bool = False
     close_at_end: bool = True
     check_lookahead: bool = True
-    money_grid: bool = True
+    money_grid: bool = False
 
     def __post_init__(self) -> None:
         if self.cash <= 0:

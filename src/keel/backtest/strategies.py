@@ -12,8 +12,9 @@ import numpy as np
 
 from keel.backtest.indicators import crossed_above, events, rate_of_change, rolling_std, rsi, sma
 from keel.backtest.regimes import periods_per_year, realised_vol, regime_series
-from keel.backtest.sizing import regime_exposure
 from keel.backtest.strategy import Bars, Context, Param, Strategy, StrategyError
+from keel.domain.enums import Regime
+from keel.risk.sizing import SizingParameters, regime_weight
 
 
 class BuyAndHold(Strategy):
@@ -152,7 +153,8 @@ class RegimeAwareSma(Strategy):
             self._direction = -1.0
         else:
             return
-        weight = regime_exposure(regime, ctx.indicator("vol")[-1], float(self.p["target_vol"]))
+        sizing = SizingParameters(target_vol=float(self.p["target_vol"]))
+        weight = regime_weight(ctx.indicator("vol")[-1], Regime(regime), sizing)
         _rebalance_to(ctx, self._direction * weight)
 
     _direction = 0.0

@@ -50,7 +50,9 @@ LONG_SHORT = typer.Option(False, "--long-short/--long-only", help="Allow short p
 FILL = typer.Option(FillTiming.NEXT_OPEN, "--fill", help="next-open or close.")
 BREAKERS = typer.Option(False, "--breakers/--no-breakers", help="Regime circuit breakers.")
 KEEP_OPEN = typer.Option(False, "--keep-open", help="Leave the last trade open at the end.")
-MONEY = typer.Option("grid", "--money", help="grid (engine rounding) or exact (float, peer).")
+MONEY = typer.Option(
+    "exact", "--money", help="exact (floats, as backtesting.py) or grid (the live engine's cents)."
+)
 
 
 def _load(

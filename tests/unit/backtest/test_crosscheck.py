@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -98,6 +99,32 @@ def test_sma_cross_10_20_with_commission(close_at_end: bool, trades: int, final_
     assert round(ours.stats["final_equity"], 2) == final_equity
     assert ours.stats["final_equity"] == pytest.approx(peer["Equity Final [$]"], rel=1e-12)
     _assert_same_trades(ours, peer)
+
+
+def test_sma_cross_10_20_on_the_money_grid_differs_only_by_commission_rounding() -> None:
+    # The live engine rounds each order's commission up to the cent: same trades as
+    # backtesting.py, final equity lower by exactly what the rounding added (56,262.61).
+    settings = ExecutionSettings(
+        commission=0.002, long_short=True, close_at_end=False, money_grid=True
+    )
+    grid = run_backtest(load_bundled("GOOG"), SmaCross, {"fast": 10, "slow": 20}, settings)
+    peer = _peer_sma(10, 20, 0.002, finalize=False)
+    assert grid.stats["trade_count"] == 93 == peer["# Trades"]
+    assert round(grid.stats["final_equity"], 2) == 56_262.61
+    theirs = peer["_trades"]
+    assert [t.entry_bar for t in grid.trades] == theirs["EntryBar"].tolist()
+    assert [t.size for t in grid.trades] == theirs["Size"].tolist()
+    assert [t.exit_price for t in grid.trades] == theirs["ExitPrice"].tolist()
+    rounding = sum(
+        Decimal(str(fill.commission))
+        - abs(Decimal(str(fill.units))) * Decimal(str(fill.price)) * Decimal("0.002")
+        for fill in grid.fills
+    )
+    assert len(grid.fills) == 187
+    assert Decimal("0") < rounding < Decimal("0.01") * len(grid.fills)
+    assert peer["Equity Final [$]"] - grid.stats["final_equity"] == pytest.approx(
+        float(rounding), abs=1e-6
+    )
 
 
 CASES = [

@@ -12,7 +12,7 @@ from keel.backtest.broker import ClosedTrade
 from keel.backtest.runner import run_backtest
 from keel.backtest.settings import ExecutionSettings, FillTiming, Sizing
 from keel.backtest.strategies import BUILTIN, SmaCross
-from keel.domain.enums import OrderSide, Regime
+from keel.domain.enums import OrderSide, Permission
 from keel.domain.money import to_price
 from keel.engine.config import BPS, ExecutionConfig
 from keel.engine.fill_model import fill_price, order_commission, quote_from_price
@@ -45,7 +45,9 @@ def _engine_price(side: OrderSide, reference: float, config: ExecutionConfig) ->
 
 
 def test_fills_are_the_live_engine_fills() -> None:
-    execution = ExecutionSettings(long_short=True, commission=0.001, spread=0.0004, slippage=0.0002)
+    execution = ExecutionSettings(
+        long_short=True, commission=0.001, spread=0.0004, slippage=0.0002, money_grid=True
+    )
     result = run_backtest(GOOG, SmaCross, None, execution)
     config = ExecutionConfig(
         spread_bps=Decimal("4"), slippage_bps=Decimal("2"), commission_bps=Decimal("10")
@@ -66,13 +68,13 @@ def test_fills_are_the_live_engine_fills() -> None:
 
 
 def test_money_grid_and_exact_floats_agree_without_commission_on_cent_prices() -> None:
-    grid = run_backtest(GOOG, SmaCross, None, ExecutionSettings(long_short=True))
+    grid = run_backtest(GOOG, SmaCross, None, ExecutionSettings(long_short=True, money_grid=True))
     exact = run_backtest(GOOG, SmaCross, None, ExecutionSettings(long_short=True, money_grid=False))
     assert grid.trades == exact.trades
 
 
 def test_commission_on_the_grid_is_whole_cents_and_never_below_the_exact_figure() -> None:
-    grid = run_backtest(GOOG, SmaCross, None, ExecutionSettings(commission=0.002))
+    grid = run_backtest(GOOG, SmaCross, None, ExecutionSettings(commission=0.002, money_grid=True))
     exact = run_backtest(
         GOOG, SmaCross, None, ExecutionSettings(commission=0.002, money_grid=False)
     )
@@ -120,12 +122,20 @@ def test_vol_target_sizing_scales_with_volatility() -> None:
     assert min(exposures) < 0.5 * max(exposures)
 
 
-def test_breakers_block_new_exposure_in_restricted_regimes() -> None:
+def test_breakers_refuse_new_exposure_when_restricted_and_cap_it_when_cautious() -> None:
     result = run_backtest(SPX, SmaCross, None, ExecutionSettings(breakers=True, long_short=True))
-    decided = [int(result.regimes[t.entry_bar - 1]) for t in result.trades]
-    assert Regime.EXTREME not in decided
+    assert result.levels is not None
+    entries = [(t, int(result.levels[t.entry_bar - 1])) for t in result.trades]
+    assert all(level < Permission.RESTRICTED for _, level in entries)
+    cautious = [t for t, level in entries if level == Permission.CAUTIOUS]
+    assert cautious
+    for trade in cautious:
+        # The gate's cap: the position may be worth at most the HIGH multiplier × equity.
+        equity = result.equity[trade.entry_bar - 1]
+        assert abs(trade.size) * trade.entry_price <= 0.5 * equity * 1.05
     free = run_backtest(SPX, SmaCross, None, ExecutionSettings(long_short=True))
-    assert Regime.EXTREME in [int(free.regimes[t.entry_bar - 1]) for t in free.trades]
+    free_levels = [int(result.levels[t.entry_bar - 1]) for t in free.trades]
+    assert Permission.RESTRICTED in free_levels
 
 
 def test_fill_at_close_uses_the_decision_bar_close() -> None:
