@@ -47,9 +47,9 @@ async def get_ledger(
     account_id: str,
     user: CurrentUser,
     session: SessionDep,
-    epoch: Annotated[int | None, Query(ge=0)] = None,
+    epoch: Annotated[int | None, Query(ge=0, le=2**31 - 1)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-    before_sequence: Annotated[int | None, Query(ge=1)] = None,
+    before_sequence: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> list[LedgerEntryOut]:
     rows = await service.ledger(
         session, user, account_id, epoch=epoch, limit=limit, before_sequence=before_sequence
@@ -62,7 +62,7 @@ async def get_equity(
     account_id: str,
     user: CurrentUser,
     session: SessionDep,
-    epoch: Annotated[int | None, Query(ge=0)] = None,
+    epoch: Annotated[int | None, Query(ge=0, le=2**31 - 1)] = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
 ) -> list[EquityPointOut]:
     rows = await service.equity_history(session, user, account_id, epoch=epoch, limit=limit)
