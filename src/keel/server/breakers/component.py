@@ -42,6 +42,7 @@ from keel.risk import (
     BreakerMode,
     BreakerTransition,
     GateChain,
+    IllegalBreakerTransition,
     MarketBreakerConfig,
     MarketWideBreaker,
     standard_gate,
@@ -49,6 +50,7 @@ from keel.risk import (
 from keel.server.breakers.accounts import AccountWatch
 from keel.server.breakers.publishing import Outbox
 from keel.server.market.feed import MarketFeed
+from keel.server.metrics import BREAKER_LEVEL
 from keel.server.runtime import Runtime
 from keel.server.settings import Environment
 from keel.server.volatility.tracker import RegimeChange, SymbolVolatility
@@ -142,6 +144,8 @@ class RiskRuntime:
             self.outbox.regime(RegimeChange(symbol, None, reading, at))
             breaker = self.board.symbol(symbol)
             self.outbox.transition(breaker.observe_regime(reading.regime, at, reading.figures))
+        for machine in self.board.machines():
+            BREAKER_LEVEL.labels(machine.scope.value, machine.scope_key).set(int(machine.level))
 
     # ----- feed steps ---------------------------------------------------------------------------
 
@@ -221,13 +225,19 @@ class RiskRuntime:
         day = at.astimezone(SESSION_TZ).date()
         session_open = session_bounds(day)[0]
         self._apply_mode(self.board.account(account.id).machine)
-        transition = self.accounts.observe(
-            account,
-            at,
-            session_open,
-            lambda symbol: self.prior_close(symbol, day),
-            self.latest_price,
-        )
+        try:
+            transition = self.accounts.observe(
+                account,
+                at,
+                session_open,
+                lambda symbol: self.prior_close(symbol, day),
+                self.latest_price,
+            )
+        except IllegalBreakerTransition:
+            # The gate still judges the breaker's current level; a bad observation must not
+            # turn an order into a server error.
+            log.exception("account breaker observation refused", account_id=account.id)
+            return
         self.outbox.transition(transition)
 
     # ----- admin --------------------------------------------------------------------------------

@@ -12,7 +12,10 @@ Channels: market and symbol transitions on `breakers`; an account's on its owner
 from __future__ import annotations
 
 import asyncio
+import math
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 import structlog
 from sqlalchemy import select
@@ -33,7 +36,9 @@ log = structlog.get_logger(__name__)
 
 
 def transition_message(transition: BreakerTransition) -> Message:
-    return {"type": "breaker_transition", "transition": transition.as_dict()}
+    shown = transition.as_dict()
+    shown["figures"] = json_figures(transition.figures)
+    return {"type": "breaker_transition", "transition": shown}
 
 
 def regime_message(change: RegimeChange) -> Message:
@@ -45,7 +50,7 @@ def regime_message(change: RegimeChange) -> Message:
         "to_regime": reading.regime.name,
         "confidence": reading.confidence,
         "reason": reading.reason,
-        "figures": dict(reading.figures),
+        "figures": json_figures(reading.figures),
         "at": change.at.isoformat(),
     }
 
@@ -74,6 +79,14 @@ def anomaly_message(symbol: str, event: AnomalyEvent) -> Message:
     }
 
 
+def json_figures(figures: Mapping[str, Any]) -> dict[str, Any]:
+    """Figures as JSON every database accepts: a non-finite float (NaN, ∞) becomes null."""
+    return {
+        key: None if isinstance(value, float) and not math.isfinite(value) else value
+        for key, value in figures.items()
+    }
+
+
 def transition_row(transition: BreakerTransition, recorded_at: datetime) -> BreakerTransitionRow:
     return BreakerTransitionRow(
         scope=transition.scope.value,
@@ -83,7 +96,7 @@ def transition_row(transition: BreakerTransition, recorded_at: datetime) -> Brea
         kind=transition.kind.value,
         rule=transition.rule[:64],
         reason=transition.reason[:500],
-        figures=dict(transition.figures),
+        figures=json_figures(transition.figures),
         at=transition.at,
         reopen_at=transition.reopen_at,
         enforced=transition.enforced,
@@ -99,7 +112,7 @@ def regime_row(change: RegimeChange, recorded_at: datetime) -> RegimeChangeRow:
         to_regime=reading.regime.name,
         confidence=reading.confidence,
         reason=reading.reason[:500],
-        figures=dict(reading.figures),
+        figures=json_figures(reading.figures),
         at=change.at,
         recorded_at=recorded_at,
     )

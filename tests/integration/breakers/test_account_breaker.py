@@ -1,0 +1,98 @@
+"""Account breakers: fed from the account's own cash, fills and the feed's prices.
+
+Through the API: an account that put most of its equity in SPX and IXIC on 2008-09-02 loses more
+than the 5 % daily-loss limit on 2008-09-29; its next order that adds exposure is refused by its own
+breaker, a sell that reduces a position still passes, and only its owner sees the transition.
+The figures behind it (day-start equity, peak, reset) are checked on real SPX closes too.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from keel.domain.account import Account
+from keel.domain.enums import OrderSide, Permission
+from keel.domain.fills import Fill
+from keel.market.bars import session_bounds
+from keel.market.datasets import load_bundled
+from keel.risk import BreakerBoard
+from keel.server.breakers.accounts import AccountWatch, day_start_equity
+from tests.integration.auth.factories import create_user
+from tests.integration.breakers.factories import replay
+from tests.integration.orders.factories import open_account, place
+
+PROBLEM = "https://keel.dev/problems/"
+
+
+def close_on(day: str) -> Decimal:
+    return Decimal(str(load_bundled("SPX").loc[day, "Close"]))
+
+
+def spx_buy(account: Account, quantity: str, price: Decimal, at: datetime) -> None:
+    fill = Fill(
+        "f1", "o1", account.id, "SPX", OrderSide.BUY, Decimal(quantity), price, Decimal(0), at
+    )
+    account.apply_fill(fill)
+
+
+def test_figures_on_real_closes() -> None:
+    opened = datetime(2008, 9, 1, tzinfo=UTC)
+    account = Account.open("a1", Decimal("100000"), time=opened)
+    bought_at = close_on("2008-09-26")
+    spx_buy(account, "60", bought_at, session_bounds(date(2008, 9, 26))[1])
+    crash_open, crash_close = session_bounds(date(2008, 9, 29))
+    start = day_start_equity(account, crash_open, lambda s: close_on("2008-09-26"))
+    assert start == Decimal("100000")  # cash + 60 × the prior close it was bought at
+    board = BreakerBoard()
+    watch = AccountWatch(board)
+    last = close_on("2008-09-29")
+    transition = watch.observe(
+        account, crash_close, crash_open, lambda s: bought_at, lambda s: last
+    )
+    assert transition is not None and transition.rule == "daily_loss"
+    assert transition.to_level is Permission.RESTRICTED
+    loss = 60 * (bought_at - last) / Decimal("100000")
+    assert Decimal(transition.figures["loss"]) == loss.quantize(Decimal("0.000001"))
+    # A reset starts a new epoch: the old peak no longer counts.
+    account.reset(Decimal("50000"), time=crash_close)
+    figures = watch.figures(account, crash_open, lambda s: last, lambda s: last)
+    assert figures.peak_equity == Decimal("50000") == figures.equity
+
+
+async def test_daily_loss_restricts_the_account_through_the_api(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with replay(database_url, tmp_path) as run:
+        client, risk = run.client, run.risk
+        owner, stranger = await create_user(client), await create_user(client)
+        account_id = (await open_account(client, owner, starting_cash="100000"))["id"]
+        for symbol, quantity in (("SPX", "38"), ("IXIC", "20")):
+            placed = await place(client, owner, account_id, symbol=symbol, quantity=quantity)
+            assert placed.status_code == 201 and placed.json()["status"] == "filled", placed.text
+
+        # To the close of 2008-09-29 (both indexes fell about 9 % that day).
+        await run.step_until(lambda r: r.feed.market_date == date(2008, 9, 30))
+        assert risk.board.market.level < Permission.RESTRICTED
+        refusal = await place(client, owner, account_id, symbol="ACME", quantity="1")
+        assert refusal.status_code == 422, refusal.text
+        body = refusal.json()
+        assert body["type"] == PROBLEM + "breaker-restricted"
+        assert body["breaker"] == f"account breaker {account_id}"
+        assert "the account lost" in body["detail"] and "limit 5%" in body["detail"]
+        sold = await place(client, owner, account_id, symbol="ACME", side="sell", quantity="1")
+        assert sold.json()["type"] == PROBLEM + "breaker-restricted"  # not held: adds exposure
+        reduced = await place(client, owner, account_id, side="sell", quantity="5")
+        assert reduced.status_code == 201, reduced.text
+        assert reduced.json()["status"] == "filled"
+
+        params = {"scope": "account"}
+        mine = await client.get("/api/v1/breakers/history", params=params, headers=owner.headers)
+        trip = next(t for t in mine.json() if t["rule"] == "daily_loss")
+        assert trip["scope_key"] == account_id and trip["to_level"] == "RESTRICTED"
+        assert Decimal(trip["figures"]["loss"]) >= Decimal("0.05")
+        theirs = await client.get(
+            "/api/v1/breakers/history", params=params, headers=stranger.headers
+        )
+        assert theirs.json() == []
