@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from keel.backtest.fills import FillRule
 
@@ -39,8 +40,7 @@ class ClosedTrade:
         return gross - self.commission / (abs(self.size) * self.entry_price)
 
 
-@dataclass(frozen=True)
-class FillRecord:
+class FillRecord(NamedTuple):
     """One fill of one order: `units` signed (negative sells), `price` per unit, `commission` cash;
     on `bar`, at its close when `at_close`, else at its open."""
 
@@ -159,8 +159,9 @@ class Broker:
         """Record one fill: it closes opposite trades FIFO (its commission shared out by size) or
         opens a new trade, never both (`market` splits such orders)."""
         self.fills.append(FillRecord(bar, self.at_close, units, price, commission))
-        # On the money grid, the engine's cash rounding of the fill (not part of any trade's pnl).
-        self.cash += self.rule.cash_rounding(units, price)
+        if self.rule.money_grid:
+            # The engine's rounding of the fill's cash to the cent (not part of any trade's pnl).
+            self.cash += self.rule.cash_rounding(units, price)
         if self.trades and self.trades[0][0] * units < 0:
             self._close_fifo(units, price, commission, bar)
             return
@@ -168,6 +169,9 @@ class Broker:
         self.trades.append([units, price, float(bar), commission])
 
     def _close_fifo(self, units: float, price: float, commission: float, bar: int) -> None:
+        if len(self.trades) == 1 and self.trades[0][0] == -units:  # the common case: one trade
+            self._close_trade(self.trades[0], price, commission, bar)
+            return
         need, total = units, abs(units)
         for trade in list(self.trades):
             if need == 0:
@@ -190,7 +194,10 @@ class Broker:
         gross = size * (price - entry_price)
         self.cash += gross - commission
         # By identity: a split trade and its closing part can hold equal values.
-        del self.trades[next(i for i, open_trade in enumerate(self.trades) if open_trade is trade)]
+        for position, open_trade in enumerate(self.trades):
+            if open_trade is trade:
+                del self.trades[position]
+                break
         self.closed.append(
             ClosedTrade(
                 size=size,

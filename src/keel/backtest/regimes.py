@@ -49,22 +49,43 @@ def realised_vol(close: np.ndarray, lookback: float, per_year: float) -> np.ndar
 def _ewma_vol(squared_returns: np.ndarray, lam: float, per_year: float) -> np.ndarray:
     # The streaming EwmaVol's recursions S = λS + r², W = λW + 1, as linear filters.
     weighted = lfilter([1.0], [1.0, -lam], squared_returns)
-    weight = lfilter([1.0], [1.0, -lam], np.ones_like(squared_returns))
-    return np.sqrt(np.maximum(weighted / weight, 0.0) * per_year)
+    return np.sqrt(np.maximum(weighted / _ewma_weight(len(squared_returns), lam), 0.0) * per_year)
 
 
-def _next_true(mask: np.ndarray) -> np.ndarray:
-    """next[i] = the first j ≥ i where mask[j], else len(mask); one extra slot at the end."""
-    length = len(mask)
-    positions = np.where(mask, np.arange(length), length)
-    return np.r_[np.minimum.accumulate(positions[::-1])[::-1], length]
+def _ewma_weight(length: int, lam: float) -> np.ndarray:
+    """W_k = λW_{k−1} + 1 in floats; it reaches its float fixed point and stays there."""
+    head = lfilter([1.0], [1.0, -lam], np.ones(min(length, 4096)))
+    if length <= len(head) or head[-1] != head[-2]:
+        return lfilter([1.0], [1.0, -lam], np.ones(length))
+    return np.r_[head, np.full(length - len(head), head[-1])]
 
 
-def _run_lengths(mask: np.ndarray) -> np.ndarray:
-    """Length of the run of True values ending at each position (0 where False)."""
-    positions = np.arange(len(mask))
-    last_false = np.maximum.accumulate(np.where(mask, -1, positions))
-    return positions - last_false
+class _Runs:
+    """Where a boolean series is True, for "first bar from here on" questions about it."""
+
+    def __init__(self, mask: np.ndarray, length: int, run_length: int = 1) -> None:
+        edges = np.diff(np.r_[0, mask.view(np.int8), 0])
+        self.starts = np.flatnonzero(edges == 1)
+        self.ends = np.flatnonzero(edges == -1) - 1  # inclusive
+        self.length = length
+        self.run_length = run_length
+        long_runs = self.ends - self.starts + 1 >= run_length
+        self.long_starts, self.long_ends = self.starts[long_runs], self.ends[long_runs]
+
+    def first_from(self, position: int) -> int:
+        """The first True position ≥ `position` (else the series length)."""
+        run = int(np.searchsorted(self.ends, position))
+        return max(int(self.starts[run]), position) if run < len(self.ends) else self.length
+
+    def first_run_end(self, position: int) -> int:
+        """The first bar s that ends `run_length` True values in a row, counted from `position` on
+        (so s ≥ position + run_length − 1); else the series length."""
+        # Only a run of at least run_length can hold run_length values from `position` on, and the
+        # first such run ending late enough does; it counts from its start or from `position`.
+        run = int(np.searchsorted(self.long_ends, position + self.run_length - 1))
+        if run == len(self.long_ends):
+            return self.length
+        return max(int(self.long_starts[run]), position) + self.run_length - 1
 
 
 def regime_series(close: np.ndarray, index: pd.DatetimeIndex) -> np.ndarray:
@@ -84,34 +105,30 @@ def regime_series(close: np.ndarray, index: pd.DatetimeIndex) -> np.ndarray:
     thresholds = np.asarray(config.thresholds, dtype=float)
     target = np.searchsorted(thresholds, vol, side="right")
     target = np.where(fast_on, np.maximum(target, int(config.fast_regime)), target)
-    escalation = [_next_true(target > regime) for regime in range(int(Regime.EXTREME))]
+    count = len(target)
+    escalation = [_Runs(target > regime, count) for regime in range(int(Regime.EXTREME))]
     calm_limits = config.calm_fraction * thresholds
-    de_escalation = [
-        _next_true(_run_lengths((vol < calm_limits[regime - 1]) & ~fast_on) >= config.calm_run)
-        for regime in range(1, int(Regime.EXTREME) + 1)
-    ]
-    labels = _hysteresis(target, escalation, de_escalation, config.calm_run)
-    codes[1:] = labels
+    calm = [_Runs((vol < limit) & ~fast_on, count, config.calm_run) for limit in calm_limits]
+    codes[1:] = _hysteresis(target, escalation, calm)
     return codes
 
 
-def _hysteresis(
-    target: np.ndarray,
-    escalation: list[np.ndarray],
-    de_escalation: list[np.ndarray],
-    calm_run: int,
-) -> np.ndarray:
-    """The classifier's state machine, jumping from one regime change to the next."""
+def _hysteresis(target: np.ndarray, escalation: list[_Runs], calm: list[_Runs]) -> np.ndarray:
+    """The classifier's state machine, jumping from one regime change to the next.
+
+    Escalation: the first bar whose target is above the regime. De-escalation: the first bar that
+    ends `calm_run` calm bars in a row counted after the last change (the classifier's count).
+    """
     length = len(target)
     labels = np.empty(length, dtype=np.int8)
     regime, entered = int(target[0]), 0
     labels[0] = regime
     while entered + 1 < length:
-        rises = escalation[regime][entered + 1] if regime < Regime.EXTREME else length
-        calm_from = min(entered + calm_run, length)
-        falls = de_escalation[regime - 1][calm_from] if regime > Regime.LOW else length
+        after = entered + 1
+        rises = escalation[regime].first_from(after) if regime < Regime.EXTREME else length
+        falls = calm[regime - 1].first_run_end(after) if regime > Regime.LOW else length
         change = min(rises, falls)
-        labels[entered + 1 : change] = regime
+        labels[after:change] = regime
         if change >= length:
             break
         regime = int(target[change]) if rises < falls else regime - 1
