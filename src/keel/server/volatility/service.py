@@ -84,6 +84,8 @@ def parameter_table_of(risk: RiskRuntime, symbol: str) -> ParameterTable:
 def parameters_out(parameters: RegimeParameters) -> RegimeParametersOut:
     values = asdict(parameters)
     values["regime"] = parameters.regime.name
+    if (until := parameters.fitted_on_until) is not None and until.tzinfo is None:
+        values["fitted_on_until"] = until.replace(tzinfo=SESSION_TZ)  # bar times: session-local
     return RegimeParametersOut(**values)
 
 
