@@ -38,6 +38,7 @@ from keel.domain.quotes import Quote
 from keel.market.bars import SESSION_TZ, session_bounds
 from keel.risk import (
     BreakerBoard,
+    BreakerCheck,
     BreakerMachine,
     BreakerMode,
     BreakerTransition,
@@ -45,7 +46,6 @@ from keel.risk import (
     IllegalBreakerTransition,
     MarketBreakerConfig,
     MarketWideBreaker,
-    standard_gate,
 )
 from keel.server.breakers.accounts import AccountWatch
 from keel.server.breakers.publishing import Outbox
@@ -62,8 +62,13 @@ INDEX_SYMBOL = "SPX"
 
 
 class RiskGate:
-    """The order gate: judges the order's account breaker first, then the standard chain
-    (breakers, minors' rules, position limit, buying power; see `keel.risk.standard_gate`)."""
+    """The order gate: judges the order's account breaker, then the breaker permission
+    (`keel.risk.BreakerCheck`: the tightest of market, symbol and account).
+
+    Buying power, positions to sell and minors' rules stay with the orders side (the engine's
+    reservations and `server.approvals.rules`), so their refusals keep their own codes and words;
+    `keel.risk.standard_gate` composes all of them for callers without such a shell.
+    """
 
     def __init__(self, risk: RiskRuntime, chain: GateChain) -> None:
         self.risk = risk
@@ -93,7 +98,7 @@ class RiskRuntime:
         self.index_symbol = index_symbol
         self.accounts = AccountWatch(board)
         self.outbox = Outbox(runtime)
-        self.gate = RiskGate(self, standard_gate(board))
+        self.gate = RiskGate(self, GateChain([BreakerCheck(board)]))
         self._session_day: date | None = None
         self._prior_closes: dict[tuple[str, date], Decimal | None] = {}
         self._step_lock = asyncio.Lock()
