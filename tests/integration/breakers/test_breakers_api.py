@@ -78,6 +78,10 @@ async def test_history_is_stored_and_filtered(client: AsyncClient, runtime: Runt
         "/api/v1/breakers/history", params={"since": "2030-01-01T00:00:00Z"}, headers=user.headers
     )
     assert later.json() == []
+    naive = await client.get(
+        "/api/v1/breakers/history", params={"since": "2030-01-01T00:00:00"}, headers=user.headers
+    )
+    assert naive.status_code == 200 and naive.json() == []
     bad = await client.get(
         "/api/v1/breakers/history", params={"scope": "planet"}, headers=user.headers
     )

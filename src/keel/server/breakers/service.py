@@ -6,7 +6,7 @@ Never commits: reads use the request's session; the risk runtime stores its own 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -76,6 +76,8 @@ async def history(
         raise ProblemError(
             422, "validation-error", f"unknown scope {scope!r}; use market, symbol or account"
         )
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)  # a time without an offset is read as UTC
     await risk.outbox.flush(session)
     return await repository.transitions(
         session,
