@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -182,3 +183,45 @@ async def test_accounts_breakers_are_private(client: AsyncClient, runtime: Runti
     assert key not in by_key(
         (await client.get("/api/v1/breakers", headers=stranger.headers)).json()
     )
+
+
+async def test_a_resting_order_meets_the_breaker_when_it_triggers(
+    client: AsyncClient, runtime: Runtime
+) -> None:
+    enforcing(runtime)
+    admin = await create_admin(client, runtime)
+    learner = await create_user(client)
+    account_id = (await open_account(client, learner))["id"]
+    feed = get_feed(runtime)
+    quote = feed.latest_quote("ACME")
+    assert quote is not None
+    limit = (quote.ask * Decimal("0.995")).quantize(Decimal("0.01"))
+    placed = await place(
+        client,
+        learner,
+        account_id,
+        symbol="ACME",
+        type="limit",
+        limit_price=str(limit),
+        quantity="1",
+        time_in_force="gtc",
+    )
+    assert placed.status_code == 201 and placed.json()["status"] == "accepted", placed.text
+    halt = {"scope": "market", "reason": "exchange outage"}
+    assert (
+        await client.post("/api/v1/admin/breakers/halt", json=halt, headers=admin.headers)
+    ).status_code == 200
+    for _ in range(20 * feed.ticks_per_bar):  # until the limit becomes marketable
+        await feed.step()
+        latest = feed.latest_quote("ACME")
+        if latest is not None and latest.ask <= limit:
+            break
+    else:
+        raise AssertionError("ACME never traded down to the limit")
+    order = (
+        await client.get(f"/api/v1/orders/{placed.json()['id']}", headers=learner.headers)
+    ).json()
+    assert order["filled_quantity"] == "0"
+    assert (order["status"], order["rejection_code"]) == ("rejected", "breaker-closed")
+    assert "market-wide breaker" in order["status_reason"]
+    assert "exchange outage" in order["status_reason"]
