@@ -11,7 +11,8 @@ What it does:
    every order locks its account row, fills against the quote and writes order, events, fill,
    ledger entry, position and equity snapshot in one transaction;
 4. `pgbench -i` into a second scratch database, then `pgbench -c 32 -j 2 -T <seconds>`;
-5. prints orders/s, p50/p99 latency, pgbench TPS and the ratio; drops both databases.
+5. prints orders/s, p50/p99 latency, pgbench TPS, the ratio and a verdict line against the issue's
+   target (ratio >= 0.5 and p99 < 50 ms); drops both databases.
 
 The load generator runs on the same machine as the server and PostgreSQL, so all three share the
 CPU; the ratio is what this machine gives, not a property of the code alone.
@@ -34,6 +35,10 @@ import httpx
 import psycopg
 
 PASSWORD = "plum-Orbit-42-velvet"
+TARGET_RATIO = 0.5
+"""Issue 2: orders/s at least half of pgbench's TPC-B TPS measured in the same run …"""
+TARGET_P99_MS = 50.0
+"""… with a p99 latency under 50 ms."""
 
 
 def free_port() -> int:
@@ -196,6 +201,7 @@ def main() -> None:
     create_database(args.admin_url, keel_db)
     create_database(args.admin_url, pgbench_db)
     port = free_port()
+    load = os.getloadavg()
     server = None
     try:
         asyncio.run(create_schema(async_url))
@@ -220,7 +226,25 @@ def main() -> None:
     print(f"  latency p99        {1000 * percentile(latencies, 0.99):>10.1f} ms")
     print(f"pgbench TPC-B (-c 32 -j 2 -T {args.seconds}), same machine, same run")
     print(f"  throughput         {tps:>10.1f} TPS")
-    print(f"ratio orders/s : pgbench TPS = {throughput / tps:.2f}  (target >= 0.5)")
+    ratio = throughput / tps
+    p99_ms = 1000 * percentile(latencies, 0.99)
+    print(f"ratio orders/s : pgbench TPS = {ratio:.2f}  (target >= {TARGET_RATIO})")
+    print(f"load average at start {load[0]:.2f} on {os.cpu_count()} CPUs (shared machine)")
+    print(verdict(ratio, p99_ms, errors))
+
+
+def verdict(ratio: float, p99_ms: float, errors: int) -> str:
+    """One line: whether the issue's target (ratio and p99, no failed orders) was met."""
+    misses = []
+    if ratio < TARGET_RATIO:
+        misses.append(f"ratio {ratio:.2f} < {TARGET_RATIO}")
+    if p99_ms >= TARGET_P99_MS:
+        misses.append(f"p99 {p99_ms:.1f} ms >= {TARGET_P99_MS:.0f} ms")
+    if errors:
+        misses.append(f"{errors} orders not filled")
+    if not misses:
+        return f"VERDICT: target met (ratio >= {TARGET_RATIO}, p99 < {TARGET_P99_MS:.0f} ms)"
+    return "VERDICT: target NOT met: " + "; ".join(misses)
 
 
 if __name__ == "__main__":

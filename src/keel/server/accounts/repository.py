@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keel.server.accounts.models import EquitySnapshot, LedgerEntryRow, PaperAccount, PositionRow
@@ -25,6 +30,36 @@ async def lock_account(
         query = query.where(PaperAccount.user_id == user_id)
     query = query.with_for_update().execution_options(populate_existing=True)
     return (await session.execute(query)).scalar_one_or_none()
+
+
+@dataclass(frozen=True, slots=True)
+class LockedAccount:
+    """A locked account row with what trading needs to know about its owner."""
+
+    row: PaperAccount
+    owner_born: date
+    owner_token_version: int
+    owner_active: bool
+
+
+async def lock_account_with_owner(
+    session: AsyncSession, account_id: str, *, user_id: str | None = None
+) -> LockedAccount | None:
+    """`lock_account` plus the owner's birth date and token version, in one round trip (only the
+    account row is locked)."""
+    query = (
+        select(PaperAccount, User.date_of_birth, User.token_version, User.is_active)
+        .join(User, User.id == PaperAccount.user_id)
+        .where(PaperAccount.id == account_id)
+    )
+    if user_id is not None:
+        query = query.where(PaperAccount.user_id == user_id)
+    query = query.with_for_update(of=PaperAccount).execution_options(populate_existing=True)
+    found = (await session.execute(query)).one_or_none()
+    if found is None:
+        return None
+    row, born, version, active = found
+    return LockedAccount(row, born, version, active)
 
 
 async def get_account(session: AsyncSession, account_id: str, user_id: str) -> PaperAccount | None:
@@ -86,6 +121,26 @@ async def fills(session: AsyncSession, account_id: str, epoch: int) -> Sequence[
     return (await session.execute(query)).scalars().all()
 
 
+async def fill_values(session: AsyncSession, account_id: str, epoch: int) -> Sequence[Any]:
+    """The epoch's fills as plain rows (no ORM objects), in the order they were applied."""
+    query = (
+        select(
+            FillRow.id,
+            FillRow.order_id,
+            FillRow.account_id,
+            FillRow.symbol,
+            FillRow.side,
+            FillRow.quantity,
+            FillRow.price,
+            FillRow.commission,
+            FillRow.time,
+        )
+        .where(FillRow.account_id == account_id, FillRow.epoch == epoch)
+        .order_by(FillRow.sequence)
+    )
+    return (await session.execute(query)).all()
+
+
 async def positions(session: AsyncSession, account_id: str, epoch: int) -> Sequence[PositionRow]:
     query = (
         select(PositionRow)
@@ -93,6 +148,29 @@ async def positions(session: AsyncSession, account_id: str, epoch: int) -> Seque
         .order_by(PositionRow.symbol)
     )
     return (await session.execute(query)).scalars().all()
+
+
+POSITION_KEY = ("account_id", "epoch", "symbol")
+POSITION_VALUES = ("quantity", "average_cost", "realized_pnl", "commission_paid", "updated_at")
+
+
+@lru_cache(maxsize=4)
+def _position_upsert(dialect: str) -> Any:
+    """INSERT … ON CONFLICT (account, epoch, symbol) DO UPDATE, built once per dialect so its
+    compiled form is cached."""
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(PositionRow)
+    return statement.on_conflict_do_update(
+        index_elements=list(POSITION_KEY),
+        set_={name: statement.excluded[name] for name in POSITION_VALUES},
+    )
+
+
+async def upsert_positions(session: AsyncSession, values: list[dict[str, Any]]) -> None:
+    """Insert or overwrite position rows (every key of `POSITION_KEY` and `POSITION_VALUES`)."""
+    if values:
+        dialect = session.get_bind().dialect.name
+        await session.execute(_position_upsert(dialect), values)
 
 
 async def equity_history(

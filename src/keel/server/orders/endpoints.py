@@ -11,6 +11,7 @@ from keel.server import trading_runtime  # noqa: F401  (registers the engine loo
 from keel.server.auth.deps import CurrentUser
 from keel.server.deps import RuntimeDep, SessionDep
 from keel.server.orders import service
+from keel.server.orders.caller import AccessClaims
 from keel.server.orders.schemas import OrderDetailOut, OrderIn, OrderOut
 
 router = APIRouter(prefix="/orders", tags=["orders"])
@@ -22,9 +23,13 @@ router = APIRouter(prefix="/orders", tags=["orders"])
     summary="Place an order (a repeated client_order_id returns the original with 200)",
 )
 async def place_order(
-    body: OrderIn, user: CurrentUser, session: SessionDep, runtime: RuntimeDep, response: Response
+    body: OrderIn,
+    caller: AccessClaims,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    response: Response,
 ) -> OrderOut:
-    row, created = await service.place_order(session, runtime, user, body)
+    row, created = await service.place_order(session, runtime, caller, body)
     if not created:
         response.status_code = status.HTTP_200_OK
     return OrderOut.model_validate(row)

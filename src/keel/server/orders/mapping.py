@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
+from typing import Any
 
 from keel.domain.enums import OrderSide, OrderStatus, OrderType, TimeInForce
 from keel.domain.fills import Fill
@@ -10,6 +12,9 @@ from keel.domain.ledger import LedgerEntry, LedgerEntryKind
 from keel.domain.orders import Order, OrderEvent
 from keel.server.accounts.models import LedgerEntryRow
 from keel.server.orders.models import FillRow, OrderRow
+
+STORED_PLACES = Decimal("0.000001")
+"""Scale of the `Money` columns on PostgreSQL (NUMERIC(20, 6))."""
 
 
 def order_from_row(row: OrderRow) -> Order:
@@ -61,7 +66,8 @@ def copy_order_to_row(order: Order, row: OrderRow) -> None:
         row.status_reason = order.events[-1].reason[:500]
 
 
-def fill_from_row(row: FillRow) -> Fill:
+def fill_from_row(row: FillRow | Any) -> Fill:
+    """A `Fill` from a `FillRow` or a plain result row with the same column names."""
     return Fill(
         id=row.id,
         order_id=row.order_id,
@@ -72,6 +78,24 @@ def fill_from_row(row: FillRow) -> Fill:
         price=_grid(row.price),
         commission=_grid(row.commission),
         time=row.time,
+    )
+
+
+def fill_as_stored(fill: Fill, dialect: str) -> Fill:
+    """`fill` as reading it back from the database gives it (same values; the same exponents, so
+    positions print the same whether their fills came from storage or from a cache)."""
+    if dialect == "sqlite":
+        return replace(
+            fill,
+            quantity=_grid(fill.quantity.normalize()),
+            price=_grid(fill.price.normalize()),
+            commission=_grid(fill.commission.normalize()),
+        )
+    return replace(
+        fill,
+        quantity=fill.quantity.quantize(STORED_PLACES),
+        price=fill.price.quantize(STORED_PLACES),
+        commission=fill.commission.quantize(STORED_PLACES),
     )
 
 

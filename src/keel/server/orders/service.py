@@ -17,10 +17,15 @@ from keel.domain.errors import OrderNotCancellable
 from keel.domain.gate import GateDecision
 from keel.domain.order_requests import OrderRequest
 from keel.domain.orders import Order
+from keel.server.accounts import repository as accounts_repo
+from keel.server.auth import repository as auth_repo
+from keel.server.auth.deps import unauthorized
 from keel.server.auth.models import User
+from keel.server.auth.tokens import TokenClaims
 from keel.server.errors import ProblemError, not_found
 from keel.server.market.component import get_feed
 from keel.server.orders import repository
+from keel.server.orders.caller import STALE_TOKEN
 from keel.server.orders.models import OrderRow
 from keel.server.orders.schemas import (
     FillOut,
@@ -29,7 +34,7 @@ from keel.server.orders.schemas import (
     OrderIn,
     OrderOut,
 )
-from keel.server.orders.workspace import Workspace, open_workspace
+from keel.server.orders.workspace import Workspace, open_locked, open_workspace
 from keel.server.runtime import Runtime
 
 
@@ -71,20 +76,32 @@ def parse_request(runtime: Runtime, body: OrderIn) -> OrderRequest:
 
 
 async def place_order(
-    session: AsyncSession, runtime: Runtime, user: User, body: OrderIn
+    session: AsyncSession, runtime: Runtime, caller: TokenClaims, body: OrderIn
 ) -> tuple[OrderRow, bool]:
-    """Place an order; returns its row and whether it was created (False: a repeated
-    `client_order_id`, the original is returned unchanged)."""
+    """Place an order for the holder of the access token `caller`; returns its row and whether it
+    was created (False: a repeated `client_order_id`, the original is returned unchanged).
+
+    The body is validated first (422), then the account is locked together with its owner's
+    token version: a revoked token gets 401, someone else's (or an unknown) account 404."""
     request = parse_request(runtime, body)
-    workspace = await open_workspace(session, runtime, request.account_id, user_id=user.id)
-    if workspace is None:
+    locked = await accounts_repo.lock_account_with_owner(
+        session, request.account_id, user_id=caller.user_id
+    )
+    if locked is None:
+        # Rare path: tell a revoked token (401) from an account that is not the caller's (404).
+        user = await auth_repo.get_user(session, caller.user_id)
+        if user is None or not user.is_active or user.token_version != caller.version:
+            raise unauthorized(STALE_TOKEN)
         raise not_found("account")
+    if not locked.owner_active or locked.owner_token_version != caller.version:
+        raise unauthorized(STALE_TOKEN)
     if request.client_order_id is not None:
         existing = await repository.by_client_order_id(
             session, request.account_id, request.client_order_id
         )
         if existing is not None:
             return existing, False
+    workspace = await open_locked(session, runtime, locked)
     needs_approval = workspace.account.is_minor
     if needs_approval:
         await check_minor_rules(session, runtime, workspace, request)

@@ -3,12 +3,15 @@
 Every use case that moves money or changes an order (placement, cancel, approval, the engine's
 matching on a tick, expiry, reset) runs the same way:
 
-1. lock the account row (`SELECT … FOR UPDATE` on PostgreSQL; SQLite holds the write lock);
-2. rebuild the `keel.domain.Account` from its ledger and this epoch's fills, and take back the
+1. lock the account row (`SELECT … FOR UPDATE` on PostgreSQL; SQLite holds the write lock), with
+   the owner's birth date and token version in the same round trip;
+2. resume the `keel.domain.Account`: its ledger from the cash, entry count and epoch stored on the
+   row (never a replay of the whole ledger), its positions from this epoch's fills; take back the
    reservations of its open orders into a short-lived `keel.engine` engine;
 3. call the engine (its gate, reservations, fill model and lifecycle rules decide everything);
-4. `flush()` writes what changed: new orders and events, fills, ledger entries, positions, the cash
-   on the account row, an equity snapshot; updates are published once the transaction commits.
+4. `flush()` writes what changed: new orders (inserted in their final state) and events, fills,
+   ledger entries with the cash and entry count on the account row, positions (one upsert per
+   symbol), an equity snapshot; updates are published once the transaction commits.
 
 Two requests for the same account therefore run one after the other, and no interleaving can
 overdraw it: each sees the other's committed fills and reservations.
@@ -18,7 +21,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,8 +37,14 @@ from keel.server.accounts.models import (
     EquitySnapshot,
     LedgerEntryRow,
     PaperAccount,
-    PositionRow,
 )
+from keel.server.accounts.state import (
+    CachedFills,
+    FillCache,
+    ResumedLedger,
+    remember_after_commit,
+)
+from keel.server.auth.models import ADULT_AGE_YEARS, age_on
 from keel.server.market.component import get_feed
 from keel.server.metrics import FILLS, ORDERS
 from keel.server.orders import repository as orders_repo
@@ -43,7 +52,7 @@ from keel.server.orders.config import execution_config
 from keel.server.orders.engine_adapter import AccountEngine, RecordingGate
 from keel.server.orders.mapping import (
     copy_order_to_row,
-    entry_from_row,
+    fill_as_stored,
     fill_from_row,
     order_from_row,
 )
@@ -53,6 +62,12 @@ from keel.server.pubsub import get_pubsub, publish_after_commit, user_channel
 from keel.server.runtime import Runtime
 
 COST_PLACES = Decimal("0.000001")
+
+
+def fill_cache(runtime: Runtime) -> FillCache:
+    """The process's cache of accounts' current-epoch fills (one per runtime)."""
+    cache: FillCache = runtime.components.setdefault("fill_cache", FillCache())
+    return cache
 
 
 def order_gate(runtime: Runtime) -> OrderGate:
@@ -79,12 +94,15 @@ class Workspace:
         cls, session: AsyncSession, runtime: Runtime, row: PaperAccount, *, is_minor: bool
     ) -> Workspace:
         """Build the workspace of an account row the caller has already locked."""
-        entries = [entry_from_row(r) for r in await accounts_repo.ledger_entries(session, row.id)]
-        fills = [fill_from_row(r) for r in await accounts_repo.fills(session, row.id, row.epoch)]
-        account = Account.restore(
+        ledger = ResumedLedger(balance=row.cash, length=row.ledger_length, epoch=row.epoch)
+        fills = fill_cache(runtime).get(row.id, row.epoch, row.ledger_length)
+        if fills is None:
+            stored = await accounts_repo.fill_values(session, row.id, row.epoch)
+            fills = tuple(fill_from_row(values) for values in stored)
+        account = Account(
             row.id,
-            entries,
-            fills,
+            ledger=ledger,
+            fills=fills,
             shorting_allowed=runtime.settings.allow_short_selling,
             is_minor=is_minor,
         )
@@ -99,7 +117,6 @@ class Workspace:
         for quote in get_feed(runtime).latest_quotes().values():
             engine.set_quote(quote)
         workspace = cls(session, runtime, row, account, engine, gate)
-        workspace.ledger_loaded = len(account.ledger)
         workspace.fills_loaded = len(account.fills)
         for order_row in await orders_repo.open_orders(session, row.id):
             workspace.adopt(order_row)
@@ -121,6 +138,7 @@ class Workspace:
         """Persist every change the engine made; returns the rows of orders that changed."""
         now = self.runtime.clock.now()
         changed: list[tuple[OrderRow, list[OrderEvent]]] = []
+        created = False
         for order in self.engine.orders(self.account.id):
             row = self.rows.get(order.id)
             if row is None:
@@ -128,6 +146,7 @@ class Workspace:
                 self.rows[order.id] = row
                 self.loaded_events[order.id] = 0
                 self.session.add(row)
+                created = True
             new_events = order.events[self.loaded_events[order.id] :]
             if not new_events:
                 continue
@@ -135,9 +154,15 @@ class Workspace:
             row.updated_at = now
             self.loaded_events[order.id] = len(order.events)
             changed.append((row, new_events))
-        await self.session.flush()  # order rows exist before events and fills reference them
+        # New order rows go in first, already in their final state, so that events and fills
+        # can reference them; the rest is written by the next flush (or the commit).
+        first_sequences = [row.event_count + 1 for row, _ in changed]
         for row, new_events in changed:
-            for sequence, event in enumerate(new_events, start=row.event_count + 1):
+            row.event_count += len(new_events)
+        if created:
+            await self.session.flush()
+        for (row, new_events), first in zip(changed, first_sequences, strict=True):
+            for sequence, event in enumerate(new_events, start=first):
                 self.session.add(
                     OrderEventRow(
                         order_id=row.id,
@@ -151,17 +176,26 @@ class Workspace:
                 )
                 if event.from_status is not event.to_status:
                     ORDERS.labels(event.to_status.value).inc()
-            row.event_count += len(new_events)
         new_fills = self.account.fills[self.fills_loaded :]
         self._write_fills(new_fills, now)
         self._write_ledger(now)
+        self.row.updated_at = now
         if new_fills:
             await self._write_positions({fill.symbol for fill in new_fills}, now)
             self.snapshot_equity()
-        self.row.updated_at = now
+        self._cache_fills_after_commit()
         rows = [row for row, _ in changed]
         self._publish(rows)
         return rows
+
+    def _cache_fills_after_commit(self) -> None:
+        dialect = self.session.get_bind().dialect.name
+        entry = CachedFills(
+            epoch=self.row.epoch,
+            ledger_length=self.row.ledger_length,
+            fills=tuple(fill_as_stored(fill, dialect) for fill in self.account.fills),
+        )
+        remember_after_commit(self.session, fill_cache(self.runtime), self.account.id, entry)
 
     def _new_row(self, order: Order) -> OrderRow:
         settings = self.runtime.settings
@@ -187,7 +221,7 @@ class Workspace:
             created_at=order.created_at,
         )
 
-    def _write_fills(self, fills: tuple[Fill, ...], now: object) -> None:
+    def _write_fills(self, fills: tuple[Fill, ...], now: datetime) -> None:
         for index, fill in enumerate(fills, start=self.fills_loaded + 1):
             self.session.add(
                 FillRow(
@@ -208,7 +242,7 @@ class Workspace:
             FILLS.labels(fill.symbol, fill.side.value).inc()
         self.fills_loaded += len(fills)
 
-    def _write_ledger(self, now: object) -> None:
+    def _write_ledger(self, now: datetime) -> None:
         entries = self.account.ledger.entries[self.ledger_loaded :]
         for entry in entries:
             self.session.add(
@@ -229,20 +263,24 @@ class Workspace:
         self.row.cash = self.account.cash
         self.row.ledger_length = len(self.account.ledger)
 
-    async def _write_positions(self, symbols: set[str], now: object) -> None:
+    async def _write_positions(self, symbols: set[str], now: datetime) -> None:
+        """Upsert the position row of each symbol (no read first: the account row is locked)."""
+        values = []
         for symbol in sorted(symbols):
             position = self.account.position(symbol)
-            stored = await self.session.get(PositionRow, (self.account.id, self.row.epoch, symbol))
-            if stored is None:
-                stored = PositionRow(
-                    account_id=self.account.id, epoch=self.row.epoch, symbol=symbol
-                )
-                self.session.add(stored)
-            stored.quantity = position.quantity
-            stored.average_cost = position.average_cost.quantize(COST_PLACES)
-            stored.realized_pnl = position.realized_pnl.quantize(COST_PLACES)
-            stored.commission_paid = position.commission_paid
-            stored.updated_at = now  # type: ignore[assignment]
+            values.append(
+                {
+                    "account_id": self.account.id,
+                    "epoch": self.row.epoch,
+                    "symbol": symbol,
+                    "quantity": position.quantity,
+                    "average_cost": position.average_cost.quantize(COST_PLACES),
+                    "realized_pnl": position.realized_pnl.quantize(COST_PLACES),
+                    "commission_paid": position.commission_paid,
+                    "updated_at": now,
+                }
+            )
+        await accounts_repo.upsert_positions(self.session, values)
 
     def marks(self) -> dict[str, Decimal]:
         """Last traded price per symbol the account holds (average cost when never quoted)."""
@@ -295,9 +333,15 @@ async def open_workspace(
     session: AsyncSession, runtime: Runtime, account_id: str, *, user_id: str | None = None
 ) -> Workspace | None:
     """Lock the account (optionally only if `user_id` owns it) and open its workspace."""
-    row = await accounts_repo.lock_account(session, account_id, user_id=user_id)
-    if row is None:
+    locked = await accounts_repo.lock_account_with_owner(session, account_id, user_id=user_id)
+    if locked is None:
         return None
-    today = runtime.clock.now().date()
-    is_minor = await accounts_repo.owner_is_minor(session, row.user_id, today)
-    return await Workspace.open(session, runtime, row, is_minor=is_minor)
+    return await open_locked(session, runtime, locked)
+
+
+async def open_locked(
+    session: AsyncSession, runtime: Runtime, locked: accounts_repo.LockedAccount
+) -> Workspace:
+    """The workspace of an account locked by `accounts_repo.lock_account_with_owner`."""
+    is_minor = age_on(locked.owner_born, runtime.clock.now().date()) < ADULT_AGE_YEARS
+    return await Workspace.open(session, runtime, locked.row, is_minor=is_minor)
