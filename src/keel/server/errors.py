@@ -94,8 +94,75 @@ def _json_safe(value: Any) -> Any:
     return str(value)
 
 
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "description": "An RFC 9457 problem: `type` is stable, `detail` says what to do.",
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string", "format": "uri"},
+        "title": {"type": "string"},
+        "status": {"type": "integer", "minimum": 400, "maximum": 599},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+    },
+    "additionalProperties": True,
+}
+VALIDATION_PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "ValidationProblem",
+    "description": "A problem naming every invalid field (`loc` is the path to it).",
+    "allOf": [
+        {"$ref": "#/components/schemas/Problem"},
+        {
+            "type": "object",
+            "properties": {
+                "errors": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "loc": {"type": "array", "items": {"type": ["string", "integer"]}},
+                            "msg": {"type": "string"},
+                            "type": {"type": ["string", "null"]},
+                        },
+                    },
+                }
+            },
+        },
+    ],
+}
+
+
+def _problem_response(description: str, schema_name: str) -> dict[str, Any]:
+    reference = {"$ref": f"#/components/schemas/{schema_name}"}
+    return {"description": description, "content": {PROBLEM_JSON: {"schema": reference}}}
+
+
+def document_problems(document: dict[str, Any]) -> dict[str, Any]:
+    """Describe the errors as they are sent: every operation may answer 4XX with problem+json, and
+    its 422 is a ValidationProblem (FastAPI's default documents a JSON body we never send)."""
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Problem"] = PROBLEM_SCHEMA
+    schemas["ValidationProblem"] = VALIDATION_PROBLEM_SCHEMA
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            if "422" in responses:
+                responses["422"] = _problem_response("Invalid fields", "ValidationProblem")
+            responses["4XX"] = _problem_response("Refused request (problem details)", "Problem")
+    for name in ("HTTPValidationError", "ValidationError"):  # FastAPI's, now unreferenced
+        schemas.pop(name, None)
+    return document
+
+
 def install_problem_handlers(app: FastAPI) -> None:
-    """Register handlers so every error leaves as problem+json."""
+    """Register handlers so every error leaves as problem+json, and document it so in OpenAPI."""
+    generate_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        return document_problems(generate_openapi())
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     @app.exception_handler(ProblemError)
     async def _problem(request: Request, exc: ProblemError) -> JSONResponse:
