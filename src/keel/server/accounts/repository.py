@@ -14,10 +14,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keel.server.accounts.models import EquitySnapshot, LedgerEntryRow, PaperAccount, PositionRow
-from keel.server.auth.models import User, age_on
+from keel.server.auth.models import User
 from keel.server.orders.models import FillRow
-
-ADULT_AGE_YEARS = 18
 
 
 async def lock_account(
@@ -82,13 +80,6 @@ async def all_account_ids(session: AsyncSession) -> list[str]:
     return list(
         (await session.execute(select(PaperAccount.id).order_by(PaperAccount.id))).scalars()
     )
-
-
-async def owner_is_minor(session: AsyncSession, user_id: str, today: date) -> bool:
-    born = (
-        await session.execute(select(User.date_of_birth).where(User.id == user_id))
-    ).scalar_one()
-    return age_on(born, today) < ADULT_AGE_YEARS
 
 
 async def ledger_entries(
