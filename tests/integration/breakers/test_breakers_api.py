@@ -83,6 +83,11 @@ async def test_history_is_stored_and_filtered(client: AsyncClient, runtime: Runt
         "/api/v1/breakers/history", params={"since": "2030-01-01T00:00:00"}, headers=user.headers
     )
     assert naive.status_code == 200 and naive.json() == []
+    for number in ("-482221432", "1700000000", "1.5"):
+        unix = await client.get(
+            "/api/v1/breakers/history", params={"since": number}, headers=user.headers
+        )
+        assert unix.status_code == 422, (number, unix.text)
     bad = await client.get(
         "/api/v1/breakers/history", params={"scope": "planet"}, headers=user.headers
     )
@@ -140,6 +145,7 @@ async def test_admin_halts_and_resumes_the_market(client: AsyncClient, runtime: 
         ({"scope": "symbol", "symbol": "NOPE"}, 404, "unknown-symbol"),
         ({"scope": "planet"}, 422, "validation-error"),
         ({"scope": "market", "by": "me"}, 422, "validation-error"),
+        ({"scope": "market", "symbol": "SPX"}, 422, "validation-error"),
     ],
 )
 async def test_bad_admin_requests(

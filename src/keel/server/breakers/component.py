@@ -22,9 +22,8 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 import pandas as pd
 import structlog
@@ -57,6 +56,8 @@ from keel.server.volatility.tracker import RegimeChange, SymbolVolatility
 
 log = structlog.get_logger(__name__)
 
+SESSION_LENGTH = timedelta(hours=6, minutes=30)
+"""A regular New York session, 09:30–16:00."""
 INDEX_SYMBOL = "SPX"
 """The reference index of the market-wide breaker."""
 
@@ -261,11 +262,11 @@ class RiskRuntime:
         async with self._step_lock:
             at = self.market_time()
             if symbol is None:
-                breaker: Any = self.board.market
-                transition: BreakerTransition = (
-                    breaker.halt(at, by=by, reason=reason)
+                market = self.board.market
+                transition = (
+                    market.halt(at, by=by, reason=reason)
                     if level is Permission.CLOSED
-                    else breaker.resume(at, by=by, reason=reason)
+                    else market.resume(at, by=by, reason=reason)
                 )
             else:
                 machine = self.board.symbol(symbol).machine
@@ -277,8 +278,7 @@ class RiskRuntime:
 
 def market_breaker_config(feed: MarketFeed) -> MarketBreakerConfig:
     """Default levels; the stale-feed limit allows three replay ticks of market time."""
-    opens_at, closes_at = session_bounds(date(2008, 9, 2))
-    tick = (closes_at - opens_at) / max(feed.ticks_per_bar - 1, 1)
+    tick = SESSION_LENGTH / max(feed.ticks_per_bar - 1, 1)
     default = MarketBreakerConfig()
     return MarketBreakerConfig(stale_after=max(default.stale_after, 3 * tick))
 

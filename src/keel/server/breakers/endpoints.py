@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -11,7 +10,12 @@ from keel.domain.enums import Permission
 from keel.server.auth.deps import AdminUser, CurrentUser
 from keel.server.breakers import service
 from keel.server.breakers.component import RiskRuntime
-from keel.server.breakers.schemas import BreakersOut, BreakerTransitionOut, ForceIn
+from keel.server.breakers.schemas import (
+    BreakersOut,
+    BreakerTransitionOut,
+    ForceIn,
+    IsoDateTime,
+)
 from keel.server.breakers.startup import get_risk
 from keel.server.deps import RuntimeDep, SessionDep
 
@@ -37,7 +41,7 @@ async def breaker_history(
     risk: RiskDep,
     scope: Annotated[str | None, Query(max_length=16)] = None,
     key: Annotated[str | None, Query(max_length=64)] = None,
-    since: datetime | None = None,
+    since: IsoDateTime | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[BreakerTransitionOut]:
     rows = await service.history(

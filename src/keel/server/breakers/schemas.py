@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+_NUMBER = re.compile(r"\s*[+-]?\d+(\.\d*)?\s*")
+
+
+def _refuse_numbers(value: object) -> object:
+    # Pydantic would read a bare number as Unix seconds; the API documents ISO 8601 only.
+    if isinstance(value, int | float) or (isinstance(value, str) and _NUMBER.fullmatch(value)):
+        raise ValueError("expected an ISO 8601 date-time such as 2008-09-29T00:00:00Z")
+    return value
+
+
+IsoDateTime = Annotated[datetime, BeforeValidator(_refuse_numbers)]
+"""A date-time given as ISO 8601 text (a time without an offset is read as UTC)."""
 
 
 class BreakerOut(BaseModel):

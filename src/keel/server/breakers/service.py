@@ -94,6 +94,8 @@ async def force(
 ) -> BreakerTransitionOut:
     """Admin halt (CLOSED, pinned) or resume (OPEN) of the market or one symbol."""
     symbol: str | None = None
+    if body.scope == "market" and body.symbol is not None:
+        raise ProblemError(422, "validation-error", "a market halt takes no `symbol`")
     if body.scope == "symbol":
         if body.symbol is None:
             raise ProblemError(422, "validation-error", "a symbol halt needs `symbol`")
