@@ -6,15 +6,15 @@ the feed's prices, never from a query in the gate:
 - equity now: cash plus positions at the latest traded prices (average cost when never quoted);
 - equity at the session's start: today's fills (time at or after the session's open) undone from
   cash and positions, positions valued at the prior session's closes;
-- peak: the highest of those seen for the account in its current epoch (an account reset starts
-  afresh), floored by the highest stored equity snapshot of the epoch (loaded once a session).
+- peak: the highest of those seen for the account in its current epoch since this process
+  started (an account reset starts afresh).
 
 Closed trades for the loss-streak rule come from the epoch's fills (`closed_trades_from_fills`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -61,11 +61,6 @@ class AccountWatch:
     def __init__(self, board: BreakerBoard) -> None:
         self.board = board
         self._tracks: dict[str, _Track] = {}
-        self._floors: dict[str, tuple[int, Decimal]] = {}
-
-    def set_peak_floors(self, floors: Mapping[str, tuple[int, Decimal]]) -> None:
-        """Highest stored equity per account, as (epoch, equity), e.g. from equity snapshots."""
-        self._floors = dict(floors)
 
     def figures(
         self, account: Account, session_open: datetime, prior_close: PriceOf, latest: PriceOf
@@ -78,9 +73,6 @@ class AccountWatch:
         if track is None or track.epoch != epoch:
             track = _Track(epoch, max(equity, start))
             self._tracks[account.id] = track
-        floor = self._floors.get(account.id)
-        if floor is not None and floor[0] == epoch:
-            track.peak = max(track.peak, floor[1])
         track.peak = max(track.peak, equity, start)
         return AccountFigures(equity=equity, day_start_equity=start, peak_equity=track.peak)
 
