@@ -11,7 +11,11 @@ from keel import __version__
 from keel.server import demo  # noqa: F401  (registers the first-start demo-users hook)
 from keel.server.errors import install_problem_handlers
 from keel.server.logging import configure_logging
-from keel.server.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from keel.server.middleware import (
+    BodySizeLimitMiddleware,
+    RequestContextMiddleware,
+    UnstorableTextMiddleware,
+)
 from keel.server.ratelimit import RateLimitMiddleware
 from keel.server.routers import api_router, root_router
 from keel.server.runtime import Runtime
@@ -50,6 +54,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     if runtime is not None:
         app.state.runtime = runtime
     install_problem_handlers(app)
+    app.add_middleware(UnstorableTextMiddleware)  # inside the size limit: bodies are bounded
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RateLimitMiddleware)
     app.add_middleware(RequestContextMiddleware)

@@ -1,7 +1,9 @@
-"""Pure-ASGI middleware: request ids and access logs, latency metrics, request-body size limit."""
+"""Pure-ASGI middleware: request ids and access logs, latency metrics, request-body size limit,
+and refusal of text no database can store."""
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from typing import Any
@@ -100,3 +102,87 @@ class BodySizeLimitMiddleware:
 
 class _BodyTooLarge(Exception):
     pass
+
+
+class UnstorableTextMiddleware:
+    """Refuses NUL characters (in the path, the query or JSON strings) and unpaired UTF-16
+    surrogates (in JSON strings) with 422 problem+json: PostgreSQL cannot store either, so without
+    this a name like "a\\u0000b" reached the database and failed there with a 500.
+
+    Runs inside `BodySizeLimitMiddleware`, so the JSON body it buffers is already bounded. Bodies
+    without a `\\u` escape cannot hold either character in valid JSON and are not parsed here.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if "\x00" in scope.get("path", "") or b"%00" in scope.get("query_string", b""):
+            await _refuse_text(scope, receive, send, "the path or query contains a NUL character")
+            return
+        if not _is_json(scope):
+            await self.app(scope, receive, send)
+            return
+        messages: list[Message] = []
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                break
+        body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.request")
+        if b"\\u" in body and _has_unstorable_text(body):
+            await _refuse_text(
+                scope,
+                receive,
+                send,
+                "a text field contains a NUL character or an unpaired surrogate",
+            )
+            return
+
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)
+
+
+def _is_json(scope: Scope) -> bool:
+    content_type: bytes = dict(scope.get("headers") or []).get(b"content-type", b"")
+    media_type = content_type.split(b";")[0].strip().lower()
+    return media_type == b"application/json" or media_type.endswith(b"+json")
+
+
+def _has_unstorable_text(body: bytes) -> bool:
+    try:
+        document = json.loads(body)
+    except (ValueError, RecursionError):
+        return False  # not JSON: the app answers with its own problem
+    pending = [document]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+        elif isinstance(value, str):
+            if "\x00" in value:
+                return True
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:  # a surrogate json.loads could not pair
+                return True
+    return False
+
+
+async def _refuse_text(scope: Scope, receive: Receive, send: Send, detail: str) -> None:
+    response = problem_response(
+        422,
+        "invalid-text",
+        detail + "; remove it and send the request again",
+        title="Your request has text that cannot be stored",
+        instance=scope.get("path"),
+    )
+    await response(scope, receive, send)
