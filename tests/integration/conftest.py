@@ -107,6 +107,11 @@ def make_settings(database_url: str, var_dir: Path, **overrides: object) -> Sett
         "log_json": True,
         "log_level": "WARNING",
         "demo_users": False,
+        # Tests step the replay by hand (`feed.step()`), so the background feed stays off.
+        "replay_autostart": False,
+        # Trading tests that are not about breakers trade through the 2008 crash replay, which
+        # would halt or restrict them; the breaker tests switch to enforce themselves.
+        "breaker_mode": "measure",
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

@@ -11,6 +11,7 @@ from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -53,6 +54,14 @@ class Settings(BaseSettings):
     replay_seconds_per_day: float = Field(default=6.0, gt=0)
     replay_ticks_per_bar: int = Field(default=60, ge=4)
     replay_seed: int = 7
+    replay_autostart: bool = True
+    """Run the replay in a background task on `all`/`engine` processes, one tick every
+    `replay_seconds_per_day / (replay_ticks_per_bar - 1)` seconds. Tests turn it off and step the
+    feed by hand."""
+
+    breaker_mode: Literal["enforce", "measure"] = "enforce"
+    """`enforce`: circuit breakers bind orders. `measure`: they run, record and publish their
+    transitions but allow every order (for tests and dry runs that are not about breakers)."""
 
     default_starting_cash: Decimal = Decimal("100000")
     max_starting_cash: Decimal = Decimal("10000000")

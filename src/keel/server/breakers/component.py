@@ -15,7 +15,7 @@ with the figures of the account the engine hands it. The gate is registered as
 `runtime.components["order_gate"]`, the runtime itself as `runtime.components["risk"]`.
 
 Breakers enforce by default; `set_mode(MEASURE_ONLY)` lets them run and record without binding
-(the default under `KEEL_ENVIRONMENT=test`, so other modules' tests trade an allow-all market).
+(chosen at start by `KEEL_BREAKER_MODE=measure`, as the integration tests of other modules do).
 """
 
 from __future__ import annotations
@@ -51,7 +51,6 @@ from keel.server.breakers.publishing import Outbox
 from keel.server.market.feed import MarketFeed
 from keel.server.metrics import BREAKER_LEVEL
 from keel.server.runtime import Runtime
-from keel.server.settings import Environment
 from keel.server.volatility.tracker import RegimeChange, SymbolVolatility
 
 log = structlog.get_logger(__name__)
@@ -291,8 +290,7 @@ def build_risk(
     for symbol in trackers:
         board.symbol(symbol)
     risk = RiskRuntime(runtime, feed, trackers, board)
-    if runtime.settings.environment is Environment.TEST:
-        # Tests of other modules trade a 2008 replay that starts in a HIGH regime; there the
-        # breakers measure only, and tests of the breakers switch enforcement on (`set_mode`).
+    if runtime.settings.breaker_mode == "measure":
+        # `KEEL_BREAKER_MODE=measure`: breakers run and record but bind nothing (`set_mode`).
         risk.set_mode(BreakerMode.MEASURE_ONLY)
     return risk

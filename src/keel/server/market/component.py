@@ -1,44 +1,23 @@
-"""Starts the market feed with the runtime: loads the bundled history and runs the replay.
+"""Starts the market feed with the runtime: fills (or reuses) the history store, then the replay.
 
-Outside the test environment the replay runs as a background task; under `KEEL_ENVIRONMENT=test` it
-only moves when a test calls `feed.step()`, so tests are deterministic. Either way one step is taken
-at start so every replayed symbol has a quote from the first request on.
+The store under `settings.market_dir` is written on the first start (off the event loop) and
+reused afterwards. With `KEEL_REPLAY_AUTOSTART` (the default) an engine process advances the replay
+by wall time in a background task; tests turn it off and call `feed.step()` by hand. Either way one
+step is taken at start so every replayed symbol has a quote from the first request on.
 """
 
 from __future__ import annotations
 
 import asyncio
-from datetime import date
 
-from keel.market.calendar import trading_days
-from keel.market.datasets import BUNDLED, DatasetInfo, load_bundled
-from keel.market.simulator import CLASSROOM, simulate_ticker
-from keel.server.market.feed import Instrument, MarketFeed
+from keel.market.store import MarketStore
+from keel.server.market.feed import MarketFeed
+from keel.server.market.history import load_instruments, open_store
 from keel.server.pubsub import get_pubsub
 from keel.server.runtime import Runtime, on_start, on_stop
-from keel.server.settings import Environment
 
-_CACHE: dict[int, list[Instrument]] = {}
-SIMULATED_RANGE = (date(1999, 1, 4), date(2018, 12, 31))
-
-
-def load_instruments(seed: int) -> list[Instrument]:
-    """Every bundled series plus the seeded classroom tickers (built once per process and seed)."""
-    if seed not in _CACHE:
-        items = [Instrument(info, load_bundled(symbol)) for symbol, (info, _) in BUNDLED.items()]
-        days = trading_days(*SIMULATED_RANGE)
-        for ticker in CLASSROOM:
-            info = DatasetInfo(
-                ticker.symbol,
-                ticker.name,
-                f"simulated (regime-switching GARCH calibrated on {ticker.source})",
-                "1d",
-                True,
-                "equity",
-            )
-            items.append(Instrument(info, simulate_ticker(ticker, days, seed)))
-        _CACHE[seed] = items
-    return list(_CACHE[seed])
+FEED_ROLES = frozenset({"all", "engine"})
+"""Process roles that run the background replay (an `api` replica only serves it)."""
 
 
 def get_feed(runtime: Runtime) -> MarketFeed:
@@ -49,8 +28,11 @@ def get_feed(runtime: Runtime) -> MarketFeed:
 @on_start(order=20)
 async def _start_feed(runtime: Runtime) -> None:
     settings = runtime.settings
-    instruments = await asyncio.to_thread(load_instruments, settings.replay_seed)
+    store = MarketStore(settings.market_dir, seed=settings.replay_seed)
+    await asyncio.to_thread(open_store, store)
+    instruments = await asyncio.to_thread(load_instruments, store)
     feed = MarketFeed(
+        store,
         instruments,
         start=settings.replay_start,
         ticks_per_bar=settings.replay_ticks_per_bar,
@@ -60,12 +42,13 @@ async def _start_feed(runtime: Runtime) -> None:
     )
     runtime.components["market"] = feed
     await feed.step()
-    if settings.environment is not Environment.TEST and settings.role in {"all", "engine"}:
+    if settings.replay_autostart and settings.role in FEED_ROLES:
         feed.start_background()
 
 
 @on_stop(order=10)
 async def _stop_feed(runtime: Runtime) -> None:
-    feed = runtime.components.pop("market", None)
+    feed: MarketFeed | None = runtime.components.pop("market", None)
     if feed is not None:
         await feed.stop_background()
+        feed.store.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import Annotated
 
@@ -39,7 +40,7 @@ async def list_instruments(feed: FeedDep) -> list[InstrumentOut]:
             asset_class=item.info.asset_class,
             frequency=item.info.frequency,
             tradable=item.info.tradable,
-            live=feed.is_tradable(item.symbol),
+            live=item.replayed,
             source=item.info.source,
             first_date=item.first_date,
             last_date=item.last_date,
@@ -59,7 +60,7 @@ async def list_bars(
     known = _known(feed, symbol)
     if start is not None and end is not None and start > end:
         raise ProblemError(422, "invalid-range", "start must not be after end")
-    bars = feed.bars(known, start=start, end=end, limit=limit)
+    bars = await asyncio.to_thread(feed.bars, known, start=start, end=end, limit=limit)
     return [BarOut.model_validate(bar) for bar in bars]
 
 

@@ -1,30 +1,39 @@
-"""The live market feed: replays bundled real history tick by tick and publishes quotes and bars.
+"""The live market feed: `keel.market.ReplayFeed` over the stored history, published tick by tick.
 
-The replay walks a calendar of trading days from `settings.replay_start`. Each day every daily series
-with a bar on that date yields `replay_ticks_per_bar` quotes from `keel.market.ticks` (a seeded
-Brownian bridge honouring the bar's OHLC, with a bid/ask spread); one *step* publishes the next tick
-of every such series, and the completed bar on the day's last tick. The background task takes one
-step every `replay_seconds_per_day / replay_ticks_per_bar` wall seconds; tests drive `step()` by hand.
+`keel.market.ReplayFeed` turns elapsed replay seconds into quotes (a seeded Brownian bridge inside
+each daily bar, with a bid/ask spread) and completed bars. This shell publishes them one market
+instant at a time: one *step* is one tick of every symbol trading that day, and the day's last step
+(its close) also completes the day's bars. Each step updates the latest quotes, publishes
+`quotes:SYM` and `bars:SYM`, then awaits the step listeners (risk runtime, engine loop).
 
-Bars are only served up to the replay's current market time: the feed never shows the future.
+Two drivers, one path: tests call `step()` by hand; the background task (`replay_autostart`)
+advances by wall time, one tick every `seconds_per_day / (ticks_per_bar - 1)` seconds. After a
+stall the task replays at most `max_catchup_days` trading days in one go and drops the rest of the
+backlog (logged), so a catch-up never holds the event loop for long.
+
+Bars come from the store's DuckDB range queries and never from the replay's current day onwards:
+the feed never shows the future.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
-import pandas as pd
 import structlog
 
 from keel.domain.quotes import Quote
-from keel.market.bars import Bar, bars_from_frame
-from keel.market.datasets import DatasetInfo
-from keel.market.ticks import QuoteBlock, synthesize_quotes
+from keel.market.bars import SESSION_TZ, Bar, session_bounds
+from keel.market.replay import ReplayFeed, ReplayUpdate
+from keel.market.store import MarketStore
+from keel.server.market.history import Instrument, query_bars
 from keel.server.metrics import FEED_LAG
 from keel.server.pubsub import PubSub
 
@@ -32,25 +41,33 @@ log = structlog.get_logger(__name__)
 
 StepListener = Callable[[list[Quote]], Awaitable[None]]
 
+MAX_CATCHUP_DAYS = 3
+"""Trading days one background step may replay after a stall; older backlog is dropped."""
+
 
 @dataclass(frozen=True)
-class Instrument:
-    """One instrument the platform knows: its bundled history and whether it can be traded."""
+class FeedStep:
+    """One market instant: every quote at `time` and the bars its close ticks completed."""
 
-    info: DatasetInfo
-    history: pd.DataFrame
-
-    @property
-    def symbol(self) -> str:
-        return self.info.symbol
+    time: datetime
+    quotes: list[Quote]
+    bars: list[Bar]
 
     @property
-    def first_date(self) -> date:
-        return pd.Timestamp(self.history.index[0]).date()
+    def day(self) -> date:
+        return self.time.astimezone(SESSION_TZ).date()
 
-    @property
-    def last_date(self) -> date:
-        return pd.Timestamp(self.history.index[-1]).date()
+
+def split_steps(update: ReplayUpdate) -> list[FeedStep]:
+    """Cut one `ReplayFeed.step` result into market instants, oldest first (bars at their close)."""
+    by_time: dict[datetime, list[Quote]] = {}
+    for quote in update.quotes:
+        by_time.setdefault(quote.time, []).append(quote)
+    bars_at: dict[datetime, list[Bar]] = {}
+    for bar in update.bars:
+        closes_at = session_bounds(bar.time.astimezone(SESSION_TZ).date())[1]
+        bars_at.setdefault(closes_at, []).append(bar)
+    return [FeedStep(at, quotes, bars_at.get(at, [])) for at, quotes in sorted(by_time.items())]
 
 
 def quote_message(quote: Quote) -> dict[str, object]:
@@ -80,10 +97,11 @@ def bar_message(bar: Bar) -> dict[str, object]:
 
 
 class MarketFeed:
-    """Replay of daily history as quotes; holds the latest quote of every replayed symbol."""
+    """The replay as the server sees it: latest quotes, market time, bars up to yesterday."""
 
     def __init__(
         self,
+        store: MarketStore,
         instruments: list[Instrument],
         *,
         start: date,
@@ -91,25 +109,38 @@ class MarketFeed:
         seconds_per_day: float,
         seed: int,
         pubsub: PubSub,
+        max_catchup_days: int = MAX_CATCHUP_DAYS,
     ) -> None:
+        self.store = store
         self.instruments = {item.symbol: item for item in instruments}
         self.ticks_per_bar = ticks_per_bar
         self.seconds_per_day = seconds_per_day
         self.seed = seed
         self.pubsub = pubsub
-        self._replayed = [
-            item for item in instruments if item.info.frequency == "1d" and item.info.tradable
-        ]
-        days: set[date] = set()
-        for item in self._replayed:
-            days.update(d.date() for d in pd.DatetimeIndex(item.history.index) if d.date() >= start)
-        self.calendar = sorted(days)
-        self._day = 0
-        self._tick = 0
-        self._blocks: dict[str, tuple[int, QuoteBlock]] = {}
+        self.max_catchup_days = max_catchup_days
+        self.replay = ReplayFeed(
+            {item.symbol: item.history for item in instruments if item.replayed},
+            start=start,
+            seconds_per_day=seconds_per_day,
+            ticks_per_bar=ticks_per_bar,
+            seed=seed,
+        )
+        clock = self.replay.clock
+        self.calendar: list[date] = clock.days[clock.start_index :]
+        """Trading days of the replay, from its first day on."""
+        self._tick_seconds = seconds_per_day / (ticks_per_bar - 1)
+        self._elapsed = -math.inf  # replay seconds already pulled from `self.replay`
+        self._exhausted = False
+        self._pending: deque[FeedStep] = deque()
+        self._day = 0  # index into `calendar` of the current market date
+        self._session_day: date | None = None  # the day of the last published instant
         self._latest: dict[str, Quote] = {}
         self._market_time: datetime | None = None
+        self._previous_close: dict[str, Decimal] = self.replay.previous_close()
+        self._closes_today: dict[str, Decimal] = {}
+        self._completed: list[Bar] = []
         self._listeners: list[StepListener] = []
+        self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
 
     # ----- reading ---------------------------------------------------------------------------
@@ -119,13 +150,23 @@ class MarketFeed:
 
     def is_tradable(self, symbol: str) -> bool:
         """True when `symbol` is replayed live and so has quotes to trade against."""
-        return any(item.symbol == symbol for item in self._replayed)
+        item = self.instruments.get(symbol)
+        return item is not None and item.replayed
 
     def latest_quote(self, symbol: str) -> Quote | None:
         return self._latest.get(symbol.upper())
 
     def latest_quotes(self) -> dict[str, Quote]:
         return dict(self._latest)
+
+    def previous_close(self, symbol: str) -> Decimal | None:
+        """Close of `symbol`'s last session before the current market date (None if none yet)."""
+        return self._previous_close.get(symbol.upper())
+
+    @property
+    def completed_bars(self) -> list[Bar]:
+        """The daily bars the latest step completed (empty unless it was a day's close)."""
+        return list(self._completed)
 
     @property
     def market_time(self) -> datetime | None:
@@ -134,6 +175,7 @@ class MarketFeed:
 
     @property
     def market_date(self) -> date | None:
+        """The trading day being replayed (the next one once a day has closed); `None` at the end."""
         return self.calendar[self._day] if self._day < len(self.calendar) else None
 
     @property
@@ -141,20 +183,16 @@ class MarketFeed:
         return self._day >= len(self.calendar)
 
     def bars(self, symbol: str, *, start: date | None, end: date | None, limit: int) -> list[Bar]:
-        """Completed bars of `symbol` between `start` and `end` (inclusive), never past the replay."""
-        item = self.instruments[symbol]
-        frame = item.history
-        index = pd.DatetimeIndex(frame.index)
-        mask = pd.Series(True, index=index)
-        if start is not None:
-            mask &= index >= pd.Timestamp(start)
-        if end is not None:
-            mask &= index < pd.Timestamp(end) + pd.Timedelta(days=1)
-        if self.is_tradable(symbol) and self.market_date is not None:
-            # Today's bar is still forming: only earlier days are history.
-            mask &= index < pd.Timestamp(self.market_date)
-        selected = frame[mask.to_numpy()].tail(limit)
-        return bars_from_frame(symbol, selected, item.info.frequency)
+        """The last `limit` completed bars of `symbol` dated in [start, end] (inclusive), never
+        from the replay's current day onwards. Queries the store (DuckDB): call off the loop."""
+        return query_bars(
+            self.store,
+            self.instruments[symbol],
+            start=start,
+            end=end,
+            before=self.market_date,
+            limit=limit,
+        )
 
     # ----- stepping --------------------------------------------------------------------------
 
@@ -162,64 +200,82 @@ class MarketFeed:
         """Await `listener(quotes)` after every step (the engine matches resting orders there)."""
         self._listeners.append(listener)
 
-    def _block(self, item: Instrument, day: date) -> tuple[int, QuoteBlock] | None:
-        cached = self._blocks.get(item.symbol)
-        if cached is not None and pd.Timestamp(item.history.index[cached[0]]).date() == day:
-            return cached
-        index = pd.DatetimeIndex(item.history.index)
-        position = int(index.searchsorted(pd.Timestamp(day)))
-        if position >= len(index) or index[position].date() != day:
-            return None
-        row = item.history.iloc[position : position + 1]
-        block = synthesize_quotes(
-            row, item.symbol, ticks_per_bar=self.ticks_per_bar, seed=self.seed
-        )
-        self._blocks[item.symbol] = (position, block)
-        return position, block
+    def _pull(self, elapsed: float) -> list[FeedStep]:
+        """Advance the replay to `elapsed` replay seconds; the instants it produced (CPU only)."""
+        update = self.replay.step(elapsed)
+        self._elapsed = max(self._elapsed, elapsed)
+        self._exhausted = update.position.finished
+        return split_steps(update)
+
+    def _next_tick_elapsed(self) -> float:
+        """Replay seconds half a tick past the next tick's due time (safe from float rounding)."""
+        if self._elapsed == -math.inf:
+            return 0.5 * self._tick_seconds
+        return (math.floor(self._elapsed / self._tick_seconds) + 1.5) * self._tick_seconds
 
     async def step(self) -> list[Quote]:
-        """Publish the next tick of every series trading today; returns the quotes published."""
-        if self.finished:
-            return []
-        day = self.calendar[self._day]
-        quotes: list[Quote] = []
-        bars: list[Bar] = []
-        for item in self._replayed:
-            found = self._block(item, day)
-            if found is None:
-                continue
-            position, block = found
-            quote = block.quotes(0, self._tick, self._tick + 1)[0]
-            quotes.append(quote)
-            if self._tick == self.ticks_per_bar - 1:
-                row = item.history.iloc[position : position + 1]
-                bars.extend(bars_from_frame(item.symbol, row, "1d"))
-        for quote in quotes:
-            self._latest[quote.symbol] = quote
-            self._market_time = quote.time
-        self._tick += 1
-        if self._tick >= self.ticks_per_bar:
-            self._tick = 0
-            self._day += 1
-        for quote in quotes:
-            await self.pubsub.publish(f"quotes:{quote.symbol}", quote_message(quote))
-        for bar in bars:
-            await self.pubsub.publish(f"bars:{bar.symbol}", bar_message(bar))
-        for listener in self._listeners:
-            try:
-                await listener(quotes)
-            except Exception:
-                log.exception("feed step listener failed")
-        return quotes
+        """Publish the next market instant (one tick of every symbol trading that day); returns
+        its quotes, empty at the end of the history."""
+        started = time.perf_counter()
+        async with self._lock:
+            while not self._pending and not self._exhausted:
+                self._pending.extend(self._pull(self._next_tick_elapsed()))
+            if not self._pending:
+                return []
+            step = self._pending.popleft()
+            await self._publish(step)
+        FEED_LAG.set(time.perf_counter() - started)
+        return step.quotes
 
     async def step_days(self, days: int) -> None:
         """Run whole trading days (tests and demos)."""
         for _ in range(days * self.ticks_per_bar):
             await self.step()
 
+    async def advance_to(self, elapsed: float) -> int:
+        """Publish every instant up to `elapsed` replay seconds since the start; the count."""
+        async with self._lock:
+            if elapsed > self._elapsed and not self._exhausted:
+                steps = await asyncio.to_thread(self._pull, elapsed)
+                self._pending.extend(steps)
+            published = 0
+            while self._pending:
+                await self._publish(self._pending.popleft())
+                published += 1
+            return published
+
+    async def _publish(self, step: FeedStep) -> None:
+        if step.day != self._session_day:
+            self._start_day(step.day)
+        for quote in step.quotes:
+            self._latest[quote.symbol] = quote
+        self._market_time = step.time
+        self._completed = step.bars
+        for bar in step.bars:
+            self._closes_today[bar.symbol] = bar.close
+        if step.time >= session_bounds(step.day)[1]:
+            self._day += 1  # the day has closed: orders and breakers look at the next one
+        for quote in step.quotes:
+            await self.pubsub.publish(f"quotes:{quote.symbol}", quote_message(quote))
+        for bar in step.bars:
+            await self.pubsub.publish(f"bars:{bar.symbol}", bar_message(bar))
+        for listener in self._listeners:
+            try:
+                await listener(step.quotes)
+            except Exception:
+                log.exception("feed step listener failed")
+
+    def _start_day(self, day: date) -> None:
+        self._session_day = day
+        self._previous_close.update(self._closes_today)
+        self._closes_today = {}
+        while self._day < len(self.calendar) and self.calendar[self._day] < day:
+            self._day += 1
+
     # ----- background task -------------------------------------------------------------------
 
     def start_background(self) -> None:
+        """Advance the replay by wall time in a background task (`KEEL_REPLAY_AUTOSTART`)."""
         if self._task is None:
             self._task = asyncio.create_task(self._run(), name="keel-market-feed")
 
@@ -230,18 +286,30 @@ class MarketFeed:
                 await self._task
             self._task = None
 
+    def catch_up_target(self, due: float) -> float:
+        """The replay seconds one background step may reach when `due` are due: at most
+        `max_catchup_days` trading days past what was already replayed."""
+        done = max(self._elapsed, 0.0)
+        return min(due, done + self.max_catchup_days * self.seconds_per_day)
+
     async def _run(self) -> None:
-        interval = self.seconds_per_day / self.ticks_per_bar
-        due = time.monotonic()
+        origin = time.monotonic() - max(self._elapsed, 0.0)
         while not self.finished:
-            await self.step()
-            due += interval
-            delay = due - time.monotonic()
-            FEED_LAG.set(max(-delay, 0.0))
-            if delay > 0:
-                await asyncio.sleep(delay)
-            else:
-                await asyncio.sleep(0)
-                if -delay > 5 * interval:
-                    due = time.monotonic()  # far behind: drop the backlog instead of bursting
-        log.info("market replay reached the end of the bundled history")
+            due = time.monotonic() - origin
+            target = self.catch_up_target(due)
+            if target < due:
+                log.warning(
+                    "market feed fell behind; skipping the backlog",
+                    behind_seconds=round(due - self._elapsed, 3),
+                    replayed_days=self.max_catchup_days,
+                )
+                origin += due - target  # the replay resumes from here instead of bursting
+            await self.advance_to(target)
+            if self._exhausted and not self._pending:
+                break
+            # Lag: how long after the newest due tick it was published.
+            newest_due = math.floor(target / self._tick_seconds) * self._tick_seconds
+            FEED_LAG.set(max(time.monotonic() - origin - newest_due, 0.0))
+            next_due = newest_due + self._tick_seconds
+            await asyncio.sleep(max(origin + next_due - time.monotonic(), 0.0))
+        log.info("market replay reached the end of the stored history")

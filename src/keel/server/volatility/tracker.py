@@ -85,7 +85,11 @@ class SymbolVolatility:
         """
         closes = history["Close"].to_numpy(float)
         if len(closes) >= MIN_GARCH_HISTORY:
-            self.garch = GarchVol(fit_garch(closes))
+            params = fit_garch(closes)
+            # An integrated fit (α + β = 1, e.g. a regime-switching simulated ticker) has no
+            # long-run variance to start the filter from: that symbol goes without GARCH.
+            if params.persistence < 1.0:
+                self.garch = GarchVol(params)
         frame = history[["Open", "High", "Low", "Close"]]
         for day, row in zip(frame.index, frame.itertuples(index=False), strict=True):
             self.on_bar(float(row[0]), float(row[1]), float(row[2]), float(row[3]), day)
