@@ -110,6 +110,7 @@ class MarketFeed:
         seed: int,
         pubsub: PubSub,
         max_catchup_days: int = MAX_CATCHUP_DAYS,
+        wall: Callable[[], float] = time.monotonic,
     ) -> None:
         self.store = store
         self.instruments = {item.symbol: item for item in instruments}
@@ -118,6 +119,8 @@ class MarketFeed:
         self.seed = seed
         self.pubsub = pubsub
         self.max_catchup_days = max_catchup_days
+        self.wall = wall
+        """Wall seconds (monotonic) that drive the background task; tests pass a fake."""
         self.replay = ReplayFeed(
             {item.symbol: item.history for item in instruments if item.replayed},
             start=start,
@@ -133,11 +136,9 @@ class MarketFeed:
         self._exhausted = False
         self._pending: deque[FeedStep] = deque()
         self._day = 0  # index into `calendar` of the current market date
-        self._session_day: date | None = None  # the day of the last published instant
         self._latest: dict[str, Quote] = {}
         self._market_time: datetime | None = None
         self._previous_close: dict[str, Decimal] = self.replay.previous_close()
-        self._closes_today: dict[str, Decimal] = {}
         self._completed: list[Bar] = []
         self._listeners: list[StepListener] = []
         self._lock = asyncio.Lock()
@@ -160,7 +161,8 @@ class MarketFeed:
         return dict(self._latest)
 
     def previous_close(self, symbol: str) -> Decimal | None:
-        """Close of `symbol`'s last session before the current market date (None if none yet)."""
+        """Close of `symbol`'s last session before `market_date` (None if none yet): a day's
+        close becomes the previous close as soon as that day closes."""
         return self._previous_close.get(symbol.upper())
 
     @property
@@ -245,14 +247,14 @@ class MarketFeed:
             return published
 
     async def _publish(self, step: FeedStep) -> None:
-        if step.day != self._session_day:
-            self._start_day(step.day)
+        while self._day < len(self.calendar) and self.calendar[self._day] < step.day:
+            self._day += 1
         for quote in step.quotes:
             self._latest[quote.symbol] = quote
         self._market_time = step.time
         self._completed = step.bars
         for bar in step.bars:
-            self._closes_today[bar.symbol] = bar.close
+            self._previous_close[bar.symbol] = bar.close
         if step.time >= session_bounds(step.day)[1]:
             self._day += 1  # the day has closed: orders and breakers look at the next one
         for quote in step.quotes:
@@ -264,13 +266,6 @@ class MarketFeed:
                 await listener(step.quotes)
             except Exception:
                 log.exception("feed step listener failed")
-
-    def _start_day(self, day: date) -> None:
-        self._session_day = day
-        self._previous_close.update(self._closes_today)
-        self._closes_today = {}
-        while self._day < len(self.calendar) and self.calendar[self._day] < day:
-            self._day += 1
 
     # ----- background task -------------------------------------------------------------------
 
@@ -293,9 +288,9 @@ class MarketFeed:
         return min(due, done + self.max_catchup_days * self.seconds_per_day)
 
     async def _run(self) -> None:
-        origin = time.monotonic() - max(self._elapsed, 0.0)
+        origin = self.wall() - max(self._elapsed, 0.0)
         while not self.finished:
-            due = time.monotonic() - origin
+            due = self.wall() - origin
             target = self.catch_up_target(due)
             if target < due:
                 log.warning(
@@ -309,7 +304,7 @@ class MarketFeed:
                 break
             # Lag: how long after the newest due tick it was published.
             newest_due = math.floor(target / self._tick_seconds) * self._tick_seconds
-            FEED_LAG.set(max(time.monotonic() - origin - newest_due, 0.0))
+            FEED_LAG.set(max(self.wall() - origin - newest_due, 0.0))
             next_due = newest_due + self._tick_seconds
-            await asyncio.sleep(max(origin + next_due - time.monotonic(), 0.0))
+            await asyncio.sleep(max(origin + next_due - self.wall(), 0.0))
         log.info("market replay reached the end of the stored history")
