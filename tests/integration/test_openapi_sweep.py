@@ -3,8 +3,12 @@
 For every operation the sweep draws derandomized cases (the same on every run) in four groups:
 valid and invalid data against the plain document, and valid and invalid data against a copy whose
 id and symbol fields only admit real objects (so requests get past "not found" into the services).
+On top come schemathesis' coverage-phase cases for every operation of the pinned copy: boundary
+values, missing and mistyped fields and unexpected HTTP methods, enumerated rather than drawn.
 Most cases carry a real token of the user the route is for; a share keep schemathesis' own
-Authorization header (absent, empty or garbage) to exercise the unauthenticated paths.
+Authorization header (absent, empty or garbage) to exercise the unauthenticated paths. Requests go
+through httpx to the in-process app (the runtime lives on the test's event loop), and schemathesis
+validates each response. Runs on PostgreSQL and SQLite (~20 s each).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import pytest
 from fastapi import FastAPI
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
-from schemathesis.core.failures import FailureGroup
+from schemathesis.core.failures import AcceptedNegativeData, FailureGroup
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     negative_data_rejection,
@@ -35,8 +39,10 @@ from tests.integration.sweep_support import (
     SweepCase,
     World,
     build_world,
+    coverage_cases,
     draw_cases,
     httpx_request,
+    lax_coercion,
     operations_of,
     pinned_document,
     problem_violations,
@@ -55,6 +61,12 @@ ANONYMOUS_CASES = 3
 """Per operation: cases sent with whatever Authorization header schemathesis generates."""
 
 CHECKS = [
+    # Left out, on purpose: max_response_time (no timing assertions in tests); use_after_free,
+    # ensure_resource_availability, ignored_auth, missing_required_header and unsupported_method
+    # re-send requests through schemathesis' own synchronous transport, which cannot reach an app
+    # whose runtime lives on this event loop (auth is covered by the anonymous cases and the
+    # security tests); positive_data_acceptance, because data valid for the schema is still refused
+    # by business rules (unknown symbol, insufficient funds, a breaker) with a 4xx by design.
     not_a_server_error,
     status_code_conformance,
     content_type_conformance,
@@ -114,6 +126,7 @@ def _cases(sweep: Sweep) -> list[SweepCase]:
         for document_name, mode, count in GROUPS:
             cases += draw_cases(sources[document_name], mode, count, authed)
         cases += draw_cases(operation, GenerationMode.NEGATIVE, ANONYMOUS_CASES, None)
+        cases += coverage_cases(sources["pinned"], authed)
     return cases
 
 
@@ -137,7 +150,15 @@ async def test_no_operation_answers_with_a_server_error(sweep: Sweep) -> None:
         try:
             case.validate_response(response, checks=CHECKS)
         except FailureGroup as group:  # every failed check, with a curl command to reproduce
-            found.append(str(group)[:2000])
+            # Pydantic's lax mode reads numbers as booleans and Unix times: by design, see
+            # `lax_coercion`; any other failure in the group is reported.
+            by_design = [
+                failure
+                for failure in group.exceptions
+                if isinstance(failure, AcceptedNegativeData) and lax_coercion(case)
+            ]
+            if len(by_design) < len(group.exceptions):
+                found.append(str(group)[:2000])
         if found:
             failures.append(
                 f"{request['method']} {request['url']} → {response.status_code}: {found}"
