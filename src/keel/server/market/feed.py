@@ -120,6 +120,8 @@ class MarketFeed:
         self.pubsub = pubsub
         self.max_catchup_days = max_catchup_days
         self.wall = wall
+        self.skipped_seconds = 0.0
+        """Replay seconds of backlog the background task dropped after stalls (each logged)."""
         """Wall seconds (monotonic) that drive the background task; tests pass a fake."""
         self.replay = ReplayFeed(
             {item.symbol: item.history for item in instruments if item.replayed},
@@ -299,6 +301,7 @@ class MarketFeed:
                     replayed_days=self.max_catchup_days,
                 )
                 origin += due - target  # the replay resumes from here instead of bursting
+                self.skipped_seconds += due - target
             await self.advance_to(target)
             if self._exhausted and not self._pending:
                 break
