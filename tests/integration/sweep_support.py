@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -291,6 +292,18 @@ def lax_coercion(case: SweepCase) -> bool:
     except ValueError:
         return False
     return True
+
+
+def documented_elsewhere(document: dict[str, Any], method: str, path: str) -> bool:
+    """Whether `method` on the concrete `path` is a documented operation of another template (as
+    DELETE /backtests/strategies is DELETE /backtests/{run_id} with run_id "strategies")."""
+    for template, operations in document["paths"].items():
+        if method.lower() not in operations:
+            continue
+        pattern = re.sub(r"\\{[^/]+\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, path):
+            return True
+    return False
 
 
 def httpx_request(case: SweepCase) -> dict[str, Any] | None:
