@@ -42,13 +42,26 @@ async def _start_feed(runtime: Runtime) -> None:
     )
     runtime.components["market"] = feed
     await feed.step()
+
+
+@on_start(order=100)
+async def _start_replay(runtime: Runtime) -> None:
+    # Last of the start hooks: the risk runtime and the engine loop listen from the first step.
+    settings = runtime.settings
     if settings.replay_autostart and settings.role in FEED_ROLES:
-        feed.start_background()
+        get_feed(runtime).start_background()
+
+
+@on_stop(order=1)
+async def _stop_replay(runtime: Runtime) -> None:
+    # First of the stop hooks: no step reaches a listener whose component is stopping.
+    feed: MarketFeed | None = runtime.components.get("market")
+    if feed is not None:
+        await feed.stop_background()
 
 
 @on_stop(order=10)
 async def _stop_feed(runtime: Runtime) -> None:
     feed: MarketFeed | None = runtime.components.pop("market", None)
     if feed is not None:
-        await feed.stop_background()
         feed.store.close()
