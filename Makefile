@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck contracts unit integration bench clean
+.PHONY: run test install lint typecheck contracts bench lock migration clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -34,6 +34,12 @@ contracts: install
 
 bench: install
 	$(BIN)/python benchmarks/run_all.py
+
+## Autogenerate an Alembic migration from the models (review it before committing).
+migration: install
+	rm -rf var/migration-scratch && mkdir -p var/migration-scratch
+	KEEL_DATABASE_URL=sqlite+aiosqlite:///var/migration-scratch/db.sqlite $(BIN)/keel db upgrade
+	$(BIN)/python -c "from keel.server.migrate import revision; revision('sqlite+aiosqlite:///var/migration-scratch/db.sqlite', '$(MSG)')"
 
 ## Re-pin every dependency after changing pyproject.toml.
 lock:

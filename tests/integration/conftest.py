@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 
 from keel.server.app import create_app
 from keel.server.db import create_engine
+from keel.server.migrate import upgrade
 from keel.server.models import Base
 from keel.server.runtime import Runtime
 from keel.server.settings import Environment, Settings
@@ -90,11 +91,10 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture(scope="session")
 async def database_url(backend: str, request: pytest.FixtureRequest) -> AsyncIterator[str]:
-    """The backend's database with the schema applied once per session."""
+    """The backend's database, migrated once per session by the same Alembic scripts as production."""
     url = request.getfixturevalue("postgres_url" if backend == "postgresql" else "sqlite_url")
     engine = create_engine(url, pool_size=2)
-    async with engine.begin() as connection:
-        await connection.run_sync(Base.metadata.create_all)
+    await upgrade(engine)
     await engine.dispose()
     yield url
 
