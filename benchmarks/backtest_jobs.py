@@ -27,7 +27,7 @@ from keel.backtest.strategies import SmaCross
 from keel.market.datasets import load_bundled
 from keel.server.app import create_app
 from keel.server.backtests.jobs import get_jobs
-from keel.server.models import Base
+from keel.server.migrate import upgrade
 from keel.server.runtime import Runtime
 from keel.server.settings import Environment, Settings
 
@@ -61,10 +61,9 @@ async def loop_lag(stop: asyncio.Event) -> float:
 async def main(jobs: int) -> None:
     folder = Path(tempfile.mkdtemp(prefix="keel-bench-"))
     settings = Settings(environment=Environment.TEST, var_dir=folder, log_level="WARNING",
-                        demo_users=False)  # fmt: skip
+                        demo_users=False, replay_autostart=False)  # fmt: skip
     runtime = Runtime.build(settings)
-    async with runtime.engine.begin() as connection:
-        await connection.run_sync(Base.metadata.create_all)
+    await upgrade(runtime.engine)
     await runtime.start()
     transport = ASGITransport(app=create_app(runtime=runtime))
     async with AsyncClient(transport=transport, base_url="http://bench") as http:

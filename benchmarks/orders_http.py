@@ -63,11 +63,10 @@ def with_database(url: str, name: str) -> str:
 
 async def create_schema(async_url: str) -> None:
     from keel.server.db import create_engine
-    from keel.server.models import Base
+    from keel.server.migrate import upgrade
 
     engine = create_engine(async_url, pool_size=2)
-    async with engine.begin() as connection:
-        await connection.run_sync(Base.metadata.create_all)
+    await upgrade(engine)
     await engine.dispose()
 
 
@@ -76,6 +75,10 @@ def start_server(async_url: str, port: int, var_dir: str) -> subprocess.Popen[by
         **os.environ,
         "KEEL_DATABASE_URL": async_url,
         "KEEL_ENVIRONMENT": "test",
+        # Every order meets the same kind of quote: the feed is stepped once at start, and the
+        # breakers judge every order but only record (measure mode), so no level changes mid-run.
+        "KEEL_REPLAY_AUTOSTART": "false",
+        "KEEL_BREAKER_MODE": "measure",
         "KEEL_VAR_DIR": var_dir,
         "KEEL_LOG_LEVEL": "WARNING",
         "KEEL_DEMO_USERS": "false",

@@ -15,7 +15,14 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).parent
-BENCHMARKS = ["ticks", "volatility_ticks", "backtest_speed", "backtest_jobs", "orders_http"]
+BENCHMARKS = [
+    "ticks",
+    "market_feed",
+    "volatility_ticks",
+    "backtest_speed",
+    "backtest_jobs",
+    "orders_http",
+]
 
 
 def main() -> int:

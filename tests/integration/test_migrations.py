@@ -22,6 +22,4 @@ async def test_migrated_schema_matches_the_models(database_url: str) -> None:
             differences = await connection.run_sync(_differences)
     finally:
         await engine.dispose()
-    assert differences == [], (
-        "models changed without a migration: run `make migration MSG=\"…\"`"
-    )
+    assert differences == [], 'models changed without a migration: run `make migration MSG="…"`'

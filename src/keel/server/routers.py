@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from keel.server.accounts.endpoints import router as accounts_router
+from keel.server.approvals.endpoints import router as approvals_router
 from keel.server.auth.endpoints import me_router
 from keel.server.auth.endpoints import router as auth_router
 from keel.server.backtests.endpoints import router as backtests_router
 from keel.server.breakers.endpoints import router as breakers_router
 from keel.server.guardians.endpoints import router as guardian_router
-from keel.server.accounts.endpoints import router as accounts_router
-from keel.server.approvals.endpoints import router as approvals_router
 from keel.server.market.endpoints import router as market_router
 from keel.server.orders.endpoints import router as orders_router
 from keel.server.realtime.endpoints import router as realtime_router
