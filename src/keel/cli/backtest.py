@@ -119,9 +119,19 @@ def _summary(stats: dict[str, Any], title: str) -> Table:
         "sqn",
         "exposure_pct",
     ):
-        value = stats.get(key)
-        table.add_row(key, "–" if value is None else f"{value:,.4f}")
+        table.add_row(key, _format_stat(key, stats.get(key)))
     return table
+
+
+def _format_stat(key: str, value: Any) -> str:
+    """Counts as integers, money to the cent, percentages and ratios to 4 places."""
+    if value is None:
+        return "–"
+    if key == "trade_count":
+        return f"{int(value):,}"
+    if key == "final_equity":
+        return f"{value:,.2f}"
+    return f"{value:,.4f}"
 
 
 @app.command()
