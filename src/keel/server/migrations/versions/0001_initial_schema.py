@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import keel.server.db
+import keel.server.orders.models
 
 revision: str = "0001"
 down_revision: str | None = None
