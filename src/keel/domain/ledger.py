@@ -14,7 +14,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from keel.domain.errors import InsufficientFunds, InvalidCashAmount
-from keel.domain.money import CASH_PLACES, MAX_CASH, has_at_most_places
+from keel.domain.money import CASH_PLACES, MAX_CASH, has_at_most_places, to_money
 
 
 class LedgerEntryKind(StrEnum):
@@ -60,6 +60,7 @@ class Ledger:
         self._entries: list[LedgerEntry] = []
         self._balance = Decimal("0.00")
         self._epoch = 0
+        self._stored_length = 0
         for entry in entries:
             self._replay(entry)
 
@@ -77,8 +78,21 @@ class Ledger:
         """How many resets the account has had; entries of earlier epochs are archived history."""
         return self._epoch
 
+    @classmethod
+    def resume(cls, *, balance: Decimal, length: int, epoch: int) -> Ledger:
+        """A ledger that continues a stored one from its balance, entry count and epoch.
+
+        `entries` then holds only what is appended after resuming; `len()` counts the stored
+        entries too, so sequences continue where the stored ledger ended.
+        """
+        ledger = cls()
+        ledger._balance = to_money(balance)
+        ledger._epoch = epoch
+        ledger._stored_length = length
+        return ledger
+
     def __len__(self) -> int:
-        return len(self._entries)
+        return self._stored_length + len(self._entries)
 
     def current_entries(self) -> tuple[LedgerEntry, ...]:
         """Entries since the last reset."""
@@ -124,7 +138,7 @@ class Ledger:
         memo: str,
     ) -> LedgerEntry:
         entry = LedgerEntry(
-            sequence=len(self._entries) + 1,
+            sequence=len(self) + 1,
             time=time,
             kind=kind,
             amount=amount,

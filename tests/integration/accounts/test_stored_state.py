@@ -14,11 +14,11 @@ from keel.domain.account import Account
 from keel.domain.enums import OrderSide
 from keel.domain.errors import InsufficientFunds
 from keel.domain.fills import Fill
-from keel.domain.ledger import LedgerEntryKind
+from keel.domain.ledger import Ledger, LedgerEntryKind
 from keel.server.accounts import repository
 from keel.server.accounts.invariants import check_all
 from keel.server.accounts.models import PaperAccount, PositionRow
-from keel.server.accounts.state import CachedFills, FillCache, ResumedLedger
+from keel.server.accounts.state import CachedFills, FillCache
 from keel.server.app import create_app
 from keel.server.orders.mapping import entry_from_row, fill_from_row
 from keel.server.orders.workspace import fill_cache
@@ -44,7 +44,7 @@ def _fill(number: int, quantity: str = "1") -> Fill:
 
 
 def test_resumed_ledger_continues_numbering_and_balance() -> None:
-    ledger = ResumedLedger(balance=Decimal("100.000000"), length=7, epoch=2)
+    ledger = Ledger.resume(balance=Decimal("100.000000"), length=7, epoch=2)
     entry = ledger.append(LedgerEntryKind.FILL_DEBIT, Decimal("-40.00"), time=NOW)
     assert (entry.sequence, entry.epoch, entry.balance_after) == (8, 2, Decimal("60.00"))
     assert len(ledger) == 8 and ledger.entries == (entry,)

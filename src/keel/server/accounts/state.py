@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import event
@@ -21,53 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from keel.domain.fills import Fill
-from keel.domain.ledger import Ledger, LedgerEntry, LedgerEntryKind
-from keel.domain.money import to_money
 
 FILL_CACHE_ACCOUNTS = 10_000
 """How many accounts' fills one process keeps (the least recently used are dropped)."""
 
 _PENDING = "keel.fill_cache.pending"
-
-
-class ResumedLedger(Ledger):
-    """A `Ledger` that starts at a stored balance, entry count and epoch.
-
-    `entries` holds only the entries appended since it was resumed; `len()` counts all of them,
-    so sequences continue where the stored ledger ended.
-    """
-
-    def __init__(self, *, balance: Decimal, length: int, epoch: int) -> None:
-        super().__init__()
-        self._balance = to_money(balance)
-        self._epoch = epoch
-        self._stored_length = length
-
-    def __len__(self) -> int:
-        return self._stored_length + len(self._entries)
-
-    def _push(
-        self,
-        kind: LedgerEntryKind,
-        amount: Decimal,
-        balance_after: Decimal,
-        time: datetime,
-        reference: str | None,
-        memo: str,
-    ) -> LedgerEntry:
-        entry = LedgerEntry(
-            sequence=len(self) + 1,
-            time=time,
-            kind=kind,
-            amount=amount,
-            balance_after=balance_after,
-            epoch=self._epoch,
-            reference=reference,
-            memo=memo,
-        )
-        self._entries.append(entry)
-        self._balance = balance_after
-        return entry
 
 
 @dataclass(frozen=True, slots=True)

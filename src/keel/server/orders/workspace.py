@@ -30,6 +30,7 @@ from keel.domain.account import Account
 from keel.domain.enums import OrderStatus
 from keel.domain.fills import Fill
 from keel.domain.gate import AllowAllGate, OrderGate
+from keel.domain.ledger import Ledger
 from keel.domain.money import to_money
 from keel.domain.orders import Order, OrderEvent
 from keel.server.accounts import repository as accounts_repo
@@ -41,7 +42,6 @@ from keel.server.accounts.models import (
 from keel.server.accounts.state import (
     CachedFills,
     FillCache,
-    ResumedLedger,
     remember_after_commit,
 )
 from keel.server.auth.models import ADULT_AGE_YEARS, age_on
@@ -94,7 +94,7 @@ class Workspace:
         cls, session: AsyncSession, runtime: Runtime, row: PaperAccount, *, is_minor: bool
     ) -> Workspace:
         """Build the workspace of an account row the caller has already locked."""
-        ledger = ResumedLedger(balance=row.cash, length=row.ledger_length, epoch=row.epoch)
+        ledger = Ledger.resume(balance=row.cash, length=row.ledger_length, epoch=row.epoch)
         fills = fill_cache(runtime).get(row.id, row.epoch, row.ledger_length)
         if fills is None:
             stored = await accounts_repo.fill_values(session, row.id, row.epoch)
