@@ -44,6 +44,11 @@ async def test_every_live_symbol_is_tracked(client: AsyncClient, runtime: Runtim
         assert item["regime"] in Regime.__members__
         assert 0.0 <= item["confidence"] <= 1.0
         assert item["as_of"] == "2008-08-29"  # the last bar before the replay's first day
+        # Every symbol gets GARCH, INIT's integrated fit (α + β = 1) included.
+        assert item["garch"] is not None and item["estimators"]["garch_11_forecast"] > 0
+    integrated = shown["INIT"]["garch"]
+    assert integrated["alpha"] + integrated["beta"] == pytest.approx(1.0, abs=1e-9)
+    assert integrated["sample_variance"] > 0
 
 
 @pytest.mark.parametrize("symbol", ["SPX", "GOOG", "ACME"])

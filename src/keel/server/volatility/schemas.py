@@ -23,6 +23,8 @@ class GarchOut(BaseModel):
     omega: float
     alpha: float
     beta: float
+    sample_variance: float | None = None
+    """Daily variance of the fitted returns; where the forecast starts when α + β ≥ 1."""
 
 
 class VolatilityOut(BaseModel):

@@ -85,11 +85,9 @@ class SymbolVolatility:
         """
         closes = history["Close"].to_numpy(float)
         if len(closes) >= MIN_GARCH_HISTORY:
-            params = fit_garch(closes)
-            # An integrated fit (α + β = 1, e.g. a regime-switching simulated ticker) has no
-            # long-run variance to start the filter from: that symbol goes without GARCH.
-            if params.persistence < 1.0:
-                self.garch = GarchVol(params)
+            # An integrated fit (α + β = 1, e.g. the simulated INIT) starts its recursion from the
+            # sample variance (`GarchParams.initial_variance`), so every symbol gets GARCH.
+            self.garch = GarchVol(fit_garch(closes))
         frame = history[["Open", "High", "Low", "Close"]]
         for day, row in zip(frame.index, frame.itertuples(index=False), strict=True):
             self.on_bar(float(row[0]), float(row[1]), float(row[2]), float(row[3]), day)
