@@ -11,6 +11,7 @@ from keel.risk.account_breaker import (
     ClosedTrade,
     closed_trades_from_fills,
 )
+from keel.risk.account_limits import limits_in_force, looser_rules
 from keel.risk.board import BreakerBoard, Verdict
 from keel.risk.gate import (
     BreakerCheck,
@@ -82,6 +83,8 @@ __all__ = [
     "Verdict",
     "check_transition",
     "closed_trades_from_fills",
+    "limits_in_force",
+    "looser_rules",
     "parameter_table",
     "parameter_table_from_bars",
     "position_size",

@@ -9,7 +9,8 @@ It is handed data, never a session: the account's equity figures and its recent 
   for ``stoploss_lock``;
 - cooldown after losses: ``loss_streak`` losing trades in a row → CAUTIOUS for ``loss_cooldown``.
 
-A guardian sets an `AccountRiskConfig` for a minor's account; ``set_by`` records who did.
+A guardian sets an `AccountRiskConfig` for a minor's account; ``set_by`` (and ``rule_setters``
+per rule, see `keel.risk.account_limits`) records who did, and every reason says so.
 """
 
 from __future__ import annotations
@@ -59,7 +60,13 @@ class AccountRiskConfig:
     loss_streak: int | None = 3
     loss_cooldown: timedelta = timedelta(minutes=30)
     set_by: str = "account holder"
+    rule_setters: tuple[tuple[str, str], ...] = ()
+    """(rule, who) for rules set by someone other than `set_by`, e.g. a guardian's tighter limit."""
     policy: BreakerPolicy = field(default_factory=BreakerPolicy)
+
+    def who_set(self, rule: str) -> str:
+        """Who set `rule` ("daily_loss", "drawdown", "stoploss_guard", "loss_cooldown")."""
+        return dict(self.rule_setters).get(rule, self.set_by)
 
 
 class AccountBreaker:
@@ -99,7 +106,8 @@ class AccountBreaker:
         if loss < limit:
             return CALM
         reason = (
-            f"the account lost {loss:.1%} today (limit {limit:.0%}, set by {self.config.set_by}): "
+            f"the account lost {loss:.1%} today (limit {_percent(limit)}, set by "
+            f"{self.config.who_set('daily_loss')}): "
             "only orders that reduce positions are allowed"
         )
         shown = {"loss": f"{loss:.6f}", "limit": str(limit), "equity": str(figures.equity)}
@@ -116,8 +124,9 @@ class AccountBreaker:
         if drawdown < limit:
             return CALM
         reason = (
-            f"the account is {drawdown:.1%} below its peak (limit {limit:.0%}, "
-            f"set by {self.config.set_by}): only orders that reduce positions are allowed"
+            f"the account is {drawdown:.1%} below its peak (limit {_percent(limit)}, "
+            f"set by {self.config.who_set('drawdown')}): only orders that reduce positions are "
+            "allowed"
         )
         shown = {"drawdown": f"{drawdown:.6f}", "limit": str(limit)}
         shown["peak_equity"] = str(figures.peak_equity)
@@ -136,8 +145,9 @@ class AccountBreaker:
             return CALM
         hours = self.config.stoploss_window.total_seconds() / 3600
         reason = (
-            f"{len(stops)} stop-loss exits in the last {hours:g} h: new positions are paused "
-            f"for {self.config.stoploss_lock.total_seconds() / 60:g} min"
+            f"{len(stops)} stop-loss exits in the last {hours:g} h (limit {needed}, set by "
+            f"{self.config.who_set('stoploss_guard')}): new positions are paused for "
+            f"{self.config.stoploss_lock.total_seconds() / 60:g} min"
         )
         shown: dict[str, Figure] = {
             "stop_losses": len(stops),
@@ -162,11 +172,17 @@ class AccountBreaker:
             return CALM
         total = sum((t.realized_pnl for t in latest), Decimal(0))
         reason = (
-            f"{needed} losing trades in a row (together {total}): take a breath, new positions "
-            f"are capped for {self.config.loss_cooldown.total_seconds() / 60:g} min"
+            f"{needed} losing trades in a row (together {total}; limit set by "
+            f"{self.config.who_set('loss_cooldown')}): take a breath, new positions are capped "
+            f"for {self.config.loss_cooldown.total_seconds() / 60:g} min"
         )
         shown: dict[str, Figure] = {"losing_trades": needed, "total_loss": str(total)}
         return Demand(Permission.CAUTIOUS, "loss_cooldown", reason, shown, cooldown_left)
+
+
+def _percent(fraction: Decimal) -> str:
+    """0.05 → "5%", 0.025 → "2.5%" (no rounding of a limit someone typed)."""
+    return f"{(fraction * 100).normalize():f}%"
 
 
 def closed_trades_from_fills(
