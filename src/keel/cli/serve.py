@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 
 import typer
 import uvicorn
@@ -39,19 +40,53 @@ def db_upgrade() -> None:
 def serve(
     host: str | None = typer.Option(None, help="Interface to bind (default KEEL_HOST)."),
     port: int | None = typer.Option(None, help="Port to bind (default KEEL_PORT)."),
-    role: str | None = typer.Option(None, help="all | api | engine (default KEEL_ROLE)."),
+    role: str | None = typer.Option(
+        None,
+        help="all (one process) | api (stateless replica: PostgreSQL + Redis) | engine "
+        "(feed, breakers, matching; one leads, standbys wait). Default KEEL_ROLE.",
+    ),
+    workers: int = typer.Option(
+        1, min=1, help="uvicorn worker processes; more than one only with --role api."
+    ),
 ) -> None:
-    """Run the platform: migrate the database, then serve the API, the feed and the engine."""
+    """Run the platform: migrate the database, then serve the API (and, unless `--role api`,
+    the market feed, the circuit breakers and the engine loop)."""
+    from keel.server.logging import configure_logging
+    from keel.server.roles import RoleError, check_role, take_leadership
+
     settings = get_settings()
     if role:
-        settings.role = role
+        settings.role = role.strip().lower()
+        os.environ["KEEL_ROLE"] = settings.role  # uvicorn workers read their settings anew
+    try:
+        check_role(settings, workers=workers)
+    except RoleError as error:
+        typer.secho(f"keel serve: {error}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(code=2) from error
+    configure_logging(settings.log_level, json=settings.log_json)
+    # An engine waits here, outside the server, until it leads (a standby blocks on the lock).
+    take_leadership(settings)
     asyncio.run(_upgrade())
+    bind_host, bind_port = host or settings.host, port or settings.port
+    if workers > 1:
+        uvicorn.run(
+            "keel.server.app:create_app",
+            factory=True,
+            workers=workers,
+            log_config=None,
+            access_log=False,  # the request middleware logs every request itself
+            proxy_headers=False,
+            host=bind_host,
+            port=bind_port,
+        )
+        return
     from keel.server.app import create_app
 
     uvicorn.run(
         create_app(settings),
-        host=host or settings.host,
-        port=port or settings.port,
         log_config=None,
+        access_log=False,
         proxy_headers=False,
+        host=bind_host,
+        port=bind_port,
     )

@@ -6,6 +6,11 @@ Channels are plain strings: `quotes:SPX`, `bars:SPX`, `volatility`, `breakers`, 
 Listeners are synchronous callables `listener(channel, message)` that must not block (the WebSocket
 hub only puts the message on bounded per-client queues). With Redis, every process receives every
 message through one pattern subscription, so API replicas fan out what the engine publishes.
+Channels and keys live under `KEEL_REDIS_NAMESPACE` (default `keel:`).
+
+`put_state(key, channel, message)` keeps the latest message under a key *and* publishes it (one
+Redis transaction); `get_state(key)` reads it back. The engine shares its state with API replicas
+this way (`keel.server.mirror`): a replica starts from the key and follows the channel.
 """
 
 from __future__ import annotations
@@ -27,7 +32,6 @@ from keel.server.runtime import Runtime, on_start, on_stop
 Message = dict[str, Any]
 Listener = Callable[[str, Message], None]
 
-REDIS_PREFIX = "keel:"
 log = structlog.get_logger(__name__)
 
 
@@ -58,6 +62,10 @@ class PubSub(Protocol):
 
     def add_listener(self, listener: Listener) -> Callable[[], None]: ...
 
+    async def put_state(self, key: str, channel: str, message: Message) -> None: ...
+
+    async def get_state(self, key: str) -> Message | None: ...
+
 
 class _Listeners:
     def __init__(self) -> None:
@@ -84,6 +92,10 @@ class _Listeners:
 class InProcessPubSub(_Listeners):
     """Delivers to this process's listeners, synchronously, in publish order."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._state: dict[str, str] = {}
+
     async def start(self) -> None:
         return None
 
@@ -94,13 +106,26 @@ class InProcessPubSub(_Listeners):
         # Round-trip through JSON so listeners see exactly what Redis would deliver.
         self.dispatch(channel, json.loads(encode(message)))
 
+    async def put_state(self, key: str, channel: str, message: Message) -> None:
+        """Keep `message` under `key` (this process only) and publish it on `channel`."""
+        text = encode(message)
+        self._state[key] = text
+        self.dispatch(channel, json.loads(text))
+
+    async def get_state(self, key: str) -> Message | None:
+        """The message last kept under `key`, or None."""
+        text = self._state.get(key)
+        return None if text is None else dict(json.loads(text))
+
 
 class RedisPubSub(_Listeners):
     """Publishes to Redis; one reader task per process delivers every `keel:*` message locally."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, namespace: str = "keel") -> None:
         super().__init__()
         import redis.asyncio as aioredis
+
+        self.prefix = f"{namespace}:"
 
         self._redis = aioredis.Redis.from_url(url, decode_responses=True)
         self._reader: asyncio.Task[None] | None = None
@@ -118,18 +143,32 @@ class RedisPubSub(_Listeners):
         await self._redis.aclose()
 
     async def publish(self, channel: str, message: Message) -> None:
-        await self._redis.publish(REDIS_PREFIX + channel, encode(message))
+        await self._redis.publish(self.prefix + channel, encode(message))
+
+    async def put_state(self, key: str, channel: str, message: Message) -> None:
+        """SET `keel:<key>` and PUBLISH on `keel:<channel>` in one transaction (one round trip),
+        so a reader that takes the key and then listens misses nothing in between."""
+        text = encode(message)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.set(self.prefix + key, text)
+            pipe.publish(self.prefix + channel, text)
+            await pipe.execute()
+
+    async def get_state(self, key: str) -> Message | None:
+        """The message last kept under `keel:<key>`, or None."""
+        text = await self._redis.get(self.prefix + key)
+        return None if text is None else dict(json.loads(text))
 
     async def _read(self) -> None:
         while True:
             subscription = self._redis.pubsub()
             try:
-                await subscription.psubscribe(REDIS_PREFIX + "*")
+                await subscription.psubscribe(self.prefix + "*")
                 self._ready.set()
                 async for item in subscription.listen():
                     if item.get("type") != "pmessage":
                         continue
-                    channel = str(item["channel"]).removeprefix(REDIS_PREFIX)
+                    channel = str(item["channel"]).removeprefix(self.prefix)
                     self.dispatch(channel, json.loads(item["data"]))
             except asyncio.CancelledError:
                 await subscription.aclose()  # type: ignore[no-untyped-call]
@@ -175,9 +214,10 @@ def _drop_outbox(session: Session) -> None:
     session.info.pop(_OUTBOX, None)
 
 
-def build_pubsub(redis_url: str | None) -> PubSub:
-    """Redis pub/sub when a URL is given, the in-process fallback otherwise."""
-    return RedisPubSub(redis_url) if redis_url else InProcessPubSub()
+def build_pubsub(redis_url: str | None, namespace: str = "keel") -> PubSub:
+    """Redis pub/sub when a URL is given (channels and keys under `<namespace>:`), the
+    in-process fallback otherwise."""
+    return RedisPubSub(redis_url, namespace) if redis_url else InProcessPubSub()
 
 
 def get_pubsub(runtime: Runtime) -> PubSub:
@@ -188,7 +228,7 @@ def get_pubsub(runtime: Runtime) -> PubSub:
 
 @on_start(order=10)
 async def _start_pubsub(runtime: Runtime) -> None:
-    pubsub = build_pubsub(runtime.settings.redis_url)
+    pubsub = build_pubsub(runtime.settings.redis_url, runtime.settings.redis_namespace)
     await pubsub.start()
     runtime.components["pubsub"] = pubsub
 

@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     database_pool_size: int = 20
     redis_url: str | None = None
     """Redis for cache, rate limits and pub/sub; unset means in-process fallbacks."""
+    redis_namespace: str = Field(default="keel", pattern=r"^[A-Za-z0-9_.-]{1,40}$")
+    """Prefix of Keel's pub/sub channels and state keys in Redis (`<namespace>:quotes:SPX`).
+    Pub/sub channels ignore the Redis database number, so deployments sharing one Redis need
+    their own namespace."""
     object_store_url: str = ""
     """`file://…` or empty (a folder under `var_dir`)."""
 

@@ -4,6 +4,9 @@
 Warm-up: every tradable daily symbol's estimators and classifier are fed the bars before the
 replay's first day, so the regime is already right on that day (SPX enters September 2008 in
 HIGH). The warmed state is built once per process and (seed, first day), then copied.
+
+An API replica (`--role api`) gets a `ReplicaRisk`: its market and symbol breakers mirror the
+engine's (`keel.server.mirror`), it is never fed steps, and admin actions go to the engine.
 """
 
 from __future__ import annotations
@@ -15,8 +18,11 @@ from datetime import date
 import pandas as pd
 
 from keel.server.breakers.component import RiskRuntime, build_risk
+from keel.server.engine_commands import EngineForwarder, ReplicaRisk
 from keel.server.market.component import get_feed
 from keel.server.market.feed import MarketFeed
+from keel.server.pubsub import get_pubsub
+from keel.server.roles import API
 from keel.server.runtime import Runtime, on_start, on_stop
 from keel.server.volatility.tracker import SymbolVolatility
 
@@ -56,6 +62,13 @@ async def _start_risk(runtime: Runtime) -> None:
     feed = get_feed(runtime)
     trackers = await asyncio.to_thread(warm_trackers, feed)
     risk = build_risk(runtime, feed, trackers)
+    if runtime.settings.role == API:
+        forwarder = EngineForwarder(get_pubsub(runtime))
+        replica = ReplicaRisk(runtime, feed, trackers, risk.board, forwarder=forwarder)
+        replica.set_mode(risk.mode)
+        runtime.components["risk"] = replica
+        runtime.components["order_gate"] = replica.gate
+        return
     risk.prime()
     runtime.components["risk"] = risk
     runtime.components["order_gate"] = risk.gate

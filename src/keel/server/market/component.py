@@ -4,6 +4,9 @@ The store under `settings.market_dir` is written on the first start (off the eve
 reused afterwards. With `KEEL_REPLAY_AUTOSTART` (the default) an engine process advances the replay
 by wall time in a background task; tests turn it off and call `feed.step()` by hand. Either way one
 step is taken at start so every replayed symbol has a quote from the first request on.
+
+An API replica (`--role api`) builds a `MirroredFeed` instead: the same instruments and bars, but
+no replay of its own; its quotes and market time are the engine's (`keel.server.mirror`).
 """
 
 from __future__ import annotations
@@ -13,11 +16,13 @@ import asyncio
 from keel.market.store import MarketStore
 from keel.server.market.feed import MarketFeed
 from keel.server.market.history import load_instruments, open_store
+from keel.server.mirror import MirroredFeed
 from keel.server.pubsub import get_pubsub
+from keel.server.roles import API, ENGINE_ROLES
 from keel.server.runtime import Runtime, on_start, on_stop
 
-FEED_ROLES = frozenset({"all", "engine"})
-"""Process roles that run the background replay (an `api` replica only serves it)."""
+FEED_ROLES = ENGINE_ROLES
+"""Process roles that run the replay (an `api` replica mirrors the engine's)."""
 
 
 def get_feed(runtime: Runtime) -> MarketFeed:
@@ -31,7 +36,8 @@ async def _start_feed(runtime: Runtime) -> None:
     store = MarketStore(settings.market_dir, seed=settings.replay_seed)
     await asyncio.to_thread(open_store, store)
     instruments = await asyncio.to_thread(load_instruments, store)
-    feed = MarketFeed(
+    kind = MirroredFeed if settings.role == API else MarketFeed
+    feed = kind(
         store,
         instruments,
         start=settings.replay_start,
@@ -41,7 +47,8 @@ async def _start_feed(runtime: Runtime) -> None:
         pubsub=get_pubsub(runtime),
     )
     runtime.components["market"] = feed
-    await feed.step()
+    if settings.role in FEED_ROLES:
+        await feed.step()
 
 
 @on_start(order=100)

@@ -1,0 +1,287 @@
+"""The engine state shared with API replicas: published by the engine, mirrored by each replica.
+
+The engine (`--role engine` or `all`) publishes one snapshot after every feed step and after every
+breaker transition (e.g. an admin halt): market time and date, the latest quote and previous close
+of every symbol, the breaker mode, the state of the market-wide and every symbol breaker, and each
+symbol's regime. It is kept under the pub/sub key `engine:state` and published on the channel
+`engine:state` in one Redis transaction. Quotes and bars keep going out on `quotes:SYM` /
+`bars:SYM`, transitions and regimes on `breakers` / `volatility`, for WebSocket clients.
+
+An API replica (`--role api`) listens on `engine:state`, then reads the key (the initial snapshot)
+and applies the newest snapshot by `(generation, seq)`: a takeover engine's generation is larger,
+and a late message from a dead leader is ignored. Market orders on the replica then fill at the
+engine's latest quote and the order gate judges the engine's breaker levels. Account breakers are
+judged where the order is placed (each replica keeps its own, as the one process did).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import structlog
+
+from keel.domain.enums import Permission, Regime
+from keel.domain.quotes import Quote
+from keel.risk import BreakerMachine, BreakerMode, BreakerState
+from keel.server.breakers.component import RiskRuntime
+from keel.server.engine_commands import CommandServer, ReplicaRisk
+from keel.server.market.feed import MarketFeed, quote_message
+from keel.server.pubsub import Message, PubSub, get_pubsub
+from keel.server.roles import API, ENGINE_ROLES, leader_generation, process_name
+from keel.server.runtime import Runtime, on_start, on_stop
+
+log = structlog.get_logger(__name__)
+
+STATE_KEY = "engine:state"
+STATE_CHANNEL = "engine:state"
+
+
+def _iso(value: datetime | date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _time(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def breaker_state_message(state: BreakerState) -> Message:
+    """A breaker state as JSON (levels by name, times ISO 8601)."""
+    return {
+        "level": state.level.name,
+        "since": _iso(state.since),
+        "reopen_at": _iso(state.reopen_at),
+        "trips": state.trips,
+        "pinned": state.pinned,
+        "probe_started_at": _iso(state.probe_started_at),
+        "calm_observations": state.calm_observations,
+        "rule": state.rule,
+        "reason": state.reason,
+        "cause": state.cause,
+    }
+
+
+def breaker_state_from(message: Message) -> BreakerState:
+    """The inverse of `breaker_state_message`."""
+    return BreakerState(
+        level=Permission[message["level"]],
+        since=_time(message["since"]),
+        reopen_at=_time(message["reopen_at"]),
+        trips=int(message["trips"]),
+        pinned=bool(message["pinned"]),
+        probe_started_at=_time(message["probe_started_at"]),
+        calm_observations=int(message["calm_observations"]),
+        rule=str(message["rule"]),
+        reason=str(message["reason"]),
+        cause=str(message["cause"]),
+    )
+
+
+def quote_from_message(message: Message) -> Quote:
+    """The inverse of `keel.server.market.feed.quote_message`."""
+
+    def size(value: str | None) -> Decimal | None:
+        return None if value is None else Decimal(value)
+
+    return Quote(
+        symbol=message["symbol"],
+        time=datetime.fromisoformat(message["time"]),
+        bid=Decimal(message["bid"]),
+        ask=Decimal(message["ask"]),
+        last=Decimal(message["last"]),
+        bid_size=size(message["bid_size"]),
+        ask_size=size(message["ask_size"]),
+    )
+
+
+def engine_snapshot(feed: MarketFeed, risk: RiskRuntime, *, seq: int) -> Message:
+    """Everything a replica needs to place orders and judge breakers as the engine would."""
+    board = risk.board
+    symbols = sorted(risk.trackers)
+    return {
+        "leader": process_name(),
+        "generation": leader_generation(),
+        "seq": seq,
+        "market_time": _iso(feed.market_time),
+        "market_date": _iso(feed.market_date),
+        "quotes": {s: quote_message(q) for s, q in sorted(feed.latest_quotes().items())},
+        "previous_close": {
+            s: str(close) for s in symbols if (close := feed.previous_close(s)) is not None
+        },
+        "mode": risk.mode.value,
+        "market_breaker": breaker_state_message(board.market.machine.state),
+        "symbol_breakers": {
+            s: breaker_state_message(board.symbol(s).machine.state) for s in symbols
+        },
+        "regimes": {s: board.symbol(s).regime.name for s in symbols},
+    }
+
+
+class MirroredFeed(MarketFeed):
+    """An API replica's feed: the same instruments and bars, the engine's quotes and clock."""
+
+    _mirrored_date: date | None = None
+
+    @property
+    def market_date(self) -> date | None:
+        return self._mirrored_date
+
+    @property
+    def finished(self) -> bool:
+        return self._mirrored_date is None and self._market_time is not None
+
+    async def step(self) -> list[Quote]:
+        raise RuntimeError("an API replica mirrors the engine's feed and never steps it")
+
+    async def advance_to(self, elapsed: float) -> int:
+        raise RuntimeError("an API replica mirrors the engine's feed and never steps it")
+
+    def mirror(self, snapshot: Message) -> None:
+        """Take the engine's quotes, market time and date, and previous closes."""
+        quotes = {s: quote_from_message(m) for s, m in snapshot["quotes"].items()}
+        closes = {s: Decimal(v) for s, v in snapshot["previous_close"].items()}
+        market_date = snapshot["market_date"]
+        self._latest = quotes
+        self._previous_close.update(closes)
+        self._market_time = _time(snapshot["market_time"])
+        self._mirrored_date = None if market_date is None else date.fromisoformat(market_date)
+
+
+def mirror_risk(risk: RiskRuntime, snapshot: Message) -> None:
+    """Set the replica's market and symbol breakers (state, regime, mode) to the engine's."""
+    mode = BreakerMode(snapshot["mode"])
+    if mode is not risk.mode:
+        risk.set_mode(mode)
+    _set_state(risk.board.market.machine, snapshot["market_breaker"])
+    for symbol, state in snapshot["symbol_breakers"].items():
+        if symbol in risk.trackers:
+            _set_state(risk.board.symbol(symbol).machine, state)
+    for symbol, regime in snapshot["regimes"].items():
+        if symbol in risk.trackers:
+            risk.board.symbol(symbol).regime = Regime[regime]
+
+
+def _set_state(machine: BreakerMachine, message: Message) -> None:
+    machine.state = breaker_state_from(message)
+
+
+class EnginePublisher:
+    """The engine side: publishes a snapshot after every step and every breaker transition."""
+
+    def __init__(self, runtime: Runtime, feed: MarketFeed, risk: RiskRuntime) -> None:
+        self.runtime = runtime
+        self.feed = feed
+        self.risk = risk
+        self.pubsub: PubSub = get_pubsub(runtime)
+        self.seq = 0
+        self._lock = asyncio.Lock()
+        self._pending: asyncio.Task[None] | None = None
+        self._remove: Callable[[], None] = self.pubsub.add_listener(self._on_message)
+
+    async def publish(self) -> None:
+        """Store and publish the current engine state (in order: one at a time)."""
+        async with self._lock:
+            self.seq += 1
+            snapshot = engine_snapshot(self.feed, self.risk, seq=self.seq)
+            try:
+                await self.pubsub.put_state(STATE_KEY, STATE_CHANNEL, snapshot)
+            except Exception:
+                log.exception("publishing the engine state failed")
+
+    async def on_step(self, quotes: list[Quote]) -> None:
+        await self.publish()
+
+    def _on_message(self, channel: str, message: Message) -> None:
+        # A transition outside a feed step (an admin halt) must reach the replicas at once.
+        if channel == "breakers" and (self._pending is None or self._pending.done()):
+            self._pending = asyncio.get_running_loop().create_task(self.publish())
+
+    async def close(self) -> None:
+        self._remove()
+        if self._pending is not None:
+            with contextlib.suppress(Exception):
+                await self._pending
+
+
+class StateMirror:
+    """The replica side: applies the newest engine snapshot to the feed and the breakers."""
+
+    def __init__(self, feed: MirroredFeed, risk: RiskRuntime, pubsub: PubSub) -> None:
+        self.feed = feed
+        self.risk = risk
+        self.pubsub = pubsub
+        self.version: tuple[float, int] = (float("-inf"), 0)
+        self.leader: str | None = None
+        self._remove: Callable[[], None] = pubsub.add_listener(self._on_message)
+
+    async def load(self) -> bool:
+        """Apply the stored snapshot (the listener is already attached); False when none yet."""
+        snapshot = await self.pubsub.get_state(STATE_KEY)
+        if snapshot is not None:
+            self.apply(snapshot)
+        return snapshot is not None
+
+    def apply(self, snapshot: Message) -> bool:
+        """Apply `snapshot` when it is newer than the last one applied."""
+        version = (float(snapshot["generation"]), int(snapshot["seq"]))
+        if version <= self.version:
+            return False
+        self.feed.mirror(snapshot)
+        mirror_risk(self.risk, snapshot)
+        self.version = version
+        self.leader = str(snapshot["leader"])
+        return True
+
+    def _on_message(self, channel: str, message: Message) -> None:
+        if channel == STATE_CHANNEL:
+            try:
+                self.apply(message)
+            except (KeyError, ValueError, TypeError, ArithmeticError):
+                log.exception("an engine state could not be applied")
+
+    def close(self) -> None:
+        self._remove()
+
+
+def _components(runtime: Runtime) -> tuple[Any, Any]:
+    return runtime.components["market"], runtime.components["risk"]
+
+
+@on_start(order=35)
+async def _start_sharing(runtime: Runtime) -> None:
+    # After the feed (20), the risk runtime (25) and the trading loop (30): on an engine the
+    # snapshot is published after their step listeners ran.
+    feed, risk = _components(runtime)
+    if runtime.settings.role in ENGINE_ROLES:
+        publisher = EnginePublisher(runtime, feed, risk)
+        runtime.components["engine_publisher"] = publisher
+        runtime.components["engine_commands"] = CommandServer(
+            risk, get_pubsub(runtime), publisher.publish
+        )
+        feed.add_step_listener(publisher.on_step)
+        await publisher.publish()
+    elif runtime.settings.role == API and isinstance(feed, MirroredFeed):
+        mirror = StateMirror(feed, risk, get_pubsub(runtime))
+        runtime.components["state_mirror"] = mirror
+        if not await mirror.load():
+            log.warning("no engine state yet: quotes and levels arrive once an engine runs")
+
+
+@on_stop(order=2)
+async def _stop_sharing(runtime: Runtime) -> None:
+    publisher: EnginePublisher | None = runtime.components.pop("engine_publisher", None)
+    if publisher is not None:
+        await publisher.close()
+    commands: CommandServer | None = runtime.components.pop("engine_commands", None)
+    if commands is not None:
+        await commands.close()
+    mirror: StateMirror | None = runtime.components.pop("state_mirror", None)
+    if mirror is not None:
+        mirror.close()
+    risk = runtime.components.get("risk")
+    if isinstance(risk, ReplicaRisk):
+        risk.forwarder.close()
