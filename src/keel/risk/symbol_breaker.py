@@ -99,7 +99,7 @@ class SymbolBreaker:
         level = self.config.regime_levels[self.regime]
         if level is Permission.OPEN:
             return CALM
-        reason = f"{self.symbol} is in a {self.regime.name} volatility regime"
+        reason = f"{self.symbol}'s volatility regime is {self.regime.name}"
         figures = {"regime": self.regime.name, **self._regime_figures}
         return Demand(level, f"regime_{self.regime.name.lower()}", reason, figures)
 

@@ -59,7 +59,7 @@ async def test_breakers_bind_orders_through_the_api(database_url: str, tmp_path:
             await place(client, user, account_id, symbol="GOOG", quantity="1"), "breaker-restricted"
         )
         assert body["breaker"] == "symbol breaker GOOG"
-        assert "EXTREME volatility regime" in body["detail"]
+        assert "volatility regime is EXTREME" in body["detail"]
 
         # Step to the market-wide halt: 2008-09-29, SPX more than 7 % under the prior close.
         await run.step_until_market(Permission.CLOSED)

@@ -46,7 +46,7 @@ async def test_current_levels_follow_the_warmed_up_regimes(
     enforcing(runtime)
     breakers = by_key((await client.get("/api/v1/breakers", headers=user.headers)).json())
     assert breakers[("symbol", "SPX")]["effective_level"] == "CAUTIOUS"
-    assert breakers[("symbol", "SPX")]["reason"] == "SPX is in a HIGH volatility regime"
+    assert breakers[("symbol", "SPX")]["reason"] == "SPX's volatility regime is HIGH"
 
 
 async def test_history_is_stored_and_filtered(client: AsyncClient, runtime: Runtime) -> None:
