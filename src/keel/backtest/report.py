@@ -159,7 +159,10 @@ def render_html(result: BacktestResult, title: str | None = None) -> str:
     header = "".join(f"<th>{key}</th>" for key in TRADE_COLUMNS)
     return PAGE.format(
         title=html.escape(name),
-        subtitle=html.escape(f"{stats['start']} → {stats['end']} · params {stats['params']}"),
+        subtitle=html.escape(
+            f"{_short_time(str(stats['start']))} → {_short_time(str(stats['end']))}"
+            f" · params {stats['params']}"
+        ),
         cards=cards,
         equity=_line_chart("equity-chart", "Equity", equity, "#1565c0", fill=True),
         drawdown=_line_chart("drawdown-chart", "Drawdown %", drawdown, "#c62828", fill=True),
@@ -185,7 +188,12 @@ def _fmt(value: object) -> str:
         return "–"
     if isinstance(value, float):
         return f"{value:,.2f}"
-    return html.escape(str(value))
+    return html.escape(_short_time(str(value)))
+
+
+def _short_time(text: str) -> str:
+    """Daily bars are stamped at midnight: show their date alone."""
+    return text.removesuffix("T00:00:00")
 
 
 def write_html(result: BacktestResult, path: str | Path, title: str | None = None) -> Path:
