@@ -1,20 +1,27 @@
 """Market-order placement through HTTP on PostgreSQL, next to pgbench TPC-B measured in the same run.
 
-    .venv/bin/python benchmarks/orders_http.py [--clients 32] [--seconds 10]
-        [--admin-url postgresql://postgres@127.0.0.1:5432/postgres]
+    .venv/bin/python benchmarks/orders_http.py [--topology single|split|both] [--api-workers 2]
+        [--clients 32] [--seconds 10] [--no-pre-ping]
+        [--admin-url postgresql://postgres@127.0.0.1:5432/postgres] [--redis-url redis://…]
 
 What it does:
-1. creates a scratch database, applies the schema, starts a real uvicorn server (one process,
-   127.0.0.1, the feed stepped only at start so every order meets the same kind of quote);
-2. registers one learner per client, each with its own account;
-3. `--clients` concurrent HTTP clients place market buys (`POST /api/v1/orders`) for `--seconds`;
+1. creates a scratch database, applies the schema and starts real `keel serve` processes on
+   127.0.0.1 (the feed stepped only at start so every order meets the same kind of quote):
+   - `single`: one process, `--role all` (API, feed, breakers, engine loop);
+   - `split`: one `--role engine` process plus `--role api --workers N` replicas (uvicorn workers
+     sharing one port) mirroring the engine's quotes and breaker levels through Redis; orders go
+     to the replicas;
+2. registers one learner per client, each with its own account (not timed);
+3. `--clients` concurrent clients place market buys (`POST /api/v1/orders`) for `--seconds`;
    every order locks its account row, fills against the quote and writes order, events, fill,
-   ledger entry, position and equity snapshot in one transaction;
+   ledger entry, position and equity snapshot in one transaction. The load generator is a raw
+   asyncio HTTP/1.1 client on keep-alive connections (one per client; no httpx on the hot path:
+   it cost as much CPU as the server it measured);
 4. `pgbench -i` into a second scratch database, then `pgbench -c 32 -j 2 -T <seconds>`;
 5. prints orders/s, p50/p99 latency, pgbench TPS, the ratio and a verdict line against the issue's
-   target (ratio >= 0.5 and p99 < 50 ms); drops both databases.
+   target (ratio >= 0.5 and p99 < 50 ms) per topology; drops both databases.
 
-The load generator runs on the same machine as the server and PostgreSQL, so all three share the
+The load generator runs on the same machine as the servers and PostgreSQL, so all share the
 CPU; the ratio is what this machine gives, not a property of the code alone.
 """
 
@@ -22,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import re
 import socket
@@ -70,10 +78,12 @@ async def create_schema(async_url: str) -> None:
     await engine.dispose()
 
 
-def start_server(async_url: str, port: int, var_dir: str) -> subprocess.Popen[bytes]:
-    env = {
+def server_env(async_url: str, var_dir: str, redis_url: str, pre_ping: bool) -> dict[str, str]:
+    return {
         **os.environ,
         "KEEL_DATABASE_URL": async_url,
+        "KEEL_REDIS_URL": redis_url,
+        "KEEL_REDIS_NAMESPACE": f"keel-bench-{uuid.uuid4().hex[:8]}",
         "KEEL_ENVIRONMENT": "test",
         # Every order meets the same kind of quote: the feed is stepped once at start, and the
         # breakers judge every order but only record (measure mode), so no level changes mid-run.
@@ -83,15 +93,39 @@ def start_server(async_url: str, port: int, var_dir: str) -> subprocess.Popen[by
         "KEEL_LOG_LEVEL": "WARNING",
         "KEEL_DEMO_USERS": "false",
         "KEEL_DATABASE_POOL_SIZE": "40",
+        "KEEL_DATABASE_PRE_PING": "true" if pre_ping else "false",
         "KEEL_RATE_LIMIT_LEARNER": "100000000/minute",
         "KEEL_RATE_LIMIT_ANONYMOUS": "100000000/minute",
     }
-    code = (
-        "import uvicorn; from keel.server.app import create_app; "
-        f"uvicorn.run(create_app(), host='127.0.0.1', port={port}, log_config=None, "
-        "access_log=False)"
-    )
-    return subprocess.Popen([sys.executable, "-c", code], env=env)
+
+
+def keel_serve(env: dict[str, str], role: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-c", "from keel.cli import main; main()", "serve"]
+    options = ["--role", role, "--host", "127.0.0.1", "--port", str(port)]
+    return subprocess.Popen([*command, *options, "--workers", str(workers)], env=env)
+
+
+def start_topology(
+    topology: str, env: dict[str, str], api_workers: int
+) -> tuple[list[subprocess.Popen[bytes]], str]:
+    """Start the servers of `topology`; returns them and the base URL that takes the orders."""
+    if topology == "single":
+        port = free_port()
+        return [keel_serve(env, "all", port, 1)], f"http://127.0.0.1:{port}"
+    engine_port, api_port = free_port(), free_port()
+    engine = keel_serve(env, "engine", engine_port, 1)
+    asyncio.run(wait_ready(f"http://127.0.0.1:{engine_port}"))  # the engine state is published
+    api = keel_serve(env, "api", api_port, api_workers)
+    return [engine, api], f"http://127.0.0.1:{api_port}"
+
+
+def stop(servers: list[subprocess.Popen[bytes]]) -> None:
+    for server in reversed(servers):
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
 
 async def wait_ready(base: str) -> None:
@@ -137,37 +171,90 @@ async def new_trader(http: httpx.AsyncClient, index: int) -> tuple[dict[str, str
     return headers, str(account.json()["id"])
 
 
-async def place_orders(base: str, clients: int, seconds: float) -> tuple[list[float], int]:
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as http:
-        traders = [await new_trader(http, i) for i in range(clients)]
-        latencies: list[float] = []
-        errors = 0
+class RawHTTP:
+    """One keep-alive HTTP/1.1 connection sending the same JSON POST again and again."""
 
-        async def trade(headers: dict[str, str], account_id: str, until: float) -> None:
-            nonlocal errors
-            body = {
+    def __init__(self, base: str, path: str, body: dict[str, str], headers: dict[str, str]):
+        host_port = base.removeprefix("http://")
+        self.host, port = host_port.split(":")
+        self.port = int(port)
+        payload = json.dumps(body).encode()
+        lines = [
+            f"POST {path} HTTP/1.1",
+            f"Host: {host_port}",
+            "Content-Type: application/json",
+            f"Content-Length: {len(payload)}",
+            *(f"{name}: {value}" for name, value in headers.items()),
+        ]
+        self.request = ("\r\n".join(lines) + "\r\n\r\n").encode() + payload
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def post(self) -> int:
+        """Send the request, read the whole response; its status code."""
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        self.writer.write(self.request)
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status = int(head[9:12])
+        length = 0
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+            elif name.strip().lower() == b"transfer-encoding":
+                raise RuntimeError("chunked responses are not expected here")
+        await self.reader.readexactly(length)
+        return status
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+async def place_orders(base: str, clients: int, seconds: float) -> tuple[list[float], int]:
+    async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+        traders = [await new_trader(http, i) for i in range(clients)]
+    latencies: list[float] = []
+    errors = 0
+    connections = [
+        RawHTTP(
+            base,
+            "/api/v1/orders",
+            {
                 "account_id": account_id,
                 "symbol": "SPX",
                 "side": "buy",
                 "type": "market",
                 "quantity": "0.01",
-            }
-            while time.perf_counter() < until:
-                started = time.perf_counter()
-                response = await http.post("/api/v1/orders", json=body, headers=headers)
-                elapsed = time.perf_counter() - started
-                if response.status_code == 201:
-                    latencies.append(elapsed)
-                else:
-                    errors += 1
+            },
+            headers,
+        )
+        for headers, account_id in traders
+    ]
 
+    async def trade(connection: RawHTTP, until: float, record: bool) -> None:
+        nonlocal errors
+        while time.perf_counter() < until:
+            started = time.perf_counter()
+            status = await connection.post()
+            if not record:
+                continue
+            if status == 201:
+                latencies.append(time.perf_counter() - started)
+            else:
+                errors += 1
+
+    try:
         warmup = time.perf_counter() + 1.0
-        await asyncio.gather(*(trade(h, a, warmup) for h, a in traders))
-        latencies.clear()
+        await asyncio.gather(*(trade(c, warmup, False) for c in connections))
         until = time.perf_counter() + seconds
-        await asyncio.gather(*(trade(h, a, until) for h, a in traders))
-        return latencies, errors
+        await asyncio.gather(*(trade(c, until, True) for c in connections))
+    finally:
+        for connection in connections:
+            connection.close()
+    return latencies, errors
 
 
 def pgbench_tps(admin_url: str, name: str, seconds: int) -> float:
@@ -190,12 +277,57 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
+def measure(
+    topology: str, args: argparse.Namespace, async_url: str, suffix: str
+) -> tuple[list[float], int, float]:
+    """Orders through `topology`: latencies of filled orders, failures, client CPU seconds."""
+    env = server_env(
+        async_url, f"/tmp/keel-bench-{suffix}-{topology}", args.redis_url, args.pre_ping
+    )
+    servers, base = start_topology(topology, env, args.api_workers)
+    try:
+        asyncio.run(wait_ready(base))
+        cpu = time.process_time()
+        latencies, errors = asyncio.run(place_orders(base, args.clients, args.seconds))
+        return latencies, errors, time.process_time() - cpu
+    finally:
+        stop(servers)
+
+
+def report(
+    topology: str, args: argparse.Namespace, result: tuple[list[float], int, float], tps: float
+) -> None:
+    latencies, errors, client_cpu = result
+    throughput = len(latencies) / args.seconds
+    shape = "1 process (--role all)"
+    if topology == "split":
+        shape = f"1 engine + {args.api_workers} api worker(s) (--role api --workers N)"
+    print(f"[{topology}] {shape}, pre-ping {'on' if args.pre_ping else 'off'}")
+    print(f"  orders filled      {len(latencies):>10d}   (non-201 responses: {errors})")
+    print(f"  throughput         {throughput:>10.1f} orders/s")
+    if not latencies:
+        print("VERDICT: target NOT met: no order was filled")
+        return
+    p99_ms = 1000 * percentile(latencies, 0.99)
+    print(f"  latency p50        {1000 * statistics.median(latencies):>10.1f} ms")
+    print(f"  latency p99        {p99_ms:>10.1f} ms")
+    print(f"  load generator CPU {100 * client_cpu / args.seconds:>10.0f} % of one core")
+    ratio = throughput / tps
+    print(f"  ratio orders/s : pgbench TPS = {ratio:.2f}  (target >= {TARGET_RATIO})")
+    print(f"[{topology}] " + verdict(ratio, p99_ms, errors))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--topology", choices=["single", "split", "both"], default="split")
+    parser.add_argument("--api-workers", type=int, default=2)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--pre-ping", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument("--admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
     args = parser.parse_args()
+    topologies = ["single", "split"] if args.topology == "both" else [args.topology]
     suffix = uuid.uuid4().hex[:8]
     keel_db, pgbench_db = f"keel_bench_{suffix}", f"pgbench_{suffix}"
     async_url = with_database(args.admin_url, keel_db).replace(
@@ -203,37 +335,23 @@ def main() -> None:
     )
     create_database(args.admin_url, keel_db)
     create_database(args.admin_url, pgbench_db)
-    port = free_port()
     load = os.getloadavg()
-    server = None
+    results = {}
     try:
         asyncio.run(create_schema(async_url))
-        server = start_server(async_url, port, f"/tmp/keel-bench-{suffix}")
-        base = f"http://127.0.0.1:{port}"
-        asyncio.run(wait_ready(base))
-        latencies, errors = asyncio.run(place_orders(base, args.clients, args.seconds))
-        server.terminate()
-        server.wait(timeout=30)
-        server = None
+        for topology in topologies:
+            results[topology] = measure(topology, args, async_url, suffix)
         tps = pgbench_tps(args.admin_url, pgbench_db, args.seconds)
     finally:
-        if server is not None:
-            server.kill()
         drop_database(args.admin_url, keel_db)
         drop_database(args.admin_url, pgbench_db)
-    throughput = len(latencies) / args.seconds
     print(f"market orders via HTTP ({args.clients} clients, {args.seconds} s, PostgreSQL)")
-    print(f"  orders filled      {len(latencies):>10d}   (non-201 responses: {errors})")
-    print(f"  throughput         {throughput:>10.1f} orders/s")
-    print(f"  latency p50        {1000 * statistics.median(latencies):>10.1f} ms")
-    print(f"  latency p99        {1000 * percentile(latencies, 0.99):>10.1f} ms")
+    print("load generator: raw asyncio HTTP/1.1, one keep-alive connection per client")
     print(f"pgbench TPC-B (-c 32 -j 2 -T {args.seconds}), same machine, same run")
     print(f"  throughput         {tps:>10.1f} TPS")
-    ratio = throughput / tps
-    p99_ms = 1000 * percentile(latencies, 0.99)
-    print(f"ratio orders/s : pgbench TPS = {ratio:.2f}  (target >= {TARGET_RATIO})")
+    for topology in topologies:
+        report(topology, args, results[topology], tps)
     print(f"load average at start {load[0]:.2f} on {os.cpu_count()} CPUs (shared machine)")
-    print(verdict(ratio, p99_ms, errors))
 
 
 def verdict(ratio: float, p99_ms: float, errors: int) -> str:

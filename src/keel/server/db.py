@@ -82,8 +82,18 @@ class Money(TypeDecorator[Decimal]):
         return Decimal(str(value)).normalize() if dialect.name == "sqlite" else Decimal(value)
 
 
-def create_engine(url: str, *, pool_size: int = 20) -> AsyncEngine:
-    """An async engine; SQLite gets WAL, foreign keys and a busy timeout so writers queue."""
+RECYCLE_WITHOUT_PRE_PING_SECONDS = 300
+"""Without a pre-ping, pooled connections are replaced after this many seconds."""
+
+
+def create_engine(url: str, *, pool_size: int = 20, pre_ping: bool = True) -> AsyncEngine:
+    """An async engine; SQLite gets WAL, foreign keys and a busy timeout so writers queue.
+
+    On PostgreSQL `pre_ping` tests every pooled connection before use (one extra round trip per
+    checkout): a connection the server dropped (restart, idle timeout) never fails a request.
+    Without it, connections are recycled after `RECYCLE_WITHOUT_PRE_PING_SECONDS`, and a request
+    that meets a dropped connection fails once (500) while the pool replaces its connections.
+    """
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30})
 
@@ -104,7 +114,13 @@ def create_engine(url: str, *, pool_size: int = 20) -> AsyncEngine:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    return create_async_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=pre_ping,
+        pool_recycle=-1 if pre_ping else RECYCLE_WITHOUT_PRE_PING_SECONDS,
+    )
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -55,7 +55,9 @@ class Runtime:
     def build(cls, settings: Settings, *, clock: Clock | None = None) -> Runtime:
         settings.var_dir.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            settings.resolved_database_url, pool_size=settings.database_pool_size
+            settings.resolved_database_url,
+            pool_size=settings.database_pool_size,
+            pre_ping=settings.database_pre_ping,
         )
         return cls(
             settings=settings,
