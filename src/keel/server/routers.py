@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from keel.server.account_risk.endpoints import router as account_risk_router
 from keel.server.accounts.endpoints import router as accounts_router
 from keel.server.approvals.endpoints import router as approvals_router
 from keel.server.auth.endpoints import me_router
@@ -26,6 +27,7 @@ api_router.include_router(me_router)
 api_router.include_router(guardian_router)
 api_router.include_router(market_router)
 api_router.include_router(accounts_router)
+api_router.include_router(account_risk_router)
 api_router.include_router(orders_router)
 api_router.include_router(approvals_router)
 api_router.include_router(realtime_router)

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from keel.server.accounts.models import EquitySnapshot, LedgerEntryRow, PaperAccount, PositionRow
 from keel.server.auth.models import User
-from keel.server.orders.models import FillRow
+from keel.server.orders.models import FillRow, OrderRow
 
 
 async def lock_account(
@@ -113,7 +113,8 @@ async def fills(session: AsyncSession, account_id: str, epoch: int) -> Sequence[
 
 
 async def fill_values(session: AsyncSession, account_id: str, epoch: int) -> Sequence[Any]:
-    """The epoch's fills as plain rows (no ORM objects), in the order they were applied."""
+    """The epoch's fills as plain rows (no ORM objects), in the order they were applied, each with
+    its order's type (`order_type`: the stop-loss guard counts stop exits)."""
     query = (
         select(
             FillRow.id,
@@ -125,7 +126,9 @@ async def fill_values(session: AsyncSession, account_id: str, epoch: int) -> Seq
             FillRow.price,
             FillRow.commission,
             FillRow.time,
+            OrderRow.type.label("order_type"),
         )
+        .join(OrderRow, OrderRow.id == FillRow.order_id)
         .where(FillRow.account_id == account_id, FillRow.epoch == epoch)
         .order_by(FillRow.sequence)
     )

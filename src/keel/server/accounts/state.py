@@ -33,6 +33,8 @@ class CachedFills:
     epoch: int
     ledger_length: int
     fills: tuple[Fill, ...]
+    stop_order_ids: frozenset[str] = frozenset()
+    """Orders among `fills`' that were stop or stop-limit orders (their fills are stop exits)."""
 
 
 class FillCache:
@@ -51,11 +53,16 @@ class FillCache:
 
     def get(self, account_id: str, epoch: int, ledger_length: int) -> tuple[Fill, ...] | None:
         """The cached fills when they are those of the row's (epoch, ledger_length), else None."""
+        cached = self.entry(account_id, epoch, ledger_length)
+        return cached.fills if cached is not None else None
+
+    def entry(self, account_id: str, epoch: int, ledger_length: int) -> CachedFills | None:
+        """The cached entry when it is that of the row's (epoch, ledger_length), else None."""
         cached = self._entries.get(account_id)
         if cached is None or (cached.epoch, cached.ledger_length) != (epoch, ledger_length):
             return None
         self._entries.move_to_end(account_id)
-        return cached.fills
+        return cached
 
     def put(self, account_id: str, entry: CachedFills) -> None:
         """Store `entry` unless a newer state of the account is already cached."""

@@ -9,7 +9,10 @@ the feed's prices, never from a query in the gate:
 - peak: the highest of those seen for the account in its current epoch since this process
   started (an account reset starts afresh).
 
-Closed trades for the loss-streak rule come from the epoch's fills (`closed_trades_from_fills`).
+Closed trades for the loss-streak rule and the stop-loss guard come from the epoch's fills
+(`closed_trades_from_fills`); which of them were stop exits comes from the stop order ids the
+orders side notes (`note_stop_orders`: the epoch's filled stop and stop-limit orders, read with the
+fills) and the stop orders the gate itself sees at placement and trigger (`note_stop_order`).
 """
 
 from __future__ import annotations
@@ -61,6 +64,18 @@ class AccountWatch:
     def __init__(self, board: BreakerBoard) -> None:
         self.board = board
         self._tracks: dict[str, _Track] = {}
+        self._stop_orders: dict[str, set[str]] = {}
+
+    def note_stop_orders(self, account_id: str, order_ids: frozenset[str]) -> None:
+        """The account's filled stop orders as stored (replaces what was noted before)."""
+        self._stop_orders[account_id] = set(order_ids)
+
+    def note_stop_order(self, account_id: str, order_id: str) -> None:
+        """One stop order seen by the gate (its fills will be stop exits)."""
+        self._stop_orders.setdefault(account_id, set()).add(order_id)
+
+    def stop_orders(self, account_id: str) -> frozenset[str]:
+        return frozenset(self._stop_orders.get(account_id, ()))
 
     def figures(
         self, account: Account, session_open: datetime, prior_close: PriceOf, latest: PriceOf
@@ -86,5 +101,5 @@ class AccountWatch:
     ) -> BreakerTransition | None:
         """Judge `account` at `at` (market time) with its figures and closed trades."""
         figures = self.figures(account, session_open, prior_close, latest)
-        trades = closed_trades_from_fills(account.fills)
+        trades = closed_trades_from_fills(account.fills, self._stop_orders.get(account.id, ()))
         return self.board.account(account.id).observe(figures, trades, at)

@@ -50,6 +50,7 @@ from keel.server.breakers.accounts import AccountWatch
 from keel.server.breakers.publishing import Outbox
 from keel.server.market.feed import MarketFeed
 from keel.server.metrics import BREAKER_LEVEL
+from keel.server.orders.engine_adapter import STOP_ORDER_TYPES
 from keel.server.runtime import Runtime
 from keel.server.volatility.tracker import RegimeChange, SymbolVolatility
 
@@ -75,8 +76,14 @@ class RiskGate:
         self.chain = chain
 
     def check(self, order: Order, context: GateContext) -> GateDecision:
+        if order.type in STOP_ORDER_TYPES:
+            self.risk.accounts.note_stop_order(order.account_id, order.id)
         self.risk.observe_account(context.account)
         return self.chain.check(order, context)
+
+    def note_stop_orders(self, account_id: str, order_ids: frozenset[str]) -> None:
+        """The orders side's list of the account's filled stop orders (`StopOrderAware`)."""
+        self.risk.accounts.note_stop_orders(account_id, order_ids)
 
 
 class RiskRuntime:

@@ -64,6 +64,8 @@ async def set_limits(
 @router.delete(
     "/minors/{minor_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Unlink a minor"
 )
-async def unlink(minor_id: str, guardian: GuardianUser, session: SessionDep) -> Response:
-    await service.unlink(session, guardian, minor_id)
+async def unlink(
+    minor_id: str, guardian: GuardianUser, session: SessionDep, runtime: RuntimeDep
+) -> Response:
+    await service.unlink(session, runtime, guardian, minor_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from keel.server.accounts.models import PaperAccount
 from keel.server.auth.models import User
 from keel.server.guardians.models import GuardianInvitation, GuardianLink, MinorLimitsRow
 
@@ -43,6 +44,21 @@ async def linked_minors(
         .order_by(GuardianLink.created_at, User.id)
     )
     return [(user, link, limits) for user, link, limits in result.all()]
+
+
+async def account_ids_by_owner(
+    session: AsyncSession, owner_ids: Sequence[str]
+) -> dict[str, list[str]]:
+    """Each owner's paper account ids (oldest first)."""
+    query = (
+        select(PaperAccount.user_id, PaperAccount.id)
+        .where(PaperAccount.user_id.in_(owner_ids))
+        .order_by(PaperAccount.created_at, PaperAccount.id)
+    )
+    found: dict[str, list[str]] = {owner: [] for owner in owner_ids}
+    for owner, account_id in (await session.execute(query)).all():
+        found[owner].append(account_id)
+    return found
 
 
 async def limits_of(session: AsyncSession, minor_id: str) -> MinorLimitsRow | None:

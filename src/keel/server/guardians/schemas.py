@@ -57,3 +57,5 @@ class MinorOut(BaseModel):
     is_minor: bool
     linked_at: datetime
     limits: LimitsOut
+    account_ids: list[str] = []
+    """The minor's paper accounts (a guardian sets their risk limits at /accounts/{id}/risk)."""

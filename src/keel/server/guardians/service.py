@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from keel.domain.enums import Role
 from keel.domain.money import to_money
+from keel.server.account_risk.service import drop_guardian_limits
 from keel.server.auth import repository as users
 from keel.server.auth.models import User, new_id
 from keel.server.auth.tokens import sha256_hex
@@ -20,6 +21,7 @@ from keel.server.errors import ProblemError, not_found
 from keel.server.guardians import repository
 from keel.server.guardians.models import GuardianInvitation, GuardianLink, MinorLimitsRow
 from keel.server.guardians.schemas import InvitationOut, LimitsIn, LimitsOut, LinkOut, MinorOut
+from keel.server.runtime import Runtime
 
 INVITATION_DAYS = 7
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -119,7 +121,9 @@ def _cents(value: Decimal | None) -> Decimal | None:
 
 
 async def list_minors(session: AsyncSession, guardian: User, *, today: date) -> list[MinorOut]:
-    """Every minor linked to `guardian`, with the limits set for each."""
+    """Every minor linked to `guardian`, with the limits set for each and their accounts."""
+    linked = await repository.linked_minors(session, guardian.id)
+    accounts = await repository.account_ids_by_owner(session, [minor.id for minor, _, _ in linked])
     return [
         MinorOut(
             id=minor.id,
@@ -129,8 +133,9 @@ async def list_minors(session: AsyncSession, guardian: User, *, today: date) -> 
             is_minor=minor.is_minor_on(today),
             linked_at=link.created_at,
             limits=_limits_out(limits),
+            account_ids=accounts[minor.id],
         )
-        for minor, link, limits in await repository.linked_minors(session, guardian.id)
+        for minor, link, limits in linked
     ]
 
 
@@ -165,12 +170,14 @@ async def set_limits(
     return _limits_out(row)
 
 
-async def unlink(session: AsyncSession, guardian: User, minor_id: str) -> None:
-    """End the link; the minor's pending orders are the trading side's concern."""
+async def unlink(session: AsyncSession, runtime: Runtime, guardian: User, minor_id: str) -> None:
+    """End the link and the guardian's risk limits on the minor's accounts; the minor's pending
+    orders are the trading side's concern."""
     await require_linked_minor(session, guardian.id, minor_id)
     link = await repository.link_of_minor(session, minor_id)
     if link is not None:
         await repository.delete_link(session, link)
+        await drop_guardian_limits(session, runtime, minor_id)
 
 
 async def guardian_of(session: AsyncSession, minor_id: str) -> User | None:

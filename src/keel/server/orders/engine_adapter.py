@@ -10,7 +10,9 @@ reservations, fills, lifecycle) are all the engine's.
 from __future__ import annotations
 
 import contextlib
+from typing import Protocol, runtime_checkable
 
+from keel.domain.enums import OrderType
 from keel.domain.errors import DomainError
 from keel.domain.gate import GateContext, GateDecision, OrderGate
 from keel.domain.orders import Order
@@ -38,6 +40,17 @@ class AccountEngine(ExecutionEngine):
     def set_quote(self, quote: Quote) -> None:
         """Know `quote` as the latest for its symbol without matching anything against it."""
         self._quotes[quote.symbol] = quote
+
+
+STOP_ORDER_TYPES = frozenset({OrderType.STOP, OrderType.STOP_LIMIT})
+"""Order types whose fills are stop exits (the account breaker's stop-loss guard counts them)."""
+
+
+@runtime_checkable
+class StopOrderAware(Protocol):
+    """A gate that is told which of an account's filled orders were stop orders."""
+
+    def note_stop_orders(self, account_id: str, order_ids: frozenset[str]) -> None: ...
 
 
 class RecordingGate:

@@ -27,7 +27,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keel.domain.account import Account
-from keel.domain.enums import OrderStatus
+from keel.domain.enums import OrderStatus, OrderType
 from keel.domain.fills import Fill
 from keel.domain.gate import AllowAllGate, OrderGate
 from keel.domain.ledger import Ledger
@@ -49,7 +49,12 @@ from keel.server.market.component import get_feed
 from keel.server.metrics import FILLS, ORDERS
 from keel.server.orders import repository as orders_repo
 from keel.server.orders.config import execution_config
-from keel.server.orders.engine_adapter import AccountEngine, RecordingGate
+from keel.server.orders.engine_adapter import (
+    STOP_ORDER_TYPES,
+    AccountEngine,
+    RecordingGate,
+    StopOrderAware,
+)
 from keel.server.orders.mapping import (
     copy_order_to_row,
     fill_as_stored,
@@ -88,6 +93,8 @@ class Workspace:
     loaded_events: dict[str, int] = field(default_factory=dict)
     ledger_loaded: int = 0
     fills_loaded: int = 0
+    stop_order_ids: frozenset[str] = frozenset()
+    """The epoch's filled orders that were stop or stop-limit orders."""
 
     @classmethod
     async def open(
@@ -95,10 +102,15 @@ class Workspace:
     ) -> Workspace:
         """Build the workspace of an account row the caller has already locked."""
         ledger = Ledger.resume(balance=row.cash, length=row.ledger_length, epoch=row.epoch)
-        fills = fill_cache(runtime).get(row.id, row.epoch, row.ledger_length)
-        if fills is None:
+        cached = fill_cache(runtime).entry(row.id, row.epoch, row.ledger_length)
+        if cached is not None:
+            fills, stop_order_ids = cached.fills, cached.stop_order_ids
+        else:
             stored = await accounts_repo.fill_values(session, row.id, row.epoch)
             fills = tuple(fill_from_row(values) for values in stored)
+            stop_order_ids = frozenset(
+                v.order_id for v in stored if OrderType(v.order_type) in STOP_ORDER_TYPES
+            )
         account = Account(
             row.id,
             ledger=ledger,
@@ -106,7 +118,10 @@ class Workspace:
             shorting_allowed=runtime.settings.allow_short_selling,
             is_minor=is_minor,
         )
-        gate = RecordingGate(order_gate(runtime))
+        risk_gate = order_gate(runtime)
+        if isinstance(risk_gate, StopOrderAware):
+            risk_gate.note_stop_orders(row.id, stop_order_ids)
+        gate = RecordingGate(risk_gate)
         engine = AccountEngine(
             runtime.clock,
             execution_config(runtime.settings),
@@ -118,6 +133,7 @@ class Workspace:
             engine.set_quote(quote)
         workspace = cls(session, runtime, row, account, engine, gate)
         workspace.fills_loaded = len(account.fills)
+        workspace.stop_order_ids = stop_order_ids
         for order_row in await orders_repo.open_orders(session, row.id):
             workspace.adopt(order_row)
         return workspace
@@ -177,6 +193,11 @@ class Workspace:
                 if event.from_status is not event.to_status:
                     ORDERS.labels(event.to_status.value).inc()
         new_fills = self.account.fills[self.fills_loaded :]
+        self.stop_order_ids |= {
+            fill.order_id
+            for fill in new_fills
+            if self.engine.order(fill.order_id).type in STOP_ORDER_TYPES
+        }
         self._write_fills(new_fills, now)
         self._write_ledger(now)
         self.row.updated_at = now
@@ -190,10 +211,12 @@ class Workspace:
 
     def _cache_fills_after_commit(self) -> None:
         dialect = self.session.get_bind().dialect.name
+        fills = self.account.fills
         entry = CachedFills(
             epoch=self.row.epoch,
             ledger_length=self.row.ledger_length,
-            fills=tuple(fill_as_stored(fill, dialect) for fill in self.account.fills),
+            fills=tuple(fill_as_stored(fill, dialect) for fill in fills),
+            stop_order_ids=self.stop_order_ids & {fill.order_id for fill in fills},
         )
         remember_after_commit(self.session, fill_cache(self.runtime), self.account.id, entry)
 

@@ -1,0 +1,250 @@
+"""Use cases of per-account risk limits. Never commits.
+
+Two layers per account: the holder's own limits and, for a minor, the linked guardian's. In force
+is, rule by rule, the tighter of the two (`keel.risk.limits_in_force`); a minor may tighten but not
+loosen what their guardian set (`guardian-limit`). After the transaction commits the limits in
+force are handed to every process's breaker board (`apply_after_commit`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from keel.risk import AccountRiskConfig, limits_in_force, looser_rules
+from keel.server.account_risk import repository
+from keel.server.account_risk.applying import apply_after_commit
+from keel.server.account_risk.models import GUARDIAN, OWNER, AccountRiskLimitsRow
+from keel.server.account_risk.schemas import (
+    AccountRiskOut,
+    LossCooldown,
+    RiskLimitsIn,
+    RiskLimitsOut,
+    RuleSetters,
+    StopLossGuard,
+)
+from keel.server.accounts.models import PaperAccount
+from keel.server.auth.models import User
+from keel.server.errors import ProblemError, not_found
+from keel.server.guardians import repository as guardians
+from keel.server.runtime import Runtime
+
+HUNDRED = Decimal(100)
+RULE_WORDS = {
+    "daily_loss": "the daily loss limit",
+    "drawdown": "the drawdown limit",
+    "stoploss_guard": "the stop-loss guard",
+    "loss_cooldown": "the cooldown after losses",
+}
+
+
+def guardian_label(name: str | None) -> str:
+    """How a reason names the guardian: "your guardian Ada"."""
+    return f"your guardian {name}" if name else "your guardian"
+
+
+# ----- conversions ------------------------------------------------------------------------------
+
+
+def config_from_input(body: RiskLimitsIn) -> AccountRiskConfig:
+    """The request's limits as the breaker's config (percent → fraction, minutes → timedelta)."""
+    guard, cooldown = body.stoploss_guard, body.loss_cooldown
+    default = AccountRiskConfig()
+    return AccountRiskConfig(
+        daily_loss_limit=None if body.daily_loss_pct is None else body.daily_loss_pct / HUNDRED,
+        max_drawdown=None if body.max_drawdown_pct is None else body.max_drawdown_pct / HUNDRED,
+        stoploss_trades=guard.stop_exits if guard else None,
+        stoploss_window=timedelta(minutes=guard.window_minutes)
+        if guard
+        else default.stoploss_window,
+        stoploss_lock=timedelta(minutes=guard.pause_minutes) if guard else default.stoploss_lock,
+        loss_streak=cooldown.losing_trades if cooldown else None,
+        loss_cooldown=(
+            timedelta(minutes=cooldown.cooldown_minutes) if cooldown else default.loss_cooldown
+        ),
+    )
+
+
+def config_from_row(row: AccountRiskLimitsRow) -> AccountRiskConfig:
+    return AccountRiskConfig(
+        daily_loss_limit=row.daily_loss_limit,
+        max_drawdown=row.max_drawdown,
+        stoploss_trades=row.stoploss_trades,
+        stoploss_window=timedelta(minutes=row.stoploss_window_minutes),
+        stoploss_lock=timedelta(minutes=row.stoploss_lock_minutes),
+        loss_streak=row.loss_streak,
+        loss_cooldown=timedelta(minutes=row.loss_cooldown_minutes),
+    )
+
+
+def _minutes(span: timedelta) -> int:
+    return int(span.total_seconds() // 60)
+
+
+def copy_config_to_row(config: AccountRiskConfig, row: AccountRiskLimitsRow) -> None:
+    row.daily_loss_limit = config.daily_loss_limit
+    row.max_drawdown = config.max_drawdown
+    row.stoploss_trades = config.stoploss_trades
+    row.stoploss_window_minutes = _minutes(config.stoploss_window)
+    row.stoploss_lock_minutes = _minutes(config.stoploss_lock)
+    row.loss_streak = config.loss_streak
+    row.loss_cooldown_minutes = _minutes(config.loss_cooldown)
+
+
+def _pct(fraction: Decimal | None) -> Decimal | None:
+    return None if fraction is None else (fraction * HUNDRED).quantize(Decimal("0.01"))
+
+
+def limits_out(config: AccountRiskConfig) -> RiskLimitsOut:
+    guard = None
+    if config.stoploss_trades is not None:
+        guard = StopLossGuard(
+            stop_exits=config.stoploss_trades,
+            window_minutes=_minutes(config.stoploss_window),
+            pause_minutes=_minutes(config.stoploss_lock),
+        )
+    cooldown = None
+    if config.loss_streak is not None:
+        cooldown = LossCooldown(
+            losing_trades=config.loss_streak, cooldown_minutes=_minutes(config.loss_cooldown)
+        )
+    return RiskLimitsOut(
+        daily_loss_pct=_pct(config.daily_loss_limit),
+        max_drawdown_pct=_pct(config.max_drawdown),
+        stoploss_guard=guard,
+        loss_cooldown=cooldown,
+    )
+
+
+# ----- layers -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Layers:
+    """An account's stored limits: the holder's own (defaults when none) and the guardian's."""
+
+    own: AccountRiskConfig
+    guardian: AccountRiskConfig | None
+    guardian_name: str | None
+
+    @property
+    def in_force(self) -> AccountRiskConfig:
+        return limits_in_force(self.own, self.guardian, guardian_label(self.guardian_name))
+
+
+def layers_from_rows(rows: Sequence[tuple[AccountRiskLimitsRow, str | None]]) -> Layers:
+    own, guardian, name = AccountRiskConfig(), None, None
+    for row, setter in rows:
+        if row.layer == OWNER:
+            own = config_from_row(row)
+        elif row.layer == GUARDIAN:
+            guardian, name = config_from_row(row), setter
+    return Layers(own, guardian, name)
+
+
+async def all_limits_in_force(session: AsyncSession) -> dict[str, AccountRiskConfig]:
+    """Every account with stored limits → the limits in force (for a process that starts)."""
+    grouped: dict[str, list[tuple[AccountRiskLimitsRow, str | None]]] = {}
+    for row, name in await repository.layers(session):
+        grouped.setdefault(row.account_id, []).append((row, name))
+    return {account_id: layers_from_rows(rows).in_force for account_id, rows in grouped.items()}
+
+
+# ----- use cases --------------------------------------------------------------------------------
+
+
+async def _account_and_role(
+    session: AsyncSession, user: User, account_id: str
+) -> tuple[PaperAccount, str]:
+    """The account and whether `user` is its holder or its holder's linked guardian; 404 else."""
+    row = await session.get(PaperAccount, account_id)
+    if row is not None and row.user_id == user.id:
+        return row, OWNER
+    if row is not None:
+        link = await guardians.link_of_minor(session, row.user_id)
+        if link is not None and link.guardian_id == user.id:
+            return row, GUARDIAN
+    raise not_found("account")
+
+
+def _describe(runtime: Runtime, account_id: str, role: str, layers: Layers) -> AccountRiskOut:
+    in_force = layers.in_force
+    risk = runtime.components.get("risk")
+    level = risk.board.account(account_id).level.name if risk is not None else "OPEN"
+    return AccountRiskOut(
+        account_id=account_id,
+        caller="owner" if role == OWNER else "guardian",
+        in_force=limits_out(in_force),
+        set_by=RuleSetters(**{rule: in_force.who_set(rule) for rule in RULE_WORDS}),
+        own=limits_out(layers.own),
+        guardian=limits_out(layers.guardian) if layers.guardian is not None else None,
+        guardian_name=layers.guardian_name if layers.guardian is not None else None,
+        breaker_level=level,
+    )
+
+
+async def get_limits(
+    session: AsyncSession, runtime: Runtime, user: User, account_id: str
+) -> AccountRiskOut:
+    """The account's limits: in force, the holder's own and the guardian's."""
+    _, role = await _account_and_role(session, user, account_id)
+    layers = layers_from_rows(await repository.layers(session, [account_id]))
+    return _describe(runtime, account_id, role, layers)
+
+
+async def set_limits(
+    session: AsyncSession,
+    runtime: Runtime,
+    user: User,
+    account_id: str,
+    body: RiskLimitsIn,
+    *,
+    now: datetime,
+) -> AccountRiskOut:
+    """Replace the caller's layer of the account's limits (the holder's own, or the guardian's)."""
+    _, role = await _account_and_role(session, user, account_id)
+    config = config_from_input(body)
+    current = layers_from_rows(await repository.layers(session, [account_id]))
+    if role == OWNER and current.guardian is not None:
+        looser = looser_rules(config, current.guardian)
+        if looser:
+            words = ", ".join(RULE_WORDS[rule] for rule in looser)
+            raise ProblemError(
+                403,
+                "guardian-limit",
+                f"{guardian_label(current.guardian_name)} set {words} tighter: you may tighten "
+                "these limits, not loosen them",
+                rules=looser,
+            )
+    row = await repository.layer(session, account_id, role)
+    if row is None:
+        row = AccountRiskLimitsRow(account_id=account_id, layer=role, updated_at=now)
+        copy_config_to_row(config, row)
+        await repository.add(session, row)
+    copy_config_to_row(config, row)
+    row.updated_at = now
+    row.updated_by = user.id
+    await session.flush()
+    if role == OWNER:
+        layers = Layers(config, current.guardian, current.guardian_name)
+    else:
+        layers = Layers(current.own, config, user.display_name)
+    apply_after_commit(session, runtime, account_id, layers.in_force)
+    return _describe(runtime, account_id, role, layers)
+
+
+async def drop_guardian_limits(session: AsyncSession, runtime: Runtime, minor_id: str) -> None:
+    """A guardian unlinked: their limits on the minor's accounts end (the holder's own apply)."""
+    account_ids = await repository.account_ids_of(session, minor_id)
+    if not account_ids:
+        return
+    rows = await repository.layers(session, account_ids)
+    await repository.delete_guardian_layers(session, account_ids)
+    for account_id in account_ids:
+        own = [(row, name) for row, name in rows if row.account_id == account_id]
+        remaining = [(row, name) for row, name in own if row.layer == OWNER]
+        apply_after_commit(session, runtime, account_id, layers_from_rows(remaining).in_force)
