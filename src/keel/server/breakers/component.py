@@ -5,8 +5,8 @@ Per step of the replay (market time, never the wall clock):
 - every quote goes to its symbol's anomaly detector and symbol breaker (price jumps);
 - the index's quotes (SPX) go to the market-wide breaker, whose session starts on the first index
   quote of each trading day with the prior session's close;
-- on a day's last tick the completed daily bar goes to the symbol's estimators and regime
-  classifier, and the regime to the symbol breaker;
+- on a day's last tick the daily bar the feed completed (`MarketFeed.completed_bars`) goes to the
+  symbol's estimators and regime classifier, and the regime to the symbol breaker;
 - the transitions and regime changes of the step are stored, then published on the WebSocket
   channels `breakers` and `volatility` (account breakers on the owner's `notifications`).
 
@@ -124,7 +124,13 @@ class RiskRuntime:
     # ----- prices -------------------------------------------------------------------------------
 
     def prior_close(self, symbol: str, day: date) -> Decimal | None:
-        """Close of the last session of `symbol` before `day` (None when unknown)."""
+        """Close of the last session of `symbol` before `day` (None when unknown).
+
+        Read from the stored history rather than `MarketFeed.previous_close`, which is the same
+        price on the price grid during a session but rolls to the day's own close on its closing
+        step (the account breaker still judges that day against the session before), and which
+        an API replica (never fed steps) does not follow; `test_feed_equivalence.py` shows both.
+        """
         key = (symbol, day)
         if key not in self._prior_closes:
             item = self.feed.instrument(symbol)
@@ -188,16 +194,14 @@ class RiskRuntime:
             self._on_bar(tracker, day, quote.time)
 
     def _on_bar(self, tracker: SymbolVolatility, day: date, at: datetime) -> None:
-        item = self.feed.instrument(tracker.symbol)
-        if item is None:
+        # The bar the feed completed on this step (prices on the price grid): never a stored row
+        # of the full history, which also holds the future.
+        bar = next((b for b in self.feed.completed_bars if b.symbol == tracker.symbol), None)
+        if bar is None or tracker.as_of == day:
             return
-        rows = item.history.loc[pd.Timestamp(day) : pd.Timestamp(day)]
-        if rows.empty or tracker.as_of == day:
-            return
-        row = rows.iloc[0]
         previous = tracker.reading.regime
         reading = tracker.on_bar(
-            float(row["Open"]), float(row["High"]), float(row["Low"]), float(row["Close"]), day
+            float(bar.open), float(bar.high), float(bar.low), float(bar.close), day
         )
         if reading.regime is not previous:
             self.outbox.regime(RegimeChange(tracker.symbol, previous, reading, at))
