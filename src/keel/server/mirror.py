@@ -27,12 +27,18 @@ import structlog
 
 from keel.domain.enums import Permission, Regime
 from keel.domain.quotes import Quote
-from keel.risk import BreakerMachine, BreakerMode, BreakerState
+from keel.risk import (
+    BreakerMachine,
+    BreakerMode,
+    BreakerState,
+    BreakerTransition,
+    IllegalBreakerTransition,
+)
 from keel.server.breakers.component import RiskRuntime
 from keel.server.engine_commands import CommandServer, ReplicaRisk
 from keel.server.market.feed import MarketFeed, quote_message
 from keel.server.pubsub import Message, PubSub, get_pubsub
-from keel.server.roles import API, ENGINE_ROLES, leader_generation, process_name
+from keel.server.roles import API, ENGINE, ENGINE_ROLES, leader_generation, process_name
 from keel.server.runtime import Runtime, on_start, on_stop
 
 log = structlog.get_logger(__name__)
@@ -247,6 +253,33 @@ class StateMirror:
         self._remove()
 
 
+async def carry_over_halts(risk: RiskRuntime, previous: Message | None) -> list[BreakerTransition]:
+    """Halt again what an admin had halted under the previous leader (its last snapshot): a
+    takeover must not reopen a market an admin closed. Other levels start afresh."""
+    if previous is None or float(previous["generation"]) >= leader_generation():
+        return []
+    halted: list[tuple[str | None, Message]] = [(None, previous["market_breaker"])]
+    halted += [
+        (symbol, state)
+        for symbol, state in sorted(previous["symbol_breakers"].items())
+        if symbol in risk.trackers
+    ]
+    carried = []
+    for symbol, state in halted:
+        if not (state["pinned"] and state["level"] == Permission.CLOSED.name):
+            continue
+        reason = f"halt carried over from the previous engine: {state['reason']}"
+        try:
+            carried.append(
+                await risk.force(
+                    Permission.CLOSED, symbol=symbol, by="engine takeover", reason=reason[:400]
+                )
+            )
+        except IllegalBreakerTransition:
+            log.exception("carrying a halt over failed", symbol=symbol)
+    return carried
+
+
 def _components(runtime: Runtime) -> tuple[Any, Any]:
     return runtime.components["market"], runtime.components["risk"]
 
@@ -263,6 +296,8 @@ async def _start_sharing(runtime: Runtime) -> None:
             risk, get_pubsub(runtime), publisher.publish
         )
         feed.add_step_listener(publisher.on_step)
+        if runtime.settings.role == ENGINE:
+            await carry_over_halts(risk, await get_pubsub(runtime).get_state(STATE_KEY))
         await publisher.publish()
     elif runtime.settings.role == API and isinstance(feed, MirroredFeed):
         mirror = StateMirror(feed, risk, get_pubsub(runtime))

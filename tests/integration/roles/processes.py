@@ -20,8 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
 
 from tests.integration.auth.factories import STRONG_PASSWORD, unique_email
+from tests.integration.roles.conftest import sync_dsn
 
 START_TIMEOUT = 90.0
 """Seconds a process may take to answer /readyz (imports, store fill, warm-up on 2 busy cores)."""
@@ -196,3 +198,30 @@ def market_buy(
         "time_in_force": "day",
     }
     return http.post("/api/v1/orders", json=body, headers=headers)
+
+
+def admin_on(http: httpx.Client, database_url: str) -> dict[str, str]:
+    """Register a user on `http`, promote them to admin in the database, log in."""
+    email = unique_email("admin")
+    registered = http.post(
+        "/api/v1/auth/register",
+        json={
+            "email": email,
+            "password": STRONG_PASSWORD,
+            "display_name": "Role Admin",
+            "date_of_birth": "1980-01-01",
+        },
+    )
+    assert registered.status_code == 201, registered.text
+
+    def promoted() -> bool:
+        with psycopg.connect(sync_dsn(database_url), autocommit=True) as connection:
+            cursor = connection.execute(
+                "UPDATE users SET role = 'admin' WHERE email = %s", (email,)
+            )
+            return cursor.rowcount == 1
+
+    wait_for(promoted, 10, lambda: f"{email} was never stored")
+    login = http.post("/api/v1/auth/login", json={"email": email, "password": STRONG_PASSWORD})
+    assert login.status_code == 200, login.text
+    return {"Authorization": f"Bearer {login.json()['access_token']}"}

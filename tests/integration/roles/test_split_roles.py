@@ -11,13 +11,11 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
-import psycopg
 import pytest
 
-from tests.integration.auth.factories import STRONG_PASSWORD, unique_email
-from tests.integration.roles.conftest import sync_dsn
 from tests.integration.roles.processes import (
     KeelProcess,
+    admin_on,
     cluster_of,
     learner,
     market_buy,
@@ -129,30 +127,3 @@ def test_an_admin_halt_on_the_engine_refuses_a_buy_on_the_replica(
         assert breakers(on_replica, headers)["market"]["level"] == "OPEN"
         after = market_buy(on_replica, headers, account_id, symbol, "1")
         assert after.status_code == 201, after.text
-
-
-def admin_on(http: httpx.Client, database_url: str) -> dict[str, str]:
-    """Register a user on `http`, promote them to admin in the database, log in."""
-    email = unique_email("admin")
-    registered = http.post(
-        "/api/v1/auth/register",
-        json={
-            "email": email,
-            "password": STRONG_PASSWORD,
-            "display_name": "Role Admin",
-            "date_of_birth": "1980-01-01",
-        },
-    )
-    assert registered.status_code == 201, registered.text
-
-    def promoted() -> bool:
-        with psycopg.connect(sync_dsn(database_url), autocommit=True) as connection:
-            cursor = connection.execute(
-                "UPDATE users SET role = 'admin' WHERE email = %s", (email,)
-            )
-            return cursor.rowcount == 1
-
-    wait_for(promoted, 10, lambda: f"{email} was never stored")
-    login = http.post("/api/v1/auth/login", json={"email": email, "password": STRONG_PASSWORD})
-    assert login.status_code == 200, login.text
-    return {"Authorization": f"Bearer {login.json()['access_token']}"}

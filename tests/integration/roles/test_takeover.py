@@ -1,9 +1,11 @@
 """Leader election: two `--role engine` processes on one PostgreSQL database; one leads, the other
-waits on the advisory lock and takes over when the leader is killed (SIGKILL, no cleanup)."""
+waits on the advisory lock and takes over when the leader is killed (SIGKILL, no cleanup); an
+admin halt made under the dead leader still holds under the new one."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import psycopg
 import pytest
@@ -11,7 +13,7 @@ import redis
 
 from keel.server.roles import ENGINE_LOCK_KEY
 from tests.integration.roles.conftest import sync_dsn
-from tests.integration.roles.processes import cluster_of, wait_for
+from tests.integration.roles.processes import admin_on, cluster_of, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -28,13 +30,17 @@ def lock_holders(database_url: str) -> tuple[set[int], int]:
     return {pid for pid, granted in rows if granted}, sum(1 for _, granted in rows if not granted)
 
 
-def engine_state(redis_url: str, namespace: str) -> dict[str, object] | None:
+def engine_state(redis_url: str, namespace: str) -> dict[str, Any] | None:
     client = redis.Redis.from_url(redis_url)
     try:
         text = client.get(f"{namespace}:engine:state")
     finally:
         client.close()
     return None if text is None else dict(json.loads(text))
+
+
+def goog_pinned(state: dict[str, Any] | None) -> bool:
+    return state is not None and bool(state["symbol_breakers"]["GOOG"]["pinned"])
 
 
 def test_a_standby_engine_takes_over_when_the_leader_dies(
@@ -46,6 +52,19 @@ def test_a_standby_engine_takes_over_when_the_leader_dies(
         leader.wait_ready()
         first = engine_state(redis_url, cluster.namespace)
         assert first is not None and str(first["leader"]).endswith(f":{leader.popen.pid}")
+        with leader.client() as on_leader:
+            admin = admin_on(on_leader, roles_database)
+            halted = on_leader.post(
+                "/api/v1/admin/breakers/halt",
+                json={"scope": "symbol", "symbol": "GOOG", "reason": "takeover drill"},
+                headers=admin,
+            )
+            assert halted.status_code in (200, 201), halted.text
+        wait_for(
+            lambda: goog_pinned(engine_state(redis_url, cluster.namespace)),
+            15,
+            lambda: "the halt never reached the shared engine state",
+        )
 
         standby = cluster.start("engine")
         # The standby blocks on the lock (visible in pg_locks) and serves nothing meanwhile.
@@ -64,3 +83,10 @@ def test_a_standby_engine_takes_over_when_the_leader_dies(
         second = engine_state(redis_url, cluster.namespace)
         assert second is not None and str(second["leader"]).endswith(f":{standby.popen.pid}")
         assert float(str(second["generation"])) > float(str(first["generation"]))
+        with standby.client() as on_new_leader:
+            listed = on_new_leader.get("/api/v1/breakers", headers=admin).json()["breakers"]
+        goog = next(b for b in listed if b["key"] == "GOOG")
+        assert (goog["level"], goog["pinned"]) == ("CLOSED", True)
+        assert "takeover drill" in goog["reason"]
+        market = next(b for b in listed if b["key"] == "market")
+        assert not market["pinned"]  # only what an admin halted is carried over
