@@ -13,9 +13,8 @@ Student-t shocks (the `arch` package) fitted to the returns divided by the smoot
 volatility gives alpha, beta, nu — the clustering left inside a regime — and omega is set by
 variance targeting (the long-run level omega / (1 - alpha - beta) that makes the model's
 unconditional return variance equal the sample variance), so the simulated volatility is centred on
-the real one rather than on the t fit's lower long-run level. The
-figures fitted on
-the bundled history are frozen in `CALIBRATED` (a test re-fits and compares).
+the real one rather than on the t fit's lower long-run level. The figures fitted on the bundled
+history are frozen in `CALIBRATED` (a test re-fits and compares).
 
 Daily bars: each day's return is split into an overnight gap and an intraday move that are
 uncorrelated and add up exactly, with the gap's share of variance taken from the calibrating series;
@@ -264,11 +263,10 @@ def simulate_bars(
     surge = 1.0 + 0.5 * np.abs(total) / np.maximum(sigma, 1e-12)
     volume = np.round(base_volume * np.exp(level - 0.5 * 0.25**2 / (1 - 0.81)) * surge)
 
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {"Open": open_, "High": high, "Low": low, "Close": close, "Volume": volume},
         index=pd.DatetimeIndex(pd.DatetimeIndex(dates).to_numpy(), name="Date"),
     )
-    return frame
 
 
 @dataclass(frozen=True)
