@@ -120,11 +120,14 @@ class Broker:
         rest = units - closing
         if rest == 0:
             return True
-        if cap is not None:
-            rest = self.within_cap(rest, reference, cap)
+        rest = self.capped(rest, reference, cap)
         if rest == 0 or not self.affordable(rest, reference, leverage):
             return False
         return self.fill(rest, reference, bar)
+
+    def capped(self, units: float, reference: float, cap: float | None) -> float:
+        """New exposure of `units` cut to the breaker `cap` (`within_cap`); as is when no cap."""
+        return units if cap is None else self.within_cap(units, reference, cap)
 
     def closing_part(self, units: float) -> float:
         """The part of an order of `units` that closes (part of) the opposite position."""

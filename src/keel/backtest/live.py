@@ -127,31 +127,15 @@ class EngineBroker(Broker):
 
     # ----- orders ---------------------------------------------------------------------------------
 
-    def market(
-        self,
-        units: float,
-        reference: float,
-        bar: int,
-        leverage: float = 1.0,
-        cap: float | None = None,
-    ) -> bool:
-        """As `Broker.market`, but the cap comes from the board's live verdict (the precomputed
-        `cap` is ignored) and the engine's gate has the last word."""
-        closing = self.closing_part(units)
-        if closing:
-            self.fill(closing, reference, bar)
-        rest = units - closing
-        if rest == 0:
-            return True
+    def capped(self, units: float, reference: float, cap: float | None) -> float:
+        """As `Broker.capped`, but the cap comes from the board's live verdict (the precomputed
+        `cap` is ignored); `fill` then leaves the last word to the engine's gate, which refuses
+        new exposure at RESTRICTED or CLOSED."""
         verdict = self.board.verdict(ACCOUNT_ID, SYMBOL)
-        if verdict.level is Permission.CAUTIOUS:
-            multiplier = float(self.check.cautious_multiplier(verdict.regime))
-            rest = self.within_cap(rest, reference, multiplier)
-            if rest == 0:
-                return False
-        if not self.affordable(rest, reference, leverage):
-            return False
-        return self.fill(rest, reference, bar)  # the gate refuses it at RESTRICTED or CLOSED
+        if verdict.level is not Permission.CAUTIOUS:
+            return units
+        multiplier = float(self.check.cautious_multiplier(verdict.regime))
+        return self.within_cap(units, reference, multiplier)
 
     def fill(self, units: float, reference: float, bar: int) -> bool:
         """Place one market order of `units` on the engine after a quote at `reference`."""
