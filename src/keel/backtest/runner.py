@@ -71,27 +71,26 @@ class BacktestResult:
 
 def _verify_causal(strategy: Strategy, bars: Bars) -> None:
     """Recompute indicators and signals on truncated history; any change before the cut is look-ahead."""
-    length = len(bars)
-    for cut in ((2 * length) // 3,):
-        if cut < 10:
+    cut = (2 * len(bars)) // 3
+    if cut < 10:
+        return
+    probe = type(strategy)(**strategy.p)
+    probe.prepare(bars.head(cut))
+    pairs: list[tuple[str, np.ndarray | None, np.ndarray | None]] = [
+        (f"indicator {name!r}", strategy.indicators[name], probe.indicators.get(name))
+        for name in strategy.indicators
+    ]
+    pairs.append(("signals()", strategy._cached_signals, probe._cached_signals))
+    for label, full, truncated in pairs:
+        if full is None and truncated is None:
             continue
-        probe = type(strategy)(**strategy.p)
-        probe.prepare(bars.head(cut))
-        pairs: list[tuple[str, np.ndarray | None, np.ndarray | None]] = [
-            (f"indicator {name!r}", strategy.indicators[name], probe.indicators.get(name))
-            for name in strategy.indicators
-        ]
-        pairs.append(("signals()", strategy._cached_signals, probe._cached_signals))
-        for label, full, truncated in pairs:
-            if full is None and truncated is None:
-                continue
-            if full is None or truncated is None or len(truncated) != cut:
-                raise LookAheadError(f"{label} does not have one value per bar")
-            if not np.allclose(full[:cut], truncated, rtol=1e-9, atol=0.0, equal_nan=True):
-                raise LookAheadError(
-                    f"{label} of {strategy.name or type(strategy).__name__} uses future bars: "
-                    f"its values before bar {cut} change when later bars are removed"
-                )
+        if full is None or truncated is None or len(truncated) != cut:
+            raise LookAheadError(f"{label} does not have one value per bar")
+        if not np.allclose(full[:cut], truncated, rtol=1e-9, atol=0.0, equal_nan=True):
+            raise LookAheadError(
+                f"{label} of {strategy.name or type(strategy).__name__} uses future bars: "
+                f"its values before bar {cut} change when later bars are removed"
+            )
 
 
 def run_backtest(
