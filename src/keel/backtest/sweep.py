@@ -154,15 +154,15 @@ def walk_forward(
     windows = []
     start = 0
     while start + train_bars + test_bars <= len(data):
-        fit = data.iloc[start : start + train_bars]
+        split, stop = start + train_bars, start + train_bars + test_bars
+        fit = data.iloc[start:split]
         sweep = run_sweep(fit, strategy, combinations, settings, metric=metric, executor=executor)
         score = sweep.rows[metric].max() if metric in sweep.rows else math.nan
-        test = data.iloc[start + train_bars : start + train_bars + test_bars]
-        result = run_backtest(test, strategy, sweep.best, settings)
+        result = run_backtest(data.iloc[split:stop], strategy, sweep.best, settings)
         windows.append(
             WalkForwardWindow(
-                in_sample=(start, start + train_bars),
-                out_of_sample=(start + train_bars, start + train_bars + test_bars),
+                in_sample=(start, split),
+                out_of_sample=(split, stop),
                 best_params=dict(sweep.best),
                 in_sample_score=float(score),
                 out_of_sample_stats={key: result.stats[key] for key in SUMMARY_KEYS},
@@ -212,13 +212,10 @@ def parse_space(specs: Iterable[str], strategy: type[Strategy]) -> dict[str, lis
         declared = strategy.params.get(name)
         if declared is None:
             raise ValueError(f"{strategy.name} has no parameter {name!r}")
-        cast: Callable[[str], float] = int if declared.is_int else float
+        cast: Callable[[Any], float] = int if declared.is_int else float
         if ":" in values:
             low, high, step = (float(v) for v in values.split(":"))
-            space[name] = [
-                cast(str(v if not declared.is_int else int(v)))
-                for v in np.arange(low, high + step / 2, step)
-            ]
+            space[name] = [cast(v) for v in np.arange(low, high + step / 2, step)]
         else:
             space[name] = [cast(v) for v in values.split(",") if v]
     return space
