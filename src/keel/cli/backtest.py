@@ -197,6 +197,12 @@ def backtest(
         typer.echo(json.dumps(result_to_dict(result)["stats"], indent=2))
 
 
+def _first_and_last_date(frame: pd.DataFrame, span: tuple[int, int]) -> list[str]:
+    """ISO dates of the first and last bar of the half-open bar range `span`."""
+    first, stop = span
+    return [frame.index[first].isoformat(), frame.index[stop - 1].isoformat()]
+
+
 def _executor(workers: int) -> Executor:
     # The CLI, not the core, reads the environment.
     address = os.environ.get("KEEL_RAY_ADDRESS")
@@ -270,14 +276,8 @@ def sweep(
         )
         document: Any = [
             {
-                "in_sample": [
-                    frame.index[w.in_sample[0]].isoformat(),
-                    frame.index[w.in_sample[1] - 1].isoformat(),
-                ],
-                "out_of_sample": [
-                    frame.index[w.out_of_sample[0]].isoformat(),
-                    frame.index[w.out_of_sample[1] - 1].isoformat(),
-                ],
+                "in_sample": _first_and_last_date(frame, w.in_sample),
+                "out_of_sample": _first_and_last_date(frame, w.out_of_sample),
                 "best_params": {k: float(v) for k, v in w.best_params.items()},
                 "in_sample_score": w.in_sample_score,
                 "out_of_sample_stats": w.out_of_sample_stats,
