@@ -25,9 +25,7 @@ class BuyAndHold(Strategy):
         self._length = len(bars)
 
     def signals(self) -> np.ndarray:
-        out = np.full(self._length, np.nan)
-        out[:] = 1.0
-        return out
+        return np.ones(self._length)
 
 
 class SmaCross(Strategy):
@@ -136,6 +134,8 @@ class RegimeAwareSma(Strategy):
         "slow": Param(30, low=5, high=400),
         "target_vol": Param(0.15, low=0.05, high=0.40, help="annualised volatility target"),
     }
+    _direction = 0.0
+    """The side of the last crossover: 1 long, -1 short, 0 before the first."""
 
     def init(self, bars: Bars) -> None:
         self.fast = self.indicator("fast", sma(bars.close, self.p["fast"]))
@@ -156,8 +156,6 @@ class RegimeAwareSma(Strategy):
         sizing = SizingParameters(target_vol=float(self.p["target_vol"]))
         weight = regime_weight(ctx.indicator("vol")[-1], Regime(regime), sizing)
         _rebalance_to(ctx, self._direction * weight)
-
-    _direction = 0.0
 
 
 def _rebalance_to(ctx: Context, exposure: float) -> None:
