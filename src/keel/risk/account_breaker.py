@@ -110,8 +110,12 @@ class AccountBreaker:
             f"{self.config.who_set('daily_loss')}): "
             "only orders that reduce positions are allowed"
         )
-        shown = {"loss": f"{loss:.6f}", "limit": str(limit), "equity": str(figures.equity)}
-        shown["day_start_equity"] = str(figures.day_start_equity)
+        shown = {
+            "loss": f"{loss:.6f}",
+            "limit": str(limit),
+            "equity": str(figures.equity),
+            "day_start_equity": str(figures.day_start_equity),
+        }
         return Demand(
             Permission.RESTRICTED, "daily_loss", reason, shown, self.config.daily_loss_lock
         )
@@ -128,9 +132,12 @@ class AccountBreaker:
             f"set by {self.config.who_set('drawdown')}): only orders that reduce positions are "
             "allowed"
         )
-        shown = {"drawdown": f"{drawdown:.6f}", "limit": str(limit)}
-        shown["peak_equity"] = str(figures.peak_equity)
-        shown["equity"] = str(figures.equity)
+        shown = {
+            "drawdown": f"{drawdown:.6f}",
+            "limit": str(limit),
+            "peak_equity": str(figures.peak_equity),
+            "equity": str(figures.equity),
+        }
         return Demand(Permission.RESTRICTED, "drawdown", reason, shown, self.config.drawdown_lock)
 
     def _stoploss_guard(self, trades: Sequence[ClosedTrade], at: datetime) -> Demand:
@@ -143,6 +150,10 @@ class AccountBreaker:
         ]
         if len(stops) < needed:
             return CALM
+        # The lock counts from the latest stop, so an old burst does not re-lock the account.
+        lock_left = stops[-1].closed_at + self.config.stoploss_lock - at
+        if lock_left <= timedelta(0):
+            return CALM
         hours = self.config.stoploss_window.total_seconds() / 3600
         reason = (
             f"{len(stops)} stop-loss exits in the last {hours:g} h (limit {needed}, set by "
@@ -154,10 +165,6 @@ class AccountBreaker:
             "limit": needed,
             "window_hours": hours,
         }
-        # The lock counts from the latest stop, so an old burst does not re-lock the account.
-        lock_left = stops[-1].closed_at + self.config.stoploss_lock - at
-        if lock_left <= timedelta(0):
-            return CALM
         return Demand(Permission.RESTRICTED, "stoploss_guard", reason, shown, lock_left)
 
     def _loss_streak(self, trades: Sequence[ClosedTrade], at: datetime) -> Demand:
