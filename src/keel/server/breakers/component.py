@@ -34,6 +34,7 @@ from keel.domain.enums import Permission
 from keel.domain.gate import GateContext, GateDecision
 from keel.domain.orders import Order
 from keel.domain.quotes import Quote
+from keel.engine.fill_model import STOP_TYPES
 from keel.market.bars import SESSION_TZ, session_bounds
 from keel.risk import (
     BreakerBoard,
@@ -50,7 +51,6 @@ from keel.server.breakers.accounts import AccountWatch
 from keel.server.breakers.publishing import Outbox
 from keel.server.market.feed import MarketFeed
 from keel.server.metrics import BREAKER_LEVEL
-from keel.server.orders.engine_adapter import STOP_ORDER_TYPES
 from keel.server.runtime import Runtime
 from keel.server.volatility.tracker import RegimeChange, SymbolVolatility
 
@@ -76,7 +76,7 @@ class RiskGate:
         self.chain = chain
 
     def check(self, order: Order, context: GateContext) -> GateDecision:
-        if order.type in STOP_ORDER_TYPES:
+        if order.type in STOP_TYPES:
             self.risk.accounts.note_stop_order(order.account_id, order.id)
         self.risk.observe_account(context.account)
         return self.chain.check(order, context)

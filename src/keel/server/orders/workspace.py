@@ -33,6 +33,8 @@ from keel.domain.gate import AllowAllGate, OrderGate
 from keel.domain.ledger import Ledger
 from keel.domain.money import to_money
 from keel.domain.orders import Order, OrderEvent
+from keel.engine.execution import ExecutionEngine
+from keel.engine.fill_model import STOP_TYPES
 from keel.server.accounts import repository as accounts_repo
 from keel.server.accounts.models import (
     EquitySnapshot,
@@ -49,12 +51,7 @@ from keel.server.market.component import get_feed
 from keel.server.metrics import FILLS, ORDERS
 from keel.server.orders import repository as orders_repo
 from keel.server.orders.config import execution_config
-from keel.server.orders.engine_adapter import (
-    STOP_ORDER_TYPES,
-    AccountEngine,
-    RecordingGate,
-    StopOrderAware,
-)
+from keel.server.orders.gating import RecordingGate, StopOrderAware
 from keel.server.orders.mapping import (
     copy_order_to_row,
     fill_as_stored,
@@ -87,7 +84,7 @@ class Workspace:
     runtime: Runtime
     row: PaperAccount
     account: Account
-    engine: AccountEngine
+    engine: ExecutionEngine
     gate: RecordingGate
     rows: dict[str, OrderRow] = field(default_factory=dict)
     loaded_events: dict[str, int] = field(default_factory=dict)
@@ -109,7 +106,7 @@ class Workspace:
             stored = await accounts_repo.fill_values(session, row.id, row.epoch)
             fills = tuple(fill_from_row(values) for values in stored)
             stop_order_ids = frozenset(
-                v.order_id for v in stored if OrderType(v.order_type) in STOP_ORDER_TYPES
+                v.order_id for v in stored if OrderType(v.order_type) in STOP_TYPES
             )
         account = Account(
             row.id,
@@ -122,7 +119,7 @@ class Workspace:
         if isinstance(risk_gate, StopOrderAware):
             risk_gate.note_stop_orders(row.id, stop_order_ids)
         gate = RecordingGate(risk_gate)
-        engine = AccountEngine(
+        engine = ExecutionEngine(
             runtime.clock,
             execution_config(runtime.settings),
             gate=gate,
@@ -196,7 +193,7 @@ class Workspace:
         self.stop_order_ids |= {
             fill.order_id
             for fill in new_fills
-            if self.engine.order(fill.order_id).type in STOP_ORDER_TYPES
+            if self.engine.order(fill.order_id).type in STOP_TYPES
         }
         self._write_fills(new_fills, now)
         self._write_ledger(now)
