@@ -2,50 +2,24 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import socket
-from collections.abc import AsyncIterator, Callable
-from typing import Any
+from collections.abc import AsyncIterator
 
 import pytest
-import uvicorn
 import websockets
 from httpx import AsyncClient
 
-from keel.server.app import create_app
 from keel.server.market.component import get_feed
 from keel.server.runtime import Runtime
 from tests.integration.auth.factories import create_user
 from tests.integration.breakers.factories import create_admin
+from tests.integration.realtime.live import live_server, receive_until
 
 
 @pytest.fixture
 async def ws_url(runtime: Runtime) -> AsyncIterator[str]:
-    """A real uvicorn server on 127.0.0.1 in this event loop, for WebSocket clients."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(runtime=runtime), host="127.0.0.1", port=port, lifespan="off", log_config=None
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:  # noqa: ASYNC110 (uvicorn exposes a flag, not an event)
-        await asyncio.sleep(0.01)
-    yield f"ws://127.0.0.1:{port}/api/v1/ws"
-    server.should_exit = True
-    await task
-
-
-async def receive_until(
-    ws: Any, wanted: Callable[[dict[str, Any]], bool], limit: int = 500
-) -> dict[str, Any]:
-    for _ in range(limit):
-        message: dict[str, Any] = json.loads(await asyncio.wait_for(ws.recv(), timeout=5))
-        if wanted(message):
-            return message
-    raise AssertionError("the message never arrived")
+    async with live_server(runtime) as url:
+        yield url
 
 
 async def test_transitions_and_volatility_are_pushed(

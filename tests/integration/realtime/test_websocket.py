@@ -4,47 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 from collections.abc import AsyncIterator
-from typing import Any
 
 import pytest
-import uvicorn
 import websockets
 from httpx import AsyncClient
 
-from keel.server.app import create_app
 from keel.server.market.component import get_feed
 from keel.server.realtime.hub import ClientQueue
 from keel.server.runtime import Runtime
 from tests.integration.auth.factories import create_user
 from tests.integration.orders.factories import open_account, place
+from tests.integration.realtime.live import live_server, receive_until
 
 
 @pytest.fixture
 async def ws_url(runtime: Runtime) -> AsyncIterator[str]:
-    """A real uvicorn server on 127.0.0.1 in this event loop, for WebSocket clients."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(runtime=runtime), host="127.0.0.1", port=port, lifespan="off", log_config=None
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:  # noqa: ASYNC110 (uvicorn exposes a flag, not an event)
-        await asyncio.sleep(0.01)
-    yield f"ws://127.0.0.1:{port}/api/v1/ws"
-    server.should_exit = True
-    await task
-
-
-async def receive_until(ws: Any, predicate: Any, limit: int = 200) -> dict[str, Any]:
-    for _ in range(limit):
-        message = json.loads(await asyncio.wait_for(ws.recv(), timeout=5))
-        if predicate(message):
-            return message  # type: ignore[no-any-return]
-    raise AssertionError("message never arrived")
+    async with live_server(runtime) as url:
+        yield url
 
 
 async def test_bad_tokens_are_refused(ws_url: str) -> None:
