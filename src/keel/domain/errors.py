@@ -77,12 +77,6 @@ class NoMarketData(DomainError):
     code = "no-market-data"
 
 
-class OrderGateRefused(DomainError):
-    """The order gate (circuit breakers, limits, minors' rules) refused the order."""
-
-    code = "order-gate-refused"
-
-
 class InvalidFill(DomainError):
     """A fill that does not belong to the order or account, or has a bad quantity or price."""
 

@@ -7,10 +7,9 @@ so a later order only gets what earlier ones left.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from keel.domain.enums import TimeInForce
 from keel.domain.fills import Fill
 from keel.domain.orders import Order, OrderEvent
 from keel.domain.quotes import Quote
@@ -76,16 +75,6 @@ class OrderBook:
     def working(self, symbol: str) -> list[Order]:
         """Working orders in `symbol`, oldest first."""
         return list(self._by_symbol.get(symbol, {}).values())
-
-    def day_orders(self, symbols: Iterable[str] | None = None) -> list[Order]:
-        """Day orders still working, in `symbols` (all symbols when `None`)."""
-        wanted = set(self._by_symbol) if symbols is None else set(symbols)
-        return [
-            order
-            for symbol in wanted
-            for order in self.working(symbol)
-            if order.time_in_force is TimeInForce.DAY
-        ]
 
     def match_quote(
         self,

@@ -45,7 +45,3 @@ class ExecutionConfig:
                 raise ValueError(f"{spec.name} must be a finite, non-negative Decimal: {value!r}")
         if self.slippage_bps >= BPS or self.spread_bps >= BPS:
             raise ValueError("slippage and spread must be below 10,000 bp")
-
-    @property
-    def charges_commission(self) -> bool:
-        return bool(self.commission_per_unit or self.commission_bps or self.commission_minimum)

@@ -9,7 +9,6 @@ the trader, and commission is `commission_rate` × notional, rounded up to the c
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal
 from functools import lru_cache
 
 from keel.domain.enums import OrderSide
@@ -42,8 +41,3 @@ def commission_float(quantity: float, price: float, commission_rate: float) -> f
     units = abs(parse_decimal(quantity))
     config = _config(0.0, 0.0, commission_rate)
     return float(order_commission(units, units * parse_decimal(price), config))
-
-
-def fill_price_decimal(side: OrderSide, reference: Decimal, config: ExecutionConfig) -> Decimal:
-    """Decimal twin of `fill_price_float`: the fill price when the market is at `reference`."""
-    return fill_price(side, quote_from_price("X", reference, _EPOCH, config), config)
