@@ -19,8 +19,6 @@ levels precomputed (`regimes.breaker_levels`); tests prove both give identical f
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import numpy as np
 
 from keel.backtest.broker import Broker
@@ -35,13 +33,12 @@ from keel.domain.fills import Fill
 from keel.domain.money import to_money, to_price, to_quantity
 from keel.domain.order_requests import OrderRequest
 from keel.engine import ExecutionEngine, quote_from_price
-from keel.market.bars import bar_spans_ns
+from keel.market.bars import bar_spans_ns, utc_from_ns
 from keel.risk import BreakerBoard, BreakerCheck, standard_gate
 
 SYMBOL = "BACKTEST"
 """The symbol a backtest trades on the engine (its name appears only in reasons)."""
 ACCOUNT_ID = "backtest"
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def bar_times_ns(bars: Bars) -> tuple[np.ndarray, np.ndarray]:
@@ -51,11 +48,6 @@ def bar_times_ns(bars: Bars) -> tuple[np.ndarray, np.ndarray]:
         return bar_spans_ns(bars.index, bar_frequency(bars.nanoseconds))
 
     return bars.calendar("spans", compute)  # type: ignore[return-value]
-
-
-def to_datetime(nanoseconds: int) -> datetime:
-    """UTC datetime of int64 nanoseconds since the epoch (microsecond precision)."""
-    return _EPOCH + timedelta(microseconds=nanoseconds // 1000)
 
 
 class EngineBroker(Broker):
@@ -79,8 +71,8 @@ class EngineBroker(Broker):
     def __init__(self, settings: ExecutionSettings, bars: Bars, regimes: np.ndarray) -> None:
         super().__init__(settings.cash, FillRule.from_settings(settings, money_grid=True))
         opens, closes = bar_times_ns(bars)
-        self.open_times = [to_datetime(ns) for ns in opens.tolist()]
-        self.close_times = [to_datetime(ns) for ns in closes.tolist()]
+        self.open_times = [utc_from_ns(ns) for ns in opens.tolist()]
+        self.close_times = [utc_from_ns(ns) for ns in closes.tolist()]
         self.clock = FixedClock(self.open_times[0])
         self.config = execution_config(settings)
         self.board = BreakerBoard()

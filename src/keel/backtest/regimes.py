@@ -13,18 +13,15 @@ the live order gate applies them.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import numpy as np
 import pandas as pd
 from scipy.signal import lfilter
 
 from keel.backtest.calendar import bars_per_year
 from keel.domain.enums import Permission, Regime
+from keel.market.bars import utc_from_ns
 from keel.risk import BreakerBoard, BreakerCheck, SymbolBreaker
 from keel.volatility.regimes import HysteresisConfig
-
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def periods_per_year(index: pd.DatetimeIndex) -> float:
@@ -151,7 +148,7 @@ def breaker_levels(
         zip(regimes.tolist(), close_times_ns.tolist(), strict=True)
     ):
         regime = Regime(code)
-        breaker.observe_regime(regime, EPOCH + timedelta(microseconds=at_ns // 1000))
+        breaker.observe_regime(regime, utc_from_ns(at_ns))
         level = breaker.level
         levels[bar] = level
         caps[bar] = new_exposure_cap(level, multipliers[regime])

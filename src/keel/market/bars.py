@@ -35,9 +35,11 @@ __all__ = [
     "bars_to_frame",
     "session_bounds",
     "to_volume",
+    "utc_from_ns",
 ]
 
 SESSION_TZ = ZoneInfo("America/New_York")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 SESSION_OPEN = time(9, 30)
 SESSION_CLOSE = time(16, 0)
 _VOLUME_PLACES = Decimal("0.000001")
@@ -106,8 +108,9 @@ def _ns(index: pd.DatetimeIndex) -> np.ndarray:
     return np.asarray(index.as_unit("ns").asi8, dtype=np.int64)
 
 
-def _utc(ns: int) -> datetime:
-    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=ns // 1000)
+def utc_from_ns(nanoseconds: int) -> datetime:
+    """UTC datetime of int64 nanoseconds since the epoch (microsecond precision)."""
+    return _EPOCH + timedelta(microseconds=nanoseconds // 1000)
 
 
 def bar_from_row(symbol: str, start_ns: int, row: tuple[float, ...]) -> Bar:
@@ -115,7 +118,7 @@ def bar_from_row(symbol: str, start_ns: int, row: tuple[float, ...]) -> Bar:
     open_, high, low, close, volume = row
     return Bar(
         symbol=symbol,
-        time=_utc(int(start_ns)),
+        time=utc_from_ns(int(start_ns)),
         open=to_price(open_),
         high=to_price(high),
         low=to_price(low),

@@ -15,7 +15,6 @@ touch derived from the bar's volume.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -23,7 +22,7 @@ from scipy.special import ndtri
 
 from keel.domain.money import to_price, to_quantity
 from keel.domain.quotes import Quote
-from keel.market.bars import Tick, bar_spans_ns
+from keel.market.bars import Tick, bar_spans_ns, utc_from_ns
 from keel.market.hashing import bar_keys, uniforms
 
 __all__ = [
@@ -123,15 +122,11 @@ class TickBlock:
     def ticks(self, bar: int, start: int = 0, stop: int | None = None) -> list[Tick]:
         """Ticks `start:stop` of bar row `bar` as exact `Tick`s."""
         return [
-            Tick(self.symbol, _utc(int(t)), to_price(float(p)))
+            Tick(self.symbol, utc_from_ns(int(t)), to_price(float(p)))
             for t, p in zip(
                 self.times_ns[bar, start:stop], self.prices[bar, start:stop], strict=True
             )
         ]
-
-
-def _utc(ns: int) -> datetime:
-    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=ns // 1000)
 
 
 def synthesize_ticks(
@@ -180,7 +175,7 @@ class QuoteBlock:
         return [
             Quote(
                 symbol=ticks.symbol,
-                time=_utc(int(ticks.times_ns[bar, j])),
+                time=utc_from_ns(int(ticks.times_ns[bar, j])),
                 bid=to_price(float(self.bid[bar, j])),
                 ask=to_price(float(self.ask[bar, j])),
                 last=to_price(float(ticks.prices[bar, j])),
