@@ -13,12 +13,13 @@ Runs in the process that runs the feed (`--role all` or `engine`).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 
 import structlog
 
 from keel.domain.enums import OrderStatus
+from keel.domain.orders import Order
 from keel.domain.quotes import Quote
 from keel.engine.fill_model import STOP_TYPES, is_marketable, is_triggered
 from keel.server.db import session_scope
@@ -45,9 +46,9 @@ def _may_trade(row: OrderRow, quote: Quote) -> bool:
 class TradingLoop:
     """Resting-order matching and expiry, driven by the market feed's steps."""
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, market_date: date | None = None) -> None:
         self.runtime = runtime
-        self._market_date: date | None = None
+        self._market_date = market_date
 
     async def on_step(self, quotes: list[Quote]) -> None:
         await self.match(quotes)
@@ -93,37 +94,42 @@ class TradingLoop:
     async def expire_day_orders(self, market_date: date) -> None:
         """Expire open day orders placed before `market_date` (the session they were for ended)."""
         async for session in session_scope(self.runtime.sessionmaker):
-            rows = await orders_repo.expired_day_orders(session, market_date)
-            by_account: dict[str, list[str]] = defaultdict(list)
-            for row in rows:
-                by_account[row.account_id].append(row.id)
-        for account_id, order_ids in by_account.items():
-
-            async def run(workspace: Workspace, order_ids: list[str] = order_ids) -> None:
-                for order_id in order_ids:
-                    order = workspace.engine.order(order_id)
-                    if order.is_open:
-                        workspace.engine.expire(order_id, "day order expired at the session end")
-
-            await self._for_account(account_id, run)
+            by_account = _ids_by_account(await orders_repo.expired_day_orders(session, market_date))
+        await self._expire(
+            by_account, lambda order: order.is_open, "day order expired at the session end"
+        )
 
     async def expire_approvals(self) -> None:
         """Expire pending approvals past their deadline (wall time)."""
         now = self.runtime.clock.now()
         async for session in session_scope(self.runtime.sessionmaker):
-            rows = await orders_repo.overdue_approvals(session, now)
-            by_account: dict[str, list[str]] = defaultdict(list)
-            for row in rows:
-                by_account[row.account_id].append(row.id)
+            by_account = _ids_by_account(await orders_repo.overdue_approvals(session, now))
+        await self._expire(
+            by_account,
+            lambda order: order.status is OrderStatus.PENDING_APPROVAL,
+            "no guardian approved the order in time",
+        )
+
+    async def _expire(
+        self, by_account: dict[str, list[str]], still_due: Callable[[Order], bool], reason: str
+    ) -> None:
+        """Expire, account by account, the listed orders that are `still_due` under the lock."""
         for account_id, order_ids in by_account.items():
 
             async def run(workspace: Workspace, order_ids: list[str] = order_ids) -> None:
                 for order_id in order_ids:
-                    order = workspace.engine.order(order_id)
-                    if order.status is OrderStatus.PENDING_APPROVAL:
-                        workspace.engine.expire(order_id, "no guardian approved the order in time")
+                    if still_due(workspace.engine.order(order_id)):
+                        workspace.engine.expire(order_id, reason)
 
             await self._for_account(account_id, run)
+
+
+def _ids_by_account(rows: Sequence[OrderRow]) -> dict[str, list[str]]:
+    """Order ids grouped by account, read while the rows' session is open."""
+    by_account: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        by_account[row.account_id].append(row.id)
+    return by_account
 
 
 def get_trading_loop(runtime: Runtime) -> TradingLoop:
@@ -135,8 +141,7 @@ def get_trading_loop(runtime: Runtime) -> TradingLoop:
 async def _start_trading(runtime: Runtime) -> None:
     if runtime.settings.role not in {"all", "engine"}:
         return
-    loop = TradingLoop(runtime)
-    runtime.components["trading"] = loop
     feed = get_feed(runtime)
-    loop._market_date = feed.market_date
+    loop = TradingLoop(runtime, feed.market_date)
+    runtime.components["trading"] = loop
     feed.add_step_listener(loop.on_step)

@@ -106,6 +106,7 @@ async def expired_day_orders(session: AsyncSession, market_date: date) -> Sequen
 
 
 async def overdue_approvals(session: AsyncSession, now: datetime) -> Sequence[OrderRow]:
+    """Orders still pending a guardian's approval whose deadline is before `now` (wall time)."""
     query = select(OrderRow).where(
         OrderRow.status == OrderStatus.PENDING_APPROVAL.value,
         OrderRow.approval_expires_at < now,
