@@ -51,14 +51,15 @@ class OrderExecutor:
                 continue
             units = self._units(direction, reference, decided) if math.isnan(size) else size
             if units > 0:
-                cap = None if self.caps is None else float(self.caps[decided])
-                broker.market(
-                    direction * units,
-                    reference,
-                    bar,
-                    self.settings.max_leverage,
-                    None if cap is None or math.isnan(cap) else cap,
-                )
+                leverage = self.settings.max_leverage
+                broker.market(direction * units, reference, bar, leverage, self._cap(decided))
+
+    def _cap(self, decided: int) -> float | None:
+        """The breakers' new-exposure cap for orders decided on bar `decided` (None: no cap)."""
+        if self.caps is None:
+            return None
+        cap = float(self.caps[decided])
+        return None if math.isnan(cap) else cap
 
     def _units(self, direction: float, reference: float, decided: int) -> float:
         settings = self.settings
