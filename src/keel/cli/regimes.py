@@ -15,8 +15,9 @@ from rich.progress import Progress
 from rich.table import Table
 
 from keel.cli import app
-from keel.domain.enums import Permission, Regime
+from keel.domain.enums import Regime
 from keel.market.datasets import load_bundled, load_file
+from keel.risk.symbol_breaker import SymbolBreaker
 from keel.volatility.calibration import (
     DEFAULT_QUANTILES,
     NAIVE_THRESHOLDS,
@@ -36,13 +37,6 @@ regimes_app = typer.Typer(
 )
 app.add_typer(regimes_app, name="regimes")
 console = Console()
-
-PLAIN_LEVELS = {
-    Regime.LOW: Permission.OPEN,
-    Regime.NORMAL: Permission.OPEN,
-    Regime.HIGH: Permission.CAUTIOUS,
-    Regime.EXTREME: Permission.RESTRICTED,
-}
 
 
 class ClassifierChoice(StrEnum):
@@ -68,12 +62,7 @@ def _load(symbol: str | None, data: Path | None, end: str | None) -> pd.DataFram
 
 
 def trading_levels(report: pd.DataFrame, symbol: str) -> tuple[list[str], str]:
-    """Trading level per bar: keel.risk's symbol breaker when present, else the plain map."""
-    try:
-        from keel.risk.symbol_breaker import SymbolBreaker
-    except ImportError:
-        levels = [PLAIN_LEVELS[Regime[name]].name for name in report["regime"]]
-        return levels, "plain regime → level map"
+    """Trading level per bar from keel.risk's symbol breaker fed each bar's regime; its name."""
     breaker = SymbolBreaker(symbol)
     levels = []
     for day, regime in zip(report.index, report["regime"], strict=True):
