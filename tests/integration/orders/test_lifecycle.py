@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from httpx import AsyncClient
 
 from keel.server.market.component import get_feed
 from keel.server.runtime import Runtime
-from tests.integration.auth.factories import create_user
+from tests.integration.auth.factories import AuthedUser, create_user
 from tests.integration.orders.factories import account, open_account, place
+
+
+async def place_limit(
+    client: AsyncClient, user: AuthedUser, account_id: str, limit_price: Decimal, **fields: Any
+) -> dict[str, Any]:
+    """Place a limit order at `limit_price`; the order as the API returns it."""
+    response = await place(
+        client, user, account_id, type="limit", limit_price=str(limit_price), **fields
+    )
+    order: dict[str, Any] = response.json()
+    return order
 
 
 async def test_market_buy_fills_at_the_ask_plus_slippage_and_records_events(
@@ -53,7 +65,7 @@ async def test_notional_buy_and_sell_back_realizes_pnl(client: AsyncClient) -> N
     )
 
 
-async def test_limit_order_rests_until_the_engine_fills_it_then_cannot_be_cancelled(
+async def test_far_limit_order_rests_through_a_step_and_is_cancelled_only_once(
     client: AsyncClient, runtime: Runtime
 ) -> None:
     user = await create_user(client)
@@ -61,24 +73,12 @@ async def test_limit_order_rests_until_the_engine_fills_it_then_cannot_be_cancel
     feed = get_feed(runtime)
     quote = feed.latest_quote("SPX")
     assert quote is not None
-    limit = (quote.ask * Decimal("1.5")).quantize(Decimal("0.01"))
     far = (quote.bid * Decimal("0.5")).quantize(Decimal("0.01"))
-    resting = (
-        await place(
-            client,
-            user,
-            opened["id"],
-            type="limit",
-            limit_price=str(far),
-            quantity="1",
-            time_in_force="gtc",
-        )
-    ).json()
+    resting = await place_limit(client, user, opened["id"], far, quantity="1", time_in_force="gtc")
     assert resting["status"] == "accepted"
     state = await account(client, user, opened["id"])
     assert Decimal(state["buying_power"]) == Decimal(state["cash"]) - far
-    # A sell limit far below the market would fill; a buy far below waits. Step the feed:
-    # the resting order stays while the price is far above its limit.
+    # A buy limit at half the bid waits: after a step the price is still far above it.
     await feed.step()
     again = (await client.get(f"/api/v1/orders/{resting['id']}", headers=user.headers)).json()
     assert again["status"] == "accepted"
@@ -89,15 +89,15 @@ async def test_limit_order_rests_until_the_engine_fills_it_then_cannot_be_cancel
     twice = await client.delete(f"/api/v1/orders/{resting['id']}", headers=user.headers)
     assert twice.status_code == 409
     assert twice.json()["type"].endswith("/order-not-cancellable")
-    del limit
 
 
-async def test_stop_order_triggers_on_a_later_tick(client: AsyncClient, runtime: Runtime) -> None:
+async def test_sell_stop_already_through_fills_at_once(
+    client: AsyncClient, runtime: Runtime
+) -> None:
     user = await create_user(client)
     opened = await open_account(client, user)
-    feed = get_feed(runtime)
     await place(client, user, opened["id"], quantity="3")  # something to sell
-    quote = feed.latest_quote("SPX")
+    quote = get_feed(runtime).latest_quote("SPX")
     assert quote is not None
     stop = (quote.bid * Decimal("1.5")).quantize(Decimal("0.01"))  # already through: sell stop
     order = (
@@ -118,29 +118,10 @@ async def test_day_orders_expire_when_the_replay_moves_to_the_next_day(
     quote = feed.latest_quote("GOOG")
     assert quote is not None
     low = (quote.bid * Decimal("0.5")).quantize(Decimal("0.01"))
-    day = (
-        await place(
-            client,
-            user,
-            opened["id"],
-            symbol="GOOG",
-            type="limit",
-            limit_price=str(low),
-            quantity="1",
-        )
-    ).json()
-    gtc = (
-        await place(
-            client,
-            user,
-            opened["id"],
-            symbol="GOOG",
-            type="limit",
-            limit_price=str(low),
-            quantity="1",
-            time_in_force="gtc",
-        )
-    ).json()
+    day = await place_limit(client, user, opened["id"], low, symbol="GOOG", quantity="1")
+    gtc = await place_limit(
+        client, user, opened["id"], low, symbol="GOOG", quantity="1", time_in_force="gtc"
+    )
     await feed.step_days(1)
     day_after = (await client.get(f"/api/v1/orders/{day['id']}", headers=user.headers)).json()
     gtc_after = (await client.get(f"/api/v1/orders/{gtc['id']}", headers=user.headers)).json()
@@ -154,7 +135,7 @@ async def test_resting_limit_fills_when_the_market_comes_to_it(
     user = await create_user(client)
     opened = await open_account(client, user)
     feed = get_feed(runtime)
-    # Pick a limit inside the day's range: the Brownian bridge reaches the day's low.
+    # The replay's first day (2008-09-02) is not complete, so none of its bars is served yet.
     bars = (
         await client.get(
             "/api/v1/instruments/SPX/bars?start=2008-09-02&end=2008-09-03", headers=user.headers
@@ -164,17 +145,7 @@ async def test_resting_limit_fills_when_the_market_comes_to_it(
     quote = feed.latest_quote("SPX")
     assert quote is not None
     target = (quote.ask * Decimal("0.999")).quantize(Decimal("0.01"))
-    order = (
-        await place(
-            client,
-            user,
-            opened["id"],
-            type="limit",
-            limit_price=str(target),
-            quantity="2",
-            time_in_force="gtc",
-        )
-    ).json()
+    order = await place_limit(client, user, opened["id"], target, quantity="2", time_in_force="gtc")
     for _ in range(feed.ticks_per_bar * 3):
         await feed.step()
         current = (await client.get(f"/api/v1/orders/{order['id']}", headers=user.headers)).json()
