@@ -132,11 +132,6 @@ def _ids_by_account(rows: Sequence[OrderRow]) -> dict[str, list[str]]:
     return by_account
 
 
-def get_trading_loop(runtime: Runtime) -> TradingLoop:
-    loop: TradingLoop = runtime.components["trading"]
-    return loop
-
-
 @on_start(order=30)
 async def _start_trading(runtime: Runtime) -> None:
     if runtime.settings.role not in {"all", "engine"}:

@@ -8,7 +8,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -74,12 +74,6 @@ async def list_accounts(session: AsyncSession, user_id: str) -> Sequence[PaperAc
         .order_by(PaperAccount.created_at, PaperAccount.id)
     )
     return (await session.execute(query)).scalars().all()
-
-
-async def all_account_ids(session: AsyncSession) -> list[str]:
-    return list(
-        (await session.execute(select(PaperAccount.id).order_by(PaperAccount.id))).scalars()
-    )
 
 
 async def ledger_entries(
@@ -178,11 +172,3 @@ async def equity_history(
     )
     rows = (await session.execute(query)).scalars().all()
     return list(reversed(rows))
-
-
-async def ledger_sums(session: AsyncSession) -> dict[str, tuple[int, object]]:
-    """Per account: number of ledger rows and the database's own sum of their amounts."""
-    query = select(
-        LedgerEntryRow.account_id, func.count(LedgerEntryRow.id), func.max(LedgerEntryRow.sequence)
-    ).group_by(LedgerEntryRow.account_id)
-    return {row[0]: (row[1], row[2]) for row in (await session.execute(query)).all()}

@@ -46,10 +46,6 @@ class User(Base):
     """Carried in every access token as `ver`; bumping it (password change) refuses all older ones."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    @property
-    def role_enum(self) -> Role:
-        return Role(self.role)
-
     def age_on(self, today: date) -> int:
         """Age in whole years on `today`."""
         return age_on(self.date_of_birth, today)

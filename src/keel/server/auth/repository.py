@@ -80,12 +80,3 @@ async def find_unused_recovery_code(
         .with_for_update()
     )
     return result.scalar_one_or_none()
-
-
-async def count_unused_recovery_codes(session: AsyncSession, user_id: str) -> int:
-    result = await session.execute(
-        select(func.count())
-        .select_from(RecoveryCode)
-        .where(RecoveryCode.user_id == user_id, RecoveryCode.used_at.is_(None))
-    )
-    return int(result.scalar_one())

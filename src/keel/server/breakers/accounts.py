@@ -74,9 +74,6 @@ class AccountWatch:
         """One stop order seen by the gate (its fills will be stop exits)."""
         self._stop_orders.setdefault(account_id, set()).add(order_id)
 
-    def stop_orders(self, account_id: str) -> frozenset[str]:
-        return frozenset(self._stop_orders.get(account_id, ()))
-
     def figures(
         self, account: Account, session_open: datetime, prior_close: PriceOf, latest: PriceOf
     ) -> AccountFigures:

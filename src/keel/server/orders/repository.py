@@ -24,10 +24,6 @@ async def get_order(session: AsyncSession, order_id: str, user_id: str) -> Order
     return (await session.execute(query)).scalar_one_or_none()
 
 
-async def get_order_any_owner(session: AsyncSession, order_id: str) -> OrderRow | None:
-    return await session.get(OrderRow, order_id)
-
-
 async def by_client_order_id(
     session: AsyncSession, account_id: str, client_order_id: str
 ) -> OrderRow | None:
