@@ -42,7 +42,26 @@ class TokenClaims:
     version: int
 
 
-def _encode(settings: Settings, claims: dict[str, Any]) -> str:
+def _signed(
+    settings: Settings,
+    *,
+    user_id: str,
+    role: str,
+    version: int,
+    token_use: str,
+    now: datetime,
+    lifetime: timedelta,
+) -> str:
+    """A JWT for `user_id`, signed with the server's secret, expiring `lifetime` after `now`."""
+    claims: dict[str, Any] = {
+        "sub": user_id,
+        "role": role,
+        "iat": int(now.timestamp()),
+        "exp": int((now + lifetime).timestamp()),
+        "jti": uuid.uuid4().hex,
+        "ver": version,
+        "token_use": token_use,
+    }
     return jwt.encode(claims, settings.jwt_secret, algorithm=settings.jwt_algorithm)
 
 
@@ -50,35 +69,27 @@ def issue_access_token(
     settings: Settings, *, user_id: str, role: str, version: int, now: datetime
 ) -> str:
     """A signed access token valid `settings.access_token_minutes` from `now`."""
-    expires = now + timedelta(minutes=settings.access_token_minutes)
-    return _encode(
+    return _signed(
         settings,
-        {
-            "sub": user_id,
-            "role": role,
-            "iat": int(now.timestamp()),
-            "exp": int(expires.timestamp()),
-            "jti": uuid.uuid4().hex,
-            "ver": version,
-            "token_use": ACCESS_TOKEN,
-        },
+        user_id=user_id,
+        role=role,
+        version=version,
+        token_use=ACCESS_TOKEN,
+        now=now,
+        lifetime=timedelta(minutes=settings.access_token_minutes),
     )
 
 
 def issue_challenge_token(settings: Settings, *, user_id: str, role: str, now: datetime) -> str:
     """A short-lived token proving the password step of a 2FA login; useless as an access token."""
-    expires = now + timedelta(minutes=CHALLENGE_MINUTES)
-    return _encode(
+    return _signed(
         settings,
-        {
-            "sub": user_id,
-            "role": role,
-            "iat": int(now.timestamp()),
-            "exp": int(expires.timestamp()),
-            "jti": uuid.uuid4().hex,
-            "ver": 0,
-            "token_use": CHALLENGE_TOKEN,
-        },
+        user_id=user_id,
+        role=role,
+        version=0,
+        token_use=CHALLENGE_TOKEN,
+        now=now,
+        lifetime=timedelta(minutes=CHALLENGE_MINUTES),
     )
 
 
