@@ -106,18 +106,36 @@ def totp_code(secret: str, offset_steps: int = 0) -> str:
 
 
 @asynccontextmanager
-async def client_with(
+async def runtime_with(
     database_url: str, var_dir: Path, *, empty: bool = True, **overrides: object
-) -> AsyncIterator[AsyncClient]:
-    """A client on a runtime built with settings `overrides` (rate limits, Redis, demo users);
+) -> AsyncIterator[Runtime]:
+    """A started runtime built with settings `overrides` (rate limits, Redis, demo users);
     `empty=False` keeps the rows already there (a second replica of the same deployment)."""
     runtime = Runtime.build(make_settings(database_url, var_dir, **overrides))
     if empty:
         await _empty_tables(runtime)
     await runtime.start()
     try:
-        transport = ASGITransport(app=create_app(runtime=runtime), raise_app_exceptions=False)
-        async with AsyncClient(transport=transport, base_url="http://test") as http:
-            yield http
+        yield runtime
     finally:
         await runtime.stop()
+
+
+@asynccontextmanager
+async def http_client(runtime: Runtime) -> AsyncIterator[AsyncClient]:
+    """An in-process (ASGI) HTTP client on the app of `runtime`."""
+    transport = ASGITransport(app=create_app(runtime=runtime), raise_app_exceptions=False)
+    async with AsyncClient(transport=transport, base_url="http://test") as http:
+        yield http
+
+
+@asynccontextmanager
+async def client_with(
+    database_url: str, var_dir: Path, *, empty: bool = True, **overrides: object
+) -> AsyncIterator[AsyncClient]:
+    """A client on `runtime_with(database_url, var_dir, empty=empty, **overrides)`."""
+    async with (
+        runtime_with(database_url, var_dir, empty=empty, **overrides) as runtime,
+        http_client(runtime) as http,
+    ):
+        yield http

@@ -1,8 +1,8 @@
 """Who is calling: `CurrentUser`, `GuardianUser`, `AdminUser` as `Annotated` dependencies.
 
-The access token comes from `Authorization: Bearer …`; anything missing, forged, expired or issued
-before the user's last password change is a 401 problem+json. The user row is loaded through the
-request's session, so routes get a live ORM `User`.
+The access token comes from `Authorization: Bearer …`; anything missing, forged, expired, revoked by
+a logout or issued before the user's last password change is a 401 problem+json. The user row is
+loaded through the request's session, so routes get a live ORM `User`.
 """
 
 from __future__ import annotations
@@ -14,11 +14,15 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from keel.domain.enums import Role
 from keel.server.auth.models import User
+from keel.server.auth.revocation import access_denylist
 from keel.server.auth.service import user_from_access_token
 from keel.server.deps import RuntimeDep, SessionDep
 from keel.server.errors import ProblemError
 
 _bearer = HTTPBearer(auto_error=False, description="The access token from /auth/login")
+
+BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+"""The `Authorization: Bearer …` credentials, or None: for routes where the token is optional."""
 
 
 def unauthorized(detail: str) -> ProblemError:
@@ -30,12 +34,16 @@ def unauthorized(detail: str) -> ProblemError:
 async def get_current_user(
     session: SessionDep,
     runtime: RuntimeDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    credentials: BearerCredentials,
 ) -> User:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise unauthorized("send an access token as `Authorization: Bearer <token>`")
     return await user_from_access_token(
-        session, runtime.settings, credentials.credentials, now=runtime.clock.now()
+        session,
+        runtime.settings,
+        access_denylist(runtime),
+        credentials.credentials,
+        now=runtime.clock.now(),
     )
 
 

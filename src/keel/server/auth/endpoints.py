@@ -9,7 +9,8 @@ from fastapi.responses import JSONResponse
 
 from keel.domain.enums import Role
 from keel.server.auth import service, twofactor
-from keel.server.auth.deps import CurrentUser
+from keel.server.auth.deps import BearerCredentials, CurrentUser
+from keel.server.auth.revocation import access_denylist
 from keel.server.auth.schemas import (
     CodeIn,
     LoginIn,
@@ -112,10 +113,21 @@ async def refresh(
 
 
 @router.post(
-    "/logout", status_code=status.HTTP_204_NO_CONTENT, summary="Revoke this refresh token's family"
+    "/logout",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Revoke this refresh token's family and the access token sent as Bearer",
 )
-async def logout(body: RefreshIn, session: SessionDep, runtime: RuntimeDep) -> Response:
-    await service.logout(session, body.refresh_token, now=runtime.clock.now())
+async def logout(
+    body: RefreshIn, session: SessionDep, runtime: RuntimeDep, credentials: BearerCredentials
+) -> Response:
+    await service.logout(
+        session,
+        runtime.settings,
+        access_denylist(runtime),
+        body.refresh_token,
+        access_token=credentials.credentials if credentials is not None else None,
+        now=runtime.clock.now(),
+    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

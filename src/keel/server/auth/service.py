@@ -21,6 +21,7 @@ from keel.server.auth.passwords import (
     password_policy_violations,
     verify_password,
 )
+from keel.server.auth.revocation import AccessDenylist
 from keel.server.auth.schemas import TokenPairOut, TwoFactorChallengeOut, UserOut
 from keel.server.auth.throttle import (
     ACCOUNT_POLICY,
@@ -33,6 +34,7 @@ from keel.server.auth.tokens import (
     ACCESS_TOKEN,
     CHALLENGE_TOKEN,
     InvalidToken,
+    TokenClaims,
     decode_token,
     issue_access_token,
     issue_challenge_token,
@@ -253,21 +255,52 @@ async def rotate_refresh_token(
     return await issue_token_pair(session, settings, user, now=now, family_id=row.family_id)
 
 
-async def logout(session: AsyncSession, raw_token: str, *, now: datetime) -> None:
-    """Revoke the refresh token's family (this device's session); unknown tokens are ignored."""
+async def logout(
+    session: AsyncSession,
+    settings: Settings,
+    denylist: AccessDenylist,
+    raw_token: str,
+    *,
+    access_token: str | None,
+    now: datetime,
+) -> None:
+    """Revoke the refresh token's family (this device's session) and, when sent, the caller's
+    access token until it expires. Unknown refresh tokens and invalid access tokens are ignored."""
+    if access_token is not None:
+        try:
+            claims = decode_token(settings, access_token, expected_use=ACCESS_TOKEN, now=now)
+        except InvalidToken:
+            pass  # nothing to revoke: it is refused anyway
+        else:
+            await denylist.revoke(claims.jti, expires_at=claims.expires_at, now=now)
     row = await repository.get_refresh_token_for_update(session, sha256_hex(raw_token))
     if row is not None:
         await repository.revoke_family(session, row.family_id, now)
 
 
-async def user_from_access_token(
-    session: AsyncSession, settings: Settings, token: str, *, now: datetime
-) -> User:
-    """The active user an access token belongs to; 401 problem otherwise (also for WebSockets)."""
+async def verify_access_token(
+    settings: Settings, denylist: AccessDenylist, token: str, *, now: datetime
+) -> TokenClaims:
+    """The claims of a valid, unrevoked access token (no database query); 401 problem otherwise."""
     try:
         claims = decode_token(settings, token, expected_use=ACCESS_TOKEN, now=now)
     except InvalidToken as exc:
         raise unauthorized(f"the access token is not valid ({exc.reason})") from exc
+    if await denylist.is_revoked(claims.jti):
+        raise unauthorized("the access token was revoked by a logout; log in again")
+    return claims
+
+
+async def user_from_access_token(
+    session: AsyncSession,
+    settings: Settings,
+    denylist: AccessDenylist,
+    token: str,
+    *,
+    now: datetime,
+) -> User:
+    """The active user an access token belongs to; 401 problem otherwise (also for WebSockets)."""
+    claims = await verify_access_token(settings, denylist, token, now=now)
     user = await repository.get_user(session, claims.user_id)
     if user is None or not user.is_active or user.token_version != claims.version:
         raise unauthorized("the access token is no longer valid; log in again")

@@ -17,6 +17,7 @@ from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
+from keel.server.auth.revocation import access_denylist
 from keel.server.auth.service import user_from_access_token
 from keel.server.errors import ProblemError
 from keel.server.market.component import get_feed
@@ -51,7 +52,11 @@ async def _authenticate(websocket: WebSocket, runtime: Runtime) -> str | None:
     try:
         async with runtime.sessionmaker() as session:
             user = await user_from_access_token(
-                session, runtime.settings, token, now=runtime.clock.now()
+                session,
+                runtime.settings,
+                access_denylist(runtime),
+                token,
+                now=runtime.clock.now(),
             )
             return user.id
     except ProblemError as error:

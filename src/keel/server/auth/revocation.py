@@ -1,0 +1,101 @@
+"""A denylist of revoked access tokens, by `jti`, kept only as long as each token could still work.
+
+Logout adds the caller's access token; every authenticated path (`CurrentUser`, the order fast path,
+WebSocket auth) asks `is_revoked` once per request: one Redis GET, or one in-memory set lookup, and
+no database query. Entries live in Redis when `KEEL_REDIS_URL` is set (every API replica sees a
+logout at once), in memory otherwise; each expires with the token it names, since an expired token is
+refused anyway.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from datetime import datetime
+from typing import Any, Protocol
+
+from keel.server.runtime import Runtime, on_start, on_stop
+
+
+class AccessDenylist(Protocol):
+    async def revoke(self, jti: str, *, expires_at: datetime, now: datetime) -> None:
+        """Refuse the access token `jti` until `expires_at` (after which it is expired anyway)."""
+
+    async def is_revoked(self, jti: str) -> bool: ...
+
+    async def close(self) -> None: ...
+
+
+class MemoryAccessDenylist:
+    """In-process denylist (one API process, or tests); expired entries are pruned on `revoke`."""
+
+    def __init__(self) -> None:
+        self._revoked: set[str] = set()
+        self._expiries: list[tuple[datetime, str]] = []  # min-heap of (token expiry, jti)
+
+    async def revoke(self, jti: str, *, expires_at: datetime, now: datetime) -> None:
+        while self._expiries and self._expiries[0][0] <= now:
+            _, stale = heapq.heappop(self._expiries)
+            self._revoked.discard(stale)
+        if expires_at <= now or jti in self._revoked:
+            return
+        self._revoked.add(jti)
+        heapq.heappush(self._expiries, (expires_at, jti))
+
+    async def is_revoked(self, jti: str) -> bool:
+        return jti in self._revoked
+
+    def __len__(self) -> int:
+        return len(self._revoked)
+
+    async def close(self) -> None:
+        self._revoked.clear()
+        self._expiries.clear()
+
+
+class RedisAccessDenylist:
+    """One key per revoked token, `<namespace>:revoked-access:<jti>`, expiring with the token."""
+
+    def __init__(self, redis: Any, namespace: str) -> None:
+        self._redis = redis
+        self._prefix = f"{namespace}:revoked-access:"
+
+    def key(self, jti: str) -> str:
+        return self._prefix + jti
+
+    async def revoke(self, jti: str, *, expires_at: datetime, now: datetime) -> None:
+        remaining_ms = math.ceil((expires_at - now).total_seconds() * 1000)
+        if remaining_ms > 0:
+            await self._redis.set(self.key(jti), "1", px=remaining_ms)
+
+    async def is_revoked(self, jti: str) -> bool:
+        return await self._redis.get(self.key(jti)) is not None
+
+    async def close(self) -> None:
+        await self._redis.aclose()
+
+
+def access_denylist(runtime: Runtime) -> AccessDenylist:
+    """The runtime's denylist of revoked access tokens."""
+    denylist: AccessDenylist = runtime.components["access_denylist"]
+    return denylist
+
+
+@on_start(order=20)
+async def _start_access_denylist(runtime: Runtime) -> None:
+    settings = runtime.settings
+    if settings.redis_url:
+        from redis.asyncio import Redis
+
+        runtime.components["access_denylist"] = RedisAccessDenylist(
+            Redis.from_url(settings.redis_url), settings.redis_namespace
+        )
+    else:
+        runtime.components["access_denylist"] = MemoryAccessDenylist()
+
+
+@on_stop(order=80)
+async def _stop_access_denylist(runtime: Runtime) -> None:
+    denylist = runtime.components.pop("access_denylist", None)
+    if denylist is not None:
+        await denylist.close()
