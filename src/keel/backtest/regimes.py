@@ -18,6 +18,7 @@ import pandas as pd
 from scipy.signal import lfilter
 
 from keel.backtest.calendar import bars_per_year
+from keel.backtest.progress import Chunks, whole
 from keel.domain.enums import Permission, Regime
 from keel.market.bars import utc_from_ns
 from keel.risk import BreakerBoard, BreakerCheck, SymbolBreaker
@@ -135,23 +136,28 @@ def _hysteresis(target: np.ndarray, escalation: list[_Runs], calm: list[_Runs]) 
 
 
 def breaker_levels(
-    regimes: np.ndarray, close_times_ns: np.ndarray, symbol: str
+    regimes: np.ndarray, close_times_ns: np.ndarray, symbol: str, chunks: Chunks = whole
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per bar: the symbol breaker's level after observing that bar's regime at its close, and
-    the new-exposure cap it implies (NaN: none; the CAUTIOUS multiplier; 0: reduce-only)."""
+    the new-exposure cap it implies (NaN: none; the CAUTIOUS multiplier; 0: reduce-only).
+
+    `chunks` splits the bars into the ranges between progress reports (`ProgressMeter.chunks`).
+    """
     breaker = SymbolBreaker(symbol)
     check = BreakerCheck(BreakerBoard())
     multipliers = {regime: float(check.cautious_multiplier(regime)) for regime in Regime}
     levels = np.empty(len(regimes), dtype=np.int8)
     caps = np.empty(len(regimes))
-    for bar, (code, at_ns) in enumerate(
-        zip(regimes.tolist(), close_times_ns.tolist(), strict=True)
-    ):
-        regime = Regime(code)
-        breaker.observe_regime(regime, utc_from_ns(at_ns))
-        level = breaker.level
-        levels[bar] = level
-        caps[bar] = new_exposure_cap(level, multipliers[regime])
+    codes, times_ns = regimes.tolist(), close_times_ns.tolist()
+    if len(codes) != len(times_ns):
+        raise ValueError("one close time per regime is needed")
+    for lo, hi in chunks(0, len(codes)):
+        for bar in range(lo, hi):
+            regime = Regime(codes[bar])
+            breaker.observe_regime(regime, utc_from_ns(times_ns[bar]))
+            level = breaker.level
+            levels[bar] = level
+            caps[bar] = new_exposure_cap(level, multipliers[regime])
     return levels, caps
 
 

@@ -15,8 +15,10 @@ Tests prove the three give identical fills (the engine loop against the others w
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from bisect import bisect_left
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -26,6 +28,7 @@ from keel.backtest.broker import Broker, ClosedTrade, FillRecord
 from keel.backtest.execution import OrderExecutor
 from keel.backtest.fills import FillRule
 from keel.backtest.live import SYMBOL, EngineBroker, bar_times_ns
+from keel.backtest.progress import Chunks, ProgressCallback, ProgressMeter, whole
 from keel.backtest.regimes import breaker_levels, regime_series
 from keel.backtest.settings import ExecutionSettings, FillTiming
 from keel.backtest.strategy import Bars, Context, LookAheadError, Strategy
@@ -33,11 +36,7 @@ from keel.domain.fills import Fill
 
 LOOPS = ("auto", "events", "signals", "engine")
 
-ProgressCallback = Callable[[int, int], None]
-"""Called as progress(bars_done, bars_total)."""
-
-PROGRESS_MIN_STEP = 256
-"""The event loop reports progress every 1 % of the bars, but not more often than this."""
+__all__ = ["LOOPS", "BacktestResult", "ProgressCallback", "run_backtest"]
 
 
 @dataclass
@@ -107,6 +106,8 @@ def run_backtest(
 
     `loop` is "auto" (signal loop when the strategy has `signals()`), "events", "signals" or
     "engine" (every order through the live `ExecutionEngine`; slower, always on the money grid).
+    `progress(done, total)` is called in about 1 % steps of the work until done == total (see
+    `keel.backtest.progress.ProgressCallback`); an exception it raises stops the run.
     """
     from keel.backtest.metrics import compute_stats
 
@@ -120,11 +121,18 @@ def run_backtest(
     instance.prepare(bars)
     if settings.check_lookahead:
         _verify_causal(instance, bars)
+    if loop == "signals" and instance._cached_signals is None:
+        raise ValueError(f"{instance.name} has no signals(); use the event loop")
+    if loop == "auto":
+        loop = "signals" if instance._cached_signals is not None else "events"
+    passes = ["breakers", loop] if settings.breakers else [loop]
+    meter = ProgressMeter(progress, len(bars), passes)
     if regimes is None:
         regimes = regime_series(bars.close, bars.index)
     levels = caps = None
     if settings.breakers:
-        levels, caps = breaker_levels(regimes, bar_times_ns(bars)[1], SYMBOL)
+        chunks = partial(meter.chunks, "breakers")
+        levels, caps = breaker_levels(regimes, bar_times_ns(bars)[1], SYMBOL, chunks)
     on_close = settings.fill is FillTiming.CLOSE
     if loop == "engine":
         broker: Broker = EngineBroker(settings, bars, regimes)
@@ -132,12 +140,11 @@ def run_backtest(
         broker = Broker(settings.cash, FillRule.from_settings(settings), at_close=on_close)
     executor = OrderExecutor(broker, settings, bars, caps)
     start = 1 + instance.warmup
-    if loop == "signals" and instance._cached_signals is None:
-        raise ValueError(f"{instance.name} has no signals(); use the event loop")
-    if instance._cached_signals is not None and loop in ("auto", "signals"):
-        equity, bust = _signal_loop(instance, bars, broker, executor, settings, start)
+    chunks = partial(meter.chunks, loop)
+    if loop == "signals":
+        equity, bust = _signal_loop(instance, bars, broker, executor, settings, start, chunks)
     else:
-        equity, bust = _event_loop(instance, bars, broker, executor, settings, start, progress)
+        equity, bust = _event_loop(instance, bars, broker, executor, settings, start, chunks)
     open_position = broker.position_size()
     if settings.close_at_end and broker.trades and bust is None:
         # Priced as backtesting.py's finalize_trades (the last open under next-open), stamped at
@@ -147,8 +154,6 @@ def run_backtest(
         broker.close_all(bars.close[last] if on_close else bars.open[last], last)
         equity[last] = broker.equity_at(bars.close[last])
         open_position = broker.position_size()
-    if progress is not None:
-        progress(len(bars), len(bars))
     result = BacktestResult(
         bars=bars,
         equity=equity,
@@ -165,6 +170,7 @@ def run_backtest(
         engine_refusals=broker.refusals if isinstance(broker, EngineBroker) else [],
     )
     result.stats = compute_stats(result)
+    meter.finish()
     return result
 
 
@@ -175,7 +181,7 @@ def _event_loop(
     executor: OrderExecutor,
     settings: ExecutionSettings,
     start: int,
-    progress: ProgressCallback | None,
+    chunks: Chunks,
 ) -> tuple[np.ndarray, int | None]:
     length = len(bars)
     replay = broker if isinstance(broker, EngineBroker) else None
@@ -189,32 +195,30 @@ def _event_loop(
     on_close = settings.fill is FillTiming.CLOSE
     pending: list[tuple[str, float]] = []
     on_bar = strategy.on_bar
-    every = max(PROGRESS_MIN_STEP, length // 100)
-    for t in range(start, length):
-        if pending:
+    for lo, hi in chunks(start, length):  # progress is reported between chunks
+        for t in range(lo, hi):
+            if pending:
+                if replay is not None:
+                    replay.open_bar(t)
+                executor.execute(pending, opens[t], t, t - 1)
+                pending = []
             if replay is not None:
-                replay.open_bar(t)
-            executor.execute(pending, opens[t], t, t - 1)
-            pending = []
-        if replay is not None:
-            replay.close_bar(t)
-        cursor.index = t
-        on_bar(ctx)
-        if ctx.orders:
-            if on_close:
-                executor.execute(ctx.orders, closes[t], t, t)
+                replay.close_bar(t)
+            cursor.index = t
+            on_bar(ctx)
+            if ctx.orders:
+                if on_close:
+                    executor.execute(ctx.orders, closes[t], t, t)
+                else:
+                    pending = ctx.orders
+                ctx.orders = []
+            if broker.trades:
+                value = equity[t] = broker.equity_at(closes[t])
+                if value <= 0:
+                    _go_bust(broker, closes, equity, t)
+                    return equity, t
             else:
-                pending = ctx.orders
-            ctx.orders = []
-        if broker.trades:
-            value = equity[t] = broker.equity_at(closes[t])
-            if value <= 0:
-                _go_bust(broker, closes, equity, t)
-                return equity, t
-        else:
-            equity[t] = broker.cash
-        if progress is not None and t % every == 0:
-            progress(t, length)
+                equity[t] = broker.cash
     return equity, None
 
 
@@ -225,15 +229,16 @@ def _signal_loop(
     executor: OrderExecutor,
     settings: ExecutionSettings,
     start: int,
+    chunks: Chunks,
 ) -> tuple[np.ndarray, int | None]:
-    equity = _signal_pass(strategy, bars, broker, executor, settings, start, len(bars))
+    equity = _signal_pass(strategy, bars, broker, executor, settings, start, len(bars), chunks)
     broke = np.flatnonzero(equity[start:] <= 0)
     if not len(broke):
         return equity, None
     # Rare: equity hit zero. Replay up to that bar (the path before it is the same) and stop.
     bust = start + int(broke[0])
     broker.__init__(settings.cash, broker.rule, at_close=broker.at_close)  # type: ignore[misc]
-    equity = _signal_pass(strategy, bars, broker, executor, settings, start, bust + 1)
+    equity = _signal_pass(strategy, bars, broker, executor, settings, start, bust + 1, whole)
     _go_bust(broker, bars.close, equity, bust)
     return equity, bust
 
@@ -246,6 +251,7 @@ def _signal_pass(
     settings: ExecutionSettings,
     start: int,
     stop: int,
+    chunks: Chunks,
 ) -> np.ndarray:
     """Fill the decisions of bars [start, stop) whose fills fall before `stop`; equity per bar."""
     events = strategy._cached_signals
@@ -254,26 +260,30 @@ def _signal_pass(
     on_close = settings.fill is FillTiming.CLOSE
     opens, closes = bars.open, bars.close
     decided = np.flatnonzero(~np.isnan(events[start:])) + start
+    # A decision whose fill would fall at or after `stop` is never executed.
+    decided_list = decided[decided < (stop if on_close else stop - 1)].tolist()
     seg_start, seg_cash, seg_size, seg_basis = [0], [broker.cash], [0.0], [0.0]
     held = 0.0
     reenter = strategy.reenter
-    for t in decided.tolist():
-        side = 1.0 if events[t] > 0 else (-1.0 if events[t] < 0 else 0.0)
-        if side == held and not (reenter and side):
-            continue
-        fill_bar = t if on_close else t + 1
-        if fill_bar >= stop:
-            break
-        orders: list[tuple[str, float]] = [("close", 0.0)]
-        if side:
-            orders.append(("buy" if side > 0 else "sell", math.nan))
-        executor.execute(orders, closes[t] if on_close else opens[fill_bar], fill_bar, t)
-        units = broker.position_size()
-        held = 1.0 if units > 0 else (-1.0 if units < 0 else 0.0)
-        seg_start.append(fill_bar)
-        seg_cash.append(broker.cash)
-        seg_size.append(units)
-        seg_basis.append(broker.cost_basis())
+    first = 0
+    for _, hi in chunks(start, stop):  # progress is reported between chunks
+        last = bisect_left(decided_list, hi, first)
+        for t in decided_list[first:last]:
+            side = 1.0 if events[t] > 0 else (-1.0 if events[t] < 0 else 0.0)
+            if side == held and not (reenter and side):
+                continue
+            fill_bar = t if on_close else t + 1
+            orders: list[tuple[str, float]] = [("close", 0.0)]
+            if side:
+                orders.append(("buy" if side > 0 else "sell", math.nan))
+            executor.execute(orders, closes[t] if on_close else opens[fill_bar], fill_bar, t)
+            units = broker.position_size()
+            held = 1.0 if units > 0 else (-1.0 if units < 0 else 0.0)
+            seg_start.append(fill_bar)
+            seg_cash.append(broker.cash)
+            seg_size.append(units)
+            seg_basis.append(broker.cost_basis())
+        first = last
     lengths = np.diff(np.r_[seg_start, length])
     cash, size, basis = (np.repeat(np.asarray(v), lengths) for v in (seg_cash, seg_size, seg_basis))
     return cash + size * closes - basis
