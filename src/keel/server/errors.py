@@ -12,6 +12,8 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from keel.domain.errors import DomainError
@@ -214,6 +216,21 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem_response(
             status, exc.code, str(exc), instance=request.url.path, **_json_safe(extra)
         )
+
+    async def _redis_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        # Token revocation, throttling and pub/sub fail closed when Redis is gone: say so plainly.
+        log.error("redis unavailable", path=request.url.path, error=str(exc))
+        return problem_response(
+            503,
+            "dependency-unavailable",
+            "A service Keel depends on (Redis) is not answering; nothing was applied. "
+            "Try again in a few seconds.",
+            instance=request.url.path,
+            headers={"Retry-After": "5"},
+        )
+
+    app.add_exception_handler(RedisConnectionError, _redis_unavailable)
+    app.add_exception_handler(RedisTimeoutError, _redis_unavailable)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
