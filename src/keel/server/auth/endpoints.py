@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, Header, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from keel.domain.enums import Role
 from keel.server.auth import service, twofactor
-from keel.server.auth.deps import BearerCredentials, CurrentUser
+from keel.server.auth.deps import CurrentUser
 from keel.server.auth.revocation import access_denylist
 from keel.server.auth.schemas import (
     CodeIn,
@@ -118,14 +118,23 @@ async def refresh(
     summary="Revoke this refresh token's family and the access token sent as Bearer",
 )
 async def logout(
-    body: RefreshIn, session: SessionDep, runtime: RuntimeDep, credentials: BearerCredentials
+    body: RefreshIn,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    authorization: Annotated[
+        str | None,
+        Header(description="Optional `Bearer <access token>`: that access token is revoked too"),
+    ] = None,
 ) -> Response:
+    # A plain optional header rather than the bearer security scheme: logging out must work
+    # without an access token (it may have expired), and the OpenAPI document says so.
+    scheme, _, token = (authorization or "").partition(" ")
     await service.logout(
         session,
         runtime.settings,
         access_denylist(runtime),
         body.refresh_token,
-        access_token=credentials.credentials if credentials is not None else None,
+        access_token=token.strip() if scheme.lower() == "bearer" and token.strip() else None,
         now=runtime.clock.now(),
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
