@@ -49,14 +49,21 @@ class Account:
         fills: Iterable[Fill] = (),
         shorting_allowed: bool = False,
         is_minor: bool = False,
+        positions: Mapping[str, Position] | None = None,
     ) -> None:
+        """`positions`, when given, must be what replaying `fills` gives (a cache of it: copied, so
+        the caller's objects never change); otherwise the fills are replayed."""
         self.id = account_id
         self.is_minor = is_minor
         self.shorting_allowed = shorting_allowed and not is_minor
         self.ledger = ledger if ledger is not None else Ledger()
         self._fills: list[Fill] = list(fills)
         self._archived_fills: list[Fill] = []
-        self._positions = positions_from_fills(self._fills)
+        self._positions = (
+            positions_from_fills(self._fills)
+            if positions is None
+            else {symbol: replace(position) for symbol, position in positions.items()}
+        )
         self._reservations: dict[str, Reservation] = {}
 
     @classmethod

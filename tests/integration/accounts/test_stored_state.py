@@ -91,6 +91,12 @@ async def test_orders_sells_and_reset_match_a_full_replay(
 
     row, replay = await _replayed(runtime, opened["id"])
     assert row.cash == replay.cash and row.ledger_length == len(replay.ledger)
+    cached = fill_cache(runtime).entry(row.id, row.epoch, row.ledger_length)
+    assert cached is not None and cached.fills == replay.fills  # converted fill by fill …
+    assert cached.positions == replay.positions  # … and positions replayed only over new fills
+    assert {s: str(p.average_cost) for s, p in cached.positions.items()} == {
+        s: str(p.average_cost) for s, p in replay.positions.items()
+    }  # the same exponents too
     state = await account(client, user, opened["id"])
     assert Decimal(state["cash"]) == replay.cash
     [position] = state["positions"]

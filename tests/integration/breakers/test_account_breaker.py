@@ -17,13 +17,14 @@ from keel.domain.enums import OrderSide, Permission
 from keel.domain.fills import Fill
 from keel.market.bars import session_bounds
 from keel.market.datasets import load_bundled
-from keel.risk import BreakerBoard
+from keel.risk import BreakerBoard, closed_trades_from_fills
 from keel.server.breakers.accounts import AccountWatch, day_start_equity
 from tests.integration.auth.factories import create_user
 from tests.integration.breakers.factories import replay
 from tests.integration.orders.factories import open_account, place
 
 PROBLEM = "https://keel.dev/problems/"
+ONE, ZERO = Decimal(1), Decimal(0)
 
 
 def close_on(day: str) -> Decimal:
@@ -96,3 +97,25 @@ async def test_daily_loss_restricts_the_account_through_the_api(
             "/api/v1/breakers/history", params=params, headers=stranger.headers
         )
         assert theirs.json() == []
+
+
+def test_closed_trades_replay_only_new_fills_and_start_over_when_history_differs() -> None:
+    watch = AccountWatch(BreakerBoard())
+    account = Account.open("a1", Decimal("100000"), time=datetime(2008, 9, 1, tzinfo=UTC))
+    at = datetime(2008, 9, 2, 15, tzinfo=UTC)
+    prices = ["100", "90", "95", "80", "85", "120"]
+    for index, price in enumerate(prices):
+        side = OrderSide.BUY if index % 2 == 0 else OrderSide.SELL
+        fill = Fill(
+            f"f{index}", f"o{index}", "a1", "SPX", side, Decimal(1), Decimal(price), Decimal(0), at
+        )
+        account.apply_fill(fill)
+        watch.note_stop_order("a1", "o3")
+        assert watch.closed_trades(account) == closed_trades_from_fills(account.fills, {"o3"})
+    trades = watch.closed_trades(account)
+    assert [(t.realized_pnl, t.by_stop) for t in trades] == [(-10, False), (-15, True), (35, False)]
+    # Another history for the same account (e.g. a rolled-back transaction): replayed afresh.
+    other = Account.open("a1", Decimal("100000"), time=datetime(2008, 9, 1, tzinfo=UTC))
+    other.apply_fill(Fill("g0", "p0", "a1", "SPX", OrderSide.BUY, ONE, Decimal(50), ZERO, at))
+    other.apply_fill(Fill("g1", "p1", "a1", "SPX", OrderSide.SELL, ONE, Decimal(70), ZERO, at))
+    assert [t.realized_pnl for t in watch.closed_trades(other)] == [20]

@@ -5,12 +5,14 @@ the same transaction as every ledger entry (`keel check` proves cash == sum of t
 trading transaction therefore resumes the ledger from the row: new entries continue the numbering
 and the running balance, and only they are written back. The epoch's fills are still handed to the
 domain `Account` (positions are their replay, and the order gate's account breakers read them);
-`FillCache` keeps them per account in memory between transactions, checked against the row.
+`FillCache` keeps them, and the positions they replay to, per account in memory between
+transactions, checked against the row, so a transaction converts and replays only its new fills.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from keel.domain.fills import Fill
+from keel.domain.portfolio import Position
 
 FILL_CACHE_ACCOUNTS = 10_000
 """How many accounts' fills one process keeps (the least recently used are dropped)."""
@@ -35,6 +38,8 @@ class CachedFills:
     fills: tuple[Fill, ...]
     stop_order_ids: frozenset[str] = frozenset()
     """Orders among `fills`' that were stop or stop-limit orders (their fills are stop exits)."""
+    positions: Mapping[str, Position] | None = None
+    """What replaying `fills` gives (None: not known); never changed once cached."""
 
 
 class FillCache:

@@ -10,7 +10,8 @@ the feed's prices, never from a query in the gate:
   started (an account reset starts afresh).
 
 Closed trades for the loss-streak rule and the stop-loss guard come from the epoch's fills
-(`closed_trades_from_fills`); which of them were stop exits comes from the stop order ids the
+(`closed_trades_from_fills`, replayed incrementally: within an epoch fills only ever append, so
+each judgement replays just the fills it has not seen); which of them were stop exits comes from the stop order ids the
 orders side notes (`note_stop_orders`: the epoch's filled stop and stop-limit orders, read with the
 fills) and the stop orders the gate itself sees at placement and trigger (`note_stop_order`).
 """
@@ -18,13 +19,19 @@ fills) and the stop orders the gate itself sees at placement and trigger (`note_
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
 from keel.domain.account import Account
-from keel.domain.portfolio import positions_from_fills
-from keel.risk import AccountFigures, BreakerBoard, BreakerTransition, closed_trades_from_fills
+from keel.domain.fills import Fill
+from keel.domain.portfolio import Position, positions_from_fills
+from keel.risk import (
+    AccountFigures,
+    BreakerBoard,
+    BreakerTransition,
+    ClosedTrade,
+)
 
 PriceOf = Callable[[str], Decimal | None]
 
@@ -33,6 +40,32 @@ PriceOf = Callable[[str], Decimal | None]
 class _Track:
     epoch: int
     peak: Decimal
+
+
+@dataclass
+class _Trades:
+    """The closed trades of an account's first `count` fills (the last of them `last_fill_id`)."""
+
+    count: int = 0
+    last_fill_id: str | None = None
+    positions: dict[str, Position] = field(default_factory=dict)
+    trades: list[ClosedTrade] = field(default_factory=list)
+
+    def continues(self, fills: tuple[Fill, ...]) -> bool:
+        """Whether `fills` start with the fills replayed so far."""
+        if len(fills) < self.count:
+            return False
+        return self.count == 0 or fills[self.count - 1].id == self.last_fill_id
+
+    def extend(self, fills: tuple[Fill, ...], stop_order_ids: set[str]) -> None:
+        for fill in fills[self.count :]:
+            position = self.positions.setdefault(fill.symbol, Position(fill.symbol))
+            realized = position.apply(fill)
+            if realized != 0:
+                by_stop = fill.order_id in stop_order_ids
+                self.trades.append(ClosedTrade(fill.symbol, fill.time, realized, by_stop=by_stop))
+        self.count = len(fills)
+        self.last_fill_id = fills[-1].id if fills else None
 
 
 def day_start_equity(account: Account, session_open: datetime, prior_close: PriceOf) -> Decimal:
@@ -65,6 +98,7 @@ class AccountWatch:
         self.board = board
         self._tracks: dict[str, _Track] = {}
         self._stop_orders: dict[str, set[str]] = {}
+        self._trades: dict[str, _Trades] = {}
 
     def note_stop_orders(self, account_id: str, order_ids: frozenset[str]) -> None:
         """The account's filled stop orders as stored (replaces what was noted before)."""
@@ -98,5 +132,14 @@ class AccountWatch:
     ) -> BreakerTransition | None:
         """Judge `account` at `at` (market time) with its figures and closed trades."""
         figures = self.figures(account, session_open, prior_close, latest)
-        trades = closed_trades_from_fills(account.fills, self._stop_orders.get(account.id, ()))
-        return self.board.account(account.id).observe(figures, trades, at)
+        return self.board.account(account.id).observe(figures, self.closed_trades(account), at)
+
+    def closed_trades(self, account: Account) -> list[ClosedTrade]:
+        """The trades the account's fills closed, oldest first (what `closed_trades_from_fills`
+        gives), replaying only the fills not seen before."""
+        fills = account.fills
+        replay = self._trades.get(account.id)
+        if replay is None or not replay.continues(fills):
+            replay = self._trades[account.id] = _Trades()
+        replay.extend(fills, self._stop_orders.get(account.id, set()))
+        return replay.trades

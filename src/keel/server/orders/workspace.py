@@ -20,7 +20,8 @@ overdraw it: each sees the other's committed fills and reservations.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -33,6 +34,7 @@ from keel.domain.gate import AllowAllGate, OrderGate
 from keel.domain.ledger import Ledger
 from keel.domain.money import to_money
 from keel.domain.orders import Order, OrderEvent
+from keel.domain.portfolio import Position, positions_from_fills
 from keel.engine.execution import ExecutionEngine
 from keel.engine.fill_model import STOP_TYPES
 from keel.server.accounts import repository as accounts_repo
@@ -92,6 +94,10 @@ class Workspace:
     fills_loaded: int = 0
     stop_order_ids: frozenset[str] = frozenset()
     """The epoch's filled orders that were stop or stop-limit orders."""
+    stored_fills: tuple[Fill, ...] = ()
+    """The epoch's fills as stored when the workspace opened, and the positions they replay to
+    (the account's own positions change as the engine fills; these never do)."""
+    stored_positions: Mapping[str, Position] = field(default_factory=dict)
 
     @classmethod
     async def open(
@@ -102,18 +108,23 @@ class Workspace:
         cached = fill_cache(runtime).entry(row.id, row.epoch, row.ledger_length)
         if cached is not None:
             fills, stop_order_ids = cached.fills, cached.stop_order_ids
+            positions = cached.positions
         else:
             stored = await accounts_repo.fill_values(session, row.id, row.epoch)
             fills = tuple(fill_from_row(values) for values in stored)
             stop_order_ids = frozenset(
                 v.order_id for v in stored if OrderType(v.order_type) in STOP_TYPES
             )
+            positions = None
+        if positions is None:
+            positions = positions_from_fills(fills)
         account = Account(
             row.id,
             ledger=ledger,
             fills=fills,
             shorting_allowed=runtime.settings.allow_short_selling,
             is_minor=is_minor,
+            positions=positions,
         )
         risk_gate = order_gate(runtime)
         if isinstance(risk_gate, StopOrderAware):
@@ -129,7 +140,8 @@ class Workspace:
         for quote in get_feed(runtime).latest_quotes().values():
             engine.set_quote(quote)
         workspace = cls(session, runtime, row, account, engine, gate)
-        workspace.fills_loaded = len(account.fills)
+        workspace.fills_loaded = len(fills)
+        workspace.stored_fills, workspace.stored_positions = fills, positions
         workspace.stop_order_ids = stop_order_ids
         for order_row in await orders_repo.open_orders(session, row.id):
             workspace.adopt(order_row)
@@ -207,13 +219,26 @@ class Workspace:
         return rows
 
     def _cache_fills_after_commit(self) -> None:
+        """Cache the epoch's fills as stored once this transaction commits: the stored ones the
+        workspace opened with plus its own fills converted, positions replayed over the new ones."""
         dialect = self.session.get_bind().dialect.name
         fills = self.account.fills
+        known = self.stored_fills
+        stop_order_ids = self.stop_order_ids  # the cached ones plus those of the new fills
+        if len(fills) >= len(known) and (not known or fills[len(known) - 1] is known[-1]):
+            new = tuple(fill_as_stored(fill, dialect) for fill in fills[len(known) :])
+            positions = {symbol: replace(p) for symbol, p in self.stored_positions.items()}
+        else:  # the account no longer starts with what was stored (a reset): convert everything
+            new, known, positions = tuple(fill_as_stored(f, dialect) for f in fills), (), {}
+            stop_order_ids &= {fill.order_id for fill in new}
+        for fill in new:
+            positions.setdefault(fill.symbol, Position(fill.symbol)).apply(fill)
         entry = CachedFills(
             epoch=self.row.epoch,
             ledger_length=self.row.ledger_length,
-            fills=tuple(fill_as_stored(fill, dialect) for fill in fills),
-            stop_order_ids=self.stop_order_ids & {fill.order_id for fill in fills},
+            fills=known + new,
+            stop_order_ids=stop_order_ids,
+            positions=positions,
         )
         remember_after_commit(self.session, fill_cache(self.runtime), self.account.id, entry)
 
