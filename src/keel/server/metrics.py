@@ -16,6 +16,12 @@ HTTP_LATENCY = Histogram(
 ORDERS = Counter(
     "keel_orders_total", "Orders by final or current status.", ["status"], registry=REGISTRY
 )
+ORDER_BATCH_SIZE = Histogram(
+    "keel_order_batch_size",
+    "Orders placed together in one transaction by the order desk.",
+    buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256),
+    registry=REGISTRY,
+)
 FILLS = Counter("keel_fills_total", "Fills executed.", ["symbol", "side"], registry=REGISTRY)
 WS_CONNECTIONS = Gauge(
     "keel_websocket_connections", "Open WebSocket connections.", registry=REGISTRY

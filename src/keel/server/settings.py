@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     commission_per_order: Decimal = Decimal("0")
     allow_short_selling: bool = False
     approval_expiry_minutes: int = 24 * 60
+    order_batch_max: int = Field(default=64, ge=1, le=1024)
+    """At most this many waiting orders share one transaction (`keel.server.orders.desk`); 1 places
+    every order in a transaction of its own."""
 
     rate_limit_anonymous: str = "60/minute"
     rate_limit_learner: str = "600/minute"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -58,6 +58,25 @@ async def lock_account_with_owner(
         return None
     row, born, version, active = found
     return LockedAccount(row, born, version, active)
+
+
+async def lock_accounts_with_owners(
+    session: AsyncSession, account_ids: Collection[str]
+) -> dict[str, LockedAccount]:
+    """`lock_account_with_owner` for several accounts in one round trip, locked in id order (so
+    two transactions locking overlapping sets never deadlock); unknown ids are left out."""
+    query = (
+        select(PaperAccount, User.date_of_birth, User.token_version, User.is_active)
+        .join(User, User.id == PaperAccount.user_id)
+        .where(PaperAccount.id.in_(sorted(account_ids)))
+        .order_by(PaperAccount.id)
+        .with_for_update(of=PaperAccount)
+        .execution_options(populate_existing=True)
+    )
+    found = (await session.execute(query)).all()
+    return {
+        row.id: LockedAccount(row, born, version, active) for row, born, version, active in found
+    }
 
 
 async def get_account(session: AsyncSession, account_id: str, user_id: str) -> PaperAccount | None:

@@ -12,6 +12,7 @@ from keel.server.auth.deps import CurrentUser
 from keel.server.deps import RuntimeDep, SessionDep
 from keel.server.orders import service
 from keel.server.orders.caller import AccessClaims
+from keel.server.orders.desk import order_desk
 from keel.server.orders.schemas import OrderDetailOut, OrderIn, OrderOut
 
 router = APIRouter(prefix="/orders", tags=["orders"])
@@ -23,16 +24,13 @@ router = APIRouter(prefix="/orders", tags=["orders"])
     summary="Place an order (a repeated client_order_id returns the original with 200)",
 )
 async def place_order(
-    body: OrderIn,
-    caller: AccessClaims,
-    session: SessionDep,
-    runtime: RuntimeDep,
-    response: Response,
+    body: OrderIn, caller: AccessClaims, runtime: RuntimeDep, response: Response
 ) -> OrderOut:
-    row, created = await service.place_order(session, runtime, caller, body)
+    request = service.parse_request(runtime, body)
+    order, created = await order_desk(runtime).place(caller, request)
     if not created:
         response.status_code = status.HTTP_200_OK
-    return OrderOut.model_validate(row)
+    return order
 
 
 @router.get("", summary="The caller's orders, newest first")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -31,6 +31,39 @@ async def by_client_order_id(
         OrderRow.account_id == account_id, OrderRow.client_order_id == client_order_id
     )
     return (await session.execute(query)).scalar_one_or_none()
+
+
+async def by_client_order_ids(
+    session: AsyncSession, keys: Collection[tuple[str, str]]
+) -> dict[tuple[str, str], OrderRow]:
+    """The orders with these (account id, client_order_id) pairs, by pair (one query)."""
+    if not keys:
+        return {}
+    query = select(OrderRow).where(
+        OrderRow.account_id.in_({account for account, _ in keys}),
+        OrderRow.client_order_id.in_({client for _, client in keys}),
+    )
+    found = (await session.execute(query)).scalars().all()
+    wanted = set(keys)
+    return {
+        key: row for row in found if (key := (row.account_id, row.client_order_id or "")) in wanted
+    }
+
+
+async def open_orders_of(
+    session: AsyncSession, account_ids: Collection[str]
+) -> dict[str, list[OrderRow]]:
+    """`open_orders` of several accounts in one query, by account (every id has a list)."""
+    query = (
+        select(OrderRow)
+        .where(OrderRow.account_id.in_(sorted(account_ids)), OrderRow.status.in_(OPEN_STATUSES))
+        .order_by(OrderRow.created_at, OrderRow.id)
+        .execution_options(populate_existing=True)
+    )
+    grouped: dict[str, list[OrderRow]] = {account_id: [] for account_id in account_ids}
+    for row in (await session.execute(query)).scalars():
+        grouped[row.account_id].append(row)
+    return grouped
 
 
 async def open_orders(session: AsyncSession, account_id: str) -> Sequence[OrderRow]:

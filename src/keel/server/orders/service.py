@@ -1,6 +1,6 @@
 """Use cases of orders: place (idempotent by `client_order_id`), read, list, cancel.
 
-Never commits: the request's session commits once. Every money-moving step runs in a `Workspace`
+Never commits: the caller's session commits once. Every money-moving step runs in a `Workspace`
 holding the account's row lock, so concurrent orders on one account queue up instead of racing.
 """
 
@@ -76,14 +76,15 @@ def parse_request(runtime: Runtime, body: OrderIn) -> OrderRequest:
 
 
 async def place_order(
-    session: AsyncSession, runtime: Runtime, caller: TokenClaims, body: OrderIn
+    session: AsyncSession, runtime: Runtime, caller: TokenClaims, request: OrderRequest
 ) -> tuple[OrderRow, bool]:
-    """Place an order for the holder of the access token `caller`; returns its row and whether it
-    was created (False: a repeated `client_order_id`, the original is returned unchanged).
+    """Place an order (validated by `parse_request`) for the holder of the access token `caller`
+    in `session`'s transaction; returns its row and whether it was created (False: a repeated
+    `client_order_id`, the original is returned unchanged). The API places orders through
+    `keel.server.orders.desk`, which batches them and falls back to this for the rare cases.
 
-    The body is validated first (422), then the account is locked together with its owner's
-    token version: a revoked token gets 401, someone else's (or an unknown) account 404."""
-    request = parse_request(runtime, body)
+    The account is locked together with its owner's token version: a revoked token gets 401,
+    someone else's (or an unknown) account 404."""
     locked = await accounts_repo.lock_account_with_owner(
         session, request.account_id, user_id=caller.user_id
     )

@@ -20,10 +20,11 @@ overdraw it: each sees the other's committed fills and reservations.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -81,6 +82,17 @@ def order_gate(runtime: Runtime) -> OrderGate:
 
 
 @dataclass
+class Staged:
+    """What `Workspace.stage_orders` found to write: changed rows with their new events."""
+
+    now: datetime
+    changed: list[tuple[OrderRow, list[OrderEvent], int]] = field(default_factory=list)
+    """(row, its new events, the sequence number of the first of them)."""
+    created: bool = False
+    """Whether a new order row was added (the session must flush before events reference it)."""
+
+
+@dataclass
 class Workspace:
     session: AsyncSession
     runtime: Runtime
@@ -98,12 +110,20 @@ class Workspace:
     """The epoch's fills as stored when the workspace opened, and the positions they replay to
     (the account's own positions change as the engine fills; these never do)."""
     stored_positions: Mapping[str, Position] = field(default_factory=dict)
+    discarded: set[str] = field(default_factory=set)
 
     @classmethod
     async def open(
-        cls, session: AsyncSession, runtime: Runtime, row: PaperAccount, *, is_minor: bool
+        cls,
+        session: AsyncSession,
+        runtime: Runtime,
+        row: PaperAccount,
+        *,
+        is_minor: bool,
+        open_orders: Sequence[OrderRow] | None = None,
     ) -> Workspace:
-        """Build the workspace of an account row the caller has already locked."""
+        """Build the workspace of an account row the caller has already locked (its open orders
+        are read unless the caller read them already)."""
         ledger = Ledger.resume(balance=row.cash, length=row.ledger_length, epoch=row.epoch)
         cached = fill_cache(runtime).entry(row.id, row.epoch, row.ledger_length)
         if cached is not None:
@@ -143,7 +163,9 @@ class Workspace:
         workspace.fills_loaded = len(fills)
         workspace.stored_fills, workspace.stored_positions = fills, positions
         workspace.stop_order_ids = stop_order_ids
-        for order_row in await orders_repo.open_orders(session, row.id):
+        if open_orders is None:
+            open_orders = await orders_repo.open_orders(session, row.id)
+        for order_row in open_orders:
             workspace.adopt(order_row)
         return workspace
 
@@ -161,32 +183,47 @@ class Workspace:
 
     async def flush(self) -> list[OrderRow]:
         """Persist every change the engine made; returns the rows of orders that changed."""
-        now = self.runtime.clock.now()
-        changed: list[tuple[OrderRow, list[OrderEvent]]] = []
-        created = False
+        staged = self.stage_orders()
+        if staged.created:
+            await self.session.flush()
+        rows, positions = self.stage_changes(staged)
+        await accounts_repo.upsert_positions(self.session, positions)
+        return rows
+
+    def discard(self, order_id: str) -> None:
+        """Never store the new order `order_id` (an order refused at placement stores nothing)."""
+        self.discarded.add(order_id)
+
+    def stage_orders(self) -> Staged:
+        """Add the rows of new orders (already in their final state) to the session and copy the
+        engine's changes onto the stored ones; no I/O. The session must flush before
+        `stage_changes`, so that events and fills can reference the new rows."""
+        staged = Staged(self.runtime.clock.now())
         for order in self.engine.orders(self.account.id):
             row = self.rows.get(order.id)
             if row is None:
+                if order.id in self.discarded:
+                    continue
                 row = self._new_row(order)
                 self.rows[order.id] = row
                 self.loaded_events[order.id] = 0
                 self.session.add(row)
-                created = True
+                staged.created = True
             new_events = order.events[self.loaded_events[order.id] :]
             if not new_events:
                 continue
             copy_order_to_row(order, row)
-            row.updated_at = now
+            row.updated_at = staged.now
             self.loaded_events[order.id] = len(order.events)
-            changed.append((row, new_events))
-        # New order rows go in first, already in their final state, so that events and fills
-        # can reference them; the rest is written by the next flush (or the commit).
-        first_sequences = [row.event_count + 1 for row, _ in changed]
-        for row, new_events in changed:
+            staged.changed.append((row, new_events, row.event_count + 1))
             row.event_count += len(new_events)
-        if created:
-            await self.session.flush()
-        for (row, new_events), first in zip(changed, first_sequences, strict=True):
+        return staged
+
+    def stage_changes(self, staged: Staged) -> tuple[list[OrderRow], list[dict[str, Any]]]:
+        """Add the events, fills, ledger entries and equity snapshot after `stage_orders` (no I/O);
+        returns the rows of orders that changed and the position rows to upsert."""
+        now = staged.now
+        for row, new_events, first in staged.changed:
             for sequence, event in enumerate(new_events, start=first):
                 self.session.add(
                     OrderEventRow(
@@ -210,13 +247,14 @@ class Workspace:
         self._write_fills(new_fills, now)
         self._write_ledger(now)
         self.row.updated_at = now
+        positions: list[dict[str, Any]] = []
         if new_fills:
-            await self._write_positions({fill.symbol for fill in new_fills}, now)
+            positions = self._position_values({fill.symbol for fill in new_fills}, now)
             self.snapshot_equity()
         self._cache_fills_after_commit()
-        rows = [row for row, _ in changed]
+        rows = [row for row, _, _ in staged.changed]
         self._publish(rows)
-        return rows
+        return rows, positions
 
     def _cache_fills_after_commit(self) -> None:
         """Cache the epoch's fills as stored once this transaction commits: the stored ones the
@@ -308,8 +346,8 @@ class Workspace:
         self.row.cash = self.account.cash
         self.row.ledger_length = len(self.account.ledger)
 
-    async def _write_positions(self, symbols: set[str], now: datetime) -> None:
-        """Upsert the position row of each symbol (no read first: the account row is locked)."""
+    def _position_values(self, symbols: set[str], now: datetime) -> list[dict[str, Any]]:
+        """The position row of each symbol, to upsert (no read first: the account row is locked)."""
         values = []
         for symbol in sorted(symbols):
             position = self.account.position(symbol)
@@ -325,7 +363,7 @@ class Workspace:
                     "updated_at": now,
                 }
             )
-        await accounts_repo.upsert_positions(self.session, values)
+        return values
 
     def marks(self) -> dict[str, Decimal]:
         """Last traded price per symbol the account holds (average cost when never quoted)."""
@@ -385,8 +423,18 @@ async def open_workspace(
 
 
 async def open_locked(
-    session: AsyncSession, runtime: Runtime, locked: accounts_repo.LockedAccount
+    session: AsyncSession,
+    runtime: Runtime,
+    locked: accounts_repo.LockedAccount,
+    *,
+    open_orders: Sequence[OrderRow] | None = None,
 ) -> Workspace:
     """The workspace of an account locked by `accounts_repo.lock_account_with_owner`."""
-    is_minor = age_on(locked.owner_born, runtime.clock.now().date()) < ADULT_AGE_YEARS
-    return await Workspace.open(session, runtime, locked.row, is_minor=is_minor)
+    return await Workspace.open(
+        session, runtime, locked.row, is_minor=is_minor(runtime, locked), open_orders=open_orders
+    )
+
+
+def is_minor(runtime: Runtime, locked: accounts_repo.LockedAccount) -> bool:
+    """Whether the account's owner is under 18 today (their orders wait for a guardian)."""
+    return age_on(locked.owner_born, runtime.clock.now().date()) < ADULT_AGE_YEARS
