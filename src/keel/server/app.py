@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -36,6 +37,10 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         app.state.runtime = active
         if owned:
             await active.start()
+            # What start-up loaded (market history, caches, modules) lives as long as the process:
+            # move it out of the collector's generations, so full collections stay short.
+            gc.collect()
+            gc.freeze()
         try:
             yield
         finally:

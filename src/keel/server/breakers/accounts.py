@@ -19,13 +19,13 @@ fills) and the stop orders the gate itself sees at placement and trigger (`note_
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
 from keel.domain.account import Account
 from keel.domain.fills import Fill
-from keel.domain.portfolio import Position, positions_from_fills
+from keel.domain.portfolio import Position
 from keel.risk import (
     AccountFigures,
     BreakerBoard,
@@ -42,14 +42,13 @@ class _Track:
     peak: Decimal
 
 
-@dataclass
-class _Trades:
-    """The closed trades of an account's first `count` fills (the last of them `last_fill_id`)."""
+class _Replay:
+    """Fills of an account's epoch replayed so far: the first `count`, the last `last_fill_id`.
+    Within an epoch fills only ever append, so a replay extends with the fills it has not seen."""
 
-    count: int = 0
-    last_fill_id: str | None = None
-    positions: dict[str, Position] = field(default_factory=dict)
-    trades: list[ClosedTrade] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.count = 0
+        self.last_fill_id: str | None = None
 
     def continues(self, fills: tuple[Fill, ...]) -> bool:
         """Whether `fills` start with the fills replayed so far."""
@@ -57,28 +56,63 @@ class _Trades:
             return False
         return self.count == 0 or fills[self.count - 1].id == self.last_fill_id
 
-    def extend(self, fills: tuple[Fill, ...], stop_order_ids: set[str]) -> None:
+    def extend(self, fills: tuple[Fill, ...]) -> None:
         for fill in fills[self.count :]:
-            position = self.positions.setdefault(fill.symbol, Position(fill.symbol))
-            realized = position.apply(fill)
-            if realized != 0:
-                by_stop = fill.order_id in stop_order_ids
-                self.trades.append(ClosedTrade(fill.symbol, fill.time, realized, by_stop=by_stop))
+            self.apply(fill)
         self.count = len(fills)
         self.last_fill_id = fills[-1].id if fills else None
+
+    def apply(self, fill: Fill) -> None:
+        raise NotImplementedError
+
+
+class _Trades(_Replay):
+    """The trades that realized P&L, stop exits flagged by order id."""
+
+    def __init__(self, stop_order_ids: set[str]) -> None:
+        super().__init__()
+        self.stop_order_ids = stop_order_ids
+        self.positions: dict[str, Position] = {}
+        self.trades: list[ClosedTrade] = []
+
+    def apply(self, fill: Fill) -> None:
+        realized = self.positions.setdefault(fill.symbol, Position(fill.symbol)).apply(fill)
+        if realized != 0:
+            by_stop = fill.order_id in self.stop_order_ids
+            self.trades.append(ClosedTrade(fill.symbol, fill.time, realized, by_stop=by_stop))
+
+
+class _DayStart(_Replay):
+    """Positions from the fills before `session_open`, and the cash the later ones moved."""
+
+    def __init__(self, session_open: datetime) -> None:
+        super().__init__()
+        self.session_open = session_open
+        self.earlier: dict[str, Position] = {}
+        self.net_cash_since_open = Decimal(0)
+
+    def apply(self, fill: Fill) -> None:
+        if fill.time >= self.session_open:
+            self.net_cash_since_open += fill.net_cash
+        else:
+            self.earlier.setdefault(fill.symbol, Position(fill.symbol)).apply(fill)
+
+    def equity(self, cash: Decimal, prior_close: PriceOf) -> Decimal:
+        value = cash - self.net_cash_since_open
+        for symbol, position in self.earlier.items():
+            if not position.is_flat:
+                price = prior_close(symbol)
+                value += position.market_value(
+                    price if price is not None else position.average_cost
+                )
+        return value
 
 
 def day_start_equity(account: Account, session_open: datetime, prior_close: PriceOf) -> Decimal:
     """Cash plus positions as they stood at `session_open`, positions at the prior closes."""
-    today = [fill for fill in account.fills if fill.time >= session_open]
-    earlier = [fill for fill in account.fills if fill.time < session_open]
-    cash = account.cash - sum((fill.net_cash for fill in today), Decimal(0))
-    value = cash
-    for symbol, position in positions_from_fills(earlier).items():
-        if not position.is_flat:
-            price = prior_close(symbol)
-            value += position.market_value(price if price is not None else position.average_cost)
-    return value
+    replay = _DayStart(session_open)
+    replay.extend(account.fills)
+    return replay.equity(account.cash, prior_close)
 
 
 def equity_now(account: Account, latest_price: PriceOf) -> Decimal:
@@ -99,10 +133,15 @@ class AccountWatch:
         self._tracks: dict[str, _Track] = {}
         self._stop_orders: dict[str, set[str]] = {}
         self._trades: dict[str, _Trades] = {}
+        self._day_starts: dict[str, _DayStart] = {}
 
     def note_stop_orders(self, account_id: str, order_ids: frozenset[str]) -> None:
-        """The account's filled stop orders as stored (replaces what was noted before)."""
-        self._stop_orders[account_id] = set(order_ids)
+        """The account's filled stop orders as stored, added to those noted before (a stop order
+        not seen before may have closed trades already replayed: they are replayed again)."""
+        known = self._stop_orders.setdefault(account_id, set())
+        if not order_ids <= known:
+            known |= order_ids
+            self._trades.pop(account_id, None)
 
     def note_stop_order(self, account_id: str, order_id: str) -> None:
         """One stop order seen by the gate (its fills will be stop exits)."""
@@ -114,7 +153,12 @@ class AccountWatch:
         """Equity now, at the session's start and at the peak (the peak is updated)."""
         epoch = account.ledger.epoch
         equity = equity_now(account, latest)
-        start = day_start_equity(account, session_open, prior_close)
+        fills = account.fills
+        day = self._day_starts.get(account.id)
+        if day is None or day.session_open != session_open or not day.continues(fills):
+            day = self._day_starts[account.id] = _DayStart(session_open)
+        day.extend(fills)
+        start = day.equity(account.cash, prior_close)
         track = self._tracks.get(account.id)
         if track is None or track.epoch != epoch:
             track = _Track(epoch, max(equity, start))
@@ -138,8 +182,9 @@ class AccountWatch:
         """The trades the account's fills closed, oldest first (what `closed_trades_from_fills`
         gives), replaying only the fills not seen before."""
         fills = account.fills
+        stops = self._stop_orders.setdefault(account.id, set())
         replay = self._trades.get(account.id)
-        if replay is None or not replay.continues(fills):
-            replay = self._trades[account.id] = _Trades()
-        replay.extend(fills, self._stop_orders.get(account.id, set()))
+        if replay is None or replay.stop_order_ids is not stops or not replay.continues(fills):
+            replay = self._trades[account.id] = _Trades(stops)
+        replay.extend(fills)
         return replay.trades

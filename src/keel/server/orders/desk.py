@@ -39,7 +39,7 @@ from keel.server.metrics import ORDER_BATCH_SIZE
 from keel.server.orders import repository, service
 from keel.server.orders.caller import STALE_TOKEN
 from keel.server.orders.schemas import OrderOut
-from keel.server.orders.workspace import Workspace, is_minor, open_locked
+from keel.server.orders.workspace import Appends, Workspace, is_minor, open_locked
 from keel.server.runtime import Runtime, on_stop
 
 log = structlog.get_logger(__name__)
@@ -200,11 +200,11 @@ class OrderDesk:
         staged = [workspace.stage_orders() for workspace in workspaces]
         if any(stage.created for stage in staged):
             await batch.session.flush()
-        positions = []
+        appends = Appends()
         for workspace, stage in zip(workspaces, staged, strict=True):
-            positions.extend(workspace.stage_changes(stage)[1])
-        await accounts_repo.upsert_positions(batch.session, positions)
-        await batch.session.flush()
+            appends.extend(workspace.stage_changes(stage)[1])
+        await appends.write(batch.session)
+        await batch.session.flush()  # the account rows' new cash and ledger length
         answers = []
         for ticket in batch.placed:
             assert ticket.order_id is not None

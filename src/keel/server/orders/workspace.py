@@ -24,8 +24,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
+from sqlalchemy import Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keel.domain.account import Account
@@ -79,6 +80,37 @@ def order_gate(runtime: Runtime) -> OrderGate:
     """The risk layer's gate when the breakers are running, else one that allows everything."""
     gate: OrderGate | None = runtime.components.get("order_gate")
     return gate if gate is not None else AllowAllGate()
+
+
+@dataclass
+class Appends:
+    """Append-only rows staged workspaces write (plain values: one INSERT per table, no ORM
+    objects to track) and the position rows to upsert."""
+
+    events: list[dict[str, Any]] = field(default_factory=list)
+    fills: list[dict[str, Any]] = field(default_factory=list)
+    ledger: list[dict[str, Any]] = field(default_factory=list)
+    equity: list[dict[str, Any]] = field(default_factory=list)
+    positions: list[dict[str, Any]] = field(default_factory=list)
+
+    def extend(self, other: Appends) -> None:
+        self.events += other.events
+        self.fills += other.fills
+        self.ledger += other.ledger
+        self.equity += other.equity
+        self.positions += other.positions
+
+    async def write(self, session: AsyncSession) -> None:
+        """Insert the rows (after their orders), then upsert the positions."""
+        for model, rows in (
+            (OrderEventRow, self.events),
+            (FillRow, self.fills),
+            (LedgerEntryRow, self.ledger),
+            (EquitySnapshot, self.equity),
+        ):
+            if rows:  # the Core table, not the entity: no ORM bulk bookkeeping
+                await session.execute(insert(cast(Table, model.__table__)), rows)
+        await accounts_repo.upsert_positions(session, self.positions)
 
 
 @dataclass
@@ -186,8 +218,8 @@ class Workspace:
         staged = self.stage_orders()
         if staged.created:
             await self.session.flush()
-        rows, positions = self.stage_changes(staged)
-        await accounts_repo.upsert_positions(self.session, positions)
+        rows, appends = self.stage_changes(staged)
+        await appends.write(self.session)
         return rows
 
     def discard(self, order_id: str) -> None:
@@ -219,22 +251,23 @@ class Workspace:
             row.event_count += len(new_events)
         return staged
 
-    def stage_changes(self, staged: Staged) -> tuple[list[OrderRow], list[dict[str, Any]]]:
-        """Add the events, fills, ledger entries and equity snapshot after `stage_orders` (no I/O);
-        returns the rows of orders that changed and the position rows to upsert."""
+    def stage_changes(self, staged: Staged) -> tuple[list[OrderRow], Appends]:
+        """Stage the events, fills, ledger entries, positions and equity snapshot that follow
+        `stage_orders` (no I/O); returns the rows of orders that changed and what to append."""
         now = staged.now
+        appends = Appends()
         for row, new_events, first in staged.changed:
             for sequence, event in enumerate(new_events, start=first):
-                self.session.add(
-                    OrderEventRow(
-                        order_id=row.id,
-                        sequence=sequence,
-                        time=event.time,
-                        from_status=event.from_status.value if event.from_status else None,
-                        to_status=event.to_status.value,
-                        reason=event.reason[:500],
-                        code=event.code,
-                    )
+                appends.events.append(
+                    {
+                        "order_id": row.id,
+                        "sequence": sequence,
+                        "time": event.time,
+                        "from_status": event.from_status.value if event.from_status else None,
+                        "to_status": event.to_status.value,
+                        "reason": event.reason[:500],
+                        "code": event.code,
+                    }
                 )
                 if event.from_status is not event.to_status:
                     ORDERS.labels(event.to_status.value).inc()
@@ -244,17 +277,18 @@ class Workspace:
             for fill in new_fills
             if self.engine.order(fill.order_id).type in STOP_TYPES
         }
-        self._write_fills(new_fills, now)
-        self._write_ledger(now)
+        self._write_fills(new_fills, now, appends)
+        self._write_ledger(now, appends)
+        self.row.cash = self.account.cash
+        self.row.ledger_length = len(self.account.ledger)
         self.row.updated_at = now
-        positions: list[dict[str, Any]] = []
         if new_fills:
-            positions = self._position_values({fill.symbol for fill in new_fills}, now)
-            self.snapshot_equity()
+            appends.positions = self._position_values({fill.symbol for fill in new_fills}, now)
+            appends.equity.append(self._equity_values())
         self._cache_fills_after_commit()
         rows = [row for row, _, _ in staged.changed]
         self._publish(rows)
-        return rows, positions
+        return rows, appends
 
     def _cache_fills_after_commit(self) -> None:
         """Cache the epoch's fills as stored once this transaction commits: the stored ones the
@@ -304,47 +338,45 @@ class Workspace:
             created_at=order.created_at,
         )
 
-    def _write_fills(self, fills: tuple[Fill, ...], now: datetime) -> None:
+    def _write_fills(self, fills: tuple[Fill, ...], now: datetime, appends: Appends) -> None:
         for index, fill in enumerate(fills, start=self.fills_loaded + 1):
-            self.session.add(
-                FillRow(
-                    id=fill.id,
-                    order_id=fill.order_id,
-                    account_id=fill.account_id,
-                    epoch=self.row.epoch,
-                    sequence=index,
-                    symbol=fill.symbol,
-                    side=fill.side.value,
-                    quantity=fill.quantity,
-                    price=fill.price,
-                    commission=fill.commission,
-                    time=fill.time,
-                    recorded_at=now,
-                )
+            appends.fills.append(
+                {
+                    "id": fill.id,
+                    "order_id": fill.order_id,
+                    "account_id": fill.account_id,
+                    "epoch": self.row.epoch,
+                    "sequence": index,
+                    "symbol": fill.symbol,
+                    "side": fill.side.value,
+                    "quantity": fill.quantity,
+                    "price": fill.price,
+                    "commission": fill.commission,
+                    "time": fill.time,
+                    "recorded_at": now,
+                }
             )
             FILLS.labels(fill.symbol, fill.side.value).inc()
         self.fills_loaded += len(fills)
 
-    def _write_ledger(self, now: datetime) -> None:
+    def _write_ledger(self, now: datetime, appends: Appends) -> None:
         entries = self.account.ledger.entries[self.ledger_loaded :]
         for entry in entries:
-            self.session.add(
-                LedgerEntryRow(
-                    account_id=self.account.id,
-                    sequence=entry.sequence,
-                    epoch=entry.epoch,
-                    time=entry.time,
-                    kind=entry.kind.value,
-                    amount=entry.amount,
-                    balance_after=entry.balance_after,
-                    reference=entry.reference,
-                    memo=entry.memo[:200],
-                    recorded_at=now,
-                )
+            appends.ledger.append(
+                {
+                    "account_id": self.account.id,
+                    "sequence": entry.sequence,
+                    "epoch": entry.epoch,
+                    "time": entry.time,
+                    "kind": entry.kind.value,
+                    "amount": entry.amount,
+                    "balance_after": entry.balance_after,
+                    "reference": entry.reference,
+                    "memo": entry.memo[:200],
+                    "recorded_at": now,
+                }
             )
         self.ledger_loaded += len(entries)
-        self.row.cash = self.account.cash
-        self.row.ledger_length = len(self.account.ledger)
 
     def _position_values(self, symbols: set[str], now: datetime) -> list[dict[str, Any]]:
         """The position row of each symbol, to upsert (no read first: the account row is locked)."""
@@ -376,18 +408,18 @@ class Workspace:
 
     def snapshot_equity(self) -> None:
         """Record cash and equity now (market time of the feed; wall time before the first tick)."""
-        feed = get_feed(self.runtime)
+        self.session.add(EquitySnapshot(**self._equity_values()))
+
+    def _equity_values(self) -> dict[str, Any]:
         now = self.runtime.clock.now()
-        self.session.add(
-            EquitySnapshot(
-                account_id=self.account.id,
-                epoch=self.row.epoch,
-                time=feed.market_time or now,
-                cash=self.account.cash,
-                equity=to_money(self.account.equity(self.marks())),
-                recorded_at=now,
-            )
-        )
+        return {
+            "account_id": self.account.id,
+            "epoch": self.row.epoch,
+            "time": get_feed(self.runtime).market_time or now,
+            "cash": self.account.cash,
+            "equity": to_money(self.account.equity(self.marks())),
+            "recorded_at": now,
+        }
 
     def _publish(self, changed: list[OrderRow]) -> None:
         pubsub = get_pubsub(self.runtime)
