@@ -13,7 +13,9 @@ from keel.server.runtime import Runtime
 from keel.server.settings import Settings
 
 
-def get_runtime(request: Request) -> Runtime:
+# Dependencies are `async def` even when they await nothing: FastAPI runs a plain `def` dependency
+# in a worker thread, a thread hop per request for a dictionary lookup.
+async def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
@@ -21,7 +23,7 @@ def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-def get_settings_dep(runtime: RuntimeDep) -> Settings:
+async def get_settings_dep(runtime: RuntimeDep) -> Settings:
     return runtime.settings
 
 

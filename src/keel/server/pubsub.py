@@ -60,6 +60,8 @@ class PubSub(Protocol):
 
     async def publish(self, channel: str, message: Message) -> None: ...
 
+    async def publish_many(self, messages: list[tuple[str, Message]]) -> None: ...
+
     def add_listener(self, listener: Listener) -> Callable[[], None]: ...
 
     async def put_state(self, key: str, channel: str, message: Message) -> None: ...
@@ -106,6 +108,10 @@ class InProcessPubSub(_Listeners):
         # Round-trip through JSON so listeners see exactly what Redis would deliver.
         self.dispatch(channel, json.loads(encode(message)))
 
+    async def publish_many(self, messages: list[tuple[str, Message]]) -> None:
+        for channel, message in messages:
+            await self.publish(channel, message)
+
     async def put_state(self, key: str, channel: str, message: Message) -> None:
         """Keep `message` under `key` (this process only) and publish it on `channel`."""
         text = encode(message)
@@ -144,6 +150,13 @@ class RedisPubSub(_Listeners):
 
     async def publish(self, channel: str, message: Message) -> None:
         await self._redis.publish(self.prefix + channel, encode(message))
+
+    async def publish_many(self, messages: list[tuple[str, Message]]) -> None:
+        """PUBLISH each message, in order, in one round trip (a pipeline, not a transaction)."""
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for channel, message in messages:
+                pipe.publish(self.prefix + channel, encode(message))
+            await pipe.execute()
 
     async def put_state(self, key: str, channel: str, message: Message) -> None:
         """SET `keel:<key>` and PUBLISH on `keel:<channel>` in one transaction (one round trip),
@@ -197,12 +210,16 @@ def _flush_outbox(session: Session) -> None:
         return
     loop = asyncio.get_running_loop()
 
+    by_pubsub: dict[int, tuple[PubSub, list[tuple[str, Message]]]] = {}
+    for pubsub, channel, message in outbox:
+        by_pubsub.setdefault(id(pubsub), (pubsub, []))[1].append((channel, message))
+
     async def send() -> None:
-        for pubsub, channel, message in outbox:
+        for pubsub, messages in by_pubsub.values():
             try:
-                await pubsub.publish(channel, message)
+                await pubsub.publish_many(messages)
             except Exception:
-                log.exception("publish after commit failed", channel=channel)
+                log.exception("publish after commit failed", channels=len(messages))
 
     task = loop.create_task(send())
     _PENDING.add(task)

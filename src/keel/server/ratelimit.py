@@ -17,7 +17,6 @@ from enum import StrEnum
 import structlog
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
-from limits.aio.strategies import FixedWindowRateLimiter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from keel.domain.enums import Role
@@ -27,6 +26,9 @@ from keel.server.runtime import Runtime, on_start, on_stop
 from keel.server.settings import Settings
 
 log = structlog.get_logger(__name__)
+
+WINDOW_ENDS_KEPT = 100_000
+"""Windows whose end one process remembers; past ones are dropped when there are more."""
 
 EXEMPT_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 
@@ -58,7 +60,7 @@ class RequestLimiter:
     def __init__(self, storage: Storage, tiers: dict[Tier, RateLimitItem]) -> None:
         self.storage = storage
         self.tiers = tiers
-        self._strategy = FixedWindowRateLimiter(storage)
+        self._window_ends: dict[str, float] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RequestLimiter:
@@ -76,15 +78,33 @@ class RequestLimiter:
         return cls(storage, tiers)
 
     async def hit(self, tier: Tier, identity: str) -> Decision:
+        """Count one request; usually one round trip to the counter store.
+
+        What `FixedWindowRateLimiter.hit` does (one INCR that starts the window's expiry), with
+        the count it returns giving what is left; when the window ends is remembered per key
+        (the hit that starts a window knows it), so it is asked of the store only for a window
+        this process did not see start."""
         item = self.tiers[tier]
-        allowed = await self._strategy.hit(item, tier.value, identity)
-        stats = await self._strategy.get_window_stats(item, tier.value, identity)
+        key = item.key_for(tier.value, identity)
+        count = await self.storage.incr(key, item.get_expiry())
+        now = time.time()
+        reset_at = self._window_ends.get(key)
+        if count == 1:
+            reset_at = now + item.get_expiry()
+        elif reset_at is None or reset_at <= now:
+            reset_at = await self.storage.get_expiry(key)
+        self._remember_window_end(key, reset_at, now)
         return Decision(
-            allowed=allowed,
+            allowed=count <= item.amount,
             limit=item.amount,
-            remaining=max(0, stats.remaining),
-            reset_seconds=max(1, math.ceil(stats.reset_time - time.time())),
+            remaining=max(0, item.amount - count),
+            reset_seconds=max(1, math.ceil(reset_at - now)),
         )
+
+    def _remember_window_end(self, key: str, reset_at: float, now: float) -> None:
+        if len(self._window_ends) >= WINDOW_ENDS_KEPT and key not in self._window_ends:
+            self._window_ends = {k: end for k, end in self._window_ends.items() if end > now}
+        self._window_ends[key] = reset_at
 
 
 def caller_of(scope: Scope, settings: Settings, runtime: Runtime) -> tuple[Tier, str]:

@@ -50,7 +50,7 @@ async def get_current_user(
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
-def get_guardian_user(user: CurrentUser) -> User:
+async def get_guardian_user(user: CurrentUser) -> User:
     if user.role != Role.GUARDIAN.value:
         raise ProblemError(403, "guardian-only", "only a guardian account can do this")
     return user
@@ -59,7 +59,7 @@ def get_guardian_user(user: CurrentUser) -> User:
 GuardianUser = Annotated[User, Depends(get_guardian_user)]
 
 
-def get_admin_user(user: CurrentUser) -> User:
+async def get_admin_user(user: CurrentUser) -> User:
     if user.role != Role.ADMIN.value:
         raise ProblemError(403, "admin-only", "only an administrator can do this")
     return user

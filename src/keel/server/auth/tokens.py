@@ -10,8 +10,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 import jwt
@@ -93,21 +96,31 @@ def issue_challenge_token(settings: Settings, *, user_id: str, role: str, now: d
     )
 
 
+@lru_cache(maxsize=16_384)
+def _signed_claims(token: str, secret: str, algorithm: str) -> Mapping[str, Any]:
+    """The claims of `token` once its signature and algorithm check out; read-only and cached (a
+    client sends the same access token with every request; an invalid one raises, never cached).
+    Expiry and kind are checked by the caller on every use."""
+    return MappingProxyType(
+        jwt.decode(
+            token,
+            secret,
+            algorithms=[algorithm],
+            options={
+                "require": ["sub", "exp", "iat", "jti"],
+                "verify_exp": False,  # checked by `decode_token` against the runtime clock
+                "verify_iat": False,
+            },
+        )
+    )
+
+
 def decode_token(
     settings: Settings, token: str, *, expected_use: str, now: datetime
 ) -> TokenClaims:
     """Verify signature, algorithm, kind and expiry; raise `InvalidToken` otherwise."""
     try:
-        claims = jwt.decode(
-            token,
-            settings.jwt_secret,
-            algorithms=[settings.jwt_algorithm],
-            options={
-                "require": ["sub", "exp", "iat", "jti"],
-                "verify_exp": False,  # checked below against the runtime clock
-                "verify_iat": False,
-            },
-        )
+        claims = _signed_claims(token, settings.jwt_secret, settings.jwt_algorithm)
     except jwt.InvalidSignatureError as exc:
         raise InvalidToken("bad-signature") from exc
     except jwt.InvalidAlgorithmError as exc:
