@@ -41,6 +41,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             # move it out of the collector's generations, so full collections stay short.
             gc.collect()
             gc.freeze()
+            gc.set_threshold(50_000, 20, 20)
         try:
             yield
         finally:

@@ -39,7 +39,13 @@ from keel.server.metrics import ORDER_BATCH_SIZE
 from keel.server.orders import repository, service
 from keel.server.orders.caller import STALE_TOKEN
 from keel.server.orders.schemas import OrderOut
-from keel.server.orders.workspace import Appends, Workspace, is_minor, open_locked
+from keel.server.orders.workspace import (
+    Appends,
+    Workspace,
+    insert_orders,
+    is_minor,
+    open_locked,
+)
 from keel.server.runtime import Runtime, on_stop
 
 log = structlog.get_logger(__name__)
@@ -198,8 +204,7 @@ class OrderDesk:
         """Stage every workspace's changes, write them in a few statements; the answers."""
         workspaces = list(batch.workspaces.values())
         staged = [workspace.stage_orders() for workspace in workspaces]
-        if any(stage.created for stage in staged):
-            await batch.session.flush()
+        await insert_orders(batch.session, [row for stage in staged for row in stage.new_rows])
         appends = Appends()
         for workspace, stage in zip(workspaces, staged, strict=True):
             appends.extend(workspace.stage_changes(stage)[1])

@@ -28,6 +28,7 @@ from typing import Any, cast
 
 from sqlalchemy import Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import make_transient_to_detached
 
 from keel.domain.account import Account
 from keel.domain.enums import OrderStatus, OrderType
@@ -113,6 +114,21 @@ class Appends:
         await accounts_repo.upsert_positions(session, self.positions)
 
 
+_ORDER_COLUMNS = tuple(column.key for column in cast(Table, OrderRow.__table__).columns)
+
+
+async def insert_orders(session: AsyncSession, rows: list[OrderRow]) -> None:
+    """INSERT new order rows in one statement (no unit-of-work bookkeeping), then attach them to
+    the session as stored rows, so later changes to them are UPDATEs."""
+    if not rows:
+        return
+    values = [{key: getattr(row, key) for key in _ORDER_COLUMNS} for row in rows]
+    await session.execute(insert(cast(Table, OrderRow.__table__)), values)
+    for row in rows:
+        make_transient_to_detached(row)
+        session.add(row)
+
+
 @dataclass
 class Staged:
     """What `Workspace.stage_orders` found to write: changed rows with their new events."""
@@ -120,8 +136,9 @@ class Staged:
     now: datetime
     changed: list[tuple[OrderRow, list[OrderEvent], int]] = field(default_factory=list)
     """(row, its new events, the sequence number of the first of them)."""
-    created: bool = False
-    """Whether a new order row was added (the session must flush before events reference it)."""
+    new_rows: list[OrderRow] = field(default_factory=list)
+    """Rows of new orders, not yet in the session: `insert_orders` writes them before anything
+    that references them."""
 
 
 @dataclass
@@ -216,8 +233,7 @@ class Workspace:
     async def flush(self) -> list[OrderRow]:
         """Persist every change the engine made; returns the rows of orders that changed."""
         staged = self.stage_orders()
-        if staged.created:
-            await self.session.flush()
+        await insert_orders(self.session, staged.new_rows)
         rows, appends = self.stage_changes(staged)
         await appends.write(self.session)
         return rows
@@ -227,9 +243,9 @@ class Workspace:
         self.discarded.add(order_id)
 
     def stage_orders(self) -> Staged:
-        """Add the rows of new orders (already in their final state) to the session and copy the
-        engine's changes onto the stored ones; no I/O. The session must flush before
-        `stage_changes`, so that events and fills can reference the new rows."""
+        """Build the rows of new orders (already in their final state) and copy the engine's
+        changes onto the stored ones; no I/O. `insert_orders` must write the new rows before
+        `stage_changes`' rows, which reference them."""
         staged = Staged(self.runtime.clock.now())
         for order in self.engine.orders(self.account.id):
             row = self.rows.get(order.id)
@@ -239,8 +255,7 @@ class Workspace:
                 row = self._new_row(order)
                 self.rows[order.id] = row
                 self.loaded_events[order.id] = 0
-                self.session.add(row)
-                staged.created = True
+                staged.new_rows.append(row)
             new_events = order.events[self.loaded_events[order.id] :]
             if not new_events:
                 continue
