@@ -63,7 +63,9 @@ class EngineForwarder:
         self.pubsub = pubsub
         self.timeout = timeout
         self._waiting: dict[str, asyncio.Future[Message]] = {}
-        self._remove = pubsub.add_listener(self._on_message)
+        self._remove = pubsub.add_listener(
+            self._on_message, wants=lambda channel: channel == REPLY_CHANNEL
+        )
 
     async def call(self, command: Message) -> Message:
         """Publish `command` and return the engine's reply; 503 when no engine answers."""
@@ -137,7 +139,9 @@ class CommandServer:
         self.pubsub = pubsub
         self.publish_state = publish_state
         self._tasks: set[asyncio.Task[None]] = set()
-        self._remove = pubsub.add_listener(self._on_message)
+        self._remove = pubsub.add_listener(
+            self._on_message, wants=lambda channel: channel == COMMAND_CHANNEL
+        )
 
     def _on_message(self, channel: str, message: Message) -> None:
         if channel != COMMAND_CHANNEL or message.get("command") != "force":

@@ -186,7 +186,9 @@ class EnginePublisher:
         self.seq = 0
         self._lock = asyncio.Lock()
         self._pending: asyncio.Task[None] | None = None
-        self._remove: Callable[[], None] = self.pubsub.add_listener(self._on_message)
+        self._remove: Callable[[], None] = self.pubsub.add_listener(
+            self._on_message, wants=lambda channel: channel == "breakers"
+        )
 
     async def publish(self) -> None:
         """Store and publish the current engine state (in order: one at a time)."""
@@ -222,7 +224,9 @@ class StateMirror:
         self.pubsub = pubsub
         self.version: tuple[float, int] = (float("-inf"), 0)
         self.leader: str | None = None
-        self._remove: Callable[[], None] = pubsub.add_listener(self._on_message)
+        self._remove: Callable[[], None] = pubsub.add_listener(
+            self._on_message, wants=lambda channel: channel == STATE_CHANNEL
+        )
 
     async def load(self) -> bool:
         """Apply the stored snapshot (the listener is already attached); False when none yet."""

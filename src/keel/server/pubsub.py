@@ -62,7 +62,9 @@ class PubSub(Protocol):
 
     async def publish_many(self, messages: list[tuple[str, Message]]) -> None: ...
 
-    def add_listener(self, listener: Listener) -> Callable[[], None]: ...
+    def add_listener(
+        self, listener: Listener, wants: Callable[[str], bool] | None = None
+    ) -> Callable[[], None]: ...
 
     async def put_state(self, key: str, channel: str, message: Message) -> None: ...
 
@@ -71,20 +73,30 @@ class PubSub(Protocol):
 
 class _Listeners:
     def __init__(self) -> None:
-        self._listeners: list[Listener] = []
+        self._listeners: list[tuple[Listener, Callable[[str], bool] | None]] = []
 
-    def add_listener(self, listener: Listener) -> Callable[[], None]:
-        """Register `listener` for every message; returns a function that removes it."""
-        self._listeners.append(listener)
+    def add_listener(
+        self, listener: Listener, wants: Callable[[str], bool] | None = None
+    ) -> Callable[[], None]:
+        """Register `listener` for the messages on channels `wants` accepts (every channel when
+        None); returns a function that removes it. A message no listener wants is not decoded."""
+        entry = (listener, wants)
+        self._listeners.append(entry)
 
         def remove() -> None:
             with contextlib.suppress(ValueError):
-                self._listeners.remove(listener)
+                self._listeners.remove(entry)
 
         return remove
 
+    def wanted(self, channel: str) -> bool:
+        """Whether any listener wants messages on `channel`."""
+        return any(wants is None or wants(channel) for _, wants in self._listeners)
+
     def dispatch(self, channel: str, message: Message) -> None:
-        for listener in list(self._listeners):
+        for listener, wants in list(self._listeners):
+            if wants is not None and not wants(channel):
+                continue
             try:
                 listener(channel, message)
             except Exception:
@@ -106,7 +118,8 @@ class InProcessPubSub(_Listeners):
 
     async def publish(self, channel: str, message: Message) -> None:
         # Round-trip through JSON so listeners see exactly what Redis would deliver.
-        self.dispatch(channel, json.loads(encode(message)))
+        if self.wanted(channel):
+            self.dispatch(channel, json.loads(encode(message)))
 
     async def publish_many(self, messages: list[tuple[str, Message]]) -> None:
         for channel, message in messages:
@@ -182,7 +195,8 @@ class RedisPubSub(_Listeners):
                     if item.get("type") != "pmessage":
                         continue
                     channel = str(item["channel"]).removeprefix(self.prefix)
-                    self.dispatch(channel, json.loads(item["data"]))
+                    if self.wanted(channel):
+                        self.dispatch(channel, json.loads(item["data"]))
             except asyncio.CancelledError:
                 await subscription.aclose()  # type: ignore[no-untyped-call]
                 raise

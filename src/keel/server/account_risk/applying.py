@@ -139,7 +139,9 @@ async def load_limits(runtime: Runtime) -> int:
 
 @on_start(order=26)
 async def _start(runtime: Runtime) -> None:
-    runtime.components["risk_limits_listener"] = get_pubsub(runtime).add_listener(listener(runtime))
+    runtime.components["risk_limits_listener"] = get_pubsub(runtime).add_listener(
+        listener(runtime), wants=lambda channel: channel == RISK_LIMITS_CHANNEL
+    )
     await load_limits(runtime)
 
 

@@ -61,7 +61,9 @@ class Hub:
 
     def __init__(self, pubsub: PubSub) -> None:
         self._clients: set[ClientQueue] = set()
-        self._remove_listener: Callable[[], None] = pubsub.add_listener(self._dispatch)
+        self._remove_listener: Callable[[], None] = pubsub.add_listener(
+            self._dispatch, wants=self._wanted
+        )
 
     def connect(self, max_queued: int = MAX_QUEUED) -> ClientQueue:
         client = ClientQueue(max_queued)
@@ -78,6 +80,9 @@ class Hub:
     @property
     def connections(self) -> int:
         return len(self._clients)
+
+    def _wanted(self, channel: str) -> bool:
+        return any(channel in client.channels for client in self._clients)
 
     def _dispatch(self, channel: str, message: Message) -> None:
         for client in self._clients:
