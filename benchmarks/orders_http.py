@@ -1,6 +1,6 @@
 """Market-order placement through HTTP on PostgreSQL, next to pgbench TPC-B measured in the same run.
 
-    .venv/bin/python benchmarks/orders_http.py [--topology single|split|both] [--api-workers 2]
+    .venv/bin/python benchmarks/orders_http.py [--topology single|split|both] [--api-replicas 2]
         [--clients 32] [--seconds 10] [--no-pre-ping]
         [--admin-url postgresql://postgres@127.0.0.1:5432/postgres] [--redis-url redis://…]
 
@@ -8,9 +8,10 @@ What it does:
 1. creates a scratch database, applies the schema and starts real `keel serve` processes on
    127.0.0.1 (the feed stepped only at start so every order meets the same kind of quote):
    - `single`: one process, `--role all` (API, feed, breakers, engine loop);
-   - `split`: one `--role engine` process plus `--role api --workers N` replicas (uvicorn workers
-     sharing one port) mirroring the engine's quotes and breaker levels through Redis; orders go
-     to the replicas;
+   - `split`: one `--role engine` process plus N `--role api` replicas, each on its own port as
+     behind a load balancer, mirroring the engine's quotes and breaker levels through Redis;
+     clients are spread over the replicas round-robin (uvicorn's `--workers` share one socket and
+     split a burst of 32 keep-alive connections by chance: 32/0 as often as 16/16);
 2. registers one learner per client, each with its own account (not timed);
 3. `--clients` concurrent clients place market buys (`POST /api/v1/orders`) for `--seconds`;
    every order locks its account row, fills against the quote and writes order, events, fill,
@@ -106,17 +107,18 @@ def keel_serve(env: dict[str, str], role: str, port: int, workers: int) -> subpr
 
 
 def start_topology(
-    topology: str, env: dict[str, str], api_workers: int
-) -> tuple[list[subprocess.Popen[bytes]], str]:
-    """Start the servers of `topology`; returns them and the base URL that takes the orders."""
+    topology: str, env: dict[str, str], api_replicas: int
+) -> tuple[list[subprocess.Popen[bytes]], list[str]]:
+    """Start the servers of `topology`; returns them and the base URLs that take the orders."""
     if topology == "single":
         port = free_port()
-        return [keel_serve(env, "all", port, 1)], f"http://127.0.0.1:{port}"
-    engine_port, api_port = free_port(), free_port()
+        return [keel_serve(env, "all", port, 1)], [f"http://127.0.0.1:{port}"]
+    engine_port = free_port()
     engine = keel_serve(env, "engine", engine_port, 1)
     asyncio.run(wait_ready(f"http://127.0.0.1:{engine_port}"))  # the engine state is published
-    api = keel_serve(env, "api", api_port, api_workers)
-    return [engine, api], f"http://127.0.0.1:{api_port}"
+    ports = [free_port() for _ in range(api_replicas)]
+    replicas = [keel_serve(env, "api", port, 1) for port in ports]
+    return [engine, *replicas], [f"http://127.0.0.1:{port}" for port in ports]
 
 
 def stop(servers: list[subprocess.Popen[bytes]]) -> None:
@@ -213,14 +215,14 @@ class RawHTTP:
             self.writer.close()
 
 
-async def place_orders(base: str, clients: int, seconds: float) -> tuple[list[float], int]:
-    async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+async def place_orders(bases: list[str], clients: int, seconds: float) -> tuple[list[float], int]:
+    async with httpx.AsyncClient(base_url=bases[0], timeout=30) as http:
         traders = [await new_trader(http, i) for i in range(clients)]
     latencies: list[float] = []
     errors = 0
     connections = [
         RawHTTP(
-            base,
+            bases[index % len(bases)],
             "/api/v1/orders",
             {
                 "account_id": account_id,
@@ -231,7 +233,7 @@ async def place_orders(base: str, clients: int, seconds: float) -> tuple[list[fl
             },
             headers,
         )
-        for headers, account_id in traders
+        for index, (headers, account_id) in enumerate(traders)
     ]
 
     async def trade(connection: RawHTTP, until: float, record: bool) -> None:
@@ -284,11 +286,12 @@ def measure(
     env = server_env(
         async_url, f"/tmp/keel-bench-{suffix}-{topology}", args.redis_url, args.pre_ping
     )
-    servers, base = start_topology(topology, env, args.api_workers)
+    servers, bases = start_topology(topology, env, args.api_replicas)
     try:
-        asyncio.run(wait_ready(base))
+        for base in bases:
+            asyncio.run(wait_ready(base))
         cpu = time.process_time()
-        latencies, errors = asyncio.run(place_orders(base, args.clients, args.seconds))
+        latencies, errors = asyncio.run(place_orders(bases, args.clients, args.seconds))
         return latencies, errors, time.process_time() - cpu
     finally:
         stop(servers)
@@ -301,7 +304,7 @@ def report(
     throughput = len(latencies) / args.seconds
     shape = "1 process (--role all)"
     if topology == "split":
-        shape = f"1 engine + {args.api_workers} api worker(s) (--role api --workers N)"
+        shape = f"1 engine + {args.api_replicas} api replica(s) (--role api), clients round-robin"
     print(f"[{topology}] {shape}, pre-ping {'on' if args.pre_ping else 'off'}")
     print(f"  orders filled      {len(latencies):>10d}   (non-201 responses: {errors})")
     print(f"  throughput         {throughput:>10.1f} orders/s")
@@ -320,7 +323,7 @@ def report(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--topology", choices=["single", "split", "both"], default="split")
-    parser.add_argument("--api-workers", type=int, default=2)
+    parser.add_argument("--api-replicas", type=int, default=2)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--pre-ping", action=argparse.BooleanOptionalAction, default=True)
