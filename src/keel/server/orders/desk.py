@@ -65,6 +65,14 @@ class Ticket:
     """The order this ticket is answered with, once the engine has placed it."""
     created: bool = True
 
+    def answer(self, order: OrderOut, created: bool) -> None:
+        if not self.future.done():  # a request whose client went away is not answered
+            self.future.set_result((order, created))
+
+    def fail(self, error: BaseException) -> None:
+        if not self.future.done():
+            self.future.set_exception(error)
+
 
 @dataclass
 class _Batch:
@@ -85,6 +93,7 @@ class OrderDesk:
         self._queue: list[Ticket] = []
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._in_flight: list[Ticket] = []
 
     async def place(self, caller: TokenClaims, request: OrderRequest) -> Answer:
         """Place `request` for the holder of `caller`; returns once the order is committed.
@@ -101,11 +110,8 @@ class OrderDesk:
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
-        for ticket in self._queue:
-            if not ticket.future.done():
-                ticket.future.set_exception(
-                    ProblemError(503, "unavailable", "the server is shutting down; try again")
-                )
+        for ticket in [*self._in_flight, *self._queue]:
+            ticket.fail(ProblemError(503, "unavailable", "the server is shutting down; try again"))
         self._queue.clear()
 
     async def _run(self) -> None:
@@ -119,13 +125,14 @@ class OrderDesk:
                 if not batch:
                     continue
                 ORDER_BATCH_SIZE.observe(len(batch))
+                self._in_flight = batch
                 try:
                     await self._place_batch(batch)
                 except Exception as error:  # never leave a request waiting for ever
                     log.exception("order batch failed")
                     for ticket in batch:
-                        if not ticket.future.done():
-                            ticket.future.set_exception(error)
+                        ticket.fail(error)
+                self._in_flight = []
 
     async def _place_batch(self, tickets: list[Ticket]) -> None:
         answers: list[tuple[Ticket, OrderOut]] = []
@@ -142,8 +149,7 @@ class OrderDesk:
             log.warning("order batch failed; placing its orders one by one", exc_info=True)
             answers, single = [], [ticket for ticket in tickets if not ticket.future.done()]
         for ticket, order in answers:
-            if not ticket.future.done():
-                ticket.future.set_result((order, ticket.created))
+            ticket.answer(order, ticket.created)
         for ticket in single:
             await self._place_single(ticket)
 
@@ -158,7 +164,7 @@ class OrderDesk:
             if account is None or account.row.user_id != ticket.caller.user_id:
                 batch.single.append(ticket)  # 404 or 401, told apart by the single path
             elif not account.owner_active or account.owner_token_version != ticket.caller.version:
-                ticket.future.set_exception(unauthorized(STALE_TOKEN))
+                ticket.fail(unauthorized(STALE_TOKEN))
             elif is_minor(self.runtime, account):
                 batch.single.append(ticket)  # pending approval, the guardian's limits
             else:
@@ -174,7 +180,7 @@ class OrderDesk:
         for ticket in tickets:
             coid = ticket.request.client_order_id
             if coid is not None and (row := known.get((ticket.request.account_id, coid))):
-                ticket.future.set_result((OrderOut.model_validate(row), False))
+                ticket.answer(OrderOut.model_validate(row), False)
         open_orders = await repository.open_orders_of(session, trading)
         for account_id, account in trading.items():
             batch.workspaces[account_id] = await open_locked(
@@ -195,7 +201,7 @@ class OrderDesk:
             ticket.created = False
         elif order.status is OrderStatus.REJECTED:
             workspace.discard(order.id)
-            ticket.future.set_exception(service.refusal(order, workspace.gate.last_refusal))
+            ticket.fail(service.refusal(order, workspace.gate.last_refusal))
             return
         ticket.order_id = order.id
         batch.placed.append(ticket)
@@ -226,11 +232,9 @@ class OrderDesk:
                 )
                 answer = (OrderOut.model_validate(row), created)
         except Exception as error:
-            if not ticket.future.done():
-                ticket.future.set_exception(error)
+            ticket.fail(error)
             return
-        if not ticket.future.done():
-            ticket.future.set_result(answer)
+        ticket.answer(*answer)
 
 
 def order_desk(runtime: Runtime) -> OrderDesk:
