@@ -15,7 +15,8 @@ What it does:
 2. registers one learner per client, each with its own account (not timed);
 3. `--clients` concurrent clients place market buys (`POST /api/v1/orders`) for `--seconds`;
    every order locks its account row, fills against the quote and writes order, events, fill,
-   ledger entry, position and equity snapshot in one transaction. The load generator is a raw
+   ledger entry, position and equity snapshot, committed before its 201 (orders waiting together
+   share a transaction: `keel.server.orders.desk`). The load generator is a raw
    asyncio HTTP/1.1 client on keep-alive connections (one per client; no httpx on the hot path:
    it cost as much CPU as the server it measured);
 4. `pgbench -i` into a second scratch database, then `pgbench -c 32 -j 2 -T <seconds>`;
