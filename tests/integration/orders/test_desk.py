@@ -111,10 +111,13 @@ async def test_a_failed_batch_places_its_orders_one_by_one(
 
     monkeypatch.setattr(Appends, "write", fail_first)
     results = await asyncio.gather(
-        *(desk_place(runtime, u, a, quantity="1") for u, a in zip(users, accounts, strict=True))
+        *(desk_place(runtime, u, a, quantity="1") for u, a in zip(users, accounts, strict=True)),
+        desk_place(runtime, users[0], accounts[0], quantity="1000"),  # more than the cash
     )
-    assert calls == 1 + len(users)
-    assert all(isinstance(r, tuple) and r[0].status == "filled" and r[1] for r in results)
+    *placed, refused = results
+    assert calls == 1 + len(users)  # the refused order wrote nothing, in the batch or alone
+    assert all(isinstance(r, tuple) and r[0].status == "filled" and r[1] for r in placed)
+    assert isinstance(refused, ProblemError) and refused.code == "insufficient-funds"
     async with runtime.sessionmaker() as session:
         report = await check_all(session)
     assert report.clean, report.violations

@@ -84,3 +84,44 @@ def test_slow_client_gets_conflated_quotes_and_bounded_queue() -> None:
     quotes = [m for c, m in batch if c == "quotes:SPX"]
     assert quotes == [{"last": 99}]  # only the latest quote waited
     assert client.conflated == 99
+
+
+async def test_logout_and_password_change_close_sockets_opened_with_revoked_tokens(
+    client: AsyncClient, ws_url: str
+) -> None:
+    user = await create_user(client)
+    second = await client.post(
+        "/api/v1/auth/login", json={"email": user.email, "password": user.password}
+    )
+    other_token = second.json()["access_token"]  # the same user on another device
+
+    async def opened(token: str) -> websockets.ClientConnection:
+        ws = await websockets.connect(ws_url + "?token=" + token)
+        assert json.loads(await ws.recv())["type"] == "welcome"
+        return ws
+
+    this_device, other_device = await opened(user.access_token), await opened(other_token)
+    try:
+        logout = await client.post(
+            "/api/v1/auth/logout", json={"refresh_token": user.refresh_token}, headers=user.headers
+        )
+        assert logout.status_code == 204
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await receive_until(this_device, lambda m: False)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+        assert "logout" in closed.value.rcvd.reason
+        await other_device.send(json.dumps({"type": "ping"}))  # another token: still open
+        assert (await receive_until(other_device, lambda m: m["type"] == "pong"))["type"] == "pong"
+        changed = await client.post(
+            "/api/v1/auth/password",
+            headers={"Authorization": f"Bearer {other_token}"},
+            json={"current_password": user.password, "new_password": "saffron-Kettle-77-drift"},
+        )
+        assert changed.status_code == 200, changed.text
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await receive_until(other_device, lambda m: False)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+        assert "password" in closed.value.rcvd.reason
+    finally:
+        await this_device.close()
+        await other_device.close()

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from keel.domain.enums import Role
 from keel.server.auth import service, twofactor
 from keel.server.auth.deps import CurrentUser
-from keel.server.auth.revocation import access_denylist
+from keel.server.auth.revocation import TOKENS_REVOKED_CHANNEL, access_denylist
 from keel.server.auth.schemas import (
     CodeIn,
     LoginIn,
@@ -27,6 +27,7 @@ from keel.server.auth.schemas import (
 from keel.server.auth.throttle import LoginThrottle, login_throttle
 from keel.server.deps import RuntimeDep, SessionDep
 from keel.server.errors import problem_response
+from keel.server.pubsub import get_pubsub, publish_after_commit
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 me_router = APIRouter(tags=["me"])
@@ -129,7 +130,7 @@ async def logout(
     # A plain optional header rather than the bearer security scheme: logging out must work
     # without an access token (it may have expired), and the OpenAPI document says so.
     scheme, _, token = (authorization or "").partition(" ")
-    await service.logout(
+    revoked = await service.logout(
         session,
         runtime.settings,
         access_denylist(runtime),
@@ -137,6 +138,9 @@ async def logout(
         access_token=token.strip() if scheme.lower() == "bearer" and token.strip() else None,
         now=runtime.clock.now(),
     )
+    if revoked is not None:
+        message = {"user_id": revoked.user_id, "jti": revoked.jti}
+        publish_after_commit(session, get_pubsub(runtime), TOKENS_REVOKED_CHANNEL, message)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -144,7 +148,7 @@ async def logout(
 async def change_password(
     body: PasswordChangeIn, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
 ) -> TokenPairOut:
-    return await service.change_password(
+    tokens = await service.change_password(
         session,
         runtime.settings,
         user,
@@ -153,6 +157,9 @@ async def change_password(
         code=body.code,
         now=runtime.clock.now(),
     )
+    message = {"user_id": user.id, "below_version": user.token_version}
+    publish_after_commit(session, get_pubsub(runtime), TOKENS_REVOKED_CHANNEL, message)
+    return tokens
 
 
 @router.post("/2fa/enrol", summary="Start TOTP enrolment: secret, otpauth URI and QR code")

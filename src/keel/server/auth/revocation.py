@@ -16,6 +16,11 @@ from typing import Any, Protocol
 
 from keel.server.runtime import Runtime, on_start, on_stop
 
+TOKENS_REVOKED_CHANNEL = "auth:revoked"
+"""Published after a logout (`{"user_id", "jti"}`: that access token) and a password change
+(`{"user_id", "below_version"}`: every older token of the user); WebSockets opened with such a
+token are closed (`keel.server.realtime`)."""
+
 
 class AccessDenylist(Protocol):
     async def revoke(self, jti: str, *, expires_at: datetime, now: datetime) -> None:

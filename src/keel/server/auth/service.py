@@ -263,9 +263,11 @@ async def logout(
     *,
     access_token: str | None,
     now: datetime,
-) -> None:
+) -> TokenClaims | None:
     """Revoke the refresh token's family (this device's session) and, when sent, the caller's
-    access token until it expires. Unknown refresh tokens and invalid access tokens are ignored."""
+    access token until it expires; returns that token's claims when it was revoked. Unknown
+    refresh tokens and invalid access tokens are ignored."""
+    claims: TokenClaims | None = None
     if access_token is not None:
         try:
             claims = decode_token(settings, access_token, expected_use=ACCESS_TOKEN, now=now)
@@ -276,6 +278,7 @@ async def logout(
     row = await repository.get_refresh_token_for_update(session, sha256_hex(raw_token))
     if row is not None:
         await repository.revoke_family(session, row.family_id, now)
+    return claims
 
 
 async def verify_access_token(

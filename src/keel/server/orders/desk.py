@@ -10,10 +10,10 @@ The desk takes every order queued (up to `KEEL_ORDER_BATCH_MAX`) and, in one tra
    reservations and fill model as a single order, so the orders of one account see each other;
 4. writes every new row (one INSERT per table for the whole batch) and commits,
 
-and only then answers the waiting requests: a 201 still means the order is stored. An order
-refused at placement stores nothing and is answered at once. A minor's order (the guardian's
-rules read more), or one whose account is not the caller's, goes the single-order way
-(`service.place_order`) after the batch. If the batch's transaction fails, each of its orders
+and only then answers the waiting requests: a 201 still means the order is stored, a refusal
+that it was refused given the committed orders before it (a refused order stores nothing). A
+minor's order (the guardian's rules read more), or one whose account is not the caller's, goes
+the single-order way (`service.place_order`) after the batch. If the batch's transaction fails, each of its orders
 is placed again on its own, so one order's failure never becomes another's.
 
 A batch starts as soon as the previous one has committed; nothing waits for a batch to fill, so
@@ -82,6 +82,9 @@ class _Batch:
     """Tickets answered with an order of the batch, after the commit."""
     single: list[Ticket] = field(default_factory=list)
     """Tickets placed the single-order way after the batch."""
+    refused: list[tuple[Ticket, ProblemError]] = field(default_factory=list)
+    """Tickets the engine refused, answered after the commit (if the batch fails, the orders
+    before them are placed again, and so are they)."""
 
 
 class OrderDesk:
@@ -144,12 +147,15 @@ class OrderDesk:
                     if not ticket.future.done() and ticket not in batch.single:
                         self._place_one(batch, ticket)
                 answers = await self._write(batch)
-            single = batch.single
+            single, refused = batch.single, batch.refused
         except Exception:
             log.warning("order batch failed; placing its orders one by one", exc_info=True)
-            answers, single = [], [ticket for ticket in tickets if not ticket.future.done()]
+            answers, refused = [], []
+            single = [ticket for ticket in tickets if not ticket.future.done()]
         for ticket, order in answers:
             ticket.answer(order, ticket.created)
+        for ticket, problem in refused:
+            ticket.fail(problem)
         for ticket in single:
             await self._place_single(ticket)
 
@@ -188,8 +194,8 @@ class OrderDesk:
             )
 
     def _place_one(self, batch: _Batch, ticket: Ticket) -> None:
-        """Run one order through its account's engine (no I/O). A refusal answers the ticket
-        now and stores nothing; an unexpected error fails the whole batch."""
+        """Run one order through its account's engine (no I/O). A refused order stores nothing;
+        an unexpected error fails the whole batch."""
         workspace = batch.workspaces[ticket.request.account_id]
         workspace.gate.last_refusal = None
         placement = workspace.engine.place(ticket.request, needs_approval=False)
@@ -201,7 +207,7 @@ class OrderDesk:
             ticket.created = False
         elif order.status is OrderStatus.REJECTED:
             workspace.discard(order.id)
-            ticket.fail(service.refusal(order, workspace.gate.last_refusal))
+            batch.refused.append((ticket, service.refusal(order, workspace.gate.last_refusal)))
             return
         ticket.order_id = order.id
         batch.placed.append(ticket)

@@ -5,7 +5,8 @@ Protocol (JSON text frames):
 - `{"type": "subscribe", "channels": ["quotes:SPX", "orders"]}` / `"unsubscribe"`;
 - `{"type": "ping"}` gets `{"type": "pong"}`; the server sends `{"type": "heartbeat"}` every
   `HEARTBEAT_SECONDS`; messages arrive as `{"type": "message", "channel": …, "data": …}`.
-Close codes: 4401 bad token, 4400 bad message, 4408 no auth in time, 4429 too slow a reader.
+Close codes: 4401 bad token (also when a logout or password change revokes the token of an open
+socket), 4400 bad message, 4408 no auth in time, 4429 too slow a reader.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from keel.server.auth.revocation import access_denylist
 from keel.server.auth.service import user_from_access_token
+from keel.server.auth.tokens import ACCESS_TOKEN, TokenClaims, decode_token
 from keel.server.errors import ProblemError
 from keel.server.market.component import get_feed
 from keel.server.metrics import WS_CONNECTIONS
@@ -34,8 +36,9 @@ AUTH_TIMEOUT_SECONDS = 10.0
 MAX_SUBSCRIPTIONS = 200
 
 
-async def _authenticate(websocket: WebSocket, runtime: Runtime) -> str | None:
-    """The caller's user id, or None after closing the socket with the reason."""
+async def _authenticate(websocket: WebSocket, runtime: Runtime) -> TokenClaims | None:
+    """The claims of the caller's access token, or None after closing the socket with the
+    reason."""
     token = websocket.query_params.get("token")
     if not token:
         try:
@@ -51,14 +54,13 @@ async def _authenticate(websocket: WebSocket, runtime: Runtime) -> str | None:
         return None
     try:
         async with runtime.sessionmaker() as session:
-            user = await user_from_access_token(
-                session,
+            settings, denylist, now = (
                 runtime.settings,
                 access_denylist(runtime),
-                token,
-                now=runtime.clock.now(),
+                runtime.clock.now(),
             )
-            return user.id
+            await user_from_access_token(session, settings, denylist, token, now=now)
+            return decode_token(settings, token, expected_use=ACCESS_TOKEN, now=now)
     except ProblemError as error:
         await websocket.close(code=4401, reason=error.detail[:120])
     return None
@@ -67,6 +69,9 @@ async def _authenticate(websocket: WebSocket, runtime: Runtime) -> str | None:
 async def _writer(websocket: WebSocket, client: ClientQueue) -> None:
     while True:
         batch = await client.next_batch()
+        if client.revoked is not None:
+            await websocket.close(code=4401, reason=client.revoked[:120])
+            return
         if client.overflowed:
             await websocket.close(code=4429, reason="reader too slow; reconnect")
             return
@@ -116,11 +121,12 @@ def _handle(
 async def websocket_endpoint(websocket: WebSocket) -> None:
     runtime: Runtime = websocket.app.state.runtime
     await websocket.accept()
-    user_id = await _authenticate(websocket, runtime)
-    if user_id is None:
+    claims = await _authenticate(websocket, runtime)
+    if claims is None:
         return
+    user_id = claims.user_id
     hub = get_hub(runtime)
-    client = hub.connect()
+    client = hub.connect(user_id=user_id, jti=claims.jti, version=claims.version)
     WS_CONNECTIONS.inc()
     tasks = [
         asyncio.create_task(_writer(websocket, client)),

@@ -4,7 +4,8 @@ One pub/sub listener per process hands every message to the clients subscribed t
 A client's quotes are *conflated*: only the latest quote per symbol waits to be sent, so a slow
 reader gets fewer, fresher quotes. Other messages (orders, bars, breakers …) queue up to
 `MAX_QUEUED`; a client that falls that far behind is disconnected. Nothing here ever awaits a
-client, so one slow socket never stalls the others.
+client, so one slow socket never stalls the others. A client whose access token is revoked (a
+logout, a password change; `TOKENS_REVOKED_CHANNEL`) is disconnected too.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import asyncio
 from collections import deque
 from collections.abc import Callable
 
+from keel.server.auth.revocation import TOKENS_REVOKED_CHANNEL
 from keel.server.pubsub import Message, PubSub
 
 MAX_QUEUED = 1000
@@ -24,8 +26,14 @@ SYMBOL_KINDS = ("quotes", "bars")
 class ClientQueue:
     """What is waiting to be sent to one client."""
 
-    def __init__(self, max_queued: int = MAX_QUEUED) -> None:
+    def __init__(
+        self, max_queued: int = MAX_QUEUED, *, user_id: str = "", jti: str = "", version: int = 0
+    ) -> None:
         self.max_queued = max_queued
+        self.user_id, self.jti, self.version = user_id, jti, version
+        """Who connected, with which access token (its id and the user's token version)."""
+        self.revoked: str | None = None
+        """Why the client must go: its access token was revoked."""
         self.channels: set[str] = set()
         self._quotes: dict[str, Message] = {}
         self._queue: deque[tuple[str, Message]] = deque()
@@ -43,6 +51,11 @@ class ClientQueue:
             self.overflowed = True
         else:
             self._queue.append((channel, message))
+        self._ready.set()
+
+    def revoke(self, reason: str) -> None:
+        """The client's token no longer holds: its writer closes the socket."""
+        self.revoked = reason
         self._ready.set()
 
     async def next_batch(self) -> list[tuple[str, Message]]:
@@ -65,8 +78,10 @@ class Hub:
             self._dispatch, wants=self._wanted
         )
 
-    def connect(self, max_queued: int = MAX_QUEUED) -> ClientQueue:
-        client = ClientQueue(max_queued)
+    def connect(
+        self, max_queued: int = MAX_QUEUED, *, user_id: str = "", jti: str = "", version: int = 0
+    ) -> ClientQueue:
+        client = ClientQueue(max_queued, user_id=user_id, jti=jti, version=version)
         self._clients.add(client)
         return client
 
@@ -82,12 +97,32 @@ class Hub:
         return len(self._clients)
 
     def _wanted(self, channel: str) -> bool:
+        if channel == TOKENS_REVOKED_CHANNEL:
+            return bool(self._clients)
         return any(channel in client.channels for client in self._clients)
 
     def _dispatch(self, channel: str, message: Message) -> None:
+        if channel == TOKENS_REVOKED_CHANNEL:
+            self._revoke(message)
+            return
         for client in self._clients:
             if channel in client.channels:
                 client.offer(channel, message)
+
+    def _revoke(self, message: Message) -> None:
+        """Close the sockets opened with a token a logout or password change revoked."""
+        user_id, jti, below = (
+            message.get("user_id"),
+            message.get("jti"),
+            message.get("below_version"),
+        )
+        for client in self._clients:
+            if client.user_id != user_id:
+                continue
+            if jti is not None and client.jti == jti:
+                client.revoke("the access token was revoked by a logout; log in again")
+            elif isinstance(below, int) and client.version < below:
+                client.revoke("the password was changed; log in again")
 
 
 def resolve_channel(name: str, user_id: str, known_symbol: Callable[[str], bool]) -> str | None:
