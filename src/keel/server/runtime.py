@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from keel.domain.clock import Clock, WallClock
+from keel.server import sealing
 from keel.server.db import create_engine, create_sessionmaker
 from keel.server.settings import Settings
 
@@ -54,6 +55,7 @@ class Runtime:
     @classmethod
     def build(cls, settings: Settings, *, clock: Clock | None = None) -> Runtime:
         settings.var_dir.mkdir(parents=True, exist_ok=True)
+        sealing.configure(settings.encryption_keys)
         engine = create_engine(
             settings.resolved_database_url,
             pool_size=settings.database_pool_size,

@@ -16,6 +16,8 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from keel.server.sealing import DEV_ENCRYPTION_KEY, key_ring
+
 DEV_JWT_SECRET = "keel-development-secret-change-me-0123456789abcdef"
 
 
@@ -53,6 +55,9 @@ class Settings(BaseSettings):
     """`all` (one process), `api` (stateless replica) or `engine` (market feed, breakers, matching)."""
 
     jwt_secret: str = DEV_JWT_SECRET
+    encryption_keys: str = DEV_ENCRYPTION_KEY
+    """Fernet keys sealing secrets at rest (TOTP secrets), comma-separated: the first encrypts,
+    all decrypt (`keel.server.sealing`)."""
     jwt_algorithm: str = "HS256"
     access_token_minutes: int = 15
     refresh_token_days: int = 14
@@ -94,6 +99,11 @@ class Settings(BaseSettings):
             raise ValueError("set KEEL_JWT_SECRET to a long random value in production")
         if len(self.jwt_secret) < 32:
             raise ValueError("KEEL_JWT_SECRET must be at least 32 characters")
+        key_ring(self.encryption_keys)  # a malformed key is refused at start, with the fix
+        if self.environment is Environment.PRODUCTION and DEV_ENCRYPTION_KEY in (
+            key.strip() for key in self.encryption_keys.split(",")
+        ):
+            raise ValueError("set KEEL_ENCRYPTION_KEYS to a key of your own in production")
         return self
 
     @property

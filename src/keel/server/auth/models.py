@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from keel.domain.enums import Role
 from keel.server.db import Base, UTCDateTime
+from keel.server.sealing import SealedString
 
 ADULT_AGE_YEARS = 18
 
@@ -36,8 +37,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
 
-    totp_secret: Mapped[str | None] = mapped_column(String(64), default=None)
-    """Base32 secret; set at enrolment, meaningful once `totp_enabled`."""
+    totp_secret: Mapped[str | None] = mapped_column(SealedString(255), default=None)
+    """Base32 secret, stored sealed (`keel.server.sealing`); set at enrolment, meaningful once
+    `totp_enabled`."""
     totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     totp_last_step: Mapped[int | None] = mapped_column(Integer, default=None)
     """The 30-second step of the last accepted code: a code is never accepted twice."""
