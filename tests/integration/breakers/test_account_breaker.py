@@ -12,13 +12,18 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+from httpx import ASGITransport, AsyncClient
+
 from keel.domain.account import Account
 from keel.domain.enums import OrderSide, Permission
 from keel.domain.fills import Fill
 from keel.market.bars import session_bounds
 from keel.market.datasets import load_bundled
 from keel.risk import BreakerBoard, closed_trades_from_fills
+from keel.server.accounts.models import PaperAccount
+from keel.server.app import create_app
 from keel.server.breakers.accounts import AccountWatch, day_start_equity
+from keel.server.runtime import Runtime
 from tests.integration.auth.factories import create_user
 from tests.integration.breakers.factories import replay
 from tests.integration.orders.factories import open_account, place
@@ -119,3 +124,47 @@ def test_closed_trades_replay_only_new_fills_and_start_over_when_history_differs
     other.apply_fill(Fill("g0", "p0", "a1", "SPX", OrderSide.BUY, ONE, Decimal(50), ZERO, at))
     other.apply_fill(Fill("g1", "p1", "a1", "SPX", OrderSide.SELL, ONE, Decimal(70), ZERO, at))
     assert [t.realized_pnl for t in watch.closed_trades(other)] == [20]
+
+
+def no_price(symbol: str) -> Decimal | None:
+    return None  # the account holds nothing to price
+
+
+def test_a_stored_peak_is_the_drawdown_reference_of_a_process_that_never_saw_it() -> None:
+    watch = AccountWatch(BreakerBoard())
+    account = Account.open("a1", Decimal("100000"), time=datetime(2008, 9, 1, tzinfo=UTC))
+    session_open, session_close = session_bounds(date(2008, 9, 2))
+    watch.note_peak("a1", 0, Decimal("150000"))  # seen by another process
+    transition = watch.observe(account, session_close, session_open, no_price, no_price)
+    assert transition is not None and transition.rule == "drawdown"
+    assert transition.to_level is Permission.RESTRICTED
+    assert watch.peak_equity("a1", 0) == Decimal("150000")
+    assert watch.peak_equity("a1", 1) is None  # another epoch: nothing seen
+    watch.note_peak("a1", 0, Decimal("120000"))  # a lower stored peak never lowers it
+    assert watch.peak_equity("a1", 0) == Decimal("150000")
+
+
+async def test_every_replica_judges_drawdown_from_the_stored_peak(
+    client: AsyncClient, runtime: Runtime
+) -> None:
+    user = await create_user(client)
+    account_id = (await open_account(client, user, starting_cash="100000"))["id"]
+    assert (await place(client, user, account_id, quantity="1")).status_code == 201
+    async with runtime.sessionmaker() as session:
+        row = await session.get(PaperAccount, account_id)
+        assert row is not None and row.peak_equity is not None
+        assert Decimal("99000") < row.peak_equity <= Decimal("100000")  # the equity it judged
+        row.peak_equity = Decimal("1000000")  # as if a peak seen by another replica
+        await session.commit()
+    enforcing = runtime.settings.model_copy(update={"breaker_mode": "enforce"})
+    replica = Runtime.build(enforcing)
+    await replica.start()
+    try:
+        transport = ASGITransport(app=create_app(runtime=replica))
+        async with AsyncClient(transport=transport, base_url="http://replica") as other:
+            refused = await place(other, user, account_id, quantity="1")
+    finally:
+        await replica.stop()
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["type"] == PROBLEM + "breaker-restricted"
+    assert "drawdown" in refused.json()["detail"] or "peak" in refused.json()["detail"]

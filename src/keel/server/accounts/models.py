@@ -29,6 +29,9 @@ class PaperAccount(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     reset_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    peak_equity: Mapped[Decimal | None] = mapped_column(Money, default=None)
+    """The highest equity the account breakers have seen in this epoch, by any process (the
+    drawdown rule's reference; None until the first judgement, and again after a reset)."""
 
 
 class LedgerEntryRow(Base):

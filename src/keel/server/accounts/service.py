@@ -143,6 +143,7 @@ async def reset_account(
     workspace.row.epoch += 1
     workspace.row.starting_cash = cash
     workspace.row.reset_at = now
+    workspace.row.peak_equity = None
     await workspace.flush()
     workspace.snapshot_equity()
     return workspace

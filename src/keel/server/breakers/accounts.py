@@ -6,8 +6,9 @@ the feed's prices, never from a query in the gate:
 - equity now: cash plus positions at the latest traded prices (average cost when never quoted);
 - equity at the session's start: today's fills (time at or after the session's open) undone from
   cash and positions, positions valued at the prior session's closes;
-- peak: the highest of those seen for the account in its current epoch since this process
-  started (an account reset starts afresh).
+- peak: the highest of those seen for the account in its current epoch, by this process or, via
+  the account row (`note_peak`, written back by the orders side), by any other (an account reset
+  starts afresh).
 
 Closed trades for the loss-streak rule and the stop-loss guard come from the epoch's fills
 (`closed_trades_from_fills`, replayed incrementally: within an epoch fills only ever append, so
@@ -142,6 +143,21 @@ class AccountWatch:
         if not order_ids <= known:
             known |= order_ids
             self._trades.pop(account_id, None)
+
+    def note_peak(self, account_id: str, epoch: int, peak: Decimal | None) -> None:
+        """The peak equity stored with the account (seen by any process) for `epoch`."""
+        if peak is None:
+            return
+        track = self._tracks.get(account_id)
+        if track is None or track.epoch != epoch:
+            self._tracks[account_id] = _Track(epoch, peak)
+        else:
+            track.peak = max(track.peak, peak)
+
+    def peak_equity(self, account_id: str, epoch: int) -> Decimal | None:
+        """The highest equity seen for the account in `epoch` (None: not judged in it here)."""
+        track = self._tracks.get(account_id)
+        return track.peak if track is not None and track.epoch == epoch else None
 
     def note_stop_order(self, account_id: str, order_id: str) -> None:
         """One stop order seen by the gate (its fills will be stop exits)."""

@@ -85,6 +85,14 @@ class RiskGate:
         """The orders side's list of the account's filled stop orders (`StopOrderAware`)."""
         self.risk.accounts.note_stop_orders(account_id, order_ids)
 
+    def note_peak(self, account_id: str, epoch: int, peak: Decimal | None) -> None:
+        """The account's stored peak equity (`PeakAware`)."""
+        self.risk.accounts.note_peak(account_id, epoch, peak)
+
+    def peak_equity(self, account_id: str, epoch: int) -> Decimal | None:
+        """The peak equity seen for the account in `epoch`, to store (`PeakAware`)."""
+        return self.risk.accounts.peak_equity(account_id, epoch)
+
 
 class RiskRuntime:
     """Live volatility and circuit breakers of one engine process."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Protocol, runtime_checkable
 
 from keel.domain.gate import GateContext, GateDecision, OrderGate
@@ -13,6 +14,16 @@ class StopOrderAware(Protocol):
     """A gate that is told which of an account's filled orders were stop orders."""
 
     def note_stop_orders(self, account_id: str, order_ids: frozenset[str]) -> None: ...
+
+
+@runtime_checkable
+class PeakAware(Protocol):
+    """A gate that keeps accounts' peak equity (the drawdown rule's reference), which is stored
+    with the account so that every process judging it starts from the same peak."""
+
+    def note_peak(self, account_id: str, epoch: int, peak: Decimal | None) -> None: ...
+
+    def peak_equity(self, account_id: str, epoch: int) -> Decimal | None: ...
 
 
 class RecordingGate:

@@ -56,7 +56,7 @@ from keel.server.market.component import get_feed
 from keel.server.metrics import FILLS, ORDERS
 from keel.server.orders import repository as orders_repo
 from keel.server.orders.config import execution_config
-from keel.server.orders.gating import RecordingGate, StopOrderAware
+from keel.server.orders.gating import PeakAware, RecordingGate, StopOrderAware
 from keel.server.orders.mapping import (
     copy_order_to_row,
     fill_as_stored,
@@ -198,6 +198,8 @@ class Workspace:
         risk_gate = order_gate(runtime)
         if isinstance(risk_gate, StopOrderAware):
             risk_gate.note_stop_orders(row.id, stop_order_ids)
+        if isinstance(risk_gate, PeakAware):
+            risk_gate.note_peak(row.id, row.epoch, row.peak_equity)
         gate = RecordingGate(risk_gate)
         engine = ExecutionEngine(
             runtime.clock,
@@ -297,6 +299,7 @@ class Workspace:
         self.row.cash = self.account.cash
         self.row.ledger_length = len(self.account.ledger)
         self.row.updated_at = now
+        self._store_peak()
         if new_fills:
             appends.positions = self._position_values({fill.symbol for fill in new_fills}, now)
             appends.equity.append(self._equity_values())
@@ -304,6 +307,17 @@ class Workspace:
         rows = [row for row, _, _ in staged.changed]
         self._publish(rows)
         return rows, appends
+
+    def _store_peak(self) -> None:
+        """Keep on the row the peak equity the gate saw, when it is a new high for the epoch."""
+        if not isinstance(self.gate.gate, PeakAware):
+            return
+        peak = self.gate.gate.peak_equity(self.row.id, self.row.epoch)
+        if peak is None:
+            return
+        peak = to_money(peak)
+        if self.row.peak_equity is None or peak > self.row.peak_equity:
+            self.row.peak_equity = peak
 
     def _cache_fills_after_commit(self) -> None:
         """Cache the epoch's fills as stored once this transaction commits: the stored ones the
