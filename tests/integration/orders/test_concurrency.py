@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 from decimal import ROUND_UP, Decimal
 
-from httpx import AsyncClient
+from httpx import ASGITransport, AsyncClient
 
 from keel.server.accounts.invariants import check_all
+from keel.server.app import create_app
 from keel.server.runtime import Runtime
 from tests.integration.auth.factories import create_user
 from tests.integration.orders.factories import account, open_account, place
@@ -81,3 +82,35 @@ async def test_check_reports_a_tampered_balance(client: AsyncClient, runtime: Ru
         report = await check_all(session)
     assert not report.clean
     assert any("sum of ledger" in line for line in report.violations)
+
+
+async def test_buys_spread_over_two_replicas_never_overdraw(
+    client: AsyncClient, runtime: Runtime
+) -> None:
+    """Two API processes on one database, each batching its own orders: the account row lock
+    still lets exactly the affordable ones fill."""
+    user = await create_user(client)
+    opened = await open_account(client, user, starting_cash="10000")
+    replica = Runtime.build(runtime.settings)
+    await replica.start()
+    try:
+        transport = ASGITransport(app=create_app(runtime=replica))
+        async with AsyncClient(transport=transport, base_url="http://replica") as other:
+            responses = await asyncio.gather(
+                *(
+                    place(client if i % 2 else other, user, opened["id"], quantity="1")
+                    for i in range(40)
+                )
+            )
+    finally:
+        await replica.stop()
+    filled = [r.json() for r in responses if r.status_code == 201]
+    refused = [r for r in responses if r.status_code != 201]
+    cost = Decimal(filled[0]["average_fill_price"]).quantize(Decimal("0.01"), rounding=ROUND_UP)
+    assert len(filled) == int(Decimal("10000") // cost)
+    assert {r.json()["type"].rsplit("/", 1)[1] for r in refused} == {"insufficient-funds"}
+    state = await account(client, user, opened["id"])
+    assert Decimal(state["cash"]) == Decimal("10000") - len(filled) * cost >= 0
+    async with runtime.sessionmaker() as session:
+        report = await check_all(session)
+    assert report.clean, report.violations
