@@ -23,10 +23,11 @@ under light load a batch is one order.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass, field
 
 import structlog
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from keel.domain.enums import OrderStatus
 from keel.domain.order_requests import OrderRequest
@@ -97,6 +98,9 @@ class OrderDesk:
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._in_flight: list[Ticket] = []
+        self._connection: AsyncConnection | None = None
+        """Kept between batches (no pool checkout and liveness ping per batch); dropped after a
+        failed batch, so a broken connection is replaced by a fresh, pinged one."""
 
     async def place(self, caller: TokenClaims, request: OrderRequest) -> Answer:
         """Place `request` for the holder of `caller`; returns once the order is committed.
@@ -116,6 +120,19 @@ class OrderDesk:
         for ticket in [*self._in_flight, *self._queue]:
             ticket.fail(ProblemError(503, "unavailable", "the server is shutting down; try again"))
         self._queue.clear()
+        await self._drop_connection()
+
+    async def _session(self) -> AsyncSession:
+        """A session on the desk's connection (opened when there is none)."""
+        if self._connection is None:
+            self._connection = await self.runtime.engine.connect()
+        return self.runtime.sessionmaker(bind=self._connection)
+
+    async def _drop_connection(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            with contextlib.suppress(Exception):
+                await connection.close()
 
     async def _run(self) -> None:
         while True:
@@ -140,7 +157,7 @@ class OrderDesk:
     async def _place_batch(self, tickets: list[Ticket]) -> None:
         answers: list[tuple[Ticket, OrderOut]] = []
         try:
-            async for session in session_scope(self.runtime.sessionmaker):
+            async with await self._session() as session, session.begin():
                 batch = _Batch(session)
                 await self._open(batch, tickets)
                 for ticket in tickets:
@@ -150,6 +167,7 @@ class OrderDesk:
             single, refused = batch.single, batch.refused
         except Exception:
             log.warning("order batch failed; placing its orders one by one", exc_info=True)
+            await self._drop_connection()
             answers, refused = [], []
             single = [ticket for ticket in tickets if not ticket.future.done()]
         for ticket, order in answers:
