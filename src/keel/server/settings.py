@@ -83,6 +83,9 @@ class Settings(BaseSettings):
     order_batch_max: int = Field(default=64, ge=1, le=1024)
     """At most this many waiting orders share one transaction (`keel.server.orders.desk`); 1 places
     every order in a transaction of its own."""
+    order_batch_linger_ms: float = Field(default=1.0, ge=0, le=50)
+    """How long a batch waits for more orders when fewer than `order_batch_max` are queued (larger
+    batches, fewer round trips per order; this much more latency for a lone order)."""
 
     rate_limit_anonymous: str = "60/minute"
     rate_limit_learner: str = "600/minute"
