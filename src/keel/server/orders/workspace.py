@@ -6,12 +6,15 @@ matching on a tick, expiry, reset) runs the same way:
 1. lock the account row (`SELECT … FOR UPDATE` on PostgreSQL; SQLite holds the write lock), with
    the owner's birth date and token version in the same round trip;
 2. resume the `keel.domain.Account`: its ledger from the cash, entry count and epoch stored on the
-   row (never a replay of the whole ledger), its positions from this epoch's fills; take back the
-   reservations of its open orders into a short-lived `keel.engine` engine;
+   row (never a replay of the whole ledger), its fills and positions from the process's cache when
+   the row says they are current (else read once); take back the reservations of its open orders
+   into a short-lived `keel.engine` engine;
 3. call the engine (its gate, reservations, fill model and lifecycle rules decide everything);
 4. `flush()` writes what changed: new orders (inserted in their final state) and events, fills,
-   ledger entries with the cash and entry count on the account row, positions (one upsert per
-   symbol), an equity snapshot; updates are published once the transaction commits.
+   ledger entries with the cash, entry count and peak equity on the account row, positions (one
+   upsert per symbol), an equity snapshot; updates are published once the transaction commits.
+   The order desk runs the two halves of `flush()` (`stage_orders`, `stage_changes`) for many
+   workspaces at once and writes them together (`insert_orders`, `Appends.write`).
 
 Two requests for the same account therefore run one after the other, and no interleaving can
 overdraw it: each sees the other's committed fills and reservations.
