@@ -26,7 +26,7 @@ from keel.server.orders.workspace import Appends
 from keel.server.runtime import Runtime
 from tests.integration.approvals.test_guardian_flow import family
 from tests.integration.auth.factories import AuthedUser, create_user
-from tests.integration.orders.factories import open_account
+from tests.integration.orders.factories import open_account, place
 
 
 def claims(runtime: Runtime, user: AuthedUser) -> TokenClaims:
@@ -122,3 +122,39 @@ async def test_a_failed_batch_places_its_orders_one_by_one(
         report = await check_all(session)
     assert report.clean, report.violations
     assert report.fills == len(users)
+
+
+async def test_a_token_older_than_a_password_change_places_nothing(client: AsyncClient) -> None:
+    user = await create_user(client)
+    account_id = (await open_account(client, user))["id"]
+    changed = await client.post(
+        "/api/v1/auth/password",
+        headers=user.headers,
+        json={"current_password": user.password, "new_password": "saffron-Kettle-77-drift"},
+    )
+    assert changed.status_code == 200, changed.text
+    stale = await place(client, user, account_id, quantity="1")  # the token from before
+    assert stale.status_code == 401, stale.text
+    assert "log in again" in stale.json()["detail"]
+    fresh = {"Authorization": f"Bearer {changed.json()['access_token']}"}
+    listed = await client.get("/api/v1/orders", headers=fresh)
+    assert listed.status_code == 200 and listed.json() == []
+
+
+async def test_orders_still_queued_at_shutdown_get_503(
+    client: AsyncClient, runtime: Runtime
+) -> None:
+    user = await create_user(client)
+    account_id = (await open_account(client, user))["id"]
+    waiting = [
+        asyncio.create_task(desk_place(runtime, user, account_id, quantity="1")) for _ in range(2)
+    ]
+    await asyncio.sleep(0)  # both are queued; the desk has not taken them yet
+    await order_desk(runtime).stop()
+    answers = await asyncio.gather(*waiting)
+    assert all(isinstance(a, ProblemError) and a.status == 503 for a in answers)
+    async with runtime.sessionmaker() as session:
+        stored = await session.scalar(
+            select(func.count()).select_from(OrderRow).where(OrderRow.account_id == account_id)
+        )
+    assert stored == 0
