@@ -231,3 +231,31 @@ async def test_a_resting_order_meets_the_breaker_when_it_triggers(
     assert (order["status"], order["rejection_code"]) == ("rejected", "breaker-closed")
     assert "market-wide breaker" in order["status_reason"]
     assert "exchange outage" in order["status_reason"]
+
+
+async def test_an_admin_halt_survives_a_restart_and_a_resume_is_kept_too(
+    client: AsyncClient, runtime: Runtime
+) -> None:
+    admin = await create_admin(client, runtime)
+    for scope, symbol in (("market", None), ("symbol", "GOOG"), ("symbol", "ACME")):
+        body = {"scope": scope, "reason": "fire drill"} | ({"symbol": symbol} if symbol else {})
+        halted = await client.post("/api/v1/admin/breakers/halt", json=body, headers=admin.headers)
+        assert halted.status_code == 200, halted.text
+    resumed = await client.post(
+        "/api/v1/admin/breakers/resume",
+        json={"scope": "symbol", "symbol": "ACME"},
+        headers=admin.headers,
+    )
+    assert resumed.status_code == 200, resumed.text
+
+    restarted = Runtime.build(runtime.settings)  # a new `--role all` process, same database
+    await restarted.start()
+    try:
+        board = get_risk(restarted).board
+        assert board.market.level is Permission.CLOSED and board.market.machine.state.pinned
+        goog = board.symbol("GOOG").machine.state
+        assert goog.level is Permission.CLOSED and goog.pinned
+        assert "fire drill" in goog.reason and "restart" in goog.reason
+        assert not board.symbol("ACME").machine.state.pinned  # resumed before the restart
+    finally:
+        await restarted.stop()

@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from keel.risk import Scope
+from keel.domain.enums import Permission
+from keel.risk import Scope, TransitionKind
 from keel.server.accounts.models import PaperAccount
 from keel.server.breakers.models import BreakerTransitionRow
 
@@ -16,6 +17,23 @@ from keel.server.breakers.models import BreakerTransitionRow
 async def account_ids_of(session: AsyncSession, user_id: str) -> set[str]:
     rows = await session.execute(select(PaperAccount.id).where(PaperAccount.user_id == user_id))
     return set(rows.scalars())
+
+
+async def standing_halts(session: AsyncSession) -> list[BreakerTransitionRow]:
+    """The market and symbol halts an admin set and nobody lifted: per breaker, its last forced
+    transition, when that was to CLOSED (forced levels are pinned until an admin resumes)."""
+    query = (
+        select(BreakerTransitionRow)
+        .where(
+            BreakerTransitionRow.kind == TransitionKind.FORCE.value,
+            BreakerTransitionRow.scope.in_([Scope.MARKET.value, Scope.SYMBOL.value]),
+        )
+        .order_by(BreakerTransitionRow.id)
+    )
+    last: dict[tuple[str, str], BreakerTransitionRow] = {}
+    for row in (await session.execute(query)).scalars():
+        last[(row.scope, row.scope_key)] = row
+    return [row for row in last.values() if row.to_level == Permission.CLOSED.name]
 
 
 async def transitions(

@@ -17,12 +17,15 @@ from datetime import date
 
 import pandas as pd
 
+from keel.domain.enums import Permission
+from keel.risk import Scope
+from keel.server.breakers import repository
 from keel.server.breakers.component import RiskRuntime, build_risk
 from keel.server.engine_commands import EngineForwarder, ReplicaRisk
 from keel.server.market.component import get_feed
 from keel.server.market.feed import MarketFeed
 from keel.server.pubsub import get_pubsub
-from keel.server.roles import API
+from keel.server.roles import ALL, API
 from keel.server.runtime import Runtime, on_start, on_stop
 from keel.server.volatility.tracker import SymbolVolatility
 
@@ -72,9 +75,24 @@ async def _start_risk(runtime: Runtime) -> None:
     risk.prime()
     runtime.components["risk"] = risk
     runtime.components["order_gate"] = risk.gate
+    if runtime.settings.role == ALL:  # an engine carries halts over from its last published state
+        await keep_halts(runtime, risk)
     # The feed already took its first step when it started: judge those quotes too.
     await risk.on_step(list(feed.latest_quotes().values()))
     feed.add_step_listener(risk.on_step)
+
+
+async def keep_halts(runtime: Runtime, risk: RiskRuntime) -> None:
+    """Halt again what an admin halted before this process started and nobody resumed: a restart
+    must not reopen a market an admin closed."""
+    async with runtime.sessionmaker() as session:
+        halts = await repository.standing_halts(session)
+    for row in halts:
+        symbol = None if row.scope == Scope.MARKET.value else row.scope_key
+        if symbol is not None and symbol not in risk.trackers:
+            continue
+        reason = f"halt kept over a restart: {row.reason}"
+        await risk.force(Permission.CLOSED, symbol=symbol, by="restart", reason=reason[:400])
 
 
 @on_stop(order=5)
