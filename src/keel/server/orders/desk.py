@@ -247,8 +247,11 @@ class OrderDesk:
         answers = []
         for ticket in batch.placed:
             assert ticket.order_id is not None
-            row = batch.workspaces[ticket.request.account_id].rows[ticket.order_id]
-            answers.append((ticket, OrderOut.model_validate(row)))
+            workspace = batch.workspaces[ticket.request.account_id]
+            published = workspace.published.get(ticket.order_id)
+            if published is None:  # a repeated client id of an order unchanged by this batch
+                published = OrderOut.model_validate(workspace.rows[ticket.order_id])
+            answers.append((ticket, published))
         return answers
 
     async def _place_single(self, ticket: Ticket) -> None:

@@ -163,6 +163,8 @@ class Workspace:
     (the account's own positions change as the engine fills; these never do)."""
     stored_positions: Mapping[str, Position] = field(default_factory=dict)
     discarded: set[str] = field(default_factory=set)
+    published: dict[str, OrderOut] = field(default_factory=dict)
+    """The order as last published by `flush`, by id (what the caller answers with)."""
 
     @classmethod
     async def open(
@@ -457,10 +459,8 @@ class Workspace:
         pubsub = get_pubsub(self.runtime)
         user_id = self.row.user_id
         for row in changed:
-            message = {
-                "type": "order",
-                "order": OrderOut.model_validate(row).model_dump(mode="json"),
-            }
+            out = self.published[row.id] = OrderOut.model_validate(row)
+            message = {"type": "order", "order": out.model_dump(mode="json")}
             publish_after_commit(self.session, pubsub, user_channel("orders", user_id), message)
         if changed:
             account = {
