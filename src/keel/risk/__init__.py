@@ -9,6 +9,7 @@ from keel.risk.account_breaker import (
     AccountFigures,
     AccountRiskConfig,
     ClosedTrade,
+    ClosedTradeReplay,
     closed_trades_from_fills,
 )
 from keel.risk.account_limits import limits_in_force, looser_rules
@@ -64,6 +65,7 @@ __all__ = [
     "BuyingPowerCheck",
     "CautiousAction",
     "ClosedTrade",
+    "ClosedTradeReplay",
     "Demand",
     "DrawdownLevel",
     "GateChain",

@@ -15,7 +15,7 @@ per rule, see `keel.risk.account_limits`) records who did, and every reason says
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -192,17 +192,27 @@ def _percent(fraction: Decimal) -> str:
     return f"{(fraction * 100).normalize():f}%"
 
 
+class ClosedTradeReplay:
+    """Fills replayed one at a time (oldest first) into the trades that realized P&L; a fill of
+    an order in `stop_order_ids` (read at each `add`, the caller may add to it) is a stop exit."""
+
+    def __init__(self, stop_order_ids: Collection[str] = frozenset()) -> None:
+        self.stop_order_ids = stop_order_ids
+        self.positions: dict[str, Position] = {}
+        self.trades: list[ClosedTrade] = []
+
+    def add(self, fill: Fill) -> None:
+        realized = self.positions.setdefault(fill.symbol, Position(fill.symbol)).apply(fill)
+        if realized != 0:
+            by_stop = fill.order_id in self.stop_order_ids
+            self.trades.append(ClosedTrade(fill.symbol, fill.time, realized, by_stop=by_stop))
+
+
 def closed_trades_from_fills(
     fills: Iterable[Fill], stop_order_ids: Iterable[str] = ()
 ) -> list[ClosedTrade]:
     """Replay fills (oldest first) into the trades that realized P&L; stops flagged by order id."""
-    stops = set(stop_order_ids)
-    positions: dict[str, Position] = {}
-    trades: list[ClosedTrade] = []
+    replay = ClosedTradeReplay(set(stop_order_ids))
     for fill in fills:
-        realized = positions.setdefault(fill.symbol, Position(fill.symbol)).apply(fill)
-        if realized != 0:
-            trades.append(
-                ClosedTrade(fill.symbol, fill.time, realized, by_stop=fill.order_id in stops)
-            )
-    return trades
+        replay.add(fill)
+    return replay.trades

@@ -32,7 +32,6 @@ from keel.risk import (
     BreakerMode,
     BreakerState,
     BreakerTransition,
-    IllegalBreakerTransition,
 )
 from keel.server.breakers.component import RiskRuntime
 from keel.server.engine_commands import CommandServer, ReplicaRisk
@@ -263,24 +262,15 @@ async def carry_over_halts(risk: RiskRuntime, previous: Message | None) -> list[
     if previous is None or float(previous["generation"]) >= leader_generation():
         return []
     halted: list[tuple[str | None, Message]] = [(None, previous["market_breaker"])]
-    halted += [
-        (symbol, state)
-        for symbol, state in sorted(previous["symbol_breakers"].items())
-        if symbol in risk.trackers
-    ]
+    halted += sorted(previous["symbol_breakers"].items())
     carried = []
     for symbol, state in halted:
         if not (state["pinned"] and state["level"] == Permission.CLOSED.name):
             continue
         reason = f"halt carried over from the previous engine: {state['reason']}"
-        try:
-            carried.append(
-                await risk.force(
-                    Permission.CLOSED, symbol=symbol, by="engine takeover", reason=reason[:400]
-                )
-            )
-        except IllegalBreakerTransition:
-            log.exception("carrying a halt over failed", symbol=symbol)
+        transition = await risk.halt_again(symbol, by="engine takeover", reason=reason)
+        if transition is not None:
+            carried.append(transition)
     return carried
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,19 +40,24 @@ class LockedAccount:
     owner_active: bool
 
 
+def _locked_with_owner() -> Select[PaperAccount, date, int, bool]:
+    """Account rows with their owner's birth date, token version and status; only the account
+    row is locked (`SELECT … FOR UPDATE OF paper_accounts`)."""
+    return (
+        select(PaperAccount, User.date_of_birth, User.token_version, User.is_active)
+        .join(User, User.id == PaperAccount.user_id)
+        .with_for_update(of=PaperAccount)
+        .execution_options(populate_existing=True)
+    )
+
+
 async def lock_account_with_owner(
     session: AsyncSession, account_id: str, *, user_id: str | None = None
 ) -> LockedAccount | None:
-    """`lock_account` plus the owner's birth date and token version, in one round trip (only the
-    account row is locked)."""
-    query = (
-        select(PaperAccount, User.date_of_birth, User.token_version, User.is_active)
-        .join(User, User.id == PaperAccount.user_id)
-        .where(PaperAccount.id == account_id)
-    )
+    """`lock_account` plus the owner's birth date and token version, in one round trip."""
+    query = _locked_with_owner().where(PaperAccount.id == account_id)
     if user_id is not None:
         query = query.where(PaperAccount.user_id == user_id)
-    query = query.with_for_update(of=PaperAccount).execution_options(populate_existing=True)
     found = (await session.execute(query)).one_or_none()
     if found is None:
         return None
@@ -66,12 +71,9 @@ async def lock_accounts_with_owners(
     """`lock_account_with_owner` for several accounts in one round trip, locked in id order (so
     two transactions locking overlapping sets never deadlock); unknown ids are left out."""
     query = (
-        select(PaperAccount, User.date_of_birth, User.token_version, User.is_active)
-        .join(User, User.id == PaperAccount.user_id)
+        _locked_with_owner()
         .where(PaperAccount.id.in_(sorted(account_ids)))
         .order_by(PaperAccount.id)
-        .with_for_update(of=PaperAccount)
-        .execution_options(populate_existing=True)
     )
     found = (await session.execute(query)).all()
     return {

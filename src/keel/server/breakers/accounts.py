@@ -32,6 +32,7 @@ from keel.risk import (
     BreakerBoard,
     BreakerTransition,
     ClosedTrade,
+    ClosedTradeReplay,
 )
 
 PriceOf = Callable[[str], Decimal | None]
@@ -72,15 +73,10 @@ class _Trades(_Replay):
 
     def __init__(self, stop_order_ids: set[str]) -> None:
         super().__init__()
-        self.stop_order_ids = stop_order_ids
-        self.positions: dict[str, Position] = {}
-        self.trades: list[ClosedTrade] = []
+        self.closed = ClosedTradeReplay(stop_order_ids)
 
     def apply(self, fill: Fill) -> None:
-        realized = self.positions.setdefault(fill.symbol, Position(fill.symbol)).apply(fill)
-        if realized != 0:
-            by_stop = fill.order_id in self.stop_order_ids
-            self.trades.append(ClosedTrade(fill.symbol, fill.time, realized, by_stop=by_stop))
+        self.closed.add(fill)
 
 
 class _DayStart(_Replay):
@@ -200,7 +196,7 @@ class AccountWatch:
         fills = account.fills
         stops = self._stop_orders.setdefault(account.id, set())
         replay = self._trades.get(account.id)
-        if replay is None or replay.stop_order_ids is not stops or not replay.continues(fills):
+        if replay is None or not replay.continues(fills):
             replay = self._trades[account.id] = _Trades(stops)
         replay.extend(fills)
-        return replay.trades
+        return replay.closed.trades

@@ -293,6 +293,19 @@ class RiskRuntime:
             await self.outbox.flush(session)
             return transition
 
+    async def halt_again(
+        self, symbol: str | None, *, by: str, reason: str
+    ) -> BreakerTransition | None:
+        """Halt the market (or a known symbol) again after a takeover or restart, as an admin had
+        it; None (logged) when the symbol is unknown here or the breaker refuses."""
+        if symbol is not None and symbol not in self.trackers:
+            return None
+        try:
+            return await self.force(Permission.CLOSED, symbol=symbol, by=by, reason=reason[:400])
+        except IllegalBreakerTransition:
+            log.exception("halting again failed", symbol=symbol)
+            return None
+
 
 def market_breaker_config(feed: MarketFeed) -> MarketBreakerConfig:
     """Default levels; the stale-feed limit allows three replay ticks of market time."""

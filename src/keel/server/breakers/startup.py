@@ -17,7 +17,6 @@ from datetime import date
 
 import pandas as pd
 
-from keel.domain.enums import Permission
 from keel.risk import Scope
 from keel.server.breakers import repository
 from keel.server.breakers.component import RiskRuntime, build_risk
@@ -89,10 +88,9 @@ async def keep_halts(runtime: Runtime, risk: RiskRuntime) -> None:
         halts = await repository.standing_halts(session)
     for row in halts:
         symbol = None if row.scope == Scope.MARKET.value else row.scope_key
-        if symbol is not None and symbol not in risk.trackers:
-            continue
-        reason = f"halt kept over a restart: {row.reason}"
-        await risk.force(Permission.CLOSED, symbol=symbol, by="restart", reason=reason[:400])
+        await risk.halt_again(
+            symbol, by="restart", reason=f"halt kept over a restart: {row.reason}"
+        )
 
 
 @on_stop(order=5)

@@ -27,10 +27,9 @@ async def get_order(session: AsyncSession, order_id: str, user_id: str) -> Order
 async def by_client_order_id(
     session: AsyncSession, account_id: str, client_order_id: str
 ) -> OrderRow | None:
-    query = select(OrderRow).where(
-        OrderRow.account_id == account_id, OrderRow.client_order_id == client_order_id
+    return (await by_client_order_ids(session, [(account_id, client_order_id)])).get(
+        (account_id, client_order_id)
     )
-    return (await session.execute(query)).scalar_one_or_none()
 
 
 async def by_client_order_ids(
@@ -50,10 +49,14 @@ async def by_client_order_ids(
     }
 
 
+async def open_orders(session: AsyncSession, account_id: str) -> Sequence[OrderRow]:
+    return (await open_orders_of(session, [account_id]))[account_id]
+
+
 async def open_orders_of(
     session: AsyncSession, account_ids: Collection[str]
 ) -> dict[str, list[OrderRow]]:
-    """`open_orders` of several accounts in one query, by account (every id has a list)."""
+    """The open orders of each account, oldest first (every id has a list; one query)."""
     query = (
         select(OrderRow)
         .where(OrderRow.account_id.in_(sorted(account_ids)), OrderRow.status.in_(OPEN_STATUSES))
@@ -64,16 +67,6 @@ async def open_orders_of(
     for row in (await session.execute(query)).scalars():
         grouped[row.account_id].append(row)
     return grouped
-
-
-async def open_orders(session: AsyncSession, account_id: str) -> Sequence[OrderRow]:
-    query = (
-        select(OrderRow)
-        .where(OrderRow.account_id == account_id, OrderRow.status.in_(OPEN_STATUSES))
-        .order_by(OrderRow.created_at, OrderRow.id)
-        .execution_options(populate_existing=True)
-    )
-    return (await session.execute(query)).scalars().all()
 
 
 async def list_orders(
