@@ -63,7 +63,7 @@ async def main(jobs: int) -> None:
     settings = Settings(environment=Environment.TEST, var_dir=folder, log_level="WARNING",
                         demo_users=False, replay_autostart=False)  # fmt: skip
     runtime = Runtime.build(settings)
-    await upgrade(runtime.engine)
+    await upgrade(runtime.database)
     await runtime.start()
     transport = ASGITransport(app=create_app(runtime=runtime))
     async with AsyncClient(transport=transport, base_url="http://bench") as http:

@@ -121,7 +121,7 @@ async def _empty_tables(runtime: Runtime) -> None:
     tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
     if not tables:
         return
-    async with runtime.engine.begin() as connection:
+    async with runtime.database.begin() as connection:
         if connection.dialect.name == "postgresql":
             quoted = ", ".join(f'"{name}"' for name in tables)
             await connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))

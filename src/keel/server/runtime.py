@@ -46,7 +46,8 @@ def on_stop(order: int = 100) -> Callable[[Hook], Hook]:
 @dataclass
 class Runtime:
     settings: Settings
-    engine: AsyncEngine
+    database: AsyncEngine
+    """The SQL connection pool (not the trading engine, `keel.engine`)."""
     sessionmaker: async_sessionmaker[AsyncSession]
     clock: Clock = field(default_factory=WallClock)
     components: dict[str, Any] = field(default_factory=dict)
@@ -56,15 +57,15 @@ class Runtime:
     def build(cls, settings: Settings, *, clock: Clock | None = None) -> Runtime:
         settings.var_dir.mkdir(parents=True, exist_ok=True)
         sealing.configure(settings.encryption_keys)
-        engine = create_engine(
+        database = create_engine(
             settings.resolved_database_url,
             pool_size=settings.database_pool_size,
             pre_ping=settings.database_pre_ping,
         )
         return cls(
             settings=settings,
-            engine=engine,
-            sessionmaker=create_sessionmaker(engine),
+            database=database,
+            sessionmaker=create_sessionmaker(database),
             clock=clock or WallClock(),
         )
 
@@ -75,4 +76,4 @@ class Runtime:
     async def stop(self) -> None:
         for _, hook in sorted(_STOP_HOOKS, key=lambda item: item[0]):
             await hook(self)
-        await self.engine.dispose()
+        await self.database.dispose()

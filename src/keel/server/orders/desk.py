@@ -127,7 +127,7 @@ class OrderDesk:
     async def _session(self) -> AsyncSession:
         """A session on the desk's connection (opened when there is none)."""
         if self._connection is None:
-            self._connection = await self.runtime.engine.connect()
+            self._connection = await self.runtime.database.connect()
         return self.runtime.sessionmaker(bind=self._connection)
 
     async def _drop_connection(self) -> None:

@@ -22,11 +22,11 @@ async def healthz() -> dict[str, str]:
 @router.get("/readyz", summary="Readiness: the database answers")
 async def readyz(runtime: RuntimeDep) -> dict[str, str]:
     try:
-        async with runtime.engine.connect() as connection:
+        async with runtime.database.connect() as connection:
             await connection.execute(text("SELECT 1"))
     except Exception as exc:
         raise ProblemError(503, "not-ready", f"database unreachable: {exc}") from exc
-    return {"status": "ready", "database": runtime.engine.dialect.name}
+    return {"status": "ready", "database": runtime.database.dialect.name}
 
 
 @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
