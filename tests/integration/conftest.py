@@ -65,7 +65,9 @@ def redis_url() -> Iterator[str]:
     """A Redis database number of this worker's own, emptied before use."""
     import redis
 
-    number = 14 + int(_worker().removeprefix("gw") or 0) % 2
+    # Two numbers per run; KEEL_TEST_REDIS_DB_BASE moves them when several runs share one Redis.
+    base = int(os.environ.get("KEEL_TEST_REDIS_DB_BASE", "14"))
+    number = base + int(_worker().removeprefix("gw") or 0) % 2
     url = make_url(REDIS_URL.replace("redis://", "redis+x://"))  # parse host/port only
     chosen = f"redis://{url.host or '127.0.0.1'}:{url.port or 6379}/{number}"
     try:
