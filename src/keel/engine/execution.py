@@ -316,7 +316,9 @@ class ExecutionEngine:
                 )
                 return False
             return True
-        if decision.reopen_at is None:
+        # A breaker's refusal is a pause, not a verdict: the order keeps resting and is judged
+        # again on the next quote (a halt never cancels resting orders). Other refusals end it.
+        if decision.breaker is None and decision.reopen_at is None:
             self._end(order, decision.reason, decision.code, result)
         return False
 

@@ -39,6 +39,7 @@ from keel.server.market.feed import MarketFeed, quote_message
 from keel.server.pubsub import Message, PubSub, get_pubsub
 from keel.server.roles import API, ENGINE, ENGINE_ROLES, leader_generation, process_name
 from keel.server.runtime import Runtime, on_start, on_stop
+from keel.server.scenarios.models import DEFAULT_SCENARIO_ID
 
 log = structlog.get_logger(__name__)
 
@@ -153,6 +154,8 @@ class MirroredFeed(MarketFeed):
         self._latest = quotes
         self._previous_close.update(closes)
         self._market_time = _time(snapshot["market_time"])
+        if self._market_time is not None:
+            self._position = self.position_of(self._market_time)
         self._mirrored_date = None if market_date is None else date.fromisoformat(market_date)
 
 
@@ -275,7 +278,8 @@ async def carry_over_halts(risk: RiskRuntime, previous: Message | None) -> list[
 
 
 def _components(runtime: Runtime) -> tuple[Any, Any]:
-    return runtime.components["market"], runtime.components["risk"]
+    live = runtime.scenarios[DEFAULT_SCENARIO_ID]
+    return live.feed, live.risk
 
 
 @on_start(order=35)

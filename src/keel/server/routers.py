@@ -15,6 +15,7 @@ from keel.server.guardians.endpoints import router as guardian_router
 from keel.server.market.endpoints import router as market_router
 from keel.server.orders.endpoints import router as orders_router
 from keel.server.realtime.endpoints import router as realtime_router
+from keel.server.scenarios.endpoints import router as scenarios_router
 from keel.server.system.endpoints import router as system_router
 from keel.server.volatility.endpoints import router as volatility_router
 
@@ -35,3 +36,4 @@ api_router.include_router(realtime_router)
 api_router.include_router(backtests_router)
 api_router.include_router(volatility_router)
 api_router.include_router(breakers_router)
+api_router.include_router(scenarios_router)

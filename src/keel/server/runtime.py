@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -15,6 +15,9 @@ from keel.domain.clock import Clock, WallClock
 from keel.server import sealing
 from keel.server.db import create_engine, create_sessionmaker
 from keel.server.settings import Settings
+
+if TYPE_CHECKING:
+    from keel.server.scenarios.live import LiveScenario
 
 Hook = Callable[["Runtime"], Awaitable[None]]
 
@@ -50,6 +53,8 @@ class Runtime:
     """The SQL connection pool (not the trading engine, `keel.engine`)."""
     sessionmaker: async_sessionmaker[AsyncSession]
     clock: Clock = field(default_factory=WallClock)
+    scenarios: dict[str, LiveScenario] = field(default_factory=dict)
+    """The scenarios this process runs (or mirrors), by id."""
     components: dict[str, Any] = field(default_factory=dict)
     """Long-lived components by name (e.g. "pubsub", "limiter", "market"), set by start hooks."""
 

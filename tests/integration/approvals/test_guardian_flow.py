@@ -77,7 +77,8 @@ async def test_pending_approval_expires(client: AsyncClient, runtime: Runtime) -
         await session.execute(
             update(OrderRow)
             .where(OrderRow.id == order["id"])
-            .values(approval_expires_at=runtime.clock.now() - timedelta(seconds=1))
+            # The window counts market time: close it a second before the replay's now.
+            .values(approval_expires_at=get_feed(runtime).market_time - timedelta(seconds=1))
         )
         await session.commit()
     late = await client.post(

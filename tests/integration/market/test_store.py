@@ -11,6 +11,7 @@ from httpx import AsyncClient
 
 from keel.market.bars import bars_from_frame
 from keel.market.datasets import load_bundled
+from keel.server.market.component import get_feed
 from keel.server.market.schemas import BarOut
 from tests.integration.market.factories import started
 
@@ -31,14 +32,14 @@ async def test_the_store_is_filled_on_first_start_and_reused_after(
     assert not market_dir.exists()
     async with started(database_url, tmp_path) as runtime:
         assert runtime.settings.market_dir == market_dir
-        symbols = set(runtime.components["market"].instruments)
+        symbols = set(get_feed(runtime).instruments)
     files = stored_files(market_dir)
     assert {"SPX", "IXIC", "GOOG", "EURUSD", "VIX", "ACME"} <= symbols
     assert {f"bars/{symbol}.parquet" for symbol in symbols} | {"VERSION", "symbols.parquet"} == set(
         files
     )
     async with started(database_url, tmp_path) as again:
-        assert set(again.components["market"].instruments) == symbols
+        assert set(get_feed(again).instruments) == symbols
     assert stored_files(market_dir) == files  # the second start rewrote nothing
 
 

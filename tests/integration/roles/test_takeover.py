@@ -5,6 +5,7 @@ admin halt made under the dead leader still holds under the new one."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 import psycopg
@@ -13,7 +14,13 @@ import redis
 
 from keel.server.roles import ENGINE_LOCK_KEY
 from tests.integration.roles.conftest import sync_dsn
-from tests.integration.roles.processes import admin_on, cluster_of, wait_for
+from tests.integration.roles.processes import (
+    admin_on,
+    cluster_of,
+    learner,
+    market_buy,
+    wait_for,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -90,3 +97,36 @@ def test_a_standby_engine_takes_over_when_the_leader_dies(
         assert "takeover drill" in goog["reason"]
         market = next(b for b in listed if b["key"] == "market")
         assert not market["pinned"]  # only what an admin halted is carried over
+
+
+def test_market_time_and_positions_continue_across_a_takeover(
+    roles_database: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    root = tmp_path_factory.mktemp("takeover-clock")
+    running = {"KEEL_REPLAY_AUTOSTART": "true", "KEEL_REPLAY_SECONDS_PER_DAY": "3"}
+    with cluster_of(roles_database, redis_url, root) as cluster:
+        leader = cluster.start("engine", **running)
+        leader.wait_ready()
+        with leader.client() as on_leader:
+            headers, account_id = learner(on_leader)
+            bought = market_buy(on_leader, headers, account_id, "SPX", "2")
+            assert bought.status_code == 201, bought.text
+            order = on_leader.get(f"/api/v1/orders/{bought.json()['id']}", headers=headers).json()
+            events = order["events"]
+        filled_at = datetime.fromisoformat(events[-1]["time"])
+        standby = cluster.start("engine", **running)
+        wait_for(
+            lambda: lock_holders(roles_database)[1] == 1,
+            60,
+            lambda: f"the standby never waited on the lock:\n{standby.log_tail()}",
+        )
+        leader.kill()  # no clean stop: the clock may not have been stored since the fill
+        standby.wait_ready()
+        state = engine_state(redis_url, cluster.namespace)
+        assert state is not None and str(state["leader"]).endswith(f":{standby.popen.pid}")
+        resumed_at = datetime.fromisoformat(str(state["market_time"]))
+        assert resumed_at >= filled_at  # no market time repeats under the fill
+        assert resumed_at.year == 2008
+        with standby.client() as on_new_leader:
+            account = on_new_leader.get(f"/api/v1/accounts/{account_id}", headers=headers)
+        assert [p["symbol"] for p in account.json()["positions"]] == ["SPX"]

@@ -24,7 +24,9 @@ router = APIRouter(prefix="/accounts", tags=["accounts"])
 async def open_account(
     body: AccountIn, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
 ) -> AccountOut:
-    workspace = await service.open_account(session, runtime, user, body.name, body.starting_cash)
+    workspace = await service.open_account(
+        session, runtime, user, body.name, body.starting_cash, scenario_id=body.scenario_id
+    )
     return service.describe(workspace)
 
 

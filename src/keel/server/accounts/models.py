@@ -10,6 +10,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from keel.server.db import Base, Money, UTCDateTime
+from keel.server.scenarios.models import DEFAULT_SCENARIO_ID
 
 
 class PaperAccount(Base):
@@ -19,6 +20,10 @@ class PaperAccount(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    scenario_id: Mapped[str] = mapped_column(
+        ForeignKey("scenarios.id"), index=True, server_default=DEFAULT_SCENARIO_ID
+    )
+    """The market the account trades in: its quotes, breakers and clock."""
     name: Mapped[str] = mapped_column(String(100))
     epoch: Mapped[int] = mapped_column(Integer, default=0)
     """How many resets; ledger entries, fills and positions of older epochs are archived history."""
@@ -47,7 +52,7 @@ class LedgerEntryRow(Base):
     sequence: Mapped[int] = mapped_column(Integer)
     epoch: Mapped[int] = mapped_column(Integer)
     time: Mapped[datetime] = mapped_column(UTCDateTime)
-    """When the movement happened: market time for fills, wall time for deposits and resets."""
+    """When the movement happened, in the scenario's market time (`recorded_at`: wall time)."""
     kind: Mapped[str] = mapped_column(String(16))
     amount: Mapped[Decimal] = mapped_column(Money)
     balance_after: Mapped[Decimal] = mapped_column(Money)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -193,3 +194,34 @@ async def equity_history(
     )
     rows = (await session.execute(query)).scalars().all()
     return list(reversed(rows))
+
+
+@dataclass(frozen=True, slots=True)
+class Holdings:
+    """An account's cash and non-zero positions in its current epoch (for end-of-day equity)."""
+
+    account_id: str
+    epoch: int
+    cash: Decimal
+    quantities: dict[str, Decimal]
+
+
+async def scenario_holdings(session: AsyncSession, scenario_id: str) -> list[Holdings]:
+    """Every account of the scenario with its cash and current positions, in two queries."""
+    accounts = (
+        await session.execute(
+            select(PaperAccount.id, PaperAccount.epoch, PaperAccount.cash).where(
+                PaperAccount.scenario_id == scenario_id
+            )
+        )
+    ).all()
+    by_id = {row.id: Holdings(row.id, row.epoch, row.cash, {}) for row in accounts}
+    positions = await session.execute(
+        select(PositionRow.account_id, PositionRow.epoch, PositionRow.symbol, PositionRow.quantity)
+        .join(PaperAccount, PaperAccount.id == PositionRow.account_id)
+        .where(PaperAccount.scenario_id == scenario_id, PositionRow.epoch == PaperAccount.epoch)
+    )
+    for account_id, _epoch, symbol, quantity in positions.all():
+        if quantity:
+            by_id[account_id].quantities[symbol] = quantity
+    return list(by_id.values())

@@ -14,6 +14,13 @@ class AccountIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(default="Paper account", min_length=1, max_length=100)
+    scenario_id: str = Field(
+        default="default",
+        min_length=1,
+        max_length=36,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="The market to trade in (GET /scenarios); the default replay when left out.",
+    )
     starting_cash: Decimal | None = Field(
         default=None,
         gt=0,
@@ -42,6 +49,7 @@ class PositionOut(BaseModel):
 
 class AccountOut(BaseModel):
     id: str
+    scenario_id: str = Field(description="The market (scenario) the account trades in.")
     name: str
     epoch: int
     starting_cash: CashStr

@@ -15,8 +15,11 @@ from keel.server.accounts.models import EquitySnapshot, LedgerEntryRow, PaperAcc
 from keel.server.accounts.schemas import AccountOut, PositionOut
 from keel.server.auth.models import User
 from keel.server.errors import ProblemError, not_found
+from keel.server.market.component import scenario_of
 from keel.server.orders.workspace import Workspace
 from keel.server.runtime import Runtime
+from keel.server.scenarios.models import DEFAULT_SCENARIO_ID
+from keel.server.scenarios.service import tradable_scenario
 
 ZERO = Decimal(0)
 
@@ -34,14 +37,24 @@ def _starting_cash(runtime: Runtime, requested: Decimal | None) -> Decimal:
 
 
 async def open_account(
-    session: AsyncSession, runtime: Runtime, user: User, name: str, starting_cash: Decimal | None
+    session: AsyncSession,
+    runtime: Runtime,
+    user: User,
+    name: str,
+    starting_cash: Decimal | None,
+    *,
+    scenario_id: str = DEFAULT_SCENARIO_ID,
 ) -> Workspace:
-    """Open an account funded by one deposit entry in its ledger."""
-    cash = _starting_cash(runtime, starting_cash)
+    """Open an account in a scenario, funded by one deposit entry in its ledger (the scenario's
+    starting cash unless the caller asks for another amount)."""
+    scenario = await tradable_scenario(session, scenario_id)
+    live = scenario_of(runtime, scenario.id)
+    cash = _starting_cash(runtime, starting_cash or scenario.starting_cash)
     now = runtime.clock.now()
     row = PaperAccount(
         id=str(uuid.uuid4()),
         user_id=user.id,
+        scenario_id=live.id,
         name=name.strip() or "Paper account",
         epoch=0,
         starting_cash=cash,
@@ -53,7 +66,7 @@ async def open_account(
     session.add(row)
     await session.flush()
     workspace = await Workspace.open(session, runtime, row, is_minor=user.is_minor_on(now.date()))
-    workspace.account.deposit(cash, time=now, memo="starting cash")
+    workspace.account.deposit(cash, time=live.clock.now(), memo="starting cash")
     await workspace.flush()
     workspace.snapshot_equity()
     return workspace
@@ -111,6 +124,7 @@ def describe(workspace: Workspace) -> AccountOut:
     row = workspace.row
     return AccountOut(
         id=row.id,
+        scenario_id=row.scenario_id,
         name=row.name,
         epoch=row.epoch,
         starting_cash=to_money(row.starting_cash),
@@ -138,11 +152,10 @@ async def reset_account(
     for order in workspace.engine.orders(account_id, open_only=True):
         workspace.engine.cancel(order.id, reason="account reset")
     await workspace.flush()
-    now = runtime.clock.now()
-    workspace.account.reset(cash, time=now)
+    workspace.account.reset(cash, time=workspace.scenario.clock.now())
     workspace.row.epoch += 1
     workspace.row.starting_cash = cash
-    workspace.row.reset_at = now
+    workspace.row.reset_at = runtime.clock.now()
     workspace.row.peak_equity = None
     await workspace.flush()
     workspace.snapshot_equity()

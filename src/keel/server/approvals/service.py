@@ -44,7 +44,7 @@ async def _pending_workspace(
             409, "not-pending-approval", f"order {row.id} is {row.status}, not pending approval"
         )
     expires = row.approval_expires_at
-    if expires is not None and expires <= runtime.clock.now():
+    if expires is not None and expires <= workspace.scenario.clock.now():
         raise ProblemError(
             409, "approval-expired", f"the approval window of order {row.id} has passed"
         )

@@ -11,8 +11,9 @@ Per step of the replay (market time, never the wall clock):
   channels `breakers` and `volatility` (account breakers on the owner's `notifications`).
 
 Account breakers are judged by the order gate (`RiskGate`) at placement, approval and trigger,
-with the figures of the account the engine hands it. The gate is registered as
-`runtime.components["order_gate"]`, the runtime itself as `runtime.components["risk"]`.
+with the figures of the account the engine hands it. Each scenario has its own risk runtime
+(`LiveScenario.risk`, its gate used by the scenario's accounts), storing and publishing under the
+scenario's id.
 
 Breakers enforce by default; `set_mode(MEASURE_ONLY)` lets them run and record without binding
 (chosen at start by `KEEL_BREAKER_MODE=measure`, as the integration tests of other modules do).
@@ -112,7 +113,7 @@ class RiskRuntime:
         self.board = board
         self.index_symbol = index_symbol
         self.accounts = AccountWatch(board)
-        self.outbox = Outbox(runtime)
+        self.outbox = Outbox(runtime, feed.scenario_id)
         self.gate = RiskGate(self, GateChain([BreakerCheck(board)]))
         self._session_day: date | None = None
         self._prior_closes: dict[tuple[str, date], Decimal | None] = {}

@@ -16,14 +16,16 @@ from keel.server.breakers.schemas import (
     ForceIn,
     IsoDateTime,
 )
-from keel.server.breakers.startup import get_risk
+from keel.server.breakers.startup import risk_of
 from keel.server.deps import RuntimeDep, SessionDep
+from keel.server.market.component import ScenarioQuery, scenario_of
+from keel.server.scenarios.models import DEFAULT_SCENARIO_ID
 
 router = APIRouter(tags=["breakers"])
 
 
-def _risk(runtime: RuntimeDep) -> RiskRuntime:
-    return get_risk(runtime)
+def _risk(runtime: RuntimeDep, scenario: ScenarioQuery = DEFAULT_SCENARIO_ID) -> RiskRuntime:
+    return risk_of(scenario_of(runtime, scenario))
 
 
 RiskDep = Annotated[RiskRuntime, Depends(_risk)]

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Boolean, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from keel.server.db import Base, UTCDateTime
+from keel.server.scenarios.models import DEFAULT_SCENARIO_ID
 
 
 class BreakerTransitionRow(Base):
@@ -22,6 +23,8 @@ class BreakerTransitionRow(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    scenario_id: Mapped[str] = mapped_column(String(36), server_default=DEFAULT_SCENARIO_ID)
+    """The market (scenario) whose breakers or regimes these are."""
     scope: Mapped[str] = mapped_column(String(16))
     scope_key: Mapped[str] = mapped_column(String(64))
     from_level: Mapped[str] = mapped_column(String(16))

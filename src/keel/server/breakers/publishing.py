@@ -28,6 +28,8 @@ from keel.server.db import session_scope
 from keel.server.metrics import BREAKER_LEVEL
 from keel.server.pubsub import Message, get_pubsub, publish_after_commit, user_channel
 from keel.server.runtime import Runtime
+from keel.server.scenarios.channels import scenario_channel
+from keel.server.scenarios.models import DEFAULT_SCENARIO_ID
 from keel.server.volatility.models import RegimeChangeRow
 from keel.server.volatility.tracker import RegimeChange, SymbolVolatility
 from keel.volatility.anomalies import AnomalyEvent
@@ -87,8 +89,11 @@ def json_figures(figures: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def transition_row(transition: BreakerTransition, recorded_at: datetime) -> BreakerTransitionRow:
+def transition_row(
+    transition: BreakerTransition, recorded_at: datetime, scenario_id: str = DEFAULT_SCENARIO_ID
+) -> BreakerTransitionRow:
     return BreakerTransitionRow(
+        scenario_id=scenario_id,
         scope=transition.scope.value,
         scope_key=transition.scope_key,
         from_level=transition.from_level.name,
@@ -104,9 +109,12 @@ def transition_row(transition: BreakerTransition, recorded_at: datetime) -> Brea
     )
 
 
-def regime_row(change: RegimeChange, recorded_at: datetime) -> RegimeChangeRow:
+def regime_row(
+    change: RegimeChange, recorded_at: datetime, scenario_id: str = DEFAULT_SCENARIO_ID
+) -> RegimeChangeRow:
     reading = change.reading
     return RegimeChangeRow(
+        scenario_id=scenario_id,
         symbol=change.symbol,
         from_regime=change.previous.name if change.previous is not None else None,
         to_regime=reading.regime.name,
@@ -121,8 +129,9 @@ def regime_row(change: RegimeChange, recorded_at: datetime) -> RegimeChangeRow:
 class Outbox:
     """Collects the risk runtime's changes; `flush()` stores and publishes them in order."""
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, scenario_id: str = DEFAULT_SCENARIO_ID) -> None:
         self.runtime = runtime
+        self.scenario_id = scenario_id
         self._transitions: list[BreakerTransition] = []
         self._regimes: list[RegimeChange] = []
         self._messages: list[tuple[str, Message]] = []
@@ -136,10 +145,13 @@ class Outbox:
         self._regimes.append(change)
 
     def volatility(self, tracker: SymbolVolatility) -> None:
-        self._messages.append(("volatility", volatility_message(tracker)))
+        self._messages.append((self._channel("volatility"), volatility_message(tracker)))
 
     def anomaly(self, symbol: str, event: AnomalyEvent) -> None:
-        self._messages.append(("volatility", anomaly_message(symbol, event)))
+        self._messages.append((self._channel("volatility"), anomaly_message(symbol, event)))
+
+    def _channel(self, name: str) -> str:
+        return scenario_channel(self.scenario_id, name)
 
     @property
     def pending(self) -> int:
@@ -180,8 +192,8 @@ class Outbox:
         regimes: list[RegimeChange],
     ) -> dict[str, str]:
         now = self.runtime.clock.now()
-        session.add_all(regime_row(change, now) for change in regimes)
-        session.add_all(transition_row(t, now) for t in transitions)
+        session.add_all(regime_row(change, now, self.scenario_id) for change in regimes)
+        session.add_all(transition_row(t, now, self.scenario_id) for t in transitions)
         await session.flush()
         account_ids = {t.scope_key for t in transitions if t.scope is Scope.ACCOUNT}
         if not account_ids:
@@ -209,8 +221,8 @@ class Outbox:
             BREAKER_LEVEL.labels(transition.scope.value, transition.scope_key).set(
                 int(transition.to_level)
             )
-            outgoing.append(("breakers", transition_message(transition)))
-        outgoing.extend(("volatility", regime_message(change)) for change in regimes)
+            outgoing.append((self._channel("breakers"), transition_message(transition)))
+        outgoing.extend((self._channel("volatility"), regime_message(c)) for c in regimes)
         outgoing.extend(messages)
         return outgoing
 

@@ -12,6 +12,7 @@ from keel.domain.enums import Permission
 from keel.risk import Scope, TransitionKind
 from keel.server.accounts.models import PaperAccount
 from keel.server.breakers.models import BreakerTransitionRow
+from keel.server.scenarios.models import DEFAULT_SCENARIO_ID
 
 
 async def account_ids_of(session: AsyncSession, user_id: str) -> set[str]:
@@ -19,12 +20,15 @@ async def account_ids_of(session: AsyncSession, user_id: str) -> set[str]:
     return set(rows.scalars())
 
 
-async def standing_halts(session: AsyncSession) -> list[BreakerTransitionRow]:
-    """The market and symbol halts an admin set and nobody lifted: per breaker, its last forced
-    transition, when that was to CLOSED (forced levels are pinned until an admin resumes)."""
+async def standing_halts(
+    session: AsyncSession, scenario_id: str = DEFAULT_SCENARIO_ID
+) -> list[BreakerTransitionRow]:
+    """The market and symbol halts an admin set in a scenario and nobody lifted: per breaker, its
+    last forced transition, when that was to CLOSED (forced levels are pinned until resumed)."""
     query = (
         select(BreakerTransitionRow)
         .where(
+            BreakerTransitionRow.scenario_id == scenario_id,
             BreakerTransitionRow.kind == TransitionKind.FORCE.value,
             BreakerTransitionRow.scope.in_([Scope.MARKET.value, Scope.SYMBOL.value]),
         )
@@ -44,9 +48,11 @@ async def transitions(
     since: datetime | None,
     limit: int,
     visible_accounts: set[str] | None,
+    scenario_id: str = DEFAULT_SCENARIO_ID,
 ) -> Sequence[BreakerTransitionRow]:
-    """Newest first. `visible_accounts` None: every account's; else only those accounts'."""
-    query = select(BreakerTransitionRow)
+    """Newest first, of one scenario. `visible_accounts` None: every account's; else only those
+    accounts'."""
+    query = select(BreakerTransitionRow).where(BreakerTransitionRow.scenario_id == scenario_id)
     if scope is not None:
         query = query.where(BreakerTransitionRow.scope == scope)
     if key is not None:

@@ -86,6 +86,7 @@ async def history(
         since=since,
         limit=limit,
         visible_accounts=await visible_accounts(session, user),
+        scenario_id=risk.feed.scenario_id,
     )
 
 

@@ -2,7 +2,7 @@
 (order 30), so breakers are judged before resting orders are matched on each step.
 
 Warm-up: every tradable daily symbol's estimators and classifier are fed the bars before the
-replay's first day, so the regime is already right on that day (SPX enters September 2008 in
+replay's current day (its first, or where a restart resumed it), so the regime is already right on that day (SPX enters September 2008 in
 HIGH). The warmed state is built once per process and (seed, first day), then copied.
 
 An API replica (`--role api`) gets a `ReplicaRisk`: its market and symbol breakers mirror the
@@ -21,11 +21,12 @@ from keel.risk import Scope
 from keel.server.breakers import repository
 from keel.server.breakers.component import RiskRuntime, build_risk
 from keel.server.engine_commands import EngineForwarder, ReplicaRisk
-from keel.server.market.component import get_feed
 from keel.server.market.feed import MarketFeed
 from keel.server.pubsub import get_pubsub
 from keel.server.roles import ALL, API
 from keel.server.runtime import Runtime, on_start, on_stop
+from keel.server.scenarios.live import LiveScenario
+from keel.server.scenarios.models import DEFAULT_SCENARIO_ID
 from keel.server.volatility.tracker import SymbolVolatility
 
 _WARMED: dict[tuple[int, date], dict[str, SymbolVolatility]] = {}
@@ -37,10 +38,11 @@ def daily_symbols(feed: MarketFeed) -> list[str]:
 
 
 def warm_trackers(feed: MarketFeed) -> dict[str, SymbolVolatility]:
-    """A tracker per replayed symbol, fed every bar before the replay's first day."""
+    """A tracker per replayed symbol, fed every bar before the replay's current day (its first
+    day, unless a restart resumed the scenario later)."""
     if not feed.calendar:
         return {}
-    first_day = feed.calendar[0]
+    first_day = feed.market_date or feed.calendar[-1]
     key = (feed.seed, first_day)
     if key not in _WARMED:
         trackers: dict[str, SymbolVolatility] = {}
@@ -55,37 +57,56 @@ def warm_trackers(feed: MarketFeed) -> dict[str, SymbolVolatility]:
 
 
 def get_risk(runtime: Runtime) -> RiskRuntime:
-    risk: RiskRuntime = runtime.components["risk"]
-    return risk
+    """The default scenario's risk runtime."""
+    return risk_of(runtime.scenarios[DEFAULT_SCENARIO_ID])
+
+
+def risk_of(live: LiveScenario) -> RiskRuntime:
+    """A live scenario's risk runtime (every scenario has one once started)."""
+    if live.risk is None:
+        raise RuntimeError(f"scenario {live.id} has no risk runtime yet")
+    return live.risk
 
 
 @on_start(order=25)
 async def _start_risk(runtime: Runtime) -> None:
-    feed = get_feed(runtime)
+    for live in runtime.scenarios.values():
+        await attach_risk(runtime, live)
+
+
+async def attach_risk(runtime: Runtime, live: LiveScenario) -> RiskRuntime:
+    """Build the scenario's risk runtime (warmed-up regimes, breakers) and feed it its steps."""
+    feed = live.feed
     trackers = await asyncio.to_thread(warm_trackers, feed)
     risk = build_risk(runtime, feed, trackers)
+    default = live.id == DEFAULT_SCENARIO_ID
     if runtime.settings.role == API:
         forwarder = EngineForwarder(get_pubsub(runtime))
         replica = ReplicaRisk(runtime, feed, trackers, risk.board, forwarder=forwarder)
         replica.set_mode(risk.mode)
-        runtime.components["risk"] = replica
-        runtime.components["order_gate"] = replica.gate
-        return
+        live.risk = replica
+        if default:
+            runtime.components["risk"] = replica
+        return replica
     risk.prime()
-    runtime.components["risk"] = risk
-    runtime.components["order_gate"] = risk.gate
-    if runtime.settings.role == ALL:  # an engine carries halts over from its last published state
+    live.risk = risk
+    if default:
+        runtime.components["risk"] = risk
+    # An engine of the default scenario carries halts over from its last published state
+    # (`keel.server.mirror`); everywhere else they come from the stored transitions.
+    if runtime.settings.role == ALL or not default:
         await keep_halts(runtime, risk)
     # The feed already took its first step when it started: judge those quotes too.
     await risk.on_step(list(feed.latest_quotes().values()))
     feed.add_step_listener(risk.on_step)
+    return risk
 
 
 async def keep_halts(runtime: Runtime, risk: RiskRuntime) -> None:
     """Halt again what an admin halted before this process started and nobody resumed: a restart
     must not reopen a market an admin closed."""
     async with runtime.sessionmaker() as session:
-        halts = await repository.standing_halts(session)
+        halts = await repository.standing_halts(session, risk.feed.scenario_id)
     for row in halts:
         symbol = None if row.scope == Scope.MARKET.value else row.scope_key
         await risk.halt_again(
@@ -95,7 +116,7 @@ async def keep_halts(runtime: Runtime, risk: RiskRuntime) -> None:
 
 @on_stop(order=5)
 async def _stop_risk(runtime: Runtime) -> None:
-    runtime.components.pop("order_gate", None)
-    risk: RiskRuntime | None = runtime.components.pop("risk", None)
-    if risk is not None:
-        await risk.outbox.flush()
+    runtime.components.pop("risk", None)
+    for live in runtime.scenarios.values():
+        if live.risk is not None:
+            await live.risk.outbox.flush()

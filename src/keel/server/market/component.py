@@ -1,9 +1,15 @@
-"""Starts the market feed with the runtime: fills (or reuses) the history store, then the replay.
+"""Starts the market with the runtime: fills (or reuses) the history store, then the default
+scenario's replay, resumed where its stored clock stopped.
 
 The store under `settings.market_dir` is written on the first start (off the event loop) and
-reused afterwards. With `KEEL_REPLAY_AUTOSTART` (the default) an engine process advances the replay
-by wall time in a background task; tests turn it off and call `feed.step()` by hand. Either way one
-step is taken at start so every replayed symbol has a quote from the first request on.
+reused afterwards. The default scenario's row is created or brought in line with the settings
+(`keel.server.scenarios.service.ensure_default`); its feed then resumes at the later of the stored
+clock and the latest market time any of its accounts stored (a crash between two clock saves
+never replays an instant under an existing fill), silently: nothing is published twice. A feed
+that starts from the beginning takes one step, so every symbol has a quote from the first request
+on. With `KEEL_REPLAY_AUTOSTART` (the default) an engine process advances the replay by wall time
+in a background task; tests turn it off and call `feed.step()` by hand. The scenario's
+`ClockKeeper` stores the clock every second and applies pause, speed and skip.
 
 An API replica (`--role api`) builds a `MirroredFeed` instead: the same instruments and bars, but
 no replay of its own; its quotes and market time are the engine's (`keel.server.mirror`).
@@ -12,22 +18,86 @@ no replay of its own; its quotes and market time are the engine's (`keel.server.
 from __future__ import annotations
 
 import asyncio
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+from typing import Annotated
+
+from fastapi import Query
 
 from keel.market.store import MarketStore
+from keel.server.errors import ProblemError
 from keel.server.market.feed import MarketFeed
-from keel.server.market.history import load_instruments, open_store
+from keel.server.market.history import Instrument, load_instruments, open_store
 from keel.server.mirror import MirroredFeed
 from keel.server.pubsub import get_pubsub
 from keel.server.roles import API, ENGINE_ROLES
 from keel.server.runtime import Runtime, on_start, on_stop
+from keel.server.scenarios import repository as scenarios_repo
+from keel.server.scenarios.live import ClockKeeper, LiveScenario, MarketClock
+from keel.server.scenarios.models import DEFAULT_SCENARIO_ID, ScenarioRow
+from keel.server.scenarios.service import ensure_default
 
 FEED_ROLES = ENGINE_ROLES
 """Process roles that run the replay (an `api` replica mirrors the engine's)."""
 
 
 def get_feed(runtime: Runtime) -> MarketFeed:
-    feed: MarketFeed = runtime.components["market"]
-    return feed
+    """The default scenario's feed."""
+    return runtime.scenarios[DEFAULT_SCENARIO_ID].feed
+
+
+ScenarioQuery = Annotated[
+    str,
+    Query(
+        min_length=1,
+        max_length=36,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="The scenario (market) to read; `default` when left out.",
+    ),
+]
+
+
+def scenario_of(runtime: Runtime, scenario_id: str) -> LiveScenario:
+    """The live scenario `scenario_id` of this process (409 when no engine here runs it)."""
+    live = runtime.scenarios.get(scenario_id)
+    if live is None:
+        raise ProblemError(
+            409,
+            "scenario-not-running",
+            "This account's market is not running right now. Ask your teacher or the "
+            "administrator to start it.",
+        )
+    return live
+
+
+def resume_position(feed: MarketFeed, stored: float, latest_time: datetime | None) -> float:
+    """Where a restarted feed continues: past the stored clock and past the latest instant any
+    account stored (half a tick beyond the tick to resume at, safe from float rounding)."""
+    position = stored
+    if latest_time is not None:
+        position = max(position, feed.position_of(latest_time))
+    tick = 1.0 / (feed.ticks_per_bar - 1)
+    return (math.floor(position / tick + 1e-6) + 0.5) * tick
+
+
+@dataclass
+class MarketData:
+    """The history store and its instruments, shared by every scenario of the process."""
+
+    store: MarketStore
+    instruments: list[Instrument]
+
+    @cached_property
+    def tradable(self) -> frozenset[str]:
+        """Symbols some scenario may trade (replayed live)."""
+        return frozenset(item.symbol for item in self.instruments if item.replayed)
+
+
+def market_data(runtime: Runtime) -> MarketData:
+    data: MarketData = runtime.components["market_data"]
+    return data
 
 
 @on_start(order=20)
@@ -36,39 +106,84 @@ async def _start_feed(runtime: Runtime) -> None:
     store = MarketStore(settings.market_dir, seed=settings.replay_seed)
     await asyncio.to_thread(open_store, store)
     instruments = await asyncio.to_thread(load_instruments, store)
+    runtime.components["market_data"] = MarketData(store, instruments)
+    async with runtime.sessionmaker.begin() as session:
+        default = await ensure_default(session, settings, runtime.clock.now())
+        rows = [default]
+        if settings.role in FEED_ROLES:  # a replica mirrors the default scenario only
+            active = await scenarios_repo.list_all(session, status="active")
+            rows += [row for row in active if row.id != default.id]
+        starts = {}
+        for row in rows:
+            starts[row.id] = (row, await scenarios_repo.latest_stored_market_time(session, row.id))
+            session.expunge(row)
+    for row, latest_time in starts.values():
+        await start_feed(runtime, row, latest_time)
+
+
+async def start_feed(
+    runtime: Runtime, row: ScenarioRow, latest_time: datetime | None
+) -> LiveScenario:
+    """Build a scenario's feed and register it; an engine resumes it where its clock stopped
+    (or takes its first step) and gives it a clock keeper."""
+    settings = runtime.settings
+    data = market_data(runtime)
+    instruments = data.instruments
+    if row.universe is not None:
+        wanted = set(row.universe)
+        instruments = [item for item in instruments if item.symbol in wanted]
     kind = MirroredFeed if settings.role == API else MarketFeed
     feed = kind(
-        store,
+        data.store,
         instruments,
-        start=settings.replay_start,
+        start=row.start_date,
         ticks_per_bar=settings.replay_ticks_per_bar,
-        seconds_per_day=settings.replay_seconds_per_day,
+        seconds_per_day=row.seconds_per_day,
         seed=settings.replay_seed,
         pubsub=get_pubsub(runtime),
+        paused=row.paused,
+        scenario_id=row.id,
     )
-    runtime.components["market"] = feed
+    live = LiveScenario(
+        row.id, feed, MarketClock(feed), row.control_version, allow_short=row.allow_short
+    )
+    runtime.scenarios[row.id] = live
     if settings.role in FEED_ROLES:
-        await feed.step()
+        if row.position > 0 or latest_time is not None:
+            target = resume_position(feed, row.position, latest_time)
+            await asyncio.to_thread(feed.fast_forward, target)
+        else:
+            await feed.step()
+        live.keeper = ClockKeeper(live, runtime.sessionmaker, get_pubsub(runtime))
+        await live.keeper.store()
+    return live
 
 
 @on_start(order=100)
 async def _start_replay(runtime: Runtime) -> None:
     # Last of the start hooks: the risk runtime and the engine loop listen from the first step.
-    settings = runtime.settings
-    if settings.replay_autostart and settings.role in FEED_ROLES:
-        get_feed(runtime).start_background()
+    for live in runtime.scenarios.values():
+        run_clock(runtime, live)
+
+
+def run_clock(runtime: Runtime, live: LiveScenario) -> None:
+    """Start the scenario's replay (with `KEEL_REPLAY_AUTOSTART`; tests step it by hand)."""
+    if runtime.settings.replay_autostart and runtime.settings.role in FEED_ROLES:
+        live.feed.start_background()
 
 
 @on_stop(order=1)
 async def _stop_replay(runtime: Runtime) -> None:
     # First of the stop hooks: no step reaches a listener whose component is stopping.
-    feed: MarketFeed | None = runtime.components.get("market")
-    if feed is not None:
-        await feed.stop_background()
+    for live in runtime.scenarios.values():
+        await live.feed.stop_background()
+        if live.keeper is not None:
+            await live.keeper.store()
 
 
 @on_stop(order=10)
 async def _stop_feed(runtime: Runtime) -> None:
-    feed: MarketFeed | None = runtime.components.pop("market", None)
-    if feed is not None:
-        feed.store.close()
+    runtime.scenarios.clear()
+    data: MarketData | None = runtime.components.pop("market_data", None)
+    if data is not None:
+        data.store.close()

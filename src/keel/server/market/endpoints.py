@@ -10,15 +10,16 @@ from fastapi import APIRouter, Depends, Query
 
 from keel.server.deps import RuntimeDep
 from keel.server.errors import ProblemError
-from keel.server.market.component import get_feed
+from keel.server.market.component import ScenarioQuery, scenario_of
 from keel.server.market.feed import MarketFeed
 from keel.server.market.schemas import BarOut, InstrumentOut, MarketClockOut, QuoteOut
+from keel.server.scenarios.models import DEFAULT_SCENARIO_ID
 
 router = APIRouter(tags=["instruments"])
 
 
-def _feed(runtime: RuntimeDep) -> MarketFeed:
-    return get_feed(runtime)
+def _feed(runtime: RuntimeDep, scenario: ScenarioQuery = DEFAULT_SCENARIO_ID) -> MarketFeed:
+    return scenario_of(runtime, scenario).feed
 
 
 FeedDep = Annotated[MarketFeed, Depends(_feed)]

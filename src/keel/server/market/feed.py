@@ -6,10 +6,16 @@ instant at a time: one *step* is one tick of every symbol trading that day, and 
 (its close) also completes the day's bars. Each step updates the latest quotes, publishes
 `quotes:SYM` and `bars:SYM`, then awaits the step listeners (risk runtime, engine loop).
 
+The replay's position is measured in trading days since the scenario's first day (`position`,
+a float: 2.5 is the middle of the third day), so it means the same at any speed; the scenario
+stores it and a restart resumes there (`fast_forward`, silently: nothing is published twice).
+
 Two drivers, one path: tests call `step()` by hand; the background task (`replay_autostart`)
-advances by wall time, one tick every `seconds_per_day / (ticks_per_bar - 1)` seconds. After a
-stall the task replays at most `max_catchup_days` trading days in one go and drops the rest of the
-backlog (logged), so a catch-up never holds the event loop for long.
+advances by wall time, one tick every `seconds_per_day / (ticks_per_bar - 1)` seconds, and obeys
+`pause()`, `resume()` and `set_speed()` at once. `skip(days)` publishes every instant up to that
+many trading days ahead (breakers and resting orders see them all). After a stall the task replays
+at most `max_catchup_days` trading days in one go and drops the rest of the backlog (logged), so a
+catch-up never holds the event loop for long.
 
 Bars come from the store's DuckDB range queries and never from the replay's current day onwards:
 the feed never shows the future.
@@ -18,6 +24,7 @@ the feed never shows the future.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
 import math
 import time
@@ -36,6 +43,8 @@ from keel.market.store import MarketStore
 from keel.server.market.history import Instrument, query_bars
 from keel.server.metrics import FEED_LAG
 from keel.server.pubsub import PubSub
+from keel.server.scenarios.channels import scenario_channel
+from keel.server.scenarios.models import DEFAULT_SCENARIO_ID
 
 log = structlog.get_logger(__name__)
 
@@ -111,8 +120,11 @@ class MarketFeed:
         pubsub: PubSub,
         max_catchup_days: int = MAX_CATCHUP_DAYS,
         wall: Callable[[], float] = time.monotonic,
+        paused: bool = False,
+        scenario_id: str = DEFAULT_SCENARIO_ID,
     ) -> None:
         self.store = store
+        self.scenario_id = scenario_id
         self.instruments = {item.symbol: item for item in instruments}
         self.ticks_per_bar = ticks_per_bar
         self.seconds_per_day = seconds_per_day
@@ -120,21 +132,25 @@ class MarketFeed:
         self.pubsub = pubsub
         self.max_catchup_days = max_catchup_days
         self.wall = wall
-        self.skipped_seconds = 0.0
-        """Replay seconds of backlog the background task dropped after stalls (each logged)."""
         """Wall seconds (monotonic) that drive the background task; tests pass a fake."""
+        self.paused = paused
+        self.skipped_days = 0.0
+        """Trading days of backlog the background task dropped after stalls (each logged)."""
+        # The core replay counts in trading days: one "second" of it is one day.
         self.replay = ReplayFeed(
             {item.symbol: item.history for item in instruments if item.replayed},
             start=start,
-            seconds_per_day=seconds_per_day,
+            seconds_per_day=1.0,
             ticks_per_bar=ticks_per_bar,
             seed=seed,
         )
         clock = self.replay.clock
         self.calendar: list[date] = clock.days[clock.start_index :]
         """Trading days of the replay, from its first day on."""
-        self._tick_seconds = seconds_per_day / (ticks_per_bar - 1)
-        self._elapsed = -math.inf  # replay seconds already pulled from `self.replay`
+        self._tick_days = 1.0 / (ticks_per_bar - 1)
+        self._elapsed = -math.inf  # trading days already pulled from `self.replay`
+        self._position = 0.0  # trading days of the last published instant
+        self._control = asyncio.Event()  # set when pause, resume or speed change
         self._exhausted = False
         self._pending: deque[FeedStep] = deque()
         self._day = 0  # index into `calendar` of the current market date
@@ -186,6 +202,29 @@ class MarketFeed:
     def finished(self) -> bool:
         return self._day >= len(self.calendar)
 
+    @property
+    def position(self) -> float:
+        """Trading days since the first day's open of the last published instant (0 before)."""
+        return self._position
+
+    @property
+    def first_open(self) -> datetime:
+        """The opening time of the replay's first day: market time before the first step."""
+        return session_bounds(self.calendar[0])[0] if self.calendar else datetime.min
+
+    def position_of(self, moment: datetime) -> float:
+        """The replay position (trading days) of market time `moment`: its day's index in the
+        calendar plus the share of that day's session gone by (clipped to the session)."""
+        day = moment.astimezone(SESSION_TZ).date()
+        index = bisect.bisect_left(self.calendar, day)
+        if index >= len(self.calendar):
+            return float(len(self.calendar))
+        if self.calendar[index] != day:
+            return float(index)  # a moment between sessions: the next day's open
+        opens, closes = session_bounds(day)
+        share = (moment - opens) / (closes - opens)
+        return index + min(max(share, 0.0), 1.0)
+
     def bars(self, symbol: str, *, start: date | None, end: date | None, limit: int) -> list[Bar]:
         """The last `limit` completed bars of `symbol` dated in [start, end] (inclusive), never
         from the replay's current day onwards. Queries the store (DuckDB): call off the loop."""
@@ -205,17 +244,27 @@ class MarketFeed:
         self._listeners.append(listener)
 
     def _pull(self, elapsed: float) -> list[FeedStep]:
-        """Advance the replay to `elapsed` replay seconds; the instants it produced (CPU only)."""
+        """Advance the replay to `elapsed` trading days; the instants it produced (CPU only)."""
         update = self.replay.step(elapsed)
         self._elapsed = max(self._elapsed, elapsed)
         self._exhausted = update.position.finished
         return split_steps(update)
 
     def _next_tick_elapsed(self) -> float:
-        """Replay seconds half a tick past the next tick's due time (safe from float rounding)."""
+        """Trading days half a tick past the next tick's due time (safe from float rounding)."""
         if self._elapsed == -math.inf:
-            return 0.5 * self._tick_seconds
-        return (math.floor(self._elapsed / self._tick_seconds) + 1.5) * self._tick_seconds
+            return 0.5 * self._tick_days
+        return (math.floor(self._elapsed / self._tick_days) + 1.5) * self._tick_days
+
+    def fast_forward(self, position: float) -> None:
+        """Move a feed that has published nothing to `position` trading days without publishing
+        (a restart resuming where the scenario stopped): quotes, previous closes and the market
+        date are those of the last instant at or before it. CPU only: call off the loop."""
+        if self._elapsed != -math.inf:
+            raise RuntimeError("only a feed that has not stepped yet can fast-forward")
+        steps = self._pull(position)
+        for step in steps:
+            self._apply(step)
 
     async def step(self) -> list[Quote]:
         """Publish the next market instant (one tick of every symbol trading that day); returns
@@ -236,8 +285,12 @@ class MarketFeed:
         for _ in range(days * self.ticks_per_bar):
             await self.step()
 
+    async def skip(self, days: float) -> int:
+        """Publish every instant of the next `days` trading days at once; the count."""
+        return await self.advance_to(max(self._elapsed, 0.0) + days)
+
     async def advance_to(self, elapsed: float) -> int:
-        """Publish every instant up to `elapsed` replay seconds since the start; the count."""
+        """Publish every instant up to `elapsed` trading days since the start; the count."""
         async with self._lock:
             if elapsed > self._elapsed and not self._exhausted:
                 steps = await asyncio.to_thread(self._pull, elapsed)
@@ -248,21 +301,28 @@ class MarketFeed:
                 published += 1
             return published
 
-    async def _publish(self, step: FeedStep) -> None:
+    def _apply(self, step: FeedStep) -> None:
+        """Make `step` the latest instant (no publishing)."""
         while self._day < len(self.calendar) and self.calendar[self._day] < step.day:
             self._day += 1
         for quote in step.quotes:
             self._latest[quote.symbol] = quote
         self._market_time = step.time
+        self._position = self.position_of(step.time)
         self._completed = step.bars
         for bar in step.bars:
             self._previous_close[bar.symbol] = bar.close
         if step.time >= session_bounds(step.day)[1]:
             self._day += 1  # the day has closed: orders and breakers look at the next one
+
+    async def _publish(self, step: FeedStep) -> None:
+        self._apply(step)
         for quote in step.quotes:
-            await self.pubsub.publish(f"quotes:{quote.symbol}", quote_message(quote))
+            channel = scenario_channel(self.scenario_id, f"quotes:{quote.symbol}")
+            await self.pubsub.publish(channel, quote_message(quote))
         for bar in step.bars:
-            await self.pubsub.publish(f"bars:{bar.symbol}", bar_message(bar))
+            channel = scenario_channel(self.scenario_id, f"bars:{bar.symbol}")
+            await self.pubsub.publish(channel, bar_message(bar))
         for listener in self._listeners:
             try:
                 await listener(step.quotes)
@@ -283,31 +343,65 @@ class MarketFeed:
                 await self._task
             self._task = None
 
+    def pause(self) -> None:
+        """Stop market time (the background task waits; `step` and `skip` still work)."""
+        self.paused = True
+        self._control.set()
+
+    def resume(self) -> None:
+        """Let market time run again from where it stopped."""
+        self.paused = False
+        self._control.set()
+
+    def set_speed(self, seconds_per_day: float) -> None:
+        """Wall seconds per trading day from now on (the position does not jump)."""
+        if not seconds_per_day > 0 or not math.isfinite(seconds_per_day):
+            raise ValueError("seconds_per_day must be a positive number")
+        self.seconds_per_day = seconds_per_day
+        self._control.set()
+
     def catch_up_target(self, due: float) -> float:
-        """The replay seconds one background step may reach when `due` are due: at most
+        """The trading days one background step may reach when `due` are due: at most
         `max_catchup_days` trading days past what was already replayed."""
         done = max(self._elapsed, 0.0)
-        return min(due, done + self.max_catchup_days * self.seconds_per_day)
+        return min(due, done + self.max_catchup_days)
+
+    async def _wait_for_control(self, seconds: float | None) -> bool:
+        """Sleep `seconds` (forever if None) or until a control change; True if one came."""
+        try:
+            async with asyncio.timeout(seconds):
+                await self._control.wait()
+        except TimeoutError:
+            return False
+        self._control.clear()
+        return True
 
     async def _run(self) -> None:
-        origin = self.wall() - max(self._elapsed, 0.0)
         while not self.finished:
-            due = self.wall() - origin
-            target = self.catch_up_target(due)
-            if target < due:
-                log.warning(
-                    "market feed fell behind; skipping the backlog",
-                    behind_seconds=round(due - self._elapsed, 3),
-                    replayed_days=self.max_catchup_days,
-                )
-                origin += due - target  # the replay resumes from here instead of bursting
-                self.skipped_seconds += due - target
-            await self.advance_to(target)
-            if self._exhausted and not self._pending:
-                break
-            # Lag: how long after the newest due tick it was published.
-            newest_due = math.floor(target / self._tick_seconds) * self._tick_seconds
-            FEED_LAG.set(max(self.wall() - origin - newest_due, 0.0))
-            next_due = newest_due + self._tick_seconds
-            await asyncio.sleep(max(origin + next_due - self.wall(), 0.0))
-        log.info("market replay reached the end of the stored history")
+            if self.paused:
+                await self._wait_for_control(None)
+                continue
+            # Wall moment at which the replay would have been at day 0 at the current speed.
+            speed = self.seconds_per_day
+            origin = self.wall() - max(self._elapsed, 0.0) * speed
+            changed = False
+            while not changed:
+                due = (self.wall() - origin) / speed
+                target = self.catch_up_target(due)
+                if target < due:
+                    log.warning(
+                        "market feed fell behind; skipping the backlog",
+                        behind_days=round(due - self._elapsed, 3),
+                        replayed_days=self.max_catchup_days,
+                    )
+                    origin += (due - target) * speed  # resume from here instead of bursting
+                    self.skipped_days += due - target
+                await self.advance_to(target)
+                if self._exhausted and not self._pending:
+                    log.info("market replay reached the end of the stored history")
+                    return
+                # Lag: how long after the newest due tick it was published.
+                newest_due = math.floor(target / self._tick_days) * self._tick_days
+                FEED_LAG.set(max(self.wall() - origin - newest_due * speed, 0.0))
+                next_due = origin + (newest_due + self._tick_days) * speed
+                changed = await self._wait_for_control(max(next_due - self.wall(), 0.0))

@@ -219,6 +219,9 @@ class OrderDesk:
         """Run one order through its account's engine (no I/O). A refused order stores nothing;
         an unexpected error fails the whole batch."""
         workspace = batch.workspaces[ticket.request.account_id]
+        if (problem := workspace.untradable(ticket.request.symbol)) is not None:
+            batch.refused.append((ticket, problem))
+            return
         workspace.gate.last_refusal = None
         placement = workspace.engine.place(ticket.request, needs_approval=False)
         order = placement.order

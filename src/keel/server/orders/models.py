@@ -82,6 +82,8 @@ class OrderEventRow(Base):
     to_status: Mapped[str] = mapped_column(String(24))
     reason: Mapped[str] = mapped_column(String(500), default="")
     code: Mapped[str | None] = mapped_column(String(64), default=None)
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    """Wall time the event was stored (`time` is the scenario's market time); None before 0005."""
 
 
 class FillRow(Base):

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keel.domain.enums import OrderStatus, TimeInForce
+from keel.server.accounts.models import PaperAccount
 from keel.server.orders.models import FillRow, OrderEventRow, OrderRow
 
 OPEN_STATUSES = (
@@ -107,19 +108,35 @@ async def order_fills(session: AsyncSession, order_id: str) -> Sequence[FillRow]
     return (await session.execute(query)).scalars().all()
 
 
-async def working_orders_for(session: AsyncSession, symbols: Iterable[str]) -> Sequence[OrderRow]:
-    """Working orders of the given symbols, oldest first (what the engine matches on a tick)."""
+def _in_scenario(scenario_id: str) -> ColumnElement[bool]:
+    """Orders of the accounts that trade in `scenario_id`."""
+    accounts = select(PaperAccount.id).where(PaperAccount.scenario_id == scenario_id)
+    return OrderRow.account_id.in_(accounts)
+
+
+async def working_orders_for(
+    session: AsyncSession, scenario_id: str, symbols: Iterable[str]
+) -> Sequence[OrderRow]:
+    """Working orders of the given symbols in a scenario, oldest first (what the engine matches
+    on a tick)."""
     query = (
         select(OrderRow)
-        .where(OrderRow.symbol.in_(list(symbols)), OrderRow.status.in_(WORKING_STATUSES))
+        .where(
+            OrderRow.symbol.in_(list(symbols)),
+            OrderRow.status.in_(WORKING_STATUSES),
+            _in_scenario(scenario_id),
+        )
         .order_by(OrderRow.created_at, OrderRow.id)
     )
     return (await session.execute(query)).scalars().all()
 
 
-async def expired_day_orders(session: AsyncSession, market_date: date) -> Sequence[OrderRow]:
-    """Open day orders placed on an earlier trading day than `market_date`."""
+async def expired_day_orders(
+    session: AsyncSession, scenario_id: str, market_date: date
+) -> Sequence[OrderRow]:
+    """Open day orders of a scenario placed on an earlier trading day than `market_date`."""
     query = select(OrderRow).where(
+        _in_scenario(scenario_id),
         OrderRow.status.in_(OPEN_STATUSES),
         OrderRow.time_in_force == TimeInForce.DAY.value,
         OrderRow.market_date < market_date,
@@ -127,9 +144,13 @@ async def expired_day_orders(session: AsyncSession, market_date: date) -> Sequen
     return (await session.execute(query)).scalars().all()
 
 
-async def overdue_approvals(session: AsyncSession, now: datetime) -> Sequence[OrderRow]:
-    """Orders still pending a guardian's approval whose deadline is before `now` (wall time)."""
+async def overdue_approvals(
+    session: AsyncSession, scenario_id: str, now: datetime
+) -> Sequence[OrderRow]:
+    """Orders of a scenario still pending a guardian's approval whose deadline is before `now`
+    (the scenario's market time)."""
     query = select(OrderRow).where(
+        _in_scenario(scenario_id),
         OrderRow.status == OrderStatus.PENDING_APPROVAL.value,
         OrderRow.approval_expires_at < now,
     )

@@ -23,7 +23,7 @@ from keel.server.auth.deps import unauthorized
 from keel.server.auth.models import User
 from keel.server.auth.tokens import TokenClaims
 from keel.server.errors import ProblemError, not_found
-from keel.server.market.component import get_feed
+from keel.server.market.component import market_data
 from keel.server.orders import repository
 from keel.server.orders.caller import STALE_TOKEN
 from keel.server.orders.models import OrderRow
@@ -55,7 +55,7 @@ def refusal(order: Order, decision: GateDecision | None) -> ProblemError:
 def parse_request(runtime: Runtime, body: OrderIn) -> OrderRequest:
     """Validate the body with the domain's rules; unknown or untradable symbols are refused."""
     symbol = body.symbol.strip().upper()
-    if not get_feed(runtime).is_tradable(symbol):
+    if symbol not in market_data(runtime).tradable:
         raise ProblemError(
             422,
             "unknown-symbol",
@@ -103,6 +103,8 @@ async def place_order(
         if existing is not None:
             return existing, False
     workspace = await open_locked(session, runtime, locked)
+    if (problem := workspace.untradable(request.symbol)) is not None:
+        raise problem
     needs_approval = workspace.account.is_minor
     if needs_approval:
         await check_minor_rules(session, runtime, workspace, request)

@@ -55,7 +55,8 @@ from keel.server.accounts.state import (
     remember_after_commit,
 )
 from keel.server.auth.models import ADULT_AGE_YEARS, age_on
-from keel.server.market.component import get_feed
+from keel.server.errors import ProblemError
+from keel.server.market.component import scenario_of
 from keel.server.metrics import FILLS, ORDERS
 from keel.server.orders import repository as orders_repo
 from keel.server.orders.config import execution_config
@@ -70,6 +71,7 @@ from keel.server.orders.models import FillRow, OrderEventRow, OrderRow
 from keel.server.orders.schemas import OrderOut
 from keel.server.pubsub import get_pubsub, publish_after_commit, user_channel
 from keel.server.runtime import Runtime
+from keel.server.scenarios.live import LiveScenario
 
 COST_PLACES = Decimal("0.000001")
 
@@ -80,10 +82,9 @@ def fill_cache(runtime: Runtime) -> FillCache:
     return cache
 
 
-def order_gate(runtime: Runtime) -> OrderGate:
-    """The risk layer's gate when the breakers are running, else one that allows everything."""
-    gate: OrderGate | None = runtime.components.get("order_gate")
-    return gate if gate is not None else AllowAllGate()
+def order_gate(live: LiveScenario) -> OrderGate:
+    """The scenario's risk gate when its breakers are running, else one that allows everything."""
+    return live.risk.gate if live.risk is not None else AllowAllGate()
 
 
 @dataclass
@@ -148,6 +149,7 @@ class Staged:
 class Workspace:
     session: AsyncSession
     runtime: Runtime
+    scenario: LiveScenario
     row: PaperAccount
     account: Account
     engine: ExecutionEngine
@@ -192,30 +194,31 @@ class Workspace:
             positions = None
         if positions is None:
             positions = positions_from_fills(fills)
+        live = scenario_of(runtime, row.scenario_id)
         account = Account(
             row.id,
             ledger=ledger,
             fills=fills,
-            shorting_allowed=runtime.settings.allow_short_selling,
+            shorting_allowed=live.allow_short,
             is_minor=is_minor,
             positions=positions,
         )
-        risk_gate = order_gate(runtime)
+        risk_gate = order_gate(live)
         if isinstance(risk_gate, StopOrderAware):
             risk_gate.note_stop_orders(row.id, stop_order_ids)
         if isinstance(risk_gate, PeakAware):
             risk_gate.note_peak(row.id, row.epoch, row.peak_equity)
         gate = RecordingGate(risk_gate)
         engine = ExecutionEngine(
-            runtime.clock,
+            live.clock,
             execution_config(runtime.settings),
             gate=gate,
             order_ids=lambda: str(uuid.uuid4()),
         )
         engine.add_account(account)
-        for quote in get_feed(runtime).latest_quotes().values():
+        for quote in live.feed.latest_quotes().values():
             engine.set_quote(quote)
-        workspace = cls(session, runtime, row, account, engine, gate)
+        workspace = cls(session, runtime, live, row, account, engine, gate)
         workspace.fills_loaded = len(fills)
         workspace.stored_fills, workspace.stored_positions = fills, positions
         workspace.stop_order_ids = stop_order_ids
@@ -224,6 +227,17 @@ class Workspace:
         for order_row in open_orders:
             workspace.adopt(order_row)
         return workspace
+
+    def untradable(self, symbol: str) -> ProblemError | None:
+        """The refusal for an order in a symbol the account's scenario does not trade."""
+        if self.scenario.feed.is_tradable(symbol):
+            return None
+        return ProblemError(
+            422,
+            "unknown-symbol",
+            f"{symbol} is not traded in this account's market; see GET /api/v1/instruments"
+            f"?scenario={self.scenario.id}",
+        )
 
     def adopt(self, order_row: OrderRow) -> Order:
         """Bring a stored order into the engine (open orders reserve again)."""
@@ -289,6 +303,7 @@ class Workspace:
                         "to_status": event.to_status.value,
                         "reason": event.reason[:500],
                         "code": event.code,
+                        "recorded_at": now,
                     }
                 )
                 if event.from_status is not event.to_status:
@@ -350,10 +365,12 @@ class Workspace:
 
     def _new_row(self, order: Order) -> OrderRow:
         settings = self.runtime.settings
-        feed = get_feed(self.runtime)
+        feed = self.scenario.feed
         expires = None
         if order.status is OrderStatus.PENDING_APPROVAL:
-            expires = self.runtime.clock.now() + timedelta(minutes=settings.approval_expiry_minutes)
+            expires = self.scenario.clock.now() + timedelta(
+                minutes=settings.approval_expiry_minutes
+            )
         return OrderRow(
             id=order.id,
             account_id=order.account_id,
@@ -433,7 +450,7 @@ class Workspace:
 
     def marks(self) -> dict[str, Decimal]:
         """Last traded price per symbol the account holds (average cost when never quoted)."""
-        feed = get_feed(self.runtime)
+        feed = self.scenario.feed
         prices: dict[str, Decimal] = {}
         for symbol, position in self.account.positions.items():
             quote = feed.latest_quote(symbol)
@@ -441,18 +458,17 @@ class Workspace:
         return prices
 
     def snapshot_equity(self) -> None:
-        """Record cash and equity now (market time of the feed; wall time before the first tick)."""
+        """Record cash and equity now (the scenario's market time)."""
         self.session.add(EquitySnapshot(**self._equity_values()))
 
     def _equity_values(self) -> dict[str, Any]:
-        now = self.runtime.clock.now()
         return {
             "account_id": self.account.id,
             "epoch": self.row.epoch,
-            "time": get_feed(self.runtime).market_time or now,
+            "time": self.scenario.clock.now(),
             "cash": self.account.cash,
             "equity": to_money(self.account.equity(self.marks())),
-            "recorded_at": now,
+            "recorded_at": self.runtime.clock.now(),
         }
 
     def _publish(self, changed: list[OrderRow]) -> None:

@@ -100,10 +100,14 @@ def _handle(
     names = message.get("channels")
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         return {"type": "error", "detail": "`channels` must be a list of channel names"}
-    feed = get_feed(runtime)
+
+    def known(scenario_id: str, symbol: str) -> bool:
+        live = runtime.scenarios.get(scenario_id)
+        return live is not None and (not symbol or live.feed.instrument(symbol) is not None)
+
     accepted, refused = [], []
     for name in names:
-        channel = resolve_channel(name, user_id, lambda s: feed.instrument(s) is not None)
+        channel = resolve_channel(name, user_id, known)
         if channel is None:
             refused.append(name)
         elif kind == "subscribe" and len(client.channels) < MAX_SUBSCRIPTIONS:

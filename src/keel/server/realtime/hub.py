@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from keel.server.auth.revocation import TOKENS_REVOKED_CHANNEL
 from keel.server.pubsub import Message, PubSub
+from keel.server.scenarios.channels import scenario_channel, split_channel
 
 MAX_QUEUED = 1000
 PUBLIC_CHANNELS = ("volatility", "breakers")
@@ -125,17 +126,26 @@ class Hub:
                 client.revoke("the password was changed; log in again")
 
 
-def resolve_channel(name: str, user_id: str, known_symbol: Callable[[str], bool]) -> str | None:
+def resolve_channel(
+    name: str, user_id: str, known_symbol: Callable[[str, str], bool]
+) -> str | None:
     """The pub/sub channel behind a subscription name, or None when it is not allowed.
 
     `orders`, `accounts` and `notifications` always mean the caller's own; `quotes:SYM` and
-    `bars:SYM` need a known symbol.
+    `bars:SYM` need a symbol the scenario knows (`known_symbol(scenario_id, symbol)`); `clock` is
+    the scenario clock (pause, speed, skip). A name ending in `@<scenario id>` is that scenario's
+    (`quotes:SPX@<id>`, `breakers@<id>`, `clock@<id>`); without it, the default scenario's.
     """
-    if name in PUBLIC_CHANNELS:
-        return name
-    if name in PRIVATE_KINDS:
-        return f"{name}:{user_id}"
-    kind, _, symbol = name.partition(":")
-    if kind in SYMBOL_KINDS and symbol and known_symbol(symbol.upper()):
-        return f"{kind}:{symbol.upper()}"
+    base, scenario_id = split_channel(name)
+    if base in PRIVATE_KINDS:
+        return f"{base}:{user_id}" if "@" not in name else None
+    if not known_symbol(scenario_id, ""):
+        return None  # no such scenario here
+    if base == "clock":
+        return f"scenario:{scenario_id}"
+    if base in PUBLIC_CHANNELS:
+        return scenario_channel(scenario_id, base)
+    kind, _, symbol = base.partition(":")
+    if kind in SYMBOL_KINDS and symbol and known_symbol(scenario_id, symbol.upper()):
+        return scenario_channel(scenario_id, f"{kind}:{symbol.upper()}")
     return None

@@ -7,16 +7,18 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from keel.server.breakers.component import RiskRuntime
-from keel.server.breakers.startup import get_risk
+from keel.server.breakers.startup import risk_of
 from keel.server.deps import RuntimeDep, SessionDep
+from keel.server.market.component import ScenarioQuery, scenario_of
+from keel.server.scenarios.models import DEFAULT_SCENARIO_ID
 from keel.server.volatility import service
 from keel.server.volatility.schemas import RegimeChangeOut, RiskParametersOut, VolatilityOut
 
 router = APIRouter(tags=["volatility"])
 
 
-def _risk(runtime: RuntimeDep) -> RiskRuntime:
-    return get_risk(runtime)
+def _risk(runtime: RuntimeDep, scenario: ScenarioQuery = DEFAULT_SCENARIO_ID) -> RiskRuntime:
+    return risk_of(scenario_of(runtime, scenario))
 
 
 RiskDep = Annotated[RiskRuntime, Depends(_risk)]

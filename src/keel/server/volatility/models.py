@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Float, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from keel.server.db import Base, UTCDateTime
+from keel.server.scenarios.models import DEFAULT_SCENARIO_ID
 
 
 class RegimeChangeRow(Base):
@@ -19,6 +20,8 @@ class RegimeChangeRow(Base):
     __table_args__ = (Index("ix_regime_changes_symbol_at", "symbol", "at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    scenario_id: Mapped[str] = mapped_column(String(36), server_default=DEFAULT_SCENARIO_ID)
+    """The market (scenario) whose breakers or regimes these are."""
     symbol: Mapped[str] = mapped_column(String(16))
     from_regime: Mapped[str | None] = mapped_column(String(16), default=None)
     to_regime: Mapped[str] = mapped_column(String(16))

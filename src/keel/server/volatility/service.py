@@ -69,7 +69,7 @@ async def regime_history(
 ) -> Sequence[RegimeChangeRow]:
     chosen = known_symbol(risk, symbol)
     await risk.outbox.flush(session)
-    return await repository.regime_changes(session, chosen, limit)
+    return await repository.regime_changes(session, chosen, limit, risk.feed.scenario_id)
 
 
 def parameter_table_of(risk: RiskRuntime, symbol: str) -> ParameterTable:

@@ -1,0 +1,92 @@
+"""Pydantic shapes of scenarios and their clock."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ClockOut(BaseModel):
+    """Where a scenario's market time is and how it moves."""
+
+    market_time: datetime | None = Field(description="Market time of the last instant (UTC).")
+    market_date: date | None = Field(description="The trading day being replayed.")
+    position: float = Field(description="Trading days since the scenario's first day's open.")
+    paused: bool
+    seconds_per_day: float = Field(description="Real seconds per trading day while running.")
+    finished: bool = Field(description="True once the history has run out.")
+    running_here: bool = Field(
+        description="True when this server process runs the clock (else the stored clock)."
+    )
+
+
+class ScenarioOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    name: str
+    description: str
+    source: str
+    start_date: date
+    universe: list[str] | None = Field(description="Symbols traded here; null: every bundled one.")
+    starting_cash: Decimal
+    allow_short: bool
+    breaker_mode: str
+    status: str
+    clock: ClockOut
+
+
+class ScenarioIn(BaseModel):
+    """A new market: bundled history replayed from `start_date`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=100)
+    description: str = Field(default="", max_length=500)
+    start_date: date = Field(description="First replayed day (the first trading day on or after).")
+    seconds_per_day: float = Field(default=6.0, description="Real seconds per trading day.")
+    universe: list[Annotated[str, Field(min_length=1, max_length=16)]] | None = Field(
+        default=None, max_length=50, description="Symbols to trade; null: every bundled one."
+    )
+    starting_cash: Decimal = Field(
+        default=Decimal(100000), gt=0, decimal_places=2, allow_inf_nan=False
+    )
+    allow_short: bool = False
+    breaker_mode: Literal["enforce", "measure"] = "enforce"
+    paused: bool = Field(default=False, description="Create it with its clock stopped.")
+
+
+class ClockChangeIn(BaseModel):
+    """Fields left out stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    paused: bool | None = Field(default=None, description="true: stop market time; false: go on.")
+    seconds_per_day: float | None = Field(
+        default=None, description="Real seconds per trading day (0.5 to 86,400)."
+    )
+
+
+class SkipIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    days: float = Field(
+        gt=0,
+        le=60,
+        description="Trading days to jump ahead (every instant is "
+        "replayed at once, so breakers and resting orders see them all).",
+    )
+
+
+class ScenarioEventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    action: str
+    actor: str
+    detail: dict[str, Any]
+    market_time: datetime | None
+    recorded_at: datetime = Field(description="Wall time of the change (audit).")
