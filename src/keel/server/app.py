@@ -9,7 +9,6 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from keel import __version__
-from keel.server import demo  # noqa: F401  (registers the first-start demo-users hook)
 from keel.server.errors import install_problem_handlers
 from keel.server.logging import configure_logging
 from keel.server.middleware import (

@@ -23,7 +23,7 @@ from keel.server.auth.passwords import password_policy_violations
 from keel.server.auth.service import create_user
 from keel.server.errors import ProblemError
 from keel.server.guardians.service import create_invitation, redeem_invitation
-from keel.server.runtime import Runtime, on_start
+from keel.server.runtime import Runtime
 
 log = structlog.get_logger(__name__)
 
@@ -101,8 +101,8 @@ def print_demo_users(cast: list[DemoUser], console: Console | None = None) -> No
     )
 
 
-@on_start(order=90)
-async def _demo_users_on_first_start(runtime: Runtime) -> None:
+async def demo_users_on_first_start(runtime: Runtime) -> None:
+    """Create and print the demo users on an empty database (`KEEL_DEMO_USERS`)."""
     if not runtime.settings.demo_users:
         return
     try:

@@ -21,7 +21,6 @@ import contextlib
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 import structlog
 
@@ -38,7 +37,7 @@ from keel.server.engine_commands import CommandServer, ReplicaRisk
 from keel.server.market.feed import MarketFeed, quote_message
 from keel.server.pubsub import Message, PubSub, get_pubsub
 from keel.server.roles import API, ENGINE, ENGINE_ROLES, leader_generation, process_name
-from keel.server.runtime import Runtime, on_start, on_stop
+from keel.server.runtime import Runtime
 from keel.server.scenarios.models import DEFAULT_SCENARIO_ID
 
 log = structlog.get_logger(__name__)
@@ -277,44 +276,39 @@ async def carry_over_halts(risk: RiskRuntime, previous: Message | None) -> list[
     return carried
 
 
-def _components(runtime: Runtime) -> tuple[Any, Any]:
+async def start_sharing(runtime: Runtime) -> None:
+    """Share the default scenario's engine state: an engine publishes it, a replica mirrors it.
+    Started after its feed, risk runtime and engine loop: on an engine the snapshot is published
+    after their step listeners ran."""
     live = runtime.scenarios[DEFAULT_SCENARIO_ID]
-    return live.feed, live.risk
-
-
-@on_start(order=35)
-async def _start_sharing(runtime: Runtime) -> None:
-    # After the feed (20), the risk runtime (25) and the trading loop (30): on an engine the
-    # snapshot is published after their step listeners ran.
-    feed, risk = _components(runtime)
+    feed, risk = live.feed, live.risk
+    if risk is None:
+        raise RuntimeError("the default scenario has no risk runtime")
     if runtime.settings.role in ENGINE_ROLES:
         publisher = EnginePublisher(runtime, feed, risk)
-        runtime.components["engine_publisher"] = publisher
-        runtime.components["engine_commands"] = CommandServer(
-            risk, get_pubsub(runtime), publisher.publish
-        )
+        runtime.engine_publisher = publisher
+        runtime.engine_commands = CommandServer(risk, get_pubsub(runtime), publisher.publish)
         feed.add_step_listener(publisher.on_step)
         if runtime.settings.role == ENGINE:
             await carry_over_halts(risk, await get_pubsub(runtime).get_state(STATE_KEY))
         await publisher.publish()
     elif runtime.settings.role == API and isinstance(feed, MirroredFeed):
         mirror = StateMirror(feed, risk, get_pubsub(runtime))
-        runtime.components["state_mirror"] = mirror
+        runtime.state_mirror = mirror
         if not await mirror.load():
             log.warning("no engine state yet: quotes and levels arrive once an engine runs")
 
 
-@on_stop(order=2)
-async def _stop_sharing(runtime: Runtime) -> None:
-    publisher: EnginePublisher | None = runtime.components.pop("engine_publisher", None)
+async def stop_sharing(runtime: Runtime) -> None:
+    publisher, runtime.engine_publisher = runtime.engine_publisher, None
     if publisher is not None:
         await publisher.close()
-    commands: CommandServer | None = runtime.components.pop("engine_commands", None)
+    commands, runtime.engine_commands = runtime.engine_commands, None
     if commands is not None:
         await commands.close()
-    mirror: StateMirror | None = runtime.components.pop("state_mirror", None)
+    mirror, runtime.state_mirror = runtime.state_mirror, None
     if mirror is not None:
         mirror.close()
-    risk = runtime.components.get("risk")
-    if isinstance(risk, ReplicaRisk):
-        risk.forwarder.close()
+    live = runtime.scenarios.get(DEFAULT_SCENARIO_ID)
+    if live is not None and isinstance(live.risk, ReplicaRisk):
+        live.risk.forwarder.close()

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
-from keel.server.runtime import Runtime, on_start, on_stop
+from keel.server.runtime import Runtime
 from keel.server.settings import Settings
 
 _SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._=-]{0,199}$")
@@ -191,15 +191,6 @@ def build_object_store(settings: Settings) -> ObjectStore:
 
 def get_object_store(runtime: Runtime) -> ObjectStore:
     """The runtime's object store (created when the runtime starts)."""
-    store: ObjectStore = runtime.components["objects"]
-    return store
-
-
-@on_start(order=15)
-async def _start_object_store(runtime: Runtime) -> None:
-    runtime.components["objects"] = build_object_store(runtime.settings)
-
-
-@on_stop(order=950)
-async def _stop_object_store(runtime: Runtime) -> None:
-    runtime.components.pop("objects", None)
+    if runtime.objects is None:
+        raise RuntimeError("the runtime has not started")
+    return runtime.objects

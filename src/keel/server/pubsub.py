@@ -27,7 +27,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from keel.server.runtime import Runtime, on_start, on_stop
+from keel.server.runtime import Runtime
 
 Message = dict[str, Any]
 Listener = Callable[[str, Message], None]
@@ -253,19 +253,12 @@ def build_pubsub(redis_url: str | None, namespace: str = "keel") -> PubSub:
 
 def get_pubsub(runtime: Runtime) -> PubSub:
     """The runtime's pub/sub (started with the runtime)."""
-    pubsub: PubSub = runtime.components["pubsub"]
-    return pubsub
+    if runtime.pubsub is None:
+        raise RuntimeError("the runtime has not started")
+    return runtime.pubsub
 
 
-@on_start(order=10)
-async def _start_pubsub(runtime: Runtime) -> None:
+async def start_pubsub(runtime: Runtime) -> PubSub:
     pubsub = build_pubsub(runtime.settings.redis_url, runtime.settings.redis_namespace)
     await pubsub.start()
-    runtime.components["pubsub"] = pubsub
-
-
-@on_stop(order=900)
-async def _stop_pubsub(runtime: Runtime) -> None:
-    pubsub = runtime.components.pop("pubsub", None)
-    if pubsub is not None:
-        await pubsub.stop()
+    return pubsub

@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from keel.domain.enums import Role
 from keel.server.auth.tokens import ACCESS_TOKEN, InvalidToken, decode_token
 from keel.server.errors import problem_response
-from keel.server.runtime import Runtime, on_start, on_stop
+from keel.server.runtime import Runtime
 from keel.server.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -127,7 +127,7 @@ def caller_of(scope: Scope, settings: Settings, runtime: Runtime) -> tuple[Tier,
 
 
 class RateLimitMiddleware:
-    """Applies the runtime's `RequestLimiter` (component "rate_limiter") to every HTTP request."""
+    """Applies the runtime's `RequestLimiter` (`Runtime.rate_limiter`) to every HTTP request."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -136,7 +136,7 @@ class RateLimitMiddleware:
         runtime: Runtime | None = None
         if scope["type"] == "http" and scope["path"] not in EXEMPT_PATHS:
             runtime = getattr(scope["app"].state, "runtime", None)
-        limiter: RequestLimiter | None = runtime.components.get("rate_limiter") if runtime else None
+        limiter = runtime.rate_limiter if runtime else None
         if runtime is None or limiter is None:
             await self.app(scope, receive, send)
             return
@@ -170,14 +170,7 @@ class RateLimitMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
-@on_start(order=20)
-async def _start_rate_limiter(runtime: Runtime) -> None:
-    runtime.components["rate_limiter"] = RequestLimiter.from_settings(runtime.settings)
-
-
-@on_stop(order=80)
-async def _stop_rate_limiter(runtime: Runtime) -> None:
-    limiter = runtime.components.pop("rate_limiter", None)
+def stop_rate_limiter(limiter: RequestLimiter) -> None:
     timer = getattr(getattr(limiter, "storage", None), "timer", None)
     if timer is not None:  # MemoryStorage's expiry task; Redis counters simply outlive us
         timer.cancel()

@@ -1,13 +1,15 @@
-"""The process-wide runtime: settings, database, and the long-lived components started with the app.
+"""The process-wide runtime: settings, database, and the long-lived components, typed.
 
-Feature modules reach it through the `RuntimeDep` dependency; tests build one per backend.
+`keel.server.lifespan` builds the components in one visible order when the runtime starts and
+takes them down in reverse; each is `None` until then. Feature modules reach the runtime through
+the `RuntimeDep` dependency; tests build one per backend.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -17,33 +19,26 @@ from keel.server.db import create_engine, create_sessionmaker
 from keel.server.settings import Settings
 
 if TYPE_CHECKING:
+    from keel.server.accounts.state import FillCache
+    from keel.server.auth.revocation import AccessDenylist
+    from keel.server.auth.throttle import LoginThrottle
+    from keel.server.backtests.jobs import BacktestJobs
+    from keel.server.engine_commands import CommandServer
+    from keel.server.market.component import MarketData
+    from keel.server.mirror import EnginePublisher, StateMirror
+    from keel.server.objectstore import ObjectStore
+    from keel.server.orders.desk import OrderDesk
+    from keel.server.pubsub import PubSub
+    from keel.server.ratelimit import RequestLimiter
+    from keel.server.realtime.hub import Hub
+    from keel.server.scenarios.launcher import ScenarioSupervisor
     from keel.server.scenarios.live import LiveScenario
 
-Hook = Callable[["Runtime"], Awaitable[None]]
 
-# Components register start/stop hooks at import time (feed, breakers, pub/sub, limiter …).
-_START_HOOKS: list[tuple[int, Hook]] = []
-_STOP_HOOKS: list[tuple[int, Hook]] = []
+def _fill_cache() -> FillCache:
+    from keel.server.accounts.state import FillCache
 
-
-def on_start(order: int = 100) -> Callable[[Hook], Hook]:
-    """Decorator: run `hook(runtime)` when the runtime starts, in ascending `order`."""
-
-    def register(hook: Hook) -> Hook:
-        _START_HOOKS.append((order, hook))
-        return hook
-
-    return register
-
-
-def on_stop(order: int = 100) -> Callable[[Hook], Hook]:
-    """Decorator: run `hook(runtime)` when the runtime stops, in ascending `order`."""
-
-    def register(hook: Hook) -> Hook:
-        _STOP_HOOKS.append((order, hook))
-        return hook
-
-    return register
+    return FillCache()
 
 
 @dataclass
@@ -53,10 +48,28 @@ class Runtime:
     """The SQL connection pool (not the trading engine, `keel.engine`)."""
     sessionmaker: async_sessionmaker[AsyncSession]
     clock: Clock = field(default_factory=WallClock)
+    """Wall time: tokens, audit (`recorded_at`). Market time is each scenario's `MarketClock`."""
+
+    # Built by `keel.server.lifespan.start_runtime`, in this order.
+    pubsub: PubSub | None = None
+    objects: ObjectStore | None = None
+    hub: Hub | None = None
+    rate_limiter: RequestLimiter | None = None
+    login_throttle: LoginThrottle | None = None
+    access_denylist: AccessDenylist | None = None
+    market: MarketData | None = None
     scenarios: dict[str, LiveScenario] = field(default_factory=dict)
     """The scenarios this process runs (or mirrors), by id."""
-    components: dict[str, Any] = field(default_factory=dict)
-    """Long-lived components by name (e.g. "pubsub", "limiter", "market"), set by start hooks."""
+    risk_limits_listener: Callable[[], None] | None = None
+    engine_publisher: EnginePublisher | None = None
+    engine_commands: CommandServer | None = None
+    state_mirror: StateMirror | None = None
+    backtests: BacktestJobs | None = None
+    scenario_supervisor: ScenarioSupervisor | None = None
+    # Made on first use.
+    order_desk: OrderDesk | None = None
+    fill_cache: FillCache = field(default_factory=_fill_cache)
+    """The process's cache of accounts' current-epoch fills."""
 
     @classmethod
     def build(cls, settings: Settings, *, clock: Clock | None = None) -> Runtime:
@@ -75,10 +88,12 @@ class Runtime:
         )
 
     async def start(self) -> None:
-        for _, hook in sorted(_START_HOOKS, key=lambda item: item[0]):
-            await hook(self)
+        from keel.server.lifespan import start_runtime
+
+        await start_runtime(self)
 
     async def stop(self) -> None:
-        for _, hook in sorted(_STOP_HOOKS, key=lambda item: item[0]):
-            await hook(self)
+        from keel.server.lifespan import stop_runtime
+
+        await stop_runtime(self)
         await self.database.dispose()

@@ -36,7 +36,7 @@ from keel.server.orders import repository as orders_repo
 from keel.server.orders.mapping import order_from_row
 from keel.server.orders.models import OrderRow
 from keel.server.orders.workspace import Workspace, open_workspace
-from keel.server.runtime import Runtime, on_start
+from keel.server.runtime import Runtime
 from keel.server.scenarios.live import LiveScenario
 
 log = structlog.get_logger(__name__)
@@ -186,14 +186,6 @@ def _ids_by_account(rows: Sequence[OrderRow]) -> dict[str, list[str]]:
     for row in rows:
         by_account[row.account_id].append(row.id)
     return by_account
-
-
-@on_start(order=30)
-async def _start_trading(runtime: Runtime) -> None:
-    if runtime.settings.role not in {"all", "engine"}:
-        return
-    for live in runtime.scenarios.values():
-        attach_trading(runtime, live)
 
 
 def attach_trading(runtime: Runtime, live: LiveScenario) -> TradingLoop:

@@ -115,7 +115,7 @@ async def test_stop_exits_within_the_window_trip_the_guard(
         assert trip["to_level"] == "RESTRICTED" and trip["figures"]["stop_losses"] == 2
 
         # Read cold from the database (no cached fills), the same two orders are stop exits.
-        run.runtime.components["fill_cache"] = FillCache()
+        run.runtime.fill_cache = FillCache()
         async with run.runtime.sessionmaker() as session, session.begin():
             workspace = await open_workspace(session, run.runtime, account_id)
             assert workspace is not None

@@ -14,7 +14,7 @@ from keel.domain.enums import Permission
 from keel.server.breakers.startup import get_risk
 from keel.server.engine_commands import ReplicaRisk
 from keel.server.market.component import get_feed
-from keel.server.mirror import STATE_KEY, MirroredFeed, StateMirror
+from keel.server.mirror import STATE_KEY, MirroredFeed
 from keel.server.pubsub import get_pubsub
 from keel.server.roles import RoleError, check_role
 from keel.server.runtime import Runtime
@@ -80,7 +80,8 @@ async def test_a_replica_mirrors_the_newest_engine_state(runtime: Runtime) -> No
         feed, risk = get_feed(replica), get_risk(replica)
         assert isinstance(feed, MirroredFeed) and isinstance(risk, ReplicaRisk)
         assert feed.latest_quotes() == {}  # nothing of its own until it hears from an engine
-        mirror: StateMirror = replica.components["state_mirror"]
+        mirror = replica.state_mirror
+        assert mirror is not None
         engine_pubsub = get_pubsub(runtime)
 
         first = await engine_pubsub.get_state(STATE_KEY)
@@ -94,7 +95,8 @@ async def test_a_replica_mirrors_the_newest_engine_state(runtime: Runtime) -> No
 
         await engine_feed.step()
         await get_risk(runtime).force(Permission.CLOSED, symbol=None, by="test", reason="halt")
-        await runtime.components["engine_publisher"].publish()
+        assert runtime.engine_publisher is not None
+        await runtime.engine_publisher.publish()
         newest = await engine_pubsub.get_state(STATE_KEY)
         assert newest is not None and mirror.apply(newest)
         assert risk.board.market.machine.state.level is Permission.CLOSED

@@ -30,6 +30,7 @@ async def test_the_default_scenario_is_listed_with_its_clock(
     (scenario,) = response.json()
     assert scenario["id"] == DEFAULT_SCENARIO_ID
     assert scenario["start_date"] == "2008-09-01"
+    assert scenario["starting_cash"] == "100000.00"  # money as people write it, never 1E+5
     feed = get_feed(runtime)
     assert scenario["clock"]["market_time"] == feed.market_time.isoformat().replace("+00:00", "Z")
     assert scenario["clock"]["running_here"] is True and scenario["clock"]["paused"] is False

@@ -14,7 +14,6 @@ from keel.domain.clock import WallClock
 from keel.server.market.component import get_feed
 from keel.server.runtime import Runtime
 from keel.server.scenarios.control import Actor, ClockChange, record_change
-from keel.server.scenarios.launcher import ScenarioSupervisor
 from keel.server.scenarios.models import DEFAULT_SCENARIO_ID
 from keel.server.settings import get_settings
 from tests.integration.auth.factories import runtime_with
@@ -33,8 +32,8 @@ async def test_the_engine_applies_a_change_stored_by_someone_else(runtime: Runti
             now=WallClock().now(),
         )
     # What the engine's supervisor does once a second (called here rather than waited for).
-    watcher: ScenarioSupervisor = runtime.components["scenario_supervisor"]
-    await watcher.reconcile()
+    assert runtime.scenario_supervisor is not None
+    await runtime.scenario_supervisor.reconcile()
     assert live.feed.paused and live.feed.seconds_per_day == 30
     assert live.feed.calendar.index(live.feed.market_date) == live.feed.calendar.index(day) + 1
 

@@ -26,6 +26,7 @@ async def test_two_scenarios_run_side_by_side_and_never_mix(
             "start_date": "2001-03-12",
             "universe": ["SPX", "IXIC"],
             "starting_cash": "25000",
+            "breaker_mode": "measure",  # this test is about isolation, not about breakers
         },
         headers=admin.headers,
     )
@@ -33,6 +34,7 @@ async def test_two_scenarios_run_side_by_side_and_never_mix(
     other_id = created.json()["id"]
     assert created.json()["clock"]["running_here"] is True
     assert created.json()["universe"] == ["IXIC", "SPX"]
+    assert created.json()["breaker_mode"] == "measure"
     crash, bust = runtime.scenarios[DEFAULT_SCENARIO_ID], runtime.scenarios[other_id]
     assert bust.feed.market_date == date(2001, 3, 12)
     assert crash.feed.market_date is not None and crash.feed.market_date.year == 2008
@@ -70,6 +72,7 @@ async def test_two_scenarios_run_side_by_side_and_never_mix(
     # Breakers and regimes: separate boards, stored under each scenario.
     assert crash.risk is not None and bust.risk is not None
     assert crash.risk.board is not bust.risk.board
+    assert bust.risk.mode.value == "measure_only"
     breakers = await client.get(
         "/api/v1/breakers", params={"scenario": other_id}, headers=learner.headers
     )
@@ -118,3 +121,20 @@ async def test_a_scenario_that_cannot_run_is_refused_in_plain_words(
         "/api/v1/scenarios", json={"name": "x", "start_date": "2005-01-03"}, headers=learner.headers
     )
     assert refused.status_code == 403
+
+
+async def test_each_scenario_keeps_its_own_breaker_rules(
+    client: AsyncClient, runtime: Runtime
+) -> None:
+    admin = await create_admin(client, runtime)
+    created = await client.post(
+        "/api/v1/scenarios",
+        json={"name": "Strict", "start_date": "2008-09-01", "universe": ["SPX"]},
+        headers=admin.headers,
+    )
+    assert created.status_code == 201, created.text
+    strict = runtime.scenarios[created.json()["id"]]
+    default = runtime.scenarios[DEFAULT_SCENARIO_ID]
+    assert strict.risk is not None and default.risk is not None
+    # The test settings measure only; the new scenario enforces, as it was created to.
+    assert (default.risk.mode.value, strict.risk.mode.value) == ("measure_only", "enforce")

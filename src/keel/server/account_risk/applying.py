@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from keel.risk import AccountRiskConfig
 from keel.server.pubsub import Message, get_pubsub, publish_after_commit
-from keel.server.runtime import Runtime, on_start, on_stop
+from keel.server.runtime import Runtime
 
 log = structlog.get_logger(__name__)
 
@@ -83,12 +83,12 @@ def limits_from_message(message: Message) -> tuple[str, AccountRiskConfig]:
 
 
 def configure(runtime: Runtime, account_id: str, config: AccountRiskConfig) -> None:
-    """Set the account's limits on this process's breaker board (keeping its breaker mode)."""
-    risk = runtime.components.get("risk")
-    if risk is None:
-        return
-    policy = replace(config.policy, mode=risk.mode)
-    risk.board.configure_account(account_id, replace(config, policy=policy))
+    """Set the account's limits on this process's breaker boards (keeping each one's mode):
+    the board of the account's scenario is among them."""
+    for live in runtime.scenarios.values():
+        if live.risk is not None:
+            policy = replace(config.policy, mode=live.risk.mode)
+            live.risk.board.configure_account(account_id, replace(config, policy=policy))
 
 
 def apply_after_commit(
@@ -137,16 +137,11 @@ async def load_limits(runtime: Runtime) -> int:
     return len(limits)
 
 
-@on_start(order=26)
-async def _start(runtime: Runtime) -> None:
-    runtime.components["risk_limits_listener"] = get_pubsub(runtime).add_listener(
+async def start_account_limits(runtime: Runtime) -> Callable[[], None]:
+    """Listen for limit changes made by any process, then load the stored ones; returns the
+    function that stops listening."""
+    remove = get_pubsub(runtime).add_listener(
         listener(runtime), wants=lambda channel: channel == RISK_LIMITS_CHANNEL
     )
     await load_limits(runtime)
-
-
-@on_stop(order=4)
-async def _stop(runtime: Runtime) -> None:
-    remove: Callable[[], None] | None = runtime.components.pop("risk_limits_listener", None)
-    if remove is not None:
-        remove()
+    return remove

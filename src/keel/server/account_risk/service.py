@@ -171,9 +171,11 @@ async def _account_and_role(
     raise not_found("account")
 
 
-def _describe(runtime: Runtime, account_id: str, role: str, layers: Layers) -> AccountRiskOut:
+def _describe(runtime: Runtime, account: PaperAccount, role: str, layers: Layers) -> AccountRiskOut:
+    account_id = account.id
     in_force = layers.in_force
-    risk = runtime.components.get("risk")
+    live = runtime.scenarios.get(account.scenario_id)
+    risk = live.risk if live is not None else None
     level = risk.board.account(account_id).level.name if risk is not None else "OPEN"
     return AccountRiskOut(
         account_id=account_id,
@@ -191,9 +193,9 @@ async def get_limits(
     session: AsyncSession, runtime: Runtime, user: User, account_id: str
 ) -> AccountRiskOut:
     """The account's limits: in force, the holder's own and the guardian's."""
-    _, role = await _account_and_role(session, user, account_id)
+    account, role = await _account_and_role(session, user, account_id)
     layers = layers_from_rows(await repository.layers(session, [account_id]))
-    return _describe(runtime, account_id, role, layers)
+    return _describe(runtime, account, role, layers)
 
 
 async def set_limits(
@@ -206,7 +208,7 @@ async def set_limits(
     now: datetime,
 ) -> AccountRiskOut:
     """Replace the caller's layer of the account's limits (the holder's own, or the guardian's)."""
-    _, role = await _account_and_role(session, user, account_id)
+    account, role = await _account_and_role(session, user, account_id)
     config = config_from_input(body)
     current = layers_from_rows(await repository.layers(session, [account_id]))
     if role == OWNER and current.guardian is not None:
@@ -234,7 +236,7 @@ async def set_limits(
     else:
         layers = Layers(current.own, config, user.display_name)
     apply_after_commit(session, runtime, account_id, layers.in_force)
-    return _describe(runtime, account_id, role, layers)
+    return _describe(runtime, account, role, layers)
 
 
 async def drop_guardian_limits(session: AsyncSession, runtime: Runtime, minor_id: str) -> None:

@@ -14,7 +14,7 @@ import math
 from datetime import datetime
 from typing import Any, Protocol
 
-from keel.server.runtime import Runtime, on_start, on_stop
+from keel.server.runtime import Runtime
 
 TOKENS_REVOKED_CHANNEL = "auth:revoked"
 """Published after a logout (`{"user_id", "jti"}`: that access token) and a password change
@@ -82,25 +82,15 @@ class RedisAccessDenylist:
 
 def access_denylist(runtime: Runtime) -> AccessDenylist:
     """The runtime's denylist of revoked access tokens."""
-    denylist: AccessDenylist = runtime.components["access_denylist"]
-    return denylist
+    if runtime.access_denylist is None:
+        raise RuntimeError("the runtime has not started")
+    return runtime.access_denylist
 
 
-@on_start(order=20)
-async def _start_access_denylist(runtime: Runtime) -> None:
-    settings = runtime.settings
-    if settings.redis_url:
+def build_access_denylist(redis_url: str | None, namespace: str) -> AccessDenylist:
+    """Redis-backed when Redis is configured (shared by every replica), in memory otherwise."""
+    if redis_url:
         from redis.asyncio import Redis
 
-        runtime.components["access_denylist"] = RedisAccessDenylist(
-            Redis.from_url(settings.redis_url), settings.redis_namespace
-        )
-    else:
-        runtime.components["access_denylist"] = MemoryAccessDenylist()
-
-
-@on_stop(order=80)
-async def _stop_access_denylist(runtime: Runtime) -> None:
-    denylist = runtime.components.pop("access_denylist", None)
-    if denylist is not None:
-        await denylist.close()
+        return RedisAccessDenylist(Redis.from_url(redis_url), namespace)
+    return MemoryAccessDenylist()

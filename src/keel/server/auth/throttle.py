@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from keel.server.runtime import Runtime, on_start, on_stop
+from keel.server.runtime import Runtime
 
 
 @dataclass(frozen=True)
@@ -115,24 +115,15 @@ def ip_key(ip: str) -> str:
 
 
 def login_throttle(runtime: Runtime) -> LoginThrottle:
-    throttle: LoginThrottle = runtime.components["login_throttle"]
-    return throttle
+    if runtime.login_throttle is None:
+        raise RuntimeError("the runtime has not started")
+    return runtime.login_throttle
 
 
-@on_start(order=20)
-async def _start_login_throttle(runtime: Runtime) -> None:
-    if runtime.settings.redis_url:
+def build_login_throttle(redis_url: str | None) -> LoginThrottle:
+    """Redis-backed when Redis is configured (shared by every replica), in memory otherwise."""
+    if redis_url:
         from redis.asyncio import Redis
 
-        runtime.components["login_throttle"] = RedisLoginThrottle(
-            Redis.from_url(runtime.settings.redis_url)
-        )
-    else:
-        runtime.components["login_throttle"] = MemoryLoginThrottle()
-
-
-@on_stop(order=80)
-async def _stop_login_throttle(runtime: Runtime) -> None:
-    throttle = runtime.components.pop("login_throttle", None)
-    if throttle is not None:
-        await throttle.close()
+        return RedisLoginThrottle(Redis.from_url(redis_url))
+    return MemoryLoginThrottle()

@@ -32,7 +32,7 @@ from keel.server.backtests.schemas import ACTIVE_STATUSES, JobStatus
 from keel.server.backtests.work import JobCancelled, JobFailed, JobSpec, execute
 from keel.server.objectstore import ObjectNotFound, get_object_store
 from keel.server.pubsub import get_pubsub, user_channel
-from keel.server.runtime import Runtime, on_start, on_stop
+from keel.server.runtime import Runtime
 
 log = structlog.get_logger(__name__)
 
@@ -272,7 +272,7 @@ class BacktestJobs:
     async def _publish(
         self, owner_id: str, run_id: str, status: JobStatus, progress: float
     ) -> None:
-        pubsub = self.runtime.components.get("pubsub")
+        pubsub = self.runtime.pubsub
         if pubsub is None:
             return
         message = {
@@ -319,19 +319,6 @@ def _describe(exc: BaseException) -> str:
 
 
 def get_jobs(runtime: Runtime) -> BacktestJobs:
-    jobs: BacktestJobs = runtime.components["backtests"]
-    return jobs
-
-
-@on_start(order=60)
-async def _start_jobs(runtime: Runtime) -> None:
-    jobs = BacktestJobs(runtime)
-    runtime.components["backtests"] = jobs
-    await jobs.start()
-
-
-@on_stop(order=40)
-async def _stop_jobs(runtime: Runtime) -> None:
-    jobs = runtime.components.pop("backtests", None)
-    if jobs is not None:
-        await jobs.stop()
+    if runtime.backtests is None:
+        raise RuntimeError("the runtime has not started")
+    return runtime.backtests

@@ -316,14 +316,18 @@ def market_breaker_config(feed: MarketFeed) -> MarketBreakerConfig:
 
 
 def build_risk(
-    runtime: Runtime, feed: MarketFeed, trackers: dict[str, SymbolVolatility]
+    runtime: Runtime,
+    feed: MarketFeed,
+    trackers: dict[str, SymbolVolatility],
+    breaker_mode: str | None = None,
 ) -> RiskRuntime:
-    """A risk runtime over `feed` with warmed-up `trackers`, its gate not yet registered."""
+    """A risk runtime over `feed` with warmed-up `trackers`, its gate not yet registered;
+    `breaker_mode` is the scenario's (the settings' when None)."""
     board = BreakerBoard(MarketWideBreaker(market_breaker_config(feed)))
     for symbol in trackers:
         board.symbol(symbol)
     risk = RiskRuntime(runtime, feed, trackers, board)
-    if runtime.settings.breaker_mode == "measure":
+    if (breaker_mode or runtime.settings.breaker_mode) == "measure":
         # `KEEL_BREAKER_MODE=measure`: breakers run and record but bind nothing (`set_mode`).
         risk.set_mode(BreakerMode.MEASURE_ONLY)
     return risk

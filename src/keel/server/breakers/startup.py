@@ -1,5 +1,6 @@
-"""Starts the risk runtime with the app, after the market feed (order 20) and before the engine loop
-(order 30), so breakers are judged before resting orders are matched on each step.
+"""Each scenario's risk runtime, attached after its feed and before its engine loop
+(`keel.server.scenarios.launcher`), so breakers are judged before resting orders are matched on
+each step.
 
 Warm-up: every tradable daily symbol's estimators and classifier are fed the bars before the
 replay's current day (its first, or where a restart resumed it), so the regime is already right on that day (SPX enters September 2008 in
@@ -24,7 +25,7 @@ from keel.server.engine_commands import EngineForwarder, ReplicaRisk
 from keel.server.market.feed import MarketFeed
 from keel.server.pubsub import get_pubsub
 from keel.server.roles import ALL, API
-from keel.server.runtime import Runtime, on_start, on_stop
+from keel.server.runtime import Runtime
 from keel.server.scenarios.live import LiveScenario
 from keel.server.scenarios.models import DEFAULT_SCENARIO_ID
 from keel.server.volatility.tracker import SymbolVolatility
@@ -68,30 +69,20 @@ def risk_of(live: LiveScenario) -> RiskRuntime:
     return live.risk
 
 
-@on_start(order=25)
-async def _start_risk(runtime: Runtime) -> None:
-    for live in runtime.scenarios.values():
-        await attach_risk(runtime, live)
-
-
 async def attach_risk(runtime: Runtime, live: LiveScenario) -> RiskRuntime:
     """Build the scenario's risk runtime (warmed-up regimes, breakers) and feed it its steps."""
     feed = live.feed
     trackers = await asyncio.to_thread(warm_trackers, feed)
-    risk = build_risk(runtime, feed, trackers)
+    risk = build_risk(runtime, feed, trackers, live.breaker_mode)
     default = live.id == DEFAULT_SCENARIO_ID
     if runtime.settings.role == API:
         forwarder = EngineForwarder(get_pubsub(runtime))
         replica = ReplicaRisk(runtime, feed, trackers, risk.board, forwarder=forwarder)
         replica.set_mode(risk.mode)
         live.risk = replica
-        if default:
-            runtime.components["risk"] = replica
         return replica
     risk.prime()
     live.risk = risk
-    if default:
-        runtime.components["risk"] = risk
     # An engine of the default scenario carries halts over from its last published state
     # (`keel.server.mirror`); everywhere else they come from the stored transitions.
     if runtime.settings.role == ALL or not default:
@@ -112,11 +103,3 @@ async def keep_halts(runtime: Runtime, risk: RiskRuntime) -> None:
         await risk.halt_again(
             symbol, by="restart", reason=f"halt kept over a restart: {row.reason}"
         )
-
-
-@on_stop(order=5)
-async def _stop_risk(runtime: Runtime) -> None:
-    runtime.components.pop("risk", None)
-    for live in runtime.scenarios.values():
-        if live.risk is not None:
-            await live.risk.outbox.flush()

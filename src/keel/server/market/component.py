@@ -1,15 +1,13 @@
-"""Starts the market with the runtime: fills (or reuses) the history store, then the default
-scenario's replay, resumed where its stored clock stopped.
+"""The market of each scenario: the shared history store, a feed per scenario, its clock.
 
 The store under `settings.market_dir` is written on the first start (off the event loop) and
-reused afterwards. The default scenario's row is created or brought in line with the settings
-(`keel.server.scenarios.service.ensure_default`); its feed then resumes at the later of the stored
-clock and the latest market time any of its accounts stored (a crash between two clock saves
-never replays an instant under an existing fill), silently: nothing is published twice. A feed
-that starts from the beginning takes one step, so every symbol has a quote from the first request
-on. With `KEEL_REPLAY_AUTOSTART` (the default) an engine process advances the replay by wall time
-in a background task; tests turn it off and call `feed.step()` by hand. The scenario's
-`ClockKeeper` stores the clock every second and applies pause, speed and skip.
+reused afterwards (`load_market`). `start_feed` builds a scenario's feed; an engine resumes it at
+the later of the stored clock and the latest market time any of the scenario's accounts stored (a
+crash between two clock saves never replays an instant under an existing fill), silently:
+nothing is published twice. A feed that starts from the beginning takes one step, so every symbol
+has a quote from the first request on. With `KEEL_REPLAY_AUTOSTART` (the default) an engine
+process advances each replay by wall time in a background task (`run_clock`); tests turn it off
+and call `feed.step()` by hand.
 
 An API replica (`--role api`) builds a `MirroredFeed` instead: the same instruments and bars, but
 no replay of its own; its quotes and market time are the engine's (`keel.server.mirror`).
@@ -33,11 +31,10 @@ from keel.server.market.history import Instrument, load_instruments, open_store
 from keel.server.mirror import MirroredFeed
 from keel.server.pubsub import get_pubsub
 from keel.server.roles import API, ENGINE_ROLES
-from keel.server.runtime import Runtime, on_start, on_stop
-from keel.server.scenarios import repository as scenarios_repo
+from keel.server.runtime import Runtime
 from keel.server.scenarios.live import ClockKeeper, LiveScenario, MarketClock
 from keel.server.scenarios.models import DEFAULT_SCENARIO_ID, ScenarioRow
-from keel.server.scenarios.service import ensure_default
+from keel.server.settings import Settings
 
 FEED_ROLES = ENGINE_ROLES
 """Process roles that run the replay (an `api` replica mirrors the engine's)."""
@@ -96,29 +93,17 @@ class MarketData:
 
 
 def market_data(runtime: Runtime) -> MarketData:
-    data: MarketData = runtime.components["market_data"]
-    return data
+    if runtime.market is None:
+        raise RuntimeError("the runtime has not started")
+    return runtime.market
 
 
-@on_start(order=20)
-async def _start_feed(runtime: Runtime) -> None:
-    settings = runtime.settings
+async def load_market(settings: Settings) -> MarketData:
+    """The history store (written on the first start, off the event loop) and its instruments."""
     store = MarketStore(settings.market_dir, seed=settings.replay_seed)
     await asyncio.to_thread(open_store, store)
     instruments = await asyncio.to_thread(load_instruments, store)
-    runtime.components["market_data"] = MarketData(store, instruments)
-    async with runtime.sessionmaker.begin() as session:
-        default = await ensure_default(session, settings, runtime.clock.now())
-        rows = [default]
-        if settings.role in FEED_ROLES:  # a replica mirrors the default scenario only
-            active = await scenarios_repo.list_all(session, status="active")
-            rows += [row for row in active if row.id != default.id]
-        starts = {}
-        for row in rows:
-            starts[row.id] = (row, await scenarios_repo.latest_stored_market_time(session, row.id))
-            session.expunge(row)
-    for row, latest_time in starts.values():
-        await start_feed(runtime, row, latest_time)
+    return MarketData(store, instruments)
 
 
 async def start_feed(
@@ -145,7 +130,12 @@ async def start_feed(
         scenario_id=row.id,
     )
     live = LiveScenario(
-        row.id, feed, MarketClock(feed), row.control_version, allow_short=row.allow_short
+        row.id,
+        feed,
+        MarketClock(feed),
+        row.control_version,
+        allow_short=row.allow_short,
+        breaker_mode=row.breaker_mode,
     )
     runtime.scenarios[row.id] = live
     if settings.role in FEED_ROLES:
@@ -159,31 +149,14 @@ async def start_feed(
     return live
 
 
-@on_start(order=100)
-async def _start_replay(runtime: Runtime) -> None:
-    # Last of the start hooks: the risk runtime and the engine loop listen from the first step.
-    for live in runtime.scenarios.values():
-        run_clock(runtime, live)
-
-
 def run_clock(runtime: Runtime, live: LiveScenario) -> None:
     """Start the scenario's replay (with `KEEL_REPLAY_AUTOSTART`; tests step it by hand)."""
     if runtime.settings.replay_autostart and runtime.settings.role in FEED_ROLES:
         live.feed.start_background()
 
 
-@on_stop(order=1)
-async def _stop_replay(runtime: Runtime) -> None:
-    # First of the stop hooks: no step reaches a listener whose component is stopping.
-    for live in runtime.scenarios.values():
-        await live.feed.stop_background()
-        if live.keeper is not None:
-            await live.keeper.store()
-
-
-@on_stop(order=10)
-async def _stop_feed(runtime: Runtime) -> None:
-    runtime.scenarios.clear()
-    data: MarketData | None = runtime.components.pop("market_data", None)
-    if data is not None:
-        data.store.close()
+async def stop_clock(live: LiveScenario) -> None:
+    """Stop the scenario's replay and store where its clock stopped."""
+    await live.feed.stop_background()
+    if live.keeper is not None:
+        await live.keeper.store()

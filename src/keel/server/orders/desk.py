@@ -48,7 +48,7 @@ from keel.server.orders.workspace import (
     is_minor,
     open_locked,
 )
-from keel.server.runtime import Runtime, on_stop
+from keel.server.runtime import Runtime
 
 log = structlog.get_logger(__name__)
 
@@ -272,13 +272,7 @@ class OrderDesk:
 
 
 def order_desk(runtime: Runtime) -> OrderDesk:
-    """The process's order desk (one per runtime)."""
-    desk: OrderDesk = runtime.components.setdefault("order_desk", OrderDesk(runtime))
-    return desk
-
-
-@on_stop(order=10)
-async def _stop_desk(runtime: Runtime) -> None:
-    desk: OrderDesk | None = runtime.components.get("order_desk")
-    if desk is not None:
-        await desk.stop()
+    """The process's order desk (one per runtime, made on first use)."""
+    if runtime.order_desk is None:
+        runtime.order_desk = OrderDesk(runtime)
+    return runtime.order_desk

@@ -78,8 +78,7 @@ COST_PLACES = Decimal("0.000001")
 
 def fill_cache(runtime: Runtime) -> FillCache:
     """The process's cache of accounts' current-epoch fills (one per runtime)."""
-    cache: FillCache = runtime.components.setdefault("fill_cache", FillCache())
-    return cache
+    return runtime.fill_cache
 
 
 def order_gate(live: LiveScenario) -> OrderGate:

@@ -15,18 +15,26 @@ import contextlib
 import structlog
 
 from keel.server.breakers.startup import attach_risk
-from keel.server.market.component import FEED_ROLES, run_clock, start_feed
-from keel.server.runtime import Runtime, on_start, on_stop
+from keel.server.market.component import (
+    FEED_ROLES,
+    load_market,
+    run_clock,
+    start_feed,
+    stop_clock,
+)
+from keel.server.runtime import Runtime
 from keel.server.scenarios import repository
 from keel.server.scenarios.live import KEEP_EVERY_SECONDS, LiveScenario
 from keel.server.scenarios.models import ScenarioRow
+from keel.server.scenarios.service import ensure_default
 from keel.server.trading_runtime import attach_trading
 
 log = structlog.get_logger(__name__)
 
 
 async def launch(runtime: Runtime, row: ScenarioRow) -> LiveScenario:
-    """Run scenario `row` in this engine process (its clock resumes where it was stored)."""
+    """Run scenario `row` in this engine process (its clock resumes where it was stored), as
+    start-up does for the ones it finds."""
     async with runtime.sessionmaker() as session:
         latest_time = await repository.latest_stored_market_time(session, row.id)
     live = await start_feed(runtime, row, latest_time)
@@ -56,9 +64,7 @@ async def retire(runtime: Runtime, scenario_id: str) -> None:
     live = runtime.scenarios.pop(scenario_id, None)
     if live is None:
         return
-    await live.feed.stop_background()
-    if live.keeper is not None:
-        await live.keeper.store()
+    await stop_clock(live)
 
 
 class ScenarioSupervisor:
@@ -116,20 +122,57 @@ class ScenarioSupervisor:
 
 async def run_scenario(runtime: Runtime, row: ScenarioRow) -> LiveScenario | None:
     """Start `row` in this process if it is an engine (None on an API replica)."""
-    watcher: ScenarioSupervisor | None = runtime.components.get("scenario_supervisor")
+    watcher = runtime.scenario_supervisor
     return None if watcher is None else await watcher.ensure(row)
 
 
-@on_start(order=101)
-async def _start_supervisor(runtime: Runtime) -> None:
+async def start_scenarios(runtime: Runtime) -> None:
+    """Load the market, then start the default scenario (created or brought in line with the
+    settings) and, on an engine, every other active one: feed → risk → engine loop each; their
+    clocks run once `run_scenarios` is called (after every other component is up)."""
+    settings = runtime.settings
+    runtime.market = await load_market(settings)
+    async with runtime.sessionmaker.begin() as session:
+        default = await ensure_default(session, settings, runtime.clock.now())
+        rows = [default]
+        if settings.role in FEED_ROLES:  # a replica mirrors the default scenario only
+            active = await repository.list_all(session, status="active")
+            rows += [row for row in active if row.id != default.id]
+        starts = []
+        for row in rows:
+            starts.append((row, await repository.latest_stored_market_time(session, row.id)))
+            session.expunge(row)
+    for row, latest_time in starts:
+        live = await start_feed(runtime, row, latest_time)
+        await attach_risk(runtime, live)
+        if settings.role in FEED_ROLES:
+            attach_trading(runtime, live)
+
+
+def run_scenarios(runtime: Runtime) -> None:
+    """Let every scenario's clock run, and (on an engine) the supervisor look for new ones."""
+    for live in runtime.scenarios.values():
+        run_clock(runtime, live)
     if runtime.settings.role in FEED_ROLES:
-        watcher = ScenarioSupervisor(runtime)
-        runtime.components["scenario_supervisor"] = watcher
-        watcher.start()
+        runtime.scenario_supervisor = ScenarioSupervisor(runtime)
+        runtime.scenario_supervisor.start()
 
 
-@on_stop(order=0)
-async def _stop_supervisor(runtime: Runtime) -> None:
-    watcher: ScenarioSupervisor | None = runtime.components.pop("scenario_supervisor", None)
+async def stop_clocks(runtime: Runtime) -> None:
+    """First of the stops: no step reaches a listener whose component is stopping."""
+    watcher, runtime.scenario_supervisor = runtime.scenario_supervisor, None
     if watcher is not None:
         await watcher.stop()
+    for live in runtime.scenarios.values():
+        await stop_clock(live)
+
+
+async def stop_scenarios(runtime: Runtime) -> None:
+    """Store what the risk runtimes still hold, then close the market."""
+    for live in runtime.scenarios.values():
+        if live.risk is not None:
+            await live.risk.outbox.flush()
+    runtime.scenarios.clear()
+    data, runtime.market = runtime.market, None
+    if data is not None:
+        data.store.close()

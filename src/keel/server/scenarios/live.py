@@ -68,6 +68,8 @@ class LiveScenario:
     clock: MarketClock
     control_version: int
     allow_short: bool = False
+    breaker_mode: str = "enforce"
+    """`enforce` or `measure` (breakers record but bind nothing)."""
     risk: RiskRuntime | None = None
     trading: TradingLoop | None = None
     keeper: ClockKeeper | None = None

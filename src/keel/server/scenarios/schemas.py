@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from keel.server.market.schemas import CashStr
+
 
 class ClockOut(BaseModel):
     """Where a scenario's market time is and how it moves."""
@@ -32,7 +34,7 @@ class ScenarioOut(BaseModel):
     source: str
     start_date: date
     universe: list[str] | None = Field(description="Symbols traded here; null: every bundled one.")
-    starting_cash: Decimal
+    starting_cash: CashStr
     allow_short: bool
     breaker_mode: str
     status: str
