@@ -20,6 +20,7 @@ from decimal import Decimal
 from keel.domain.enums import OrderSide
 from keel.domain.errors import InsufficientFunds, InsufficientPosition, InvalidFill
 from keel.domain.fills import Fill
+from keel.domain.guardians import GuardianLimits
 from keel.domain.ledger import Ledger, LedgerEntry, LedgerEntryKind, ledger_sum
 from keel.domain.money import to_money
 from keel.domain.portfolio import Position, positions_from_fills
@@ -50,11 +51,14 @@ class Account:
         shorting_allowed: bool = False,
         is_minor: bool = False,
         positions: Mapping[str, Position] | None = None,
+        guardian_limits: GuardianLimits | None = None,
     ) -> None:
         """`positions`, when given, must be what replaying `fills` gives (a cache of it: copied, so
-        the caller's objects never change); otherwise the fills are replayed."""
+        the caller's objects never change); otherwise the fills are replayed. `guardian_limits`:
+        for a minor's account, what its linked guardians allow (`None`: no guardian linked)."""
         self.id = account_id
         self.is_minor = is_minor
+        self.guardian_limits = guardian_limits
         self.shorting_allowed = shorting_allowed and not is_minor
         self.ledger = ledger if ledger is not None else Ledger()
         self._fills: list[Fill] = list(fills)
@@ -75,9 +79,15 @@ class Account:
         time: datetime,
         shorting_allowed: bool = False,
         is_minor: bool = False,
+        guardian_limits: GuardianLimits | None = None,
     ) -> Account:
         """A new account funded with `starting_cash` (cash, whole cents) by one deposit entry."""
-        account = cls(account_id, shorting_allowed=shorting_allowed, is_minor=is_minor)
+        account = cls(
+            account_id,
+            shorting_allowed=shorting_allowed,
+            is_minor=is_minor,
+            guardian_limits=guardian_limits,
+        )
         account.deposit(starting_cash, time=time, memo="starting cash")
         return account
 

@@ -189,13 +189,18 @@ class ExecutionEngine:
         return result
 
     def close_session(self, symbols: Iterable[str] | None = None) -> ExecutionResult:
-        """The trading session ended (for `symbols`, or all): every open day order expires."""
+        """The trading session ended (for `symbols`, or all): every working day order expires.
+
+        An order still waiting for its guardian is not working yet: its time in force starts on
+        the day it is approved, so it keeps waiting (its approval deadline is the caller's)."""
         wanted = None if symbols is None else set(symbols)
         result = ExecutionResult()
         now = self.clock.now()
         for order in self.orders(open_only=True):
-            if order.time_in_force is not TimeInForce.DAY or (
-                wanted and order.symbol not in wanted
+            if (
+                order.time_in_force is not TimeInForce.DAY
+                or order.status is OrderStatus.PENDING_APPROVAL
+                or (wanted and order.symbol not in wanted)
             ):
                 continue
             result.record(order, order.expire(time=now, reason="day order expired at session end"))

@@ -19,12 +19,12 @@ from keel.risk.gate import (
     BuyingPowerCheck,
     CautiousAction,
     GateChain,
-    MinorRulesCheck,
     PositionLimitCheck,
     standard_gate,
 )
 from keel.risk.machine import BreakerMachine, BreakerPolicy, BreakerState, check_transition
 from keel.risk.market_breaker import DrawdownLevel, MarketBreakerConfig, MarketWideBreaker
+from keel.risk.minors import MinorRulesCheck
 from keel.risk.optimizer import (
     OptimizerConfig,
     ParameterTable,

@@ -31,6 +31,7 @@ from keel.domain.gate import GateContext, GateDecision, OrderGate
 from keel.domain.money import QUANTITY_PLACES, to_money, to_quantity
 from keel.domain.orders import Order
 from keel.risk.board import BreakerBoard, Verdict
+from keel.risk.minors import MinorRulesCheck
 from keel.risk.sizing import DEFAULT_REGIME_MULTIPLIERS
 
 ZERO = Decimal(0)
@@ -197,39 +198,6 @@ class PositionLimitCheck:
 
 
 @dataclass
-class MinorRulesCheck:
-    """Minors never go short, and each order stays under the guardian's per-order notional limit."""
-
-    guardian_order_limits: Mapping[str, Decimal] | None = None
-
-    def check(self, order: Order, context: GateContext) -> GateDecision:
-        account = context.account
-        if not account.is_minor:
-            return GateDecision.allow("not a minor's account")
-        units = wanted_units(order, context)
-        if order.side is OrderSide.SELL and units is not None:
-            own = account.reservations.get(order.id)
-            sellable = account.sellable_quantity(order.symbol) + (own.quantity if own else ZERO)
-            if units > sellable:
-                return GateDecision.refuse(
-                    f"A minor's account cannot sell short: {to_quantity(units)} units asked, "
-                    f"{sellable} held",
-                    permission=Permission.OPEN,
-                    code="minor-no-short",
-                )
-        limit = (self.guardian_order_limits or {}).get(account.id)
-        notional = context.estimated_notional
-        if limit is not None and notional is not None and notional > limit:
-            return GateDecision.refuse(
-                f"The order is worth about {to_money(notional)}, above the {to_money(limit)} per "
-                "order your guardian allows",
-                permission=Permission.OPEN,
-                code="guardian-order-limit",
-            )
-        return GateDecision.allow("within a minor's rules")
-
-
-@dataclass
 class GateChain:
     """Runs checks in order: the first refusal wins; a reduction carries on to the next checks."""
 
@@ -266,14 +234,14 @@ def standard_gate(
     board: BreakerBoard,
     *,
     position_limit: Decimal | None = None,
-    guardian_order_limits: Mapping[str, Decimal] | None = None,
     cautious_action: CautiousAction = CautiousAction.REDUCE,
 ) -> GateChain:
-    """Breakers, then minors' rules, position limit and buying power, in that order."""
+    """Breakers, then minors' rules (`keel.risk.minors`: the guardian limits come with each
+    minor's account), position limit and buying power, in that order."""
     return GateChain(
         [
             BreakerCheck(board, cautious_action=cautious_action),
-            MinorRulesCheck(guardian_order_limits),
+            MinorRulesCheck(),
             PositionLimitCheck(position_limit),
             BuyingPowerCheck(),
         ]

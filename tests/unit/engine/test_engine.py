@@ -156,6 +156,19 @@ def test_day_orders_expire_at_session_close_gtc_orders_rest() -> None:
     assert day.id not in engine.book
 
 
+def test_a_day_order_waiting_for_its_guardian_outlives_the_session_close() -> None:
+    engine, account, clock = engine_with_account(cash=D("5000.00"), is_minor=True)
+    engine.on_quote(tick(engine, clock, D("100")))
+    waiting = engine.place(request(quantity=D("1")), needs_approval=True).order
+    working = engine.place(request(type=OrderType.LIMIT, limit_price=D("10"))).order
+    result = engine.close_session()
+    assert [u.order.id for u in result.updates] == [working.id]
+    assert waiting.status is S.PENDING_APPROVAL and set(account.reservations) == {waiting.id}
+    engine.on_quote(tick(engine, clock, D("120"), minutes=30 * 24 * 60))
+    engine.approve(waiting.id)  # its day starts now: it fills on today's quote
+    assert waiting.status is S.FILLED and waiting.average_fill_price == D("120.25")
+
+
 def test_guardian_approval_flow() -> None:
     engine, account, clock = engine_with_account(cash=D("5000.00"), is_minor=True)
     engine.on_quote(tick(engine, clock, D("100")))

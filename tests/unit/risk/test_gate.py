@@ -11,6 +11,7 @@ from keel.domain.account import Account
 from keel.domain.enums import OrderSide, OrderType, Permission, Regime
 from keel.domain.fills import Fill
 from keel.domain.gate import GateContext, GateStage
+from keel.domain.guardians import GuardianLimits
 from keel.domain.order_requests import OrderRequest
 from keel.domain.orders import Order
 from keel.risk.board import BreakerBoard
@@ -147,7 +148,8 @@ def test_buying_power_position_limit_and_minor_rules() -> None:
     assert gate.check(bigger, context(acct, bigger)).code == "position-limit"
 
     minor = account("3", is_minor=True)
-    gate = standard_gate(board, guardian_order_limits={"a": D("2500")})
+    minor.guardian_limits = GuardianLimits(max_order_notional=D("2500"))
+    gate = standard_gate(board)
     short = order(OrderSide.SELL, "4")
     assert gate.check(short, context(minor, short)).code == "minor-no-short"
     over = order(OrderSide.BUY, "3")
