@@ -73,12 +73,14 @@ async def test_pending_approval_expires(client: AsyncClient, runtime: Runtime) -
     guardian, minor = await family(client)
     opened = await open_account(client, minor, starting_cash="1000")
     order = (await place(client, minor, opened["id"], symbol="GOOG", quantity="1")).json()
+    market_time = get_feed(runtime).market_time
+    assert market_time is not None  # the deadline is on the replay's clock
     async with runtime.sessionmaker() as session:
         await session.execute(
             update(OrderRow)
             .where(OrderRow.id == order["id"])
             # The window counts market time: close it a second before the replay's now.
-            .values(approval_expires_at=get_feed(runtime).market_time - timedelta(seconds=1))
+            .values(approval_expires_at=market_time - timedelta(seconds=1))
         )
         await session.commit()
     late = await client.post(
@@ -111,7 +113,7 @@ async def test_minor_rules_at_placement(client: AsyncClient) -> None:
     guardian, minor = await family(client)
     opened = await open_account(client, minor, starting_cash="1000")
     short = await place(client, minor, opened["id"], symbol="GOOG", side="sell", quantity="1")
-    assert short.status_code == 422 and short.json()["type"].endswith("/insufficient-position")
+    assert short.status_code == 422 and short.json()["type"].endswith("/minor-no-short")
     limits = await client.put(
         f"/api/v1/guardian/minors/{minor.id}/limits",
         json={"max_order_notional": "100", "trading_paused": False},
@@ -119,7 +121,7 @@ async def test_minor_rules_at_placement(client: AsyncClient) -> None:
     )
     assert limits.status_code == 200, limits.text
     big = await place(client, minor, opened["id"], symbol="GOOG", quantity="1")
-    assert big.status_code == 422 and big.json()["type"].endswith("/over-guardian-limit")
+    assert big.status_code == 422 and big.json()["type"].endswith("/guardian-order-limit")
     small = await place(client, minor, opened["id"], symbol="GOOG", notional="50")
     assert small.status_code == 201 and small.json()["status"] == "pending_approval"
     orphan = await create_user(client, date_of_birth=minor_birth_date(15))

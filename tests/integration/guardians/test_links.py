@@ -65,11 +65,25 @@ async def test_who_may_redeem(client: AsyncClient) -> None:
     )
     assert unknown.status_code == 404
     await client.post("/api/v1/guardian/links", headers=minor.headers, json={"code": code})
-    second_code = await _invite(client, await create_user(client, role="guardian"))
-    twice = await client.post(
+    again = await client.post(
+        "/api/v1/guardian/links",
+        headers=minor.headers,
+        json={"code": await _invite(client, guardian)},
+    )
+    assert again.status_code == 409 and again.json()["type"].endswith("/already-linked")
+    other = await create_user(client, role="guardian")
+    second_code = await _invite(client, other)
+    second = await client.post(
         "/api/v1/guardian/links", headers=minor.headers, json={"code": second_code}
     )
-    assert twice.status_code == 409
+    assert second.status_code == 201, second.text
+    third_code = await _invite(client, await create_user(client, role="guardian"))
+    third = await client.post(
+        "/api/v1/guardian/links", headers=minor.headers, json={"code": third_code}
+    )
+    assert third.status_code == 409 and third.json()["type"].endswith("/guardians-full")
+    links = (await client.get("/api/v1/guardian/links", headers=minor.headers)).json()
+    assert [link["guardian_id"] for link in links] == [guardian.id, other.id]
 
 
 async def test_only_guardians_invite_and_list(client: AsyncClient) -> None:
@@ -94,8 +108,28 @@ async def test_limits_round_trip(client: AsyncClient) -> None:
     assert put.status_code == 200, put.text
     got = (await client.get(path, headers=guardian.headers)).json()
     assert got == {"max_order_notional": "250.50", "trading_paused": True}
+    # A field left out stays as it is: clearing the cap keeps the pause.
     cleared = await client.put(path, headers=guardian.headers, json={"max_order_notional": None})
-    assert cleared.json() == {"max_order_notional": None, "trading_paused": False}
+    assert cleared.json() == {"max_order_notional": None, "trading_paused": True}
+
+
+async def test_limits_accept_partial_updates(client: AsyncClient) -> None:
+    guardian, minor = await _family(client)
+    path = f"/api/v1/guardian/minors/{minor.id}/limits"
+    capped = await client.patch(path, headers=guardian.headers, json={"max_order_notional": "80"})
+    assert capped.json() == {"max_order_notional": "80.00", "trading_paused": False}
+    paused = await client.patch(path, headers=guardian.headers, json={"trading_paused": True})
+    assert paused.status_code == 200, paused.text
+    assert paused.json() == {"max_order_notional": "80.00", "trading_paused": True}
+    unchanged = await client.patch(path, headers=guardian.headers, json={})
+    assert unchanged.json() == {"max_order_notional": "80.00", "trading_paused": True}
+    resumed = await client.patch(path, headers=guardian.headers, json={"trading_paused": False})
+    assert resumed.json() == {"max_order_notional": "80.00", "trading_paused": False}
+    assert (await client.get(path, headers=guardian.headers)).json() == resumed.json()
+    for bad in [{"trading_paused": "yes"}, {"max_order_notional": "0"}, {"other": 1}]:
+        refused = await client.patch(path, headers=guardian.headers, json=bad)
+        assert refused.status_code == 422, (bad, refused.text)
+        assert refused.headers["content-type"].startswith("application/problem+json")
 
 
 async def test_limits_refuse_bad_amounts(client: AsyncClient) -> None:

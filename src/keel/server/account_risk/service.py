@@ -164,10 +164,8 @@ async def _account_and_role(
     row = await session.get(PaperAccount, account_id)
     if row is not None and row.user_id == user.id:
         return row, OWNER
-    if row is not None:
-        link = await guardians.link_of_minor(session, row.user_id)
-        if link is not None and link.guardian_id == user.id:
-            return row, GUARDIAN
+    if row is not None and await guardians.link(session, user.id, row.user_id) is not None:
+        return row, GUARDIAN
     raise not_found("account")
 
 

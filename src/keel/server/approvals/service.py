@@ -1,21 +1,39 @@
-"""Guardian approvals: list pending orders of linked minors, approve (gate re-run, 2FA when on)
-or reject with a reason. Never commits."""
+"""Guardian approvals: list pending orders of linked minors, approve (gate re-run, 2FA when on) or
+reject with a reason, one order or several in one 2FA step. Never commits.
+
+A minor's order waits in market time: its deadline (`approval_expires_at`, set at placement to the
+scenario's market time plus `KEEL_APPROVAL_EXPIRY_MINUTES`) is judged against the scenario's clock,
+and its time in force starts when it is approved (`market_date` becomes the day of the approval,
+so a day order approved weeks later is good for that day).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keel.domain.enums import OrderStatus
 from keel.server.approvals import repository
-from keel.server.approvals.schemas import PendingApprovalOut
+from keel.server.approvals.schemas import (
+    DecisionIn,
+    DecisionOut,
+    DecisionProblemOut,
+    PendingApprovalOut,
+)
 from keel.server.auth.models import User
 from keel.server.auth.twofactor import require_fresh_second_factor
-from keel.server.errors import ProblemError, not_found
+from keel.server.errors import PROBLEM_BASE, ProblemError, not_found
+from keel.server.guardians.service import guardians_of
 from keel.server.orders.models import OrderRow
 from keel.server.orders.schemas import OrderOut
 from keel.server.orders.workspace import Workspace, open_workspace
 from keel.server.pubsub import get_pubsub, publish_after_commit, user_channel
 from keel.server.runtime import Runtime
+
+APPROVE = "approve"
+REJECT = "reject"
 
 
 async def pending(session: AsyncSession, guardian: User) -> list[PendingApprovalOut]:
@@ -29,52 +47,132 @@ async def pending(session: AsyncSession, guardian: User) -> list[PendingApproval
     ]
 
 
-async def _pending_workspace(
-    session: AsyncSession, runtime: Runtime, guardian: User, order_id: str
-) -> tuple[Workspace, OrderRow]:
-    row = await repository.order_of_linked_minor(session, guardian.id, order_id)
-    if row is None:
-        raise not_found("order")
-    workspace = await open_workspace(session, runtime, row.account_id)
-    if workspace is None:
-        raise not_found("order")
-    await session.refresh(row)
-    if row.status != OrderStatus.PENDING_APPROVAL.value:
-        raise ProblemError(
-            409, "not-pending-approval", f"order {row.id} is {row.status}, not pending approval"
-        )
-    expires = row.approval_expires_at
-    if expires is not None and expires <= workspace.scenario.clock.now():
-        raise ProblemError(
-            409, "approval-expired", f"the approval window of order {row.id} has passed"
-        )
-    return workspace, row
+async def notify_guardians(
+    session: AsyncSession, runtime: Runtime, minor_id: str, order: OrderOut
+) -> None:
+    """Tell every guardian of the minor (WebSocket `notifications`) that an order awaits approval."""
+    message = {"type": "approval_requested", "order": order.model_dump(mode="json")}
+    for guardian in await guardians_of(session, minor_id):
+        channel = user_channel("notifications", guardian.id)
+        publish_after_commit(session, get_pubsub(runtime), channel, message)
 
 
-def _tell_minor(session: AsyncSession, runtime: Runtime, row: OrderRow, kind: str) -> None:
-    message = {"type": kind, "order": OrderOut.model_validate(row).model_dump(mode="json")}
-    channel = user_channel("notifications", row.user_id)
-    publish_after_commit(session, get_pubsub(runtime), channel, message)
+@dataclass
+class _Decider:
+    """One guardian's decisions in one transaction, one workspace (account lock) per account."""
+
+    session: AsyncSession
+    runtime: Runtime
+    guardian: User
+    workspaces: dict[str, Workspace]
+
+    async def pending_order(self, order_id: str) -> tuple[Workspace, OrderRow]:
+        """The pending order of a linked minor, its account locked; a problem otherwise."""
+        row = await repository.order_of_linked_minor(self.session, self.guardian.id, order_id)
+        if row is None:
+            raise not_found("order")
+        workspace = self.workspaces.get(row.account_id)
+        if workspace is None:
+            workspace = await open_workspace(self.session, self.runtime, row.account_id)
+            if workspace is None:
+                raise not_found("order")
+            self.workspaces[row.account_id] = workspace
+        await self.session.refresh(row)
+        if row.status != OrderStatus.PENDING_APPROVAL.value:
+            raise ProblemError(
+                409, "not-pending-approval", f"order {row.id} is {row.status}, not pending approval"
+            )
+        expires = row.approval_expires_at
+        if expires is not None and expires <= workspace.scenario.clock.now():
+            raise ProblemError(
+                409,
+                "approval-expired",
+                f"order {row.id} waited longer than its guardian may take to decide, so it expired",
+            )
+        return workspace, row
+
+    async def approve(self, order_id: str) -> OrderRow:
+        """The order meets the gate and buying power again now, then works from today (or is
+        rejected, with the reason stored on the order)."""
+        workspace, row = await self.pending_order(order_id)
+        workspace.engine.approve(order_id)
+        row.market_date = workspace.scenario.feed.market_date  # its time in force starts today
+        await workspace.flush()
+        self._tell_minor(row, "order_approved")
+        return row
+
+    async def reject(self, order_id: str, reason: str) -> OrderRow:
+        workspace, row = await self.pending_order(order_id)
+        workspace.engine.decline(order_id, f"rejected by guardian: {reason.strip()}")
+        await workspace.flush()
+        self._tell_minor(row, "order_rejected")
+        return row
+
+    def _tell_minor(self, row: OrderRow, kind: str) -> None:
+        message = {"type": kind, "order": OrderOut.model_validate(row).model_dump(mode="json")}
+        channel = user_channel("notifications", row.user_id)
+        publish_after_commit(self.session, get_pubsub(self.runtime), channel, message)
+
+
+def _decider(session: AsyncSession, runtime: Runtime, guardian: User) -> _Decider:
+    return _Decider(session, runtime, guardian, {})
 
 
 async def approve(
     session: AsyncSession, runtime: Runtime, guardian: User, order_id: str, code: str | None
 ) -> OrderRow:
-    """Approve: the order meets the gate and buying power again now, then works (or is
-    rejected, with the reason stored on the order)."""
-    workspace, row = await _pending_workspace(session, runtime, guardian, order_id)
+    """Approve one order (2FA when the guardian has it on)."""
+    decider = _decider(session, runtime, guardian)
+    await decider.pending_order(order_id)  # 404 / 409 before spending a code
     await require_fresh_second_factor(session, guardian, code, now=runtime.clock.now())
-    workspace.engine.approve(order_id)
-    await workspace.flush()
-    _tell_minor(session, runtime, row, "order_approved")
-    return row
+    return await decider.approve(order_id)
 
 
 async def reject(
     session: AsyncSession, runtime: Runtime, guardian: User, order_id: str, reason: str
 ) -> OrderRow:
-    workspace, row = await _pending_workspace(session, runtime, guardian, order_id)
-    workspace.engine.decline(order_id, f"rejected by guardian: {reason.strip()}")
-    await workspace.flush()
-    _tell_minor(session, runtime, row, "order_rejected")
-    return row
+    return await _decider(session, runtime, guardian).reject(order_id, reason)
+
+
+async def decide(
+    session: AsyncSession,
+    runtime: Runtime,
+    guardian: User,
+    decisions: Sequence[DecisionIn],
+    code: str | None,
+) -> list[DecisionOut]:
+    """Approve and reject several orders in one 2FA step: the code is checked once, before any
+    decision (a wrong code changes nothing); then each order gets its own result, in the order
+    given (an order that is not found, not pending or expired does not stop the others)."""
+    await require_fresh_second_factor(session, guardian, code, now=runtime.clock.now())
+    decider = _decider(session, runtime, guardian)
+    results = []
+    for decision in decisions:
+        try:
+            if decision.decision == APPROVE:
+                row = await decider.approve(decision.order_id)
+            else:
+                row = await decider.reject(decision.order_id, decision.reason or "")
+        except ProblemError as problem:
+            results.append(
+                DecisionOut(
+                    order_id=decision.order_id,
+                    decision=decision.decision,
+                    applied=False,
+                    problem=DecisionProblemOut(
+                        type=PROBLEM_BASE + problem.code,
+                        status=problem.status,
+                        detail=problem.detail,
+                    ),
+                )
+            )
+            continue
+        results.append(
+            DecisionOut(
+                order_id=decision.order_id,
+                decision=decision.decision,
+                applied=True,
+                order=OrderOut.model_validate(row),
+            )
+        )
+    return results

@@ -47,6 +47,7 @@ from keel.risk import (
     IllegalBreakerTransition,
     MarketBreakerConfig,
     MarketWideBreaker,
+    MinorRulesCheck,
 )
 from keel.server.breakers.accounts import AccountWatch
 from keel.server.breakers.publishing import Outbox
@@ -65,11 +66,12 @@ INDEX_SYMBOL = "SPX"
 
 class RiskGate:
     """The order gate: judges the order's account breaker, then the breaker permission
-    (`keel.risk.BreakerCheck`: the tightest of market, symbol and account).
+    (`keel.risk.BreakerCheck`: the tightest of market, symbol and account), then the minors' rules
+    (`keel.risk.MinorRulesCheck`, the guardian limits coming with the minor's account).
 
-    Buying power, positions to sell and minors' rules stay with the orders side (the engine's
-    reservations and `server.approvals.rules`), so their refusals keep their own codes and words;
-    `keel.risk.standard_gate` composes all of them for callers without such a shell.
+    Buying power and positions to sell stay with the orders side (the engine's reservations), so
+    their refusals keep their own codes and words; `keel.risk.standard_gate` composes all of them
+    for callers without such a shell.
     """
 
     def __init__(self, risk: RiskRuntime, chain: GateChain) -> None:
@@ -114,7 +116,7 @@ class RiskRuntime:
         self.index_symbol = index_symbol
         self.accounts = AccountWatch(board)
         self.outbox = Outbox(runtime, feed.scenario_id)
-        self.gate = RiskGate(self, GateChain([BreakerCheck(board)]))
+        self.gate = RiskGate(self, GateChain([BreakerCheck(board), MinorRulesCheck()]))
         self._session_day: date | None = None
         self._prior_closes: dict[tuple[str, date], Decimal | None] = {}
         self._step_lock = asyncio.Lock()

@@ -54,11 +54,20 @@ async def get_limits(minor_id: str, guardian: GuardianUser, session: SessionDep)
     return await service.get_limits(session, guardian, minor_id)
 
 
-@router.put("/minors/{minor_id}/limits", summary="Set a linked minor's limits")
+@router.patch("/minors/{minor_id}/limits", summary="Change a linked minor's limits")
+async def update_limits(
+    minor_id: str, body: LimitsIn, guardian: GuardianUser, session: SessionDep, runtime: RuntimeDep
+) -> LimitsOut:
+    """Fields left out stay as they are."""
+    return await service.update_limits(session, guardian, minor_id, body, now=runtime.clock.now())
+
+
+@router.put("/minors/{minor_id}/limits", summary="Change a linked minor's limits (as PATCH)")
 async def set_limits(
     minor_id: str, body: LimitsIn, guardian: GuardianUser, session: SessionDep, runtime: RuntimeDep
 ) -> LimitsOut:
-    return await service.set_limits(session, guardian, minor_id, body, now=runtime.clock.now())
+    """Kept for earlier clients; like PATCH, fields left out stay as they are."""
+    return await service.update_limits(session, guardian, minor_id, body, now=runtime.clock.now())
 
 
 @router.delete(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from keel.server.auth.models import new_id
@@ -27,18 +27,25 @@ class GuardianInvitation(Base):
 
 
 class GuardianLink(Base):
-    """A minor has at most one guardian (unique `minor_id`); a guardian may have many minors."""
+    """One guardian of one minor. A minor may have up to `MAX_GUARDIANS` guardians (either one
+    approves); a guardian may have many minors; a pair is linked once."""
 
     __tablename__ = "guardian_links"
+    __table_args__ = (UniqueConstraint("guardian_id", "minor_id"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     guardian_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    minor_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    minor_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+MAX_GUARDIANS = 2
+"""Guardians one minor may link to (two parents, say)."""
+
+
 class MinorLimitsRow(Base):
-    """What a guardian allows one linked minor; no row means the defaults (no extra limit)."""
+    """What a minor's guardians allow (shared: either may change it); no row means the defaults
+    (no extra limit)."""
 
     __tablename__ = "minor_limits"
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from keel.domain.guardians import GuardianLimits
 from keel.server.accounts.models import PaperAccount
 from keel.server.auth.models import User
 from keel.server.guardians.models import GuardianInvitation, GuardianLink, MinorLimitsRow
@@ -28,9 +29,51 @@ async def invitation_for_update(session: AsyncSession, code_hash: str) -> Guardi
     return result.scalar_one_or_none()
 
 
-async def link_of_minor(session: AsyncSession, minor_id: str) -> GuardianLink | None:
-    result = await session.execute(select(GuardianLink).where(GuardianLink.minor_id == minor_id))
+async def links_of_minor(session: AsyncSession, minor_id: str) -> Sequence[GuardianLink]:
+    """The minor's guardian links, oldest first."""
+    result = await session.execute(
+        select(GuardianLink)
+        .where(GuardianLink.minor_id == minor_id)
+        .order_by(GuardianLink.created_at, GuardianLink.id)
+    )
+    return result.scalars().all()
+
+
+async def link(session: AsyncSession, guardian_id: str, minor_id: str) -> GuardianLink | None:
+    """The link between this guardian and this minor, if there is one."""
+    result = await session.execute(
+        select(GuardianLink).where(
+            GuardianLink.guardian_id == guardian_id, GuardianLink.minor_id == minor_id
+        )
+    )
     return result.scalar_one_or_none()
+
+
+async def guardians_of(session: AsyncSession, minor_id: str) -> Sequence[User]:
+    """The active guardians linked to the minor, oldest link first."""
+    result = await session.execute(
+        select(User)
+        .join(GuardianLink, GuardianLink.guardian_id == User.id)
+        .where(GuardianLink.minor_id == minor_id, User.is_active.is_(True))
+        .order_by(GuardianLink.created_at, User.id)
+    )
+    return result.scalars().all()
+
+
+async def guardian_limits(session: AsyncSession, minor_id: str) -> GuardianLimits | None:
+    """What the minor's guardians allow, in one query; None when no guardian is linked."""
+    query = (
+        select(MinorLimitsRow.max_order_notional, MinorLimitsRow.trading_paused)
+        .select_from(GuardianLink)
+        .outerjoin(MinorLimitsRow, MinorLimitsRow.minor_id == GuardianLink.minor_id)
+        .where(GuardianLink.minor_id == minor_id)
+        .limit(1)
+    )
+    found = (await session.execute(query)).first()
+    if found is None:
+        return None
+    cap, paused = found
+    return GuardianLimits(max_order_notional=cap, trading_paused=bool(paused))
 
 
 async def linked_minors(

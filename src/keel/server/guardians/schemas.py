@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 MAX_LIMIT_NOTIONAL = Decimal("10000000")
 
@@ -21,15 +21,21 @@ class RedeemIn(BaseModel):
 
 
 class LimitsIn(BaseModel):
+    """A change of the minor's limits: a field left out stays as it is."""
+
     model_config = ConfigDict(extra="forbid")
     max_order_notional: Decimal | None = Field(
         default=None,
         gt=0,
         le=MAX_LIMIT_NOTIONAL,
         decimal_places=2,
-        description="Largest notional of one order in account currency; null for no limit",
+        allow_inf_nan=False,
+        description="Largest notional of one order in account currency; null for no limit; "
+        "left out: unchanged",
     )
-    trading_paused: bool = Field(default=False, description="Stop the minor placing new orders")
+    trading_paused: StrictBool | None = Field(
+        default=None, description="Stop the minor placing new orders; left out: unchanged"
+    )
 
 
 class LimitsOut(BaseModel):

@@ -1,17 +1,17 @@
 """Use cases of guardians: invite, link, list minors, set limits — and the lookups the trading
-side calls (`guardian_of`, `minor_limits`, `require_linked_minor`). Never commits."""
+side calls (`guardians_of`, `minor_limits`, `require_linked_minor`). Never commits."""
 
 from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keel.domain.enums import Role
+from keel.domain.guardians import GuardianLimits
 from keel.domain.money import to_money
 from keel.server.account_risk.service import drop_guardian_limits
 from keel.server.auth import repository as users
@@ -19,20 +19,17 @@ from keel.server.auth.models import User, new_id
 from keel.server.auth.tokens import sha256_hex
 from keel.server.errors import ProblemError, not_found
 from keel.server.guardians import repository
-from keel.server.guardians.models import GuardianInvitation, GuardianLink, MinorLimitsRow
+from keel.server.guardians.models import (
+    MAX_GUARDIANS,
+    GuardianInvitation,
+    GuardianLink,
+    MinorLimitsRow,
+)
 from keel.server.guardians.schemas import InvitationOut, LimitsIn, LimitsOut, LinkOut, MinorOut
 from keel.server.runtime import Runtime
 
 INVITATION_DAYS = 7
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
-
-@dataclass(frozen=True)
-class MinorLimits:
-    """What a minor's guardian allows. `max_order_notional` is in account currency; None = no cap."""
-
-    max_order_notional: Decimal | None = None
-    trading_paused: bool = False
 
 
 def new_invitation_code() -> str:
@@ -67,7 +64,8 @@ async def create_invitation(
 async def redeem_invitation(
     session: AsyncSession, minor: User, code: str, *, now: datetime
 ) -> LinkOut:
-    """Link `minor` to the guardian who issued `code` (minor learners only; one guardian each)."""
+    """Link `minor` to the guardian who issued `code` (minor learners only; at most
+    `MAX_GUARDIANS` guardians each, either of whom approves the minor's orders)."""
     if minor.role != Role.LEARNER.value or not minor.is_minor_on(now.date()):
         raise ProblemError(403, "minors-only", "only a learner under 18 can link to a guardian")
     invitation = await repository.invitation_for_update(session, invitation_code_hash(code))
@@ -75,8 +73,15 @@ async def redeem_invitation(
         raise ProblemError(
             404, "invalid-invitation", "this invitation code is unknown, used or expired"
         )
-    if await repository.link_of_minor(session, minor.id) is not None:
-        raise ProblemError(409, "already-linked", "you are already linked to a guardian")
+    links = await repository.links_of_minor(session, minor.id)
+    if any(link.guardian_id == invitation.guardian_id for link in links):
+        raise ProblemError(409, "already-linked", "you are already linked to this guardian")
+    if len(links) >= MAX_GUARDIANS:
+        raise ProblemError(
+            409,
+            "guardians-full",
+            f"you already have {MAX_GUARDIANS} guardians; one of them must unlink you first",
+        )
     guardian = await users.get_user(session, invitation.guardian_id)
     if guardian is None or not guardian.is_active:
         raise ProblemError(404, "invalid-invitation", "the guardian's account no longer exists")
@@ -93,19 +98,20 @@ async def redeem_invitation(
 
 
 async def my_links(session: AsyncSession, user: User) -> list[LinkOut]:
-    """The caller's own link as a minor (an empty list when not linked)."""
-    link = await repository.link_of_minor(session, user.id)
-    guardian = await users.get_user(session, link.guardian_id) if link else None
-    if link is None or guardian is None:
-        return []
-    return [
-        LinkOut(
-            guardian_id=guardian.id,
-            guardian_display_name=guardian.display_name,
-            minor_id=user.id,
-            linked_at=link.created_at,
-        )
-    ]
+    """The caller's own links as a minor, oldest first (an empty list when not linked)."""
+    result = []
+    for link in await repository.links_of_minor(session, user.id):
+        guardian = await users.get_user(session, link.guardian_id)
+        if guardian is not None:
+            result.append(
+                LinkOut(
+                    guardian_id=guardian.id,
+                    guardian_display_name=guardian.display_name,
+                    minor_id=user.id,
+                    linked_at=link.created_at,
+                )
+            )
+    return result
 
 
 def _limits_out(row: MinorLimitsRow | None) -> LimitsOut:
@@ -141,9 +147,9 @@ async def list_minors(session: AsyncSession, guardian: User, *, today: date) -> 
 
 async def require_linked_minor(session: AsyncSession, guardian_id: str, minor_id: str) -> User:
     """The minor if linked to this guardian; 404 otherwise (never reveals other families' minors)."""
-    link = await repository.link_of_minor(session, minor_id)
+    link = await repository.link(session, guardian_id, minor_id)
     minor = await users.get_user(session, minor_id) if link else None
-    if link is None or link.guardian_id != guardian_id or minor is None:
+    if minor is None:
         raise not_found("minor")
     return minor
 
@@ -153,17 +159,21 @@ async def get_limits(session: AsyncSession, guardian: User, minor_id: str) -> Li
     return _limits_out(await repository.limits_of(session, minor_id))
 
 
-async def set_limits(
-    session: AsyncSession, guardian: User, minor_id: str, limits: LimitsIn, *, now: datetime
+async def update_limits(
+    session: AsyncSession, guardian: User, minor_id: str, change: LimitsIn, *, now: datetime
 ) -> LimitsOut:
-    """Replace the minor's limits (the guardian must be linked to the minor)."""
+    """Change the minor's limits (the guardian must be linked to the minor): the fields sent are
+    set, the others stay as they are."""
     await require_linked_minor(session, guardian.id, minor_id)
     row = await repository.limits_of(session, minor_id)
     if row is None:
-        row = MinorLimitsRow(minor_id=minor_id, updated_at=now)
+        row = MinorLimitsRow(minor_id=minor_id, max_order_notional=None, trading_paused=False)
         session.add(row)
-    row.max_order_notional = limits.max_order_notional
-    row.trading_paused = limits.trading_paused
+    sent = change.model_fields_set
+    if "max_order_notional" in sent:
+        row.max_order_notional = change.max_order_notional
+    if "trading_paused" in sent and change.trading_paused is not None:
+        row.trading_paused = change.trading_paused
     row.updated_at = now
     row.updated_by = guardian.id
     await session.flush()
@@ -171,24 +181,22 @@ async def set_limits(
 
 
 async def unlink(session: AsyncSession, runtime: Runtime, guardian: User, minor_id: str) -> None:
-    """End the link and the guardian's risk limits on the minor's accounts; the minor's pending
-    orders are the trading side's concern."""
+    """End this guardian's link. When it was the minor's last guardian, the guardian's risk limits
+    on the minor's accounts end too (another guardian still linked keeps them); the minor's
+    pending orders wait for a guardian who can still approve them, or expire."""
     await require_linked_minor(session, guardian.id, minor_id)
-    link = await repository.link_of_minor(session, minor_id)
+    link = await repository.link(session, guardian.id, minor_id)
     if link is not None:
         await repository.delete_link(session, link)
-        await drop_guardian_limits(session, runtime, minor_id)
+        if not await repository.links_of_minor(session, minor_id):
+            await drop_guardian_limits(session, runtime, minor_id)
 
 
-async def guardian_of(session: AsyncSession, minor_id: str) -> User | None:
-    """The guardian linked to `minor_id`, or None when the minor has none."""
-    link = await repository.link_of_minor(session, minor_id)
-    return await users.get_user(session, link.guardian_id) if link else None
+async def guardians_of(session: AsyncSession, minor_id: str) -> list[User]:
+    """The guardians linked to `minor_id` (empty when the minor has none)."""
+    return list(await repository.guardians_of(session, minor_id))
 
 
-async def minor_limits(session: AsyncSession, minor_id: str) -> MinorLimits:
-    """The limits a guardian set for `minor_id` (defaults when none were set)."""
-    row = await repository.limits_of(session, minor_id)
-    if row is None:
-        return MinorLimits()
-    return MinorLimits(max_order_notional=row.max_order_notional, trading_paused=row.trading_paused)
+async def minor_limits(session: AsyncSession, minor_id: str) -> GuardianLimits | None:
+    """What the minor's guardians allow (defaults when none were set); None without a guardian."""
+    return await repository.guardian_limits(session, minor_id)

@@ -62,7 +62,8 @@ class OrderRow(Base):
     event_count: Mapped[int] = mapped_column(Integer, default=0)
     triggered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     market_date: Mapped[date | None] = mapped_column(Date, default=None)
-    """Trading day of the replay the order was placed on (a day order expires at its end)."""
+    """Trading day of the replay the order's time in force counts from: its placement, or its
+    guardian's approval (a day order expires at that day's end)."""
     approval_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -134,10 +134,12 @@ async def working_orders_for(
 async def expired_day_orders(
     session: AsyncSession, scenario_id: str, market_date: date
 ) -> Sequence[OrderRow]:
-    """Open day orders of a scenario placed on an earlier trading day than `market_date`."""
+    """Working day orders of a scenario of an earlier trading day than `market_date` (an order
+    waiting for its guardian is not working yet: its day is the day it is approved)."""
+    working = (OrderStatus.ACCEPTED.value, OrderStatus.PARTIALLY_FILLED.value)
     query = select(OrderRow).where(
         _in_scenario(scenario_id),
-        OrderRow.status.in_(OPEN_STATUSES),
+        OrderRow.status.in_(working),
         OrderRow.time_in_force == TimeInForce.DAY.value,
         OrderRow.market_date < market_date,
     )

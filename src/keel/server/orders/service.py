@@ -34,7 +34,7 @@ from keel.server.orders.schemas import (
     OrderIn,
     OrderOut,
 )
-from keel.server.orders.workspace import Workspace, open_locked, open_workspace
+from keel.server.orders.workspace import open_locked, open_workspace
 from keel.server.runtime import Runtime
 
 
@@ -105,9 +105,8 @@ async def place_order(
     workspace = await open_locked(session, runtime, locked)
     if (problem := workspace.untradable(request.symbol)) is not None:
         raise problem
+    # A minor's order waits for a guardian; the order gate judges the minors' rules.
     needs_approval = workspace.account.is_minor
-    if needs_approval:
-        await check_minor_rules(session, runtime, workspace, request)
     placement = workspace.engine.place(request, needs_approval=needs_approval)
     order = placement.order
     if order.status is OrderStatus.REJECTED:
@@ -115,19 +114,10 @@ async def place_order(
     await workspace.flush()
     row = workspace.rows[order.id]
     if order.status is OrderStatus.PENDING_APPROVAL:
-        from keel.server.approvals.rules import notify_guardian
+        from keel.server.approvals.service import notify_guardians
 
-        await notify_guardian(session, runtime, row.user_id, OrderOut.model_validate(row))
+        await notify_guardians(session, runtime, row.user_id, OrderOut.model_validate(row))
     return row, True
-
-
-async def check_minor_rules(
-    session: AsyncSession, runtime: Runtime, workspace: Workspace, request: OrderRequest
-) -> None:
-    """Rules for a minor's order before it waits for approval (guardian limits), when known."""
-    from keel.server.approvals.rules import check_minor_order
-
-    await check_minor_order(session, runtime, workspace, request)
 
 
 async def get_order(session: AsyncSession, user: User, order_id: str) -> OrderDetailOut:

@@ -36,13 +36,14 @@ from sqlalchemy.orm import make_transient_to_detached
 from keel.domain.account import Account
 from keel.domain.enums import OrderStatus, OrderType
 from keel.domain.fills import Fill
-from keel.domain.gate import AllowAllGate, OrderGate
+from keel.domain.gate import OrderGate
 from keel.domain.ledger import Ledger
 from keel.domain.money import to_money
 from keel.domain.orders import Order, OrderEvent
 from keel.domain.portfolio import Position, positions_from_fills
 from keel.engine.execution import ExecutionEngine
 from keel.engine.fill_model import STOP_TYPES
+from keel.risk.minors import MinorRulesCheck
 from keel.server.accounts import repository as accounts_repo
 from keel.server.accounts.models import (
     EquitySnapshot,
@@ -56,6 +57,7 @@ from keel.server.accounts.state import (
 )
 from keel.server.auth.models import ADULT_AGE_YEARS, age_on
 from keel.server.errors import ProblemError
+from keel.server.guardians import repository as guardians_repo
 from keel.server.market.component import scenario_of
 from keel.server.metrics import FILLS, ORDERS
 from keel.server.orders import repository as orders_repo
@@ -82,8 +84,8 @@ def fill_cache(runtime: Runtime) -> FillCache:
 
 
 def order_gate(live: LiveScenario) -> OrderGate:
-    """The scenario's risk gate when its breakers are running, else one that allows everything."""
-    return live.risk.gate if live.risk is not None else AllowAllGate()
+    """The scenario's risk gate when its breakers are running, else the minors' rules alone."""
+    return live.risk.gate if live.risk is not None else MinorRulesCheck()
 
 
 @dataclass
@@ -201,6 +203,10 @@ class Workspace:
             shorting_allowed=live.allow_short,
             is_minor=is_minor,
             positions=positions,
+            # The minors' rules of the gate judge what the minor's guardians allow.
+            guardian_limits=(
+                await guardians_repo.guardian_limits(session, row.user_id) if is_minor else None
+            ),
         )
         risk_gate = order_gate(live)
         if isinstance(risk_gate, StopOrderAware):
