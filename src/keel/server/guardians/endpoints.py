@@ -1,9 +1,14 @@
-"""`/guardian/*`: invitations, links and per-minor limits. A guardian reaches only linked minors."""
+"""`/guardian/*`: invitations, links, per-minor limits and a read-only view of linked minors'
+accounts. A guardian reaches only linked minors (404 for anyone else's)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from datetime import datetime
+from typing import Annotated
 
+from fastapi import APIRouter, Query, Response, status
+
+from keel.server.accounts.schemas import AccountOut, EquityPointOut, LedgerEntryOut, PositionOut
 from keel.server.auth.deps import CurrentUser, GuardianUser
 from keel.server.deps import RuntimeDep, SessionDep
 from keel.server.guardians import service
@@ -15,6 +20,7 @@ from keel.server.guardians.schemas import (
     MinorOut,
     RedeemIn,
 )
+from keel.server.orders.schemas import OrderOut
 
 router = APIRouter(prefix="/guardian", tags=["guardian"])
 
@@ -78,3 +84,83 @@ async def unlink(
 ) -> Response:
     await service.unlink(session, runtime, guardian, minor_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+# ----- a linked minor's accounts, read-only (a guardian never places or cancels for the minor) ---
+
+MINOR_ACCOUNT = "/minors/{minor_id}/accounts/{account_id}"
+
+
+@router.get("/minors/{minor_id}/accounts", summary="A linked minor's paper accounts")
+async def minor_accounts(
+    minor_id: str, guardian: GuardianUser, session: SessionDep, runtime: RuntimeDep
+) -> list[AccountOut]:
+    return await service.minor_accounts(session, runtime, guardian, minor_id)
+
+
+@router.get(MINOR_ACCOUNT, summary="One account of a linked minor: cash, equity, positions, P&L")
+async def minor_account(
+    minor_id: str, account_id: str, guardian: GuardianUser, session: SessionDep, runtime: RuntimeDep
+) -> AccountOut:
+    return await service.minor_account(session, runtime, guardian, minor_id, account_id)
+
+
+@router.get(MINOR_ACCOUNT + "/positions", summary="The positions of a linked minor's account")
+async def minor_positions(
+    minor_id: str, account_id: str, guardian: GuardianUser, session: SessionDep, runtime: RuntimeDep
+) -> list[PositionOut]:
+    account = await service.minor_account(session, runtime, guardian, minor_id, account_id)
+    return account.positions
+
+
+@router.get(MINOR_ACCOUNT + "/orders", summary="A linked minor's orders, newest first")
+async def minor_orders(
+    minor_id: str,
+    account_id: str,
+    guardian: GuardianUser,
+    session: SessionDep,
+    status_: Annotated[list[str], Query(alias="status")] = [],  # noqa: B006
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    before: datetime | None = None,
+) -> list[OrderOut]:
+    rows = await service.minor_orders(
+        session, guardian, minor_id, account_id, statuses=status_, limit=limit, before=before
+    )
+    return [OrderOut.model_validate(row) for row in rows]
+
+
+@router.get(MINOR_ACCOUNT + "/ledger", summary="A linked minor's cash ledger, newest first")
+async def minor_ledger(
+    minor_id: str,
+    account_id: str,
+    guardian: GuardianUser,
+    session: SessionDep,
+    epoch: Annotated[int | None, Query(ge=0, le=2**31 - 1)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    before_sequence: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+) -> list[LedgerEntryOut]:
+    rows = await service.minor_ledger(
+        session,
+        guardian,
+        minor_id,
+        account_id,
+        epoch=epoch,
+        limit=limit,
+        before_sequence=before_sequence,
+    )
+    return [LedgerEntryOut.model_validate(row) for row in rows]
+
+
+@router.get(MINOR_ACCOUNT + "/equity", summary="A linked minor's equity history")
+async def minor_equity(
+    minor_id: str,
+    account_id: str,
+    guardian: GuardianUser,
+    session: SessionDep,
+    epoch: Annotated[int | None, Query(ge=0, le=2**31 - 1)] = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+) -> list[EquityPointOut]:
+    rows = await service.minor_equity(
+        session, guardian, minor_id, account_id, epoch=epoch, limit=limit
+    )
+    return [EquityPointOut.model_validate(row) for row in rows]

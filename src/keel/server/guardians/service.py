@@ -1,10 +1,12 @@
-"""Use cases of guardians: invite, link, list minors, set limits — and the lookups the trading
-side calls (`guardians_of`, `minor_limits`, `require_linked_minor`). Never commits."""
+"""Use cases of guardians: invite, link, list minors, set limits, read a linked minor's accounts —
+and the lookups the trading side calls (`guardians_of`, `minor_limits`, `require_linked_minor`).
+Never commits."""
 
 from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -14,6 +16,10 @@ from keel.domain.enums import Role
 from keel.domain.guardians import GuardianLimits
 from keel.domain.money import to_money
 from keel.server.account_risk.service import drop_guardian_limits
+from keel.server.accounts import repository as accounts_repo
+from keel.server.accounts import service as accounts
+from keel.server.accounts.models import EquitySnapshot, LedgerEntryRow
+from keel.server.accounts.schemas import AccountOut
 from keel.server.auth import repository as users
 from keel.server.auth.models import User, new_id
 from keel.server.auth.tokens import sha256_hex
@@ -26,6 +32,8 @@ from keel.server.guardians.models import (
     MinorLimitsRow,
 )
 from keel.server.guardians.schemas import InvitationOut, LimitsIn, LimitsOut, LinkOut, MinorOut
+from keel.server.orders import service as orders
+from keel.server.orders.models import OrderRow
 from keel.server.runtime import Runtime
 
 INVITATION_DAYS = 7
@@ -200,3 +208,75 @@ async def guardians_of(session: AsyncSession, minor_id: str) -> list[User]:
 async def minor_limits(session: AsyncSession, minor_id: str) -> GuardianLimits | None:
     """What the minor's guardians allow (defaults when none were set); None without a guardian."""
     return await repository.guardian_limits(session, minor_id)
+
+
+# ----- reading a linked minor's accounts (read-only: the owner's read use cases, for the minor) ---
+
+
+async def minor_accounts(
+    session: AsyncSession, runtime: Runtime, guardian: User, minor_id: str
+) -> list[AccountOut]:
+    minor = await require_linked_minor(session, guardian.id, minor_id)
+    return await accounts.list_accounts(session, runtime, minor)
+
+
+async def minor_account(
+    session: AsyncSession, runtime: Runtime, guardian: User, minor_id: str, account_id: str
+) -> AccountOut:
+    """One account of a linked minor: cash, equity, positions and P&L (404 unless both the link
+    and the account are there)."""
+    minor = await require_linked_minor(session, guardian.id, minor_id)
+    return accounts.describe(await accounts.account_workspace(session, runtime, minor, account_id))
+
+
+async def minor_orders(
+    session: AsyncSession,
+    guardian: User,
+    minor_id: str,
+    account_id: str,
+    *,
+    statuses: list[str],
+    limit: int,
+    before: datetime | None,
+) -> Sequence[OrderRow]:
+    minor = await require_linked_minor(session, guardian.id, minor_id)
+    if await accounts_repo.get_account(session, account_id, minor.id) is None:
+        raise not_found("account")
+    return await orders.list_orders(
+        session,
+        minor,
+        account_id=account_id,
+        statuses=statuses,
+        symbol=None,
+        limit=limit,
+        before=before,
+    )
+
+
+async def minor_ledger(
+    session: AsyncSession,
+    guardian: User,
+    minor_id: str,
+    account_id: str,
+    *,
+    epoch: int | None,
+    limit: int,
+    before_sequence: int | None,
+) -> Sequence[LedgerEntryRow]:
+    minor = await require_linked_minor(session, guardian.id, minor_id)
+    return await accounts.ledger(
+        session, minor, account_id, epoch=epoch, limit=limit, before_sequence=before_sequence
+    )
+
+
+async def minor_equity(
+    session: AsyncSession,
+    guardian: User,
+    minor_id: str,
+    account_id: str,
+    *,
+    epoch: int | None,
+    limit: int,
+) -> Sequence[EquitySnapshot]:
+    minor = await require_linked_minor(session, guardian.id, minor_id)
+    return await accounts.equity_history(session, minor, account_id, epoch=epoch, limit=limit)
