@@ -60,6 +60,7 @@ class World:
     minor: AuthedUser
     admin: AuthedUser
     account_id: str
+    minor_account_id: str
     resting_order_id: str
     pending_order_ids: list[str]
     run_id: str
@@ -82,8 +83,9 @@ class World:
             if path.startswith("/api/v1/guardian/approvals")
             else [self.resting_order_id]
         )
+        guardian_reads = path.startswith("/api/v1/guardian/minors/{minor_id}/accounts")
         return {
-            "account_id": [self.account_id],
+            "account_id": [self.minor_account_id if guardian_reads else self.account_id],
             "order_id": order_ids,
             "run_id": [self.run_id],
             "minor_id": [self.minor.id],
@@ -160,6 +162,7 @@ async def build_world(client: httpx.AsyncClient, runtime: Runtime) -> World:
         minor=minor,
         admin=admin,
         account_id=account["id"],
+        minor_account_id=minor_account["id"],
         resting_order_id=resting.json()["id"],
         pending_order_ids=pending,
         run_id=job["id"],
