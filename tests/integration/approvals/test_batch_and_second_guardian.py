@@ -3,8 +3,12 @@ and a minor with two guardians (either approves; unlinking one leaves the other 
 
 from __future__ import annotations
 
+import asyncio
+
 from httpx import AsyncClient
 
+from keel.server.pubsub import get_pubsub, user_channel
+from keel.server.runtime import Runtime
 from tests.integration.approvals.factories import decide, enable_2fa
 from tests.integration.auth.factories import AuthedUser, create_user, totp_code
 from tests.integration.guardians.factories import linked_family
@@ -106,7 +110,9 @@ async def test_bad_batches_are_refused_whole(client: AsyncClient) -> None:
     assert await _statuses(client, minor, [order_id]) == ["pending_approval"]
 
 
-async def test_a_second_guardian_approves_and_stays_in_charge(client: AsyncClient) -> None:
+async def test_a_second_guardian_approves_and_stays_in_charge(
+    client: AsyncClient, runtime: Runtime
+) -> None:
     first, minor = await linked_family(client)
     second = await create_user(client, role="guardian")
     code = (await client.post("/api/v1/guardian/invitations", headers=second.headers)).json()
@@ -115,7 +121,22 @@ async def test_a_second_guardian_approves_and_stays_in_charge(client: AsyncClien
     )
     assert linked.status_code == 201, linked.text
     account_id = (await open_account(client, minor, starting_cash="5000"))["id"]
+    told: list[tuple[str, str]] = []
+    stop_listening = get_pubsub(runtime).add_listener(
+        lambda channel, message: told.append((channel, message["order"]["id"])),
+        lambda channel: channel.startswith("notifications:"),
+    )
     one, two = await _pending(client, minor, account_id, 2)
+    for _ in range(50):  # messages leave once the transaction has committed
+        if len(told) >= 4:
+            break
+        await asyncio.sleep(0.02)
+    stop_listening()
+    assert sorted(told) == sorted(
+        (user_channel("notifications", guardian.id), order_id)
+        for guardian in (first, second)
+        for order_id in (one, two)
+    )
     for guardian in (first, second):
         queue = (await client.get("/api/v1/guardian/approvals", headers=guardian.headers)).json()
         assert [item["order"]["id"] for item in queue] == [one, two]
