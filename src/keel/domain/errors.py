@@ -87,3 +87,15 @@ class InvalidCashAmount(DomainError):
     """A cash amount that the ledger refuses (zero, negative, over-precise, too large)."""
 
     code = "invalid-amount"
+
+
+class NotPendingApproval(DomainError):
+    """A guardian's decision on an order that no longer waits for one (decided, cancelled, …)."""
+
+    code = "not-pending-approval"
+
+
+class ApprovalExpired(DomainError):
+    """A guardian's decision after the order's approval deadline (market time) has passed."""
+
+    code = "approval-expired"

@@ -61,6 +61,10 @@ DOMAIN_STATUS: dict[str, int] = {
     "insufficient-funds": 422,
     "breaker-closed": 422,
     "forbidden": 403,
+    "not-pending-approval": 409,
+    "approval-expired": 409,
+    "already-linked": 409,
+    "guardians-full": 409,
 }
 
 

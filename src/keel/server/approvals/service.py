@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keel.domain.enums import OrderStatus
+from keel.domain.errors import ApprovalExpired, DomainError, NotPendingApproval
 from keel.server.approvals import repository
 from keel.server.approvals.schemas import (
     DecisionIn,
@@ -24,7 +25,7 @@ from keel.server.approvals.schemas import (
 )
 from keel.server.auth.models import User
 from keel.server.auth.twofactor import require_fresh_second_factor
-from keel.server.errors import PROBLEM_BASE, ProblemError, not_found
+from keel.server.errors import DOMAIN_STATUS, PROBLEM_BASE, ProblemError, not_found
 from keel.server.guardians.service import guardians_of
 from keel.server.orders.models import OrderRow
 from keel.server.orders.schemas import OrderOut
@@ -79,15 +80,11 @@ class _Decider:
             self.workspaces[row.account_id] = workspace
         await self.session.refresh(row)
         if row.status != OrderStatus.PENDING_APPROVAL.value:
-            raise ProblemError(
-                409, "not-pending-approval", f"order {row.id} is {row.status}, not pending approval"
-            )
+            raise NotPendingApproval(f"order {row.id} is {row.status}, not pending approval")
         expires = row.approval_expires_at
         if expires is not None and expires <= workspace.scenario.clock.now():
-            raise ProblemError(
-                409,
-                "approval-expired",
-                f"order {row.id} waited longer than its guardian may take to decide, so it expired",
+            raise ApprovalExpired(
+                f"order {row.id} waited longer than its guardian may take to decide, so it expired"
             )
         return workspace, row
 
@@ -112,6 +109,16 @@ class _Decider:
         message = {"type": kind, "order": OrderOut.model_validate(row).model_dump(mode="json")}
         channel = user_channel("notifications", row.user_id)
         publish_after_commit(self.session, get_pubsub(self.runtime), channel, message)
+
+
+def _problem(error: ProblemError | DomainError) -> DecisionProblemOut:
+    """The problem one decision would have answered on its own (statuses from the one table)."""
+    if isinstance(error, ProblemError):
+        return DecisionProblemOut(
+            type=PROBLEM_BASE + error.code, status=error.status, detail=error.detail
+        )
+    status = DOMAIN_STATUS.get(error.code, 422)
+    return DecisionProblemOut(type=PROBLEM_BASE + error.code, status=status, detail=str(error))
 
 
 def _decider(session: AsyncSession, runtime: Runtime, guardian: User) -> _Decider:
@@ -153,17 +160,13 @@ async def decide(
                 row = await decider.approve(decision.order_id)
             else:
                 row = await decider.reject(decision.order_id, decision.reason or "")
-        except ProblemError as problem:
+        except (ProblemError, DomainError) as error:
             results.append(
                 DecisionOut(
                     order_id=decision.order_id,
                     decision=decision.decision,
                     applied=False,
-                    problem=DecisionProblemOut(
-                        type=PROBLEM_BASE + problem.code,
-                        status=problem.status,
-                        detail=problem.detail,
-                    ),
+                    problem=_problem(error),
                 )
             )
             continue

@@ -25,6 +25,7 @@ from keel.server.auth.models import User, new_id
 from keel.server.auth.tokens import sha256_hex
 from keel.server.errors import ProblemError, not_found
 from keel.server.guardians import repository
+from keel.server.guardians.errors import AlreadyLinked, GuardiansFull
 from keel.server.guardians.models import (
     MAX_GUARDIANS,
     GuardianInvitation,
@@ -83,12 +84,10 @@ async def redeem_invitation(
         )
     links = await repository.links_of_minor(session, minor.id)
     if any(link.guardian_id == invitation.guardian_id for link in links):
-        raise ProblemError(409, "already-linked", "you are already linked to this guardian")
+        raise AlreadyLinked("you are already linked to this guardian")
     if len(links) >= MAX_GUARDIANS:
-        raise ProblemError(
-            409,
-            "guardians-full",
-            f"you already have {MAX_GUARDIANS} guardians; one of them must unlink you first",
+        raise GuardiansFull(
+            f"you already have {MAX_GUARDIANS} guardians; one of them must unlink you first"
         )
     guardian = await users.get_user(session, invitation.guardian_id)
     if guardian is None or not guardian.is_active:
