@@ -162,6 +162,8 @@ async def test_a_second_guardian_approves_and_stays_in_charge(
     assert gone.status_code == 204
     queue = (await client.get("/api/v1/guardian/approvals", headers=first.headers)).json()
     assert queue == []
+    unlinked_read = f"/api/v1/guardian/minors/{minor.id}/accounts/{account_id}"
+    assert (await client.get(unlinked_read, headers=first.headers)).status_code == 404
     still = await client.post(
         f"/api/v1/guardian/approvals/{two}/approve", json={}, headers=second.headers
     )
