@@ -16,6 +16,7 @@ from keel.engine.fill_model import fill_price
 from keel.server.market.component import get_feed
 from keel.server.orders.config import execution_config
 from keel.server.runtime import Runtime
+from keel.server.trading_runtime import APPROVAL_CHECK_EVERY
 from tests.integration.approvals.factories import decide, enable_2fa
 from tests.integration.auth.factories import http_client, runtime_with, totp_code
 from tests.integration.guardians.factories import linked_family
@@ -146,7 +147,8 @@ async def test_the_guardians_deadline_counts_market_time(
         assert datetime.fromisoformat(order["approval_expires_at"]) == deadline
         await feed.step_days(1)
         assert (await _order(client, order["id"], minor.headers))["status"] == "pending_approval"
-        while feed.market_time is not None and feed.market_time <= deadline:
+        # The engine loop looks at pending approvals every APPROVAL_CHECK_EVERY of market time.
+        while feed.market_time is not None and feed.market_time <= deadline + APPROVAL_CHECK_EVERY:
             await feed.step()
         expired = await _order(client, order["id"], minor.headers)
         assert expired["status"] == "expired", expired
