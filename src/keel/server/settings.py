@@ -82,7 +82,8 @@ class Settings(BaseSettings):
     approval_expiry_minutes: int = Field(default=60 * 24 * 60, ge=1)
     """How long a minor's order waits for a guardian, in minutes of market time (the replay's
     clock, not the wall clock): 60 market days by default, about 42 trading days, which the
-    default replay speed runs through in about four wall minutes."""
+    default replay speed runs through in about four wall minutes; while a scenario is paused its
+    clock stands still, and so does the wait."""
     order_batch_max: int = Field(default=64, ge=1, le=1024)
     """At most this many waiting orders share one transaction (`keel.server.orders.desk`); 1 places
     every order in a transaction of its own."""
