@@ -8,6 +8,7 @@ contract, so `keel.risk` need not import `keel.engine`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -54,7 +55,8 @@ class GateDecision:
     `permission` is the level that applied, `breaker` the name of the breaker behind a refusal,
     `reopen_at` when trading is expected to reopen (a resting order refused with a `reopen_at` keeps
     resting and is asked again later). An allowed order may be cut down: `reduced_quantity` (units)
-    and/or `max_notional` (cash) cap what is left of it.
+    and/or `max_notional` (cash) cap what is left of it. `figures` (optional) are the numbers
+    behind the decision, machine-readable, so `reason` can stay in plain words.
     """
 
     allowed: bool
@@ -65,6 +67,7 @@ class GateDecision:
     max_notional: Decimal | None = None
     reduced_quantity: Decimal | None = None
     code: str = "order-gate-refused"
+    figures: Mapping[str, float | int | str] | None = None
 
     @classmethod
     def allow(
@@ -74,6 +77,7 @@ class GateDecision:
         permission: Permission = Permission.OPEN,
         max_notional: Decimal | None = None,
         reduced_quantity: Decimal | None = None,
+        figures: Mapping[str, float | int | str] | None = None,
     ) -> GateDecision:
         return cls(
             True,
@@ -81,6 +85,7 @@ class GateDecision:
             reason=reason,
             max_notional=max_notional,
             reduced_quantity=reduced_quantity,
+            figures=figures,
         )
 
     @classmethod
@@ -92,8 +97,9 @@ class GateDecision:
         breaker: str | None = None,
         reopen_at: datetime | None = None,
         code: str = "order-gate-refused",
+        figures: Mapping[str, float | int | str] | None = None,
     ) -> GateDecision:
-        return cls(False, permission, breaker, reason, reopen_at, code=code)
+        return cls(False, permission, breaker, reason, reopen_at, code=code, figures=figures)
 
 
 class OrderGate(Protocol):

@@ -7,7 +7,8 @@ mode are reported (`measured`) but never bind (`level`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from keel.domain.enums import Permission, Regime
@@ -15,7 +16,7 @@ from keel.risk.account_breaker import AccountBreaker, AccountRiskConfig
 from keel.risk.machine import BreakerMachine
 from keel.risk.market_breaker import MarketBreakerConfig, MarketWideBreaker
 from keel.risk.symbol_breaker import SymbolBreaker, SymbolBreakerConfig
-from keel.risk.transitions import BreakerTransition, breaker_name
+from keel.risk.transitions import BreakerTransition, Figure, breaker_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +24,8 @@ class Verdict:
     """The tightest level that binds an (account, symbol) pair now, and which breaker set it.
 
     `measured` is the level the breakers would set with measure-only ones enforcing too; `regime` is
-    the symbol's latest regime (for the CAUTIOUS size multiplier).
+    the symbol's latest regime (for the CAUTIOUS size multiplier). A condition-based level has a
+    `condition` (what must change) and no `reopen_at`; `figures` are the numbers behind it.
     """
 
     level: Permission
@@ -34,6 +36,8 @@ class Verdict:
     regime: Regime
     measured: Permission
     probing: bool = False
+    condition: str | None = None
+    figures: Mapping[str, Figure] = field(default_factory=dict)
 
 
 class BreakerBoard:
@@ -100,6 +104,8 @@ class BreakerBoard:
             regime=regime,
             measured=measured,
             probing=state.probing,
+            condition=state.condition,
+            figures=state.figures,
         )
 
     def transitions(self, since: datetime | None = None) -> list[BreakerTransition]:

@@ -6,15 +6,18 @@ engine asks at placement, at a guardian's approval and when a resting order trig
 Breaker permission (the tightest level for the order's account and symbol, from the board):
 
 - CLOSED: no order; cancels only (cancels never reach the gate);
-- RESTRICTED: only orders that reduce exposure (a sell of at most the long, a buy of at most the
-  short);
-- CAUTIOUS: reducing orders pass; an order adding exposure is **reduced** (the default; ``reject``
-  is the alternative) so that the position after it is worth at most
-  ``multiplier × max_position_fraction × equity``, the multiplier being the symbol regime's size
-  multiplier, and never more than the HIGH regime's (CAUTIOUS set by the market or the account
-  still halves new exposure in a calm symbol). No room left → refused.
+- RESTRICTED: reducing orders pass; new exposure is allowed only up to a small cap, so that the
+  position after the order is worth at most ``restricted_fraction × max_position_fraction ×
+  equity`` (default 10 % of normal): a lasting storm means small positions, not none;
+- CAUTIOUS: reducing orders pass; new exposure is capped at ``multiplier ×
+  max_position_fraction × equity``, the multiplier being the symbol regime's size multiplier, and
+  never more than the HIGH regime's (CAUTIOUS set by the market or the account still halves new
+  exposure in a calm symbol).
 
-A refusal names the breaker, says why in plain words and when trading may reopen.
+An order above the cap is **reduced** to it (the default; ``reject`` is the alternative); no room
+left → refused. A refusal or a cut names the instrument and the breaker, says why in plain words
+and what must change (or when, inside market hours, trading may ease); the numbers go to the
+decision's `figures`.
 """
 
 from __future__ import annotations
@@ -32,13 +35,18 @@ from keel.domain.money import QUANTITY_PLACES, to_money, to_quantity
 from keel.domain.orders import Order
 from keel.risk.board import BreakerBoard, Verdict
 from keel.risk.minors import MinorRulesCheck
+from keel.risk.sessions import in_market_hours, shown_time
 from keel.risk.sizing import DEFAULT_REGIME_MULTIPLIERS
+from keel.risk.transitions import Figure
+from keel.risk.wording import instrument
 
 ZERO = Decimal(0)
+RESTRICTED_FRACTION = Decimal("0.10")
+"""RESTRICTED's cap: a new position may be worth this share of the normal size."""
 
 
 class CautiousAction(StrEnum):
-    """What CAUTIOUS does with an order adding more exposure than the cap allows."""
+    """What a capped level (CAUTIOUS, RESTRICTED) does with an order above the cap."""
 
     REDUCE = "reduce"
     REJECT = "reject"
@@ -63,10 +71,18 @@ def equity_estimate(account: Account, symbol: str, price: Decimal) -> Decimal:
     return account.equity(prices)
 
 
-def _when(moment: datetime | None) -> str:
-    if moment is None:
-        return "It reopens when the condition clears."
-    return f"It may reopen at {moment.strftime('%Y-%m-%d %H:%M')} UTC."
+def _when(verdict: Verdict) -> str:
+    if verdict.condition is not None:
+        return f"This eases once {verdict.condition}."
+    if verdict.reopen_at is None:
+        return "This eases when the reason above no longer holds."
+    return f"It may ease at {shown_time(in_market_hours(verdict.reopen_at))}."
+
+
+def _figures(verdict: Verdict, extra: Mapping[str, Figure] | None = None) -> dict[str, Figure]:
+    figures: dict[str, Figure] = {"permission": verdict.level.name, **verdict.figures}
+    figures.update(extra or {})
+    return figures
 
 
 @dataclass
@@ -77,11 +93,18 @@ class BreakerCheck:
     multipliers: Mapping[Regime, float] = field(default_factory=lambda: DEFAULT_REGIME_MULTIPLIERS)
     max_position_fraction: Decimal = Decimal("1")
     cautious_action: CautiousAction = CautiousAction.REDUCE
+    restricted_fraction: Decimal = RESTRICTED_FRACTION
 
     def cautious_multiplier(self, regime: Regime) -> Decimal:
         """The size multiplier at CAUTIOUS: the regime's, at most the HIGH regime's."""
         value = min(self.multipliers[regime], self.multipliers[Regime.HIGH])
         return Decimal(str(value))
+
+    def size_multiplier(self, verdict: Verdict) -> Decimal:
+        """The share of the normal position size a capped level allows."""
+        if verdict.level is Permission.RESTRICTED:
+            return min(self.restricted_fraction, self.cautious_multiplier(verdict.regime))
+        return self.cautious_multiplier(verdict.regime)
 
     def check(self, order: Order, context: GateContext) -> GateDecision:
         verdict = self.board.verdict(order.account_id, order.symbol)
@@ -89,40 +112,48 @@ class BreakerCheck:
         if level is Permission.OPEN:
             return GateDecision.allow("no circuit breaker applies")
         if level is Permission.CLOSED:
-            return self._refuse(verdict, f"Trading in {order.symbol} is closed", "breaker-closed")
+            headline = (
+                f"Trading in {instrument(order.symbol)} is paused (CLOSED): no new orders for now, "
+                "though you can still cancel"
+            )
+            return self._refuse(verdict, headline, "breaker-closed")
         if context.reduces_exposure:
             return GateDecision.allow(
-                f"allowed at {level.name}: the order reduces an existing position",
+                f"allowed at {level.name}: the order makes an existing position in "
+                f"{instrument(order.symbol)} smaller, which is always fine",
                 permission=level,
+                figures=_figures(verdict),
             )
-        if level is Permission.RESTRICTED:
-            return self._refuse(
-                verdict,
-                f"Only orders that reduce a position are allowed in {order.symbol}",
-                "breaker-restricted",
-            )
-        return self._cautious(order, context, verdict)
+        return self._capped(order, context, verdict)
 
-    def _refuse(self, verdict: Verdict, headline: str, code: str) -> GateDecision:
-        reason = (
-            f"{headline}: the {verdict.breaker} says {verdict.reason}. {_when(verdict.reopen_at)}"
-        )
+    def _refuse(
+        self,
+        verdict: Verdict,
+        headline: str,
+        code: str,
+        figures: Mapping[str, Figure] | None = None,
+    ) -> GateDecision:
+        reason = f"{headline}. The {verdict.breaker} says: {verdict.reason}. {_when(verdict)}"
         return GateDecision.refuse(
             reason,
             permission=verdict.level,
             breaker=verdict.breaker,
             reopen_at=verdict.reopen_at,
             code=code,
+            figures=_figures(verdict, figures),
         )
 
-    def _cautious(self, order: Order, context: GateContext, verdict: Verdict) -> GateDecision:
+    def _capped(self, order: Order, context: GateContext, verdict: Verdict) -> GateDecision:
+        """CAUTIOUS and RESTRICTED: new exposure up to the level's share of the normal size."""
+        level, name = verdict.level, instrument(order.symbol)
+        code = "breaker-restricted" if level is Permission.RESTRICTED else "breaker-cautious-cap"
         price = context.reference_price
         units = wanted_units(order, context)
         if price is None or price <= 0 or units is None:
             return self._refuse(
-                verdict, f"No price is known for {order.symbol} to size the order", "no-market-data"
+                verdict, f"No price is known for {name} to size the order", "no-market-data"
             )
-        multiplier = self.cautious_multiplier(verdict.regime)
+        multiplier = self.size_multiplier(verdict)
         cap_value = (
             multiplier
             * self.max_position_fraction
@@ -134,21 +165,36 @@ class BreakerCheck:
         same_way = held * direction >= 0
         allowed_units = cap_units - abs(held) if same_way else cap_units + abs(held)
         cap_text = (
-            f"CAUTIOUS caps a position in {order.symbol} at {multiplier:g} × "
-            f"{self.max_position_fraction:g} × equity = {to_money(cap_value)}"
+            f"{level.name} caps a position in {name} at {multiplier * 100:g}% of the normal size, "
+            f"worth {to_money(cap_value)} now"
         )
+        figures: dict[str, Figure] = {
+            "size_multiplier": str(multiplier),
+            "max_position_fraction": str(self.max_position_fraction),
+            "max_position_value": str(to_money(cap_value)),
+            "held_units": str(held),
+            "wanted_units": str(to_quantity(units)),
+        }
         if units <= allowed_units:
-            return GateDecision.allow(f"within the cap: {cap_text}", permission=Permission.CAUTIOUS)
+            return GateDecision.allow(
+                f"within the cap: {cap_text}", permission=level, figures=_figures(verdict, figures)
+            )
         allowed = to_quantity(max(allowed_units, ZERO))
+        figures["allowed_units"] = str(allowed)
         if allowed < QUANTITY_PLACES or self.cautious_action is CautiousAction.REJECT:
-            why = "no room is left" if allowed < QUANTITY_PLACES else "the order is too large"
-            return self._refuse(verdict, f"{cap_text}, and {why}", "breaker-cautious-cap")
+            why = (
+                "your position already uses all of it"
+                if allowed < QUANTITY_PLACES
+                else "the order is larger than that"
+            )
+            return self._refuse(verdict, f"{cap_text}, and {why}", code, figures)
         return GateDecision.allow(
-            f"reduced from {to_quantity(units)} to {allowed} units: {cap_text} "
-            f"(the {verdict.breaker} says {verdict.reason})",
-            permission=Permission.CAUTIOUS,
+            f"reduced from {to_quantity(units)} to {allowed} units: {cap_text}. The "
+            f"{verdict.breaker} says: {verdict.reason}. {_when(verdict)}",
+            permission=level,
             reduced_quantity=allowed,
             max_notional=to_money(allowed * price),
+            figures=_figures(verdict, figures),
         )
 
 
@@ -208,11 +254,13 @@ class GateChain:
         max_notional: Decimal | None = None
         permission = Permission.OPEN
         reasons: list[str] = []
+        figures: dict[str, Figure] = {}
         for check in self.checks:
             decision = check.check(order, context)
             if not decision.allowed:
                 return decision
             permission = max(permission, decision.permission)
+            figures.update(decision.figures or {})
             if decision.reduced_quantity is not None:
                 reduced = _smaller(reduced, decision.reduced_quantity)
                 reasons.append(decision.reason)
@@ -222,7 +270,11 @@ class GateChain:
                 max_notional = _smaller(max_notional, decision.max_notional)
         reason = "; ".join(reasons) if reasons else "allowed"
         return GateDecision.allow(
-            reason, permission=permission, reduced_quantity=reduced, max_notional=max_notional
+            reason,
+            permission=permission,
+            reduced_quantity=reduced,
+            max_notional=max_notional,
+            figures=figures or None,
         )
 
 

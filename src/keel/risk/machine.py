@@ -6,7 +6,14 @@ Levels OPEN < CAUTIOUS < RESTRICTED < CLOSED. Rules hand the machine a `Demand` 
 - de-escalation is one level at a time, never below the demand, and only once ``reopen_at`` has
   passed; the cooldown counts from the last observation that demanded the level, grows by
   ``backoff_factor`` on each repeated trip (up to ``max_cooldown``), and resets once the breaker has
-  stayed OPEN for ``backoff_reset``;
+  stayed OPEN for ``backoff_reset``, or gone that long past a trip's cooldown without another (so
+  a symbol that spends months in a storm does not get a 4-hour halt for every price jump);
+- a demand with a `condition` (e.g. a volatility regime) holds its level while the condition
+  lasts, with no reopening time (one that moved with every observation would tell a learner
+  nothing); once it clears, the cooldown counts from its last observation;
+- with ``market_hours`` every reopening time is moved inside the US session
+  (`keel.risk.sessions.in_market_hours`): the replay has no market time between sessions, so that
+  is when the level really changes;
 - CAUTIOUS → OPEN needs a probing phase: at least ``probe_observations`` calm observations spread
   over at least ``probe_duration``; any demand at CAUTIOUS or above restarts or ends it;
 - an admin may force any level; a forced level above OPEN is pinned (no automatic step-down until
@@ -19,10 +26,12 @@ All times are passed in (timezone-aware datetimes); the machine never reads a cl
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from keel.domain.enums import Permission
+from keel.risk.sessions import in_market_hours
+from keel.risk.wording import LEVEL_MEANING, subject
 from keel.risk.transitions import (
     BreakerMode,
     BreakerTransition,
@@ -48,6 +57,8 @@ class BreakerPolicy:
     probe_duration: timedelta = timedelta(minutes=10)
     probe_observations: int = 5
     mode: BreakerMode = BreakerMode.ENFORCE
+    market_hours: bool = True
+    """Show (and apply) every reopening time inside the US session (see the module docstring)."""
 
     def __post_init__(self) -> None:
         if self.backoff_factor < 1.0:
@@ -73,6 +84,15 @@ class BreakerState:
     reason: str = "no rule is firing"
     cause: str = ""
     """The reason of the trip that began this episode, kept while the breaker recovers."""
+    condition: str | None = None
+    """What must change for the level to ease (a condition-based level has no `reopen_at`)."""
+    condition_seen_at: datetime | None = None
+    """The last observation that demanded the condition-based level (its cooldown counts from it)."""
+    condition_hold: timedelta | None = None
+    """The least time the condition's level lasts after that observation (None: the cooldown)."""
+    figures: Mapping[str, Figure] = field(default_factory=dict)
+    """The figures behind the level now (the latest observation of the rule that holds it)."""
+    last_trip_at: datetime | None = None
 
     @property
     def probing(self) -> bool:
@@ -147,6 +167,8 @@ class BreakerMachine:
             return self._hold(demand, at)
         if state.level is Permission.OPEN or state.pinned:
             return None
+        if state.condition is not None:
+            state = self._condition_cleared(state)
         if state.reopen_at is not None and at < state.reopen_at:
             return None
         if state.level is Permission.CAUTIOUS:
@@ -166,20 +188,47 @@ class BreakerMachine:
             rule="admin",
             reason=reason,
             cause=reason,
+            figures={"by": by},
+            last_trip_at=self.state.last_trip_at,
         )
         figures = {"by": by}
         return self._record(new_state, TransitionKind.FORCE, "admin", reason, figures, at)
 
+    def _shown(self, moment: datetime) -> datetime:
+        return in_market_hours(moment) if self.policy.market_hours else moment
+
+    def _condition_cleared(self, state: BreakerState) -> BreakerState:
+        """The condition no longer holds: its cooldown runs from its last observation."""
+        seen = state.condition_seen_at or state.since
+        assert seen is not None, "a condition-based level always has a time"
+        hold = max(state.condition_hold or timedelta(0), self.cooldown_for(state.trips))
+        self.state = replace(
+            state,
+            reopen_at=self._shown(seen + hold),
+            condition=None,
+            condition_seen_at=None,
+            condition_hold=None,
+        )
+        return self.state
+
+    def _quiet_since_last_trip(self, at: datetime) -> bool:
+        state = self.state
+        if state.level is Permission.OPEN and state.since is not None:
+            if at - state.since >= self.policy.backoff_reset:
+                return True
+        if state.last_trip_at is None:
+            return False
+        return at - state.last_trip_at >= (
+            self.cooldown_for(state.trips) + self.policy.backoff_reset
+        )
+
     def _escalate(self, demand: Demand, at: datetime) -> BreakerTransition:
         check_transition(self.state, TransitionKind.ESCALATE, demand.level, at)
         state = self.state
-        quiet_long_enough = (
-            state.level is Permission.OPEN
-            and state.since is not None
-            and at - state.since >= self.policy.backoff_reset
-        )
-        trips = 1 if quiet_long_enough or state.trips == 0 else state.trips + 1
-        reopen_at = at + max(demand.hold or timedelta(0), self.cooldown_for(trips))
+        trips = 1 if self._quiet_since_last_trip(at) or state.trips == 0 else state.trips + 1
+        reopen_at: datetime | None = None
+        if demand.condition is None:
+            reopen_at = self._shown(at + max(demand.hold or timedelta(0), self.cooldown_for(trips)))
         new_state = BreakerState(
             level=demand.level,
             since=at,
@@ -189,6 +238,11 @@ class BreakerMachine:
             rule=demand.rule,
             reason=demand.reason,
             cause=demand.reason,
+            condition=demand.condition,
+            condition_seen_at=at if demand.condition is not None else None,
+            condition_hold=demand.hold if demand.condition is not None else None,
+            figures=demand.figures,
+            last_trip_at=at,
         )
         return self._record(
             new_state, TransitionKind.ESCALATE, demand.rule, demand.reason, demand.figures, at
@@ -196,8 +250,26 @@ class BreakerMachine:
 
     def _hold(self, demand: Demand, at: datetime) -> BreakerTransition | None:
         state = self.state
+        if demand.condition is not None:
+            # A lasting condition: keep its words and figures current, show no moving time.
+            self.state = replace(
+                state,
+                reopen_at=None,
+                rule=demand.rule,
+                reason=demand.reason,
+                condition=demand.condition,
+                condition_seen_at=at,
+                condition_hold=demand.hold,
+                figures=demand.figures,
+                probe_started_at=None,
+                calm_observations=0,
+            )
+            return None
+        if state.condition is not None:
+            # A timed rule at a level a condition already holds: the condition outlasts it.
+            return None
         hold = demand.hold if demand.hold is not None else self.cooldown_for(state.trips)
-        reopen_at = max(state.reopen_at or at, at + hold)
+        reopen_at = self._shown(max(state.reopen_at or at, at + hold))
         if demand.hold is None or demand.rule == state.rule or reopen_at == state.reopen_at:
             # A lasting condition quietly keeps the cooldown running from its latest observation;
             # only another rule firing at this level is worth a record of its own.
@@ -211,6 +283,7 @@ class BreakerMachine:
             reopen_at=reopen_at,
             rule=demand.rule,
             reason=demand.reason,
+            figures=demand.figures,
             probe_started_at=None,
             calm_observations=0,
         )
@@ -226,10 +299,14 @@ class BreakerMachine:
         if calm < self.policy.probe_observations or at - started < self.policy.probe_duration:
             return None
         reason = (
-            f"probing passed: {calm} calm observations over "
-            f"{_minutes(at - started)} at CAUTIOUS; trading fully reopens"
+            f"{subject(self.scope, self.scope_key)} stayed quiet for {_minutes(at - started)} "
+            "after the last warning: trading is fully open again"
         )
-        return self._step_down(demand, at, reason=reason, figures={"calm_observations": calm})
+        figures: dict[str, Figure] = {
+            "calm_observations": calm,
+            "quiet_minutes": (at - started).total_seconds() / 60,
+        }
+        return self._step_down(demand, at, reason=reason, figures=figures)
 
     def _step_down(
         self,
@@ -237,7 +314,7 @@ class BreakerMachine:
         at: datetime,
         *,
         reason: str | None = None,
-        figures: dict[str, int] | None = None,
+        figures: Mapping[str, Figure] | None = None,
     ) -> BreakerTransition:
         state = self.state
         to_level = Permission(state.level - 1)
@@ -245,27 +322,46 @@ class BreakerMachine:
         cooldown = self.cooldown_for(state.trips)
         if reason is None:
             reason = (
-                f"{_minutes(cooldown)} cooldown at {state.level.name} passed "
-                f"(trip {state.trips} of this episode); stepping down one level"
+                f"{subject(self.scope, self.scope_key)} has had {_minutes(cooldown)} without a "
+                f"new alarm: trading eases one step, from {state.level.name} to {to_level.name} "
+                f"({LEVEL_MEANING[to_level]})"
             )
-        reopen_at = None if to_level is Permission.OPEN else at + cooldown
-        if to_level is Permission.CAUTIOUS:
-            # Probing starts only after this level's own cooldown.
-            reopen_at = at + cooldown
+        all_figures: dict[str, Figure] = {
+            "cooldown_minutes": cooldown.total_seconds() / 60,
+            "trips": state.trips,
+        }
+        all_figures.update(figures or {})
+        if demand.level == to_level and demand.condition is not None:
+            # Eased onto a level a lasting condition holds (e.g. a jump's halt ends in a storm).
+            new_state = BreakerState(
+                level=to_level,
+                since=at,
+                trips=state.trips,
+                rule=demand.rule,
+                reason=demand.reason,
+                cause=state.cause,
+                condition=demand.condition,
+                condition_seen_at=at,
+                condition_hold=demand.hold,
+                figures=demand.figures,
+                last_trip_at=state.last_trip_at,
+            )
+            return self._record(
+                new_state, TransitionKind.STEP_DOWN, "recovery", reason, all_figures, at
+            )
+        # At CAUTIOUS the quiet spell before OPEN starts only after this level's own cooldown.
+        reopen_at = None if to_level is Permission.OPEN else self._shown(at + cooldown)
         new_state = BreakerState(
             level=to_level,
             since=at,
             reopen_at=reopen_at,
             trips=state.trips,
             rule="recovery",
-            reason=f"{state.cause} — now recovering one level at a time" if state.cause else reason,
+            reason=f"{state.cause} — now easing one step at a time" if state.cause else reason,
             cause=state.cause,
+            figures=all_figures,
+            last_trip_at=state.last_trip_at,
         )
-        all_figures: dict[str, Figure] = {
-            "cooldown_minutes": cooldown.total_seconds() / 60,
-            "trips": state.trips,
-        }
-        all_figures.update(figures or {})
         return self._record(
             new_state, TransitionKind.STEP_DOWN, "recovery", reason, all_figures, at
         )

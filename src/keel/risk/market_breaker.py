@@ -21,6 +21,7 @@ from decimal import Decimal
 from keel.domain.enums import Permission
 from keel.risk.machine import BreakerMachine, BreakerPolicy
 from keel.risk.transitions import CALM, BreakerTransition, Demand, Scope
+from keel.risk.wording import INDEX_SYMBOL, instrument
 
 MARKET_KEY = "market"
 
@@ -50,6 +51,8 @@ class MarketBreakerConfig:
 
     levels: tuple[DrawdownLevel, ...] = DEFAULT_LEVELS
     stale_after: timedelta = timedelta(minutes=2)
+    index_symbol: str = INDEX_SYMBOL
+    """The index the whole market is judged by (named in every reason)."""
     policy: BreakerPolicy = field(default_factory=BreakerPolicy)
 
 
@@ -129,8 +132,9 @@ class MarketWideBreaker:
         )
         until = "for the rest of the session" if deepest.halt is None else f"for {_mins(hold)}"
         reason = (
-            f"the index fell {fall:.1%} from the prior close "
-            f"(level {deepest.number}, {deepest.fall:.0%}): market closed {until}"
+            f"{instrument(self.config.index_symbol)}, which the whole market is judged by, fell "
+            f"{fall:.1%} below its previous closing price, past the {deepest.fall:.0%} alarm "
+            f"line: all trading pauses {until}, so people can think before they act"
         )
         figures = {
             "level": deepest.number,
@@ -147,9 +151,14 @@ class MarketWideBreaker:
         silence = at - last
         if not in_session or silence < self.config.stale_after:
             return CALM
-        reason = f"no index price for {_mins(silence)}: trading waits for the feed"
+        index = self.config.index_symbol
+        reason = (
+            f"no price for {instrument(index)} has arrived for {_mins(silence)}: without it no one "
+            "can tell what the market is doing, so trading waits"
+        )
         figures = {"seconds_without_price": silence.total_seconds()}
-        return Demand(Permission.CLOSED, "stale_feed", reason, figures)
+        condition = f"prices for {index} arrive again"
+        return Demand(Permission.CLOSED, "stale_feed", reason, figures, condition=condition)
 
 
 def _mins(duration: timedelta) -> str:

@@ -1,7 +1,9 @@
 """The per-symbol breaker: the symbol's volatility regime, and price jumps.
 
 - Regime → level (defaults: LOW, NORMAL → OPEN; HIGH → CAUTIOUS; EXTREME → RESTRICTED), a lasting
-  condition re-judged at each observation;
+  condition re-judged at each observation: its reason says what must change (the volatility the
+  classifier must stay under, for how many days), never a time, since no one knows when a storm
+  ends;
 - a jump (one move of at least ``jump_sigmas`` standard deviations for the time it took, and at
   least ``min_jump`` in size, or any move of ``max_move`` or more) closes the symbol for
   ``jump_halt``.
@@ -21,7 +23,8 @@ from types import MappingProxyType
 
 from keel.domain.enums import Permission, Regime
 from keel.risk.machine import BreakerMachine, BreakerPolicy
-from keel.risk.transitions import CALM, BreakerTransition, Demand, Scope
+from keel.risk.transitions import CALM, BreakerTransition, Demand, Figure, Scope
+from keel.risk.wording import instrument, percent
 
 SECONDS_PER_TRADING_YEAR = 252 * 6.5 * 3600
 """Trading time in a year (252 sessions of 6.5 h), to scale annualised volatility to one move."""
@@ -99,9 +102,11 @@ class SymbolBreaker:
         level = self.config.regime_levels[self.regime]
         if level is Permission.OPEN:
             return CALM
-        reason = f"{self.symbol}'s volatility regime is {self.regime.name}"
-        figures = {"regime": self.regime.name, **self._regime_figures}
-        return Demand(level, f"regime_{self.regime.name.lower()}", reason, figures)
+        figures: dict[str, Figure] = {"regime": self.regime.name, **self._regime_figures}
+        reason, condition = regime_words(self.symbol, self.regime, figures)
+        return Demand(
+            level, f"regime_{self.regime.name.lower()}", reason, figures, condition=condition
+        )
 
     def _jump_demand(
         self, previous: float, price: float, elapsed: timedelta, annualized_vol: float | None
@@ -121,10 +126,10 @@ class SymbolBreaker:
         if not is_jump:
             return None
         minutes = self.config.jump_halt.total_seconds() / 60
-        shown_sigmas = f" ({sigmas:.1f} standard deviations)" if sigmas is not None else ""
+        usual = " far more than it usually moves in that time" if sigmas is not None else ""
         reason = (
-            f"{self.symbol} jumped {move:+.1%} in {elapsed.total_seconds():g} s{shown_sigmas}: "
-            f"closed for {minutes:g} min"
+            f"{instrument(self.symbol)} jumped {move:+.1%} in {_duration(elapsed)},{usual}: "
+            f"trading in {self.symbol} pauses for {minutes:g} min so prices can settle"
         )
         figures: dict[str, float | int | str] = {
             "move": round(move, 6),
@@ -135,3 +140,44 @@ class SymbolBreaker:
         if sigmas is not None:
             figures["sigmas"] = round(sigmas, 2)
         return Demand(Permission.CLOSED, "price_jump", reason, figures, self.config.jump_halt)
+
+
+_REGIME_WORDS = {
+    Regime.HIGH: "is moving more than usual",
+    Regime.EXTREME: "is in a storm",
+}
+
+
+def regime_words(
+    symbol: str, regime: Regime, figures: Mapping[str, Figure]
+) -> tuple[str, str | None]:
+    """The reason and the condition for a symbol held by its volatility regime, in plain words.
+
+    The classifier's figures (`keel.volatility.regimes`) give the volatility now, the band's lower
+    edge, and the calm limit and run it needs before it eases the regime by one step.
+    """
+    mood = _REGIME_WORDS.get(regime, f"is in a {regime.name} volatility regime")
+    vol, limit, run = figures.get("ewma_vol"), figures.get("calm_limit"), figures.get("calm_run")
+    edge = figures.get(f"threshold_{regime.name.lower()}")
+    reason = f"{instrument(symbol)} {mood} (volatility regime {regime.name})"
+    if isinstance(vol, float) and isinstance(edge, float):
+        reason += (
+            f": its price swings about {percent(vol)} a year lately (its volatility), and for "
+            f"{symbol} {regime.name} starts at {percent(edge)}"
+        )
+    if not (isinstance(vol, float) and isinstance(limit, float) and isinstance(run, float)):
+        return reason, None
+    calm = figures.get("calm_count", 0.0)
+    condition = (
+        f"{symbol}'s volatility stays under {percent(limit)} for {run:g} trading days in a row "
+        f"(now {percent(vol)}; {float(calm):g} of {run:g} days so far)"
+    )
+    return reason, condition
+
+
+def _duration(elapsed: timedelta) -> str:
+    seconds = elapsed.total_seconds()
+    if seconds < 120:
+        return f"{seconds:g} s"
+    minutes = seconds / 60
+    return f"{minutes:.0f} min" if minutes < 120 else f"{minutes / 60:.1f} h"

@@ -65,6 +65,11 @@ class Demand:
     reason: str = "no rule is firing"
     figures: Mapping[str, Figure] = field(default_factory=dict)
     hold: timedelta | None = None
+    condition: str | None = None
+    """What must change for the rule to stop firing, in plain words (e.g. "SPX's volatility stays
+    under 36% for 10 trading days in a row"). A demand with a condition lasts as long as the
+    condition: its level shows no reopening time, since a time that moves with every observation
+    tells a learner nothing. None: a timed demand (its `hold`, else the breaker's cooldown)."""
 
 
 CALM = Demand(Permission.OPEN)

@@ -100,6 +100,10 @@ class HysteresisMachine:
         self.regime: Regime | None = None
         self.calm_count = 0
 
+    def calm_limit(self, regime: Regime, thresholds: tuple[float, ...]) -> float:
+        """The vol a calm observation stays under at `regime` (0 at LOW: it cannot ease)."""
+        return self.config.calm_fraction * thresholds[regime - 1] if regime else 0.0
+
     def step(
         self, vol: float, fast_vol: float, thresholds: tuple[float, ...]
     ) -> tuple[Regime, str]:
@@ -117,7 +121,7 @@ class HysteresisMachine:
             verb = "starts" if previous is None else f"escalates from {previous.name}"
             return target, f"{verb} to {target.name}: {reason}"
         current = self.regime
-        calm_limit = config.calm_fraction * thresholds[current - 1] if current else 0.0
+        calm_limit = self.calm_limit(current, thresholds)
         if current > Regime.LOW and vol < calm_limit and not fast_on:
             self.calm_count += 1
             if self.calm_count >= config.calm_run:
@@ -173,5 +177,8 @@ class ThresholdRegimeClassifier:
             "threshold_high": thresholds[1],
             "threshold_extreme": thresholds[2],
             "calm_count": float(self._machine.calm_count),
+            # What easing the regime by one step needs (see `HysteresisMachine.step`).
+            "calm_limit": self._machine.calm_limit(regime, thresholds),
+            "calm_run": float(self.config.calm_run),
         }
         return RegimeReading(regime, band_confidence(vol, regime, thresholds), figures, reason)

@@ -69,11 +69,16 @@ CASES = [
     (Permission.OPEN, "0", OrderSide.BUY, "50", True, None, None),
     (Permission.CLOSED, "10", OrderSide.BUY, "1", False, None, "breaker-closed"),
     (Permission.CLOSED, "10", OrderSide.SELL, "5", False, None, "breaker-closed"),
+    # RESTRICTED: a position may be worth 10 % of the normal size, 0.1 × 100,000 = 10 units.
+    (Permission.RESTRICTED, "0", OrderSide.BUY, "5", True, None, None),
+    (Permission.RESTRICTED, "0", OrderSide.BUY, "80", True, "10", None),
+    (Permission.RESTRICTED, "4", OrderSide.BUY, "20", True, "6", None),
     (Permission.RESTRICTED, "10", OrderSide.BUY, "1", False, None, "breaker-restricted"),
     (Permission.RESTRICTED, "10", OrderSide.SELL, "5", True, None, None),
     (Permission.RESTRICTED, "10", OrderSide.SELL, "10", True, None, None),
-    # Selling more than held would go short: that adds exposure.
-    (Permission.RESTRICTED, "10", OrderSide.SELL, "11", False, None, "breaker-restricted"),
+    # Selling more than held goes short: new exposure, within the cap for 10 more units.
+    (Permission.RESTRICTED, "10", OrderSide.SELL, "11", True, None, None),
+    (Permission.RESTRICTED, "10", OrderSide.SELL, "40", True, "20", None),
     # CAUTIOUS at HIGH: a position may be worth 0.5 × equity (100,000) = 50 units at 1,000.
     (Permission.CAUTIOUS, "0", OrderSide.BUY, "40", True, None, None),
     (Permission.CAUTIOUS, "0", OrderSide.BUY, "80", True, "50", None),
@@ -110,9 +115,13 @@ def test_a_closed_market_names_the_breaker_the_reason_and_when_it_reopens() -> N
     o = order(OrderSide.BUY, "1")
     decision = standard_gate(board_at(Permission.CLOSED)).check(o, context(acct, o))
     assert decision.breaker == "market-wide breaker"
-    assert "fell 7.5% from the prior close" in decision.reason
+    assert "SPX (the S&P 500 index)" in decision.reason
+    assert "fell 7.5% below its previous closing price" in decision.reason
     assert decision.reopen_at == T0 + timedelta(minutes=15)
-    assert "2008-10-15 14:15 UTC" in decision.reason
+    assert "2008-10-15 10:15 New York time (14:15 UTC)" in decision.reason
+    # The numbers sit in their own object, machine-readable.
+    assert decision.figures is not None
+    assert decision.figures["fall"] == 0.075 and decision.figures["prior_close"] == 1000.0
 
 
 def test_cautious_can_reject_instead_of_reducing() -> None:

@@ -66,7 +66,9 @@ def test_every_crash_day_trips_the_market_wide_breaker(
     for t in trips:
         assert t.to_level is Permission.CLOSED
         assert t.figures["fall"] >= t.figures["threshold"]
-        assert "fell" in t.reason and "prior close" in t.reason
+        assert "SPX (the S&P 500 index)" in t.reason and "fell" in t.reason
+        assert "below its previous closing price" in t.reason
+        assert "level" not in t.reason  # "level 1" means nothing to a learner: figures say it
 
 
 def test_each_level_fires_at_most_once_a_day(crash_replay: list[BreakerTransition]) -> None:
@@ -126,6 +128,9 @@ def test_a_stale_feed_closes_the_market_until_prices_flow() -> None:
     assert breaker.on_clock(opens_at + timedelta(seconds=90)) is None
     stale = breaker.on_clock(opens_at + timedelta(minutes=3))
     assert stale is not None and stale.rule == "stale_feed" and stale.to_level is Permission.CLOSED
+    # A lasting condition: it says what must change, not a time that moves with every minute.
+    assert stale.reopen_at is None and "SPX (the S&P 500 index)" in stale.reason
+    assert breaker.machine.state.condition == "prices for SPX arrive again"
     assert breaker.on_clock(closes_at + timedelta(hours=1)) is not None  # session over: steps down
 
 
