@@ -16,16 +16,19 @@ from rich.table import Table
 
 from keel.cli import app
 from keel.domain.enums import Regime
-from keel.market.datasets import load_bundled, load_file
+from keel.market.datasets import BUNDLED, load_bundled, load_file
+from keel.market.simulator import CLASSROOM, simulate_ticker
 from keel.risk.symbol_breaker import SymbolBreaker
 from keel.volatility.calibration import (
     DEFAULT_QUANTILES,
     NAIVE_THRESHOLDS,
+    InstrumentThresholds,
     RegimeMetrics,
     calibrate_thresholds,
     classify_history,
     naive_labels,
     regime_metrics,
+    thresholds_before,
 )
 from keel.volatility.regimes import HysteresisConfig, RegimeClassifier, ThresholdRegimeClassifier
 from keel.volatility.regimes_alt import MarkovRegimeClassifier, PercentileRegimeClassifier
@@ -51,6 +54,31 @@ def make_classifier(choice: ClassifierChoice) -> RegimeClassifier:
     if choice is ClassifierChoice.MARKOV:
         return MarkovRegimeClassifier()
     return ThresholdRegimeClassifier()
+
+
+DEFAULT_SCENARIO_START = "2008-09-01"
+"""The default replay's first day (`KEEL_REPLAY_START`), where the server calibrates."""
+
+
+def load_symbol(symbol: str, seed: int = 7) -> pd.DataFrame:
+    """A bundled symbol's history, or a classroom ticker as the server's store simulates it
+    (on SPX's trading days, seeded like `KEEL_REPLAY_SEED`'s default)."""
+    symbol = symbol.upper()
+    if symbol in BUNDLED:
+        return load_bundled(symbol)
+    ticker = next((t for t in CLASSROOM if t.symbol == symbol), None)
+    if ticker is None:
+        known = ", ".join([*BUNDLED, *(t.symbol for t in CLASSROOM)])
+        raise typer.BadParameter(f"unknown symbol {symbol}; known: {known}")
+    return simulate_ticker(ticker, pd.DatetimeIndex(load_bundled("SPX").index), seed)
+
+
+def _thresholds_line(symbol: str, calibrated: InstrumentThresholds, where: str) -> str:
+    shown = ", ".join(f"{t:.1%}" for t in calibrated.thresholds)
+    if not calibrated.own:
+        return f"{symbol} {where}: {calibrated.bars} bars, too few; SPX's defaults {shown}"
+    span = f"{calibrated.first:%Y-%m-%d} … {calibrated.last:%Y-%m-%d}"
+    return f"{symbol} {where}: {calibrated.bars} bars {span} → {shown}"
 
 
 def _load(symbol: str | None, data: Path | None, end: str | None) -> pd.DataFrame:
@@ -175,18 +203,28 @@ def _metrics_row(table: Table, label: str, metrics: RegimeMetrics) -> None:
 
 @regimes_app.command("calibrate")
 def calibrate(
-    symbol: str = typer.Option("SPX", "--symbol", help="Bundled symbol to calibrate on."),
+    symbol: str = typer.Option(
+        "SPX", "--symbol", help="Bundled or classroom symbol to calibrate on (e.g. GOOG, ACME)."
+    ),
+    before: str = typer.Option(
+        DEFAULT_SCENARIO_START,
+        "--before",
+        help="A scenario's first day: also show the thresholds from the bars before it only.",
+    ),
     alternatives: bool = typer.Option(False, help="Also judge the percentile and Markov ones."),
     json_out: Path | None = typer.Option(None, "--json", help="Write the figures as JSON here."),
 ) -> None:
-    """Calibrate the thresholds on bundled history and print the acceptance figures."""
-    frame = load_bundled(symbol)
+    """Calibrate the thresholds on a symbol's history and print the acceptance figures."""
+    symbol = symbol.upper()
+    frame = load_symbol(symbol)
     thresholds = calibrate_thresholds(frame["Close"].to_numpy())
     console.print(
         f"{symbol}: EWMA(0.94) vol quantiles {DEFAULT_QUANTILES} → thresholds "
         + ", ".join(f"{t:.1%}" for t in thresholds)
         + " (LOW|NORMAL, NORMAL|HIGH, HIGH|EXTREME)"
     )
+    scenario = thresholds_before(frame["Close"], before)
+    console.print(_thresholds_line(symbol, scenario, f"before {before} (what a replay uses)"))
     runs: dict[str, RegimeMetrics] = {
         f"naive {NAIVE_THRESHOLDS}": regime_metrics(naive_labels(frame)),
         "threshold + hysteresis": regime_metrics(
@@ -211,6 +249,16 @@ def calibrate(
         _metrics_row(table, label, metrics)
     console.print(table)
     if json_out is not None:
-        payload = {"thresholds": thresholds, "runs": {k: asdict(v) for k, v in runs.items()}}
+        payload = {
+            "symbol": symbol,
+            "thresholds": thresholds,
+            "scenario": {
+                "before": before,
+                "thresholds": scenario.thresholds,
+                "bars": scenario.bars,
+                "own_history": scenario.own,
+            },
+            "runs": {k: asdict(v) for k, v in runs.items()},
+        }
         json_out.write_text(json.dumps(payload, indent=1))
         console.print(f"wrote the figures to {json_out}")

@@ -31,7 +31,6 @@ from datetime import datetime, timedelta
 
 from keel.domain.enums import Permission
 from keel.risk.sessions import in_market_hours
-from keel.risk.wording import LEVEL_MEANING, subject
 from keel.risk.transitions import (
     BreakerMode,
     BreakerTransition,
@@ -41,6 +40,7 @@ from keel.risk.transitions import (
     Scope,
     TransitionKind,
 )
+from keel.risk.wording import LEVEL_MEANING, subject
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,9 +213,9 @@ class BreakerMachine:
 
     def _quiet_since_last_trip(self, at: datetime) -> bool:
         state = self.state
-        if state.level is Permission.OPEN and state.since is not None:
-            if at - state.since >= self.policy.backoff_reset:
-                return True
+        since = state.since
+        if state.level is Permission.OPEN and since is not None:
+            return at - since >= self.policy.backoff_reset
         if state.last_trip_at is None:
             return False
         return at - state.last_trip_at >= (

@@ -1,7 +1,10 @@
 """Calibration of regime thresholds and the figures that judge a classifier on history.
 
 `calibrate_thresholds` places the three thresholds at quantiles of the annualised EWMA vol of a
-history (in-sample: a calibration, not a forecast). `regime_metrics` measures a label series:
+history (in-sample: a calibration, not a forecast). `thresholds_before` does it per instrument on
+its own bars before a date only (a scenario's start), so a naturally livelier instrument gets
+higher thresholds and a calm year of it is not HIGH; on SPX's whole history it gives the default
+thresholds. `regime_metrics` measures a label series:
 switches a year, the share of short regime runs, coverage of known crisis windows and how many
 trading days detection took. `keel regimes calibrate` prints both for a bundled symbol.
 """
@@ -17,7 +20,12 @@ import pandas as pd
 
 from keel.domain.enums import Regime
 from keel.volatility.estimators import ewma_vol
-from keel.volatility.regimes import RegimeClassifier, RegimeReading, target_regime
+from keel.volatility.regimes import (
+    DEFAULT_THRESHOLDS,
+    RegimeClassifier,
+    RegimeReading,
+    target_regime,
+)
 from keel.volatility.returns import TRADING_DAYS_PER_YEAR
 
 DEFAULT_QUANTILES: tuple[float, float, float] = (0.25, 0.78, 0.97)
@@ -35,6 +43,8 @@ CRISIS_WINDOWS: dict[str, tuple[str, str]] = {
 CALM_WINDOWS: dict[str, tuple[str, str]] = {"2017 calm": ("2017-01-01", "2017-12-31")}
 SHOCK_DAYS: tuple[str, ...] = ("2015-08-24", "2018-02-05")
 SHORT_RUN_DAYS = 2
+MIN_CALIBRATION_BARS = 252
+"""Bars (about a year) an instrument needs before its own thresholds replace the defaults."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,42 @@ def calibrate_thresholds(
     values = np.quantile(vol[~np.isnan(vol)], quantiles)
     low, high, extreme = (round(float(v), decimals) for v in values)
     return (low, high, extreme)
+
+
+@dataclass(frozen=True)
+class InstrumentThresholds:
+    """An instrument's regime thresholds and the history they come from.
+
+    `bars` is the number of closes used, `first` and `last` their dates (None without history);
+    `own` is False when there was too little history and the defaults (SPX's) apply.
+    """
+
+    thresholds: tuple[float, float, float]
+    bars: int
+    first: pd.Timestamp | None
+    last: pd.Timestamp | None
+    own: bool
+
+
+def thresholds_before(
+    close: pd.Series,
+    before: pd.Timestamp | str | None = None,
+    quantiles: tuple[float, float, float] = DEFAULT_QUANTILES,
+    min_bars: int = MIN_CALIBRATION_BARS,
+) -> InstrumentThresholds:
+    """Thresholds from the closes strictly before `before` (all of them when None).
+
+    Never reads a bar on or after `before`: a scenario starting that day calibrates on its past
+    only. Fewer than `min_bars` closes → `DEFAULT_THRESHOLDS` (``own`` False).
+    """
+    past = close if before is None else close[close.index < pd.Timestamp(before)]
+    past = past.dropna()
+    first = pd.Timestamp(past.index[0]) if len(past) else None
+    last = pd.Timestamp(past.index[-1]) if len(past) else None
+    if len(past) < min_bars:
+        return InstrumentThresholds(DEFAULT_THRESHOLDS, len(past), first, last, own=False)
+    thresholds = calibrate_thresholds(past.to_numpy(dtype=float), quantiles)
+    return InstrumentThresholds(thresholds, len(past), first, last, own=True)
 
 
 def classify_history(

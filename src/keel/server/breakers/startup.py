@@ -3,8 +3,12 @@
 each step.
 
 Warm-up: every tradable daily symbol's estimators and classifier are fed the bars before the
-replay's current day (its first, or where a restart resumed it), so the regime is already right on that day (SPX enters September 2008 in
-HIGH). The warmed state is built once per process and (seed, first day), then copied.
+replay's current day (its first, or where a restart resumed it), so the regime is already right on
+that day (SPX enters September 2008 in HIGH). Each symbol's regime thresholds are calibrated on its
+bars before the scenario's first day, its own past only (`keel.volatility.calibration.
+thresholds_before`), so GOOG, livelier than SPX, is judged against its own storms, and a restart
+keeps the same thresholds. The warmed state is built once per process and (seed, first day,
+current day), then copied.
 
 An API replica (`--role api`) gets a `ReplicaRisk`: its market and symbol breakers mirror the
 engine's (`keel.server.mirror`), it is never fed steps, and admin actions go to the engine.
@@ -29,8 +33,10 @@ from keel.server.runtime import Runtime
 from keel.server.scenarios.live import LiveScenario
 from keel.server.scenarios.models import DEFAULT_SCENARIO_ID
 from keel.server.volatility.tracker import SymbolVolatility
+from keel.volatility.calibration import thresholds_before
+from keel.volatility.regimes import HysteresisConfig, ThresholdRegimeClassifier
 
-_WARMED: dict[tuple[int, date], dict[str, SymbolVolatility]] = {}
+_WARMED: dict[tuple[int, date, date], dict[str, SymbolVolatility]] = {}
 
 
 def daily_symbols(feed: MarketFeed) -> list[str]:
@@ -44,13 +50,16 @@ def warm_trackers(feed: MarketFeed) -> dict[str, SymbolVolatility]:
     if not feed.calendar:
         return {}
     first_day = feed.market_date or feed.calendar[-1]
-    key = (feed.seed, first_day)
+    scenario_start = pd.Timestamp(feed.calendar[0])
+    key = (feed.seed, feed.calendar[0], first_day)
     if key not in _WARMED:
         trackers: dict[str, SymbolVolatility] = {}
         for symbol in daily_symbols(feed):
             item = feed.instruments[symbol]
             history = item.history[item.history.index < pd.Timestamp(first_day)]
-            tracker = SymbolVolatility(symbol)
+            calibrated = thresholds_before(history["Close"], scenario_start)
+            classifier = ThresholdRegimeClassifier(HysteresisConfig(calibrated.thresholds))
+            tracker = SymbolVolatility(symbol, classifier=classifier, calibration=calibrated)
             tracker.warm_up(history)
             trackers[symbol] = tracker
         _WARMED[key] = trackers

@@ -19,6 +19,7 @@ import pandas as pd
 from keel.domain.enums import Regime
 from keel.market.bars import session_bounds
 from keel.volatility.anomalies import AnomalyDetector, AnomalyEvent
+from keel.volatility.calibration import InstrumentThresholds
 from keel.volatility.garch import GarchParams, GarchVol, fit_garch
 from keel.volatility.regimes import RegimeReading, ThresholdRegimeClassifier, warming_up
 from keel.volatility.streaming import (
@@ -71,6 +72,8 @@ class SymbolVolatility:
     estimators: dict[str, BarEstimator] = field(default_factory=estimator_set)
     classifier: ThresholdRegimeClassifier = field(default_factory=ThresholdRegimeClassifier)
     detector: AnomalyDetector = field(default_factory=AnomalyDetector)
+    calibration: InstrumentThresholds | None = None
+    """Where the classifier's thresholds come from (None: the defaults, SPX's)."""
     garch: GarchVol | None = None
     reading: RegimeReading = field(default_factory=warming_up)
     as_of: date | None = None
