@@ -125,11 +125,13 @@ class SymbolBreaker:
         )
         if not is_jump:
             return None
-        minutes = self.config.jump_halt.total_seconds() / 60
-        usual = " far more than it usually moves in that time" if sigmas is not None else ""
+        # The pause is the longer of the halt and the breaker's cooldown (more after repeated
+        # jumps): "at least" keeps the sentence true, the refusal gives the time.
+        pause = max(self.config.jump_halt, self.config.policy.cooldown).total_seconds() / 60
+        usual = ", far more than it usually moves in that time" if sigmas is not None else ""
         reason = (
-            f"{instrument(self.symbol)} jumped {move:+.1%} in {_duration(elapsed)},{usual}: "
-            f"trading in {self.symbol} pauses for {minutes:g} min so prices can settle"
+            f"{instrument(self.symbol)} jumped {move:+.1%} in {_duration(elapsed)}{usual}: "
+            f"trading in {self.symbol} pauses for at least {pause:g} min so prices can settle"
         )
         figures: dict[str, float | int | str] = {
             "move": round(move, 6),
