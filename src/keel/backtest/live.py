@@ -9,8 +9,9 @@ order through `keel.engine.ExecutionEngine` on a replay clock (`FixedClock`), as
 - an order is an `OrderRequest` (market, whole or fractional units) placed on the account after a
   quote built from the bar's price at that time (`quote_from_price`: the open for next-open
   fills, the close for close fills), so it fills at once on that quote;
-- the order gate is `keel.risk.standard_gate`: RESTRICTED refuses new exposure, and new exposure
-  at CAUTIOUS is sized in whole units within the gate's cap, read from the board's live verdict;
+- the order gate is `keel.risk.standard_gate`: new exposure at CAUTIOUS and RESTRICTED is sized
+  in whole units within the gate's cap (RESTRICTED's: 10 % of equity), read from the board's live
+  verdict;
 - sizing reads the engine's `Account` (Decimal cash and position), not the fast books.
 
 The fast loops use the same `OrderExecutor` and the same `Broker.market` logic, with the breaker
@@ -122,11 +123,11 @@ class EngineBroker(Broker):
     def capped(self, units: float, reference: float, cap: float | None) -> float:
         """As `Broker.capped`, but the cap comes from the board's live verdict (the precomputed
         `cap` is ignored); `fill` then leaves the last word to the engine's gate, which refuses
-        new exposure at RESTRICTED or CLOSED."""
+        new exposure at CLOSED."""
         verdict = self.board.verdict(ACCOUNT_ID, SYMBOL)
-        if verdict.level is not Permission.CAUTIOUS:
+        if verdict.level not in (Permission.CAUTIOUS, Permission.RESTRICTED):
             return units
-        multiplier = float(self.check.cautious_multiplier(verdict.regime))
+        multiplier = float(self.check.size_multiplier(verdict))
         return self.within_cap(units, reference, multiplier)
 
     def fill(self, units: float, reference: float, bar: int) -> bool:

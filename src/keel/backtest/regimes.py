@@ -139,13 +139,15 @@ def breaker_levels(
     regimes: np.ndarray, close_times_ns: np.ndarray, symbol: str, chunks: Chunks = whole
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per bar: the symbol breaker's level after observing that bar's regime at its close, and
-    the new-exposure cap it implies (NaN: none; the CAUTIOUS multiplier; 0: reduce-only).
+    the new-exposure cap it implies (NaN: none; the CAUTIOUS multiplier; RESTRICTED's small share,
+    10 % by default; 0 at CLOSED).
 
     `chunks` splits the bars into the ranges between progress reports (`ProgressMeter.chunks`).
     """
     breaker = SymbolBreaker(symbol)
     check = BreakerCheck(BreakerBoard())
     multipliers = {regime: float(check.cautious_multiplier(regime)) for regime in Regime}
+    restricted = float(check.restricted_fraction)
     levels = np.empty(len(regimes), dtype=np.int8)
     caps = np.empty(len(regimes))
     codes, times_ns = regimes.tolist(), close_times_ns.tolist()
@@ -157,14 +159,19 @@ def breaker_levels(
             breaker.observe_regime(regime, utc_from_ns(times_ns[bar]))
             level = breaker.level
             levels[bar] = level
-            caps[bar] = new_exposure_cap(level, multipliers[regime])
+            caps[bar] = new_exposure_cap(level, multipliers[regime], restricted)
     return levels, caps
 
 
-def new_exposure_cap(level: Permission, cautious_multiplier: float) -> float:
-    """Largest position, as a fraction of equity, that new exposure may reach at `level`."""
+def new_exposure_cap(
+    level: Permission, cautious_multiplier: float, restricted_fraction: float = 0.10
+) -> float:
+    """Largest position, as a fraction of equity, that new exposure may reach at `level` (as
+    `keel.risk.BreakerCheck.size_multiplier`: RESTRICTED keeps new positions small, not none)."""
     if level is Permission.OPEN:
         return np.nan
     if level is Permission.CAUTIOUS:
         return cautious_multiplier
+    if level is Permission.RESTRICTED:
+        return min(restricted_fraction, cautious_multiplier)
     return 0.0

@@ -38,8 +38,8 @@ class ExecutionSettings:
 
     `breakers` on: the symbol's circuit breaker (`keel.risk.SymbolBreaker`, fed the bars' regimes)
     limits new exposure as the live order gate does (CAUTIOUS: a position capped at the regime's
-    size multiplier × equity; RESTRICTED: reduce-only). `money_grid` off (the default): money in
-    plain floats, as backtesting.py computes it; on: prices on the engine's price grid and each
+    size multiplier × equity; RESTRICTED: at 10 % of equity). `money_grid` off (the default): money
+    in plain floats, as backtesting.py computes it; on: prices on the engine's price grid and each
     order's commission rounded up to the cent, as the live engine charges it.
     """
 

@@ -107,8 +107,12 @@ class AccountBreaker:
             return CALM
         reason = (
             f"the account lost {loss:.1%} today (limit {_percent(limit)}, set by "
-            f"{self.config.who_set('daily_loss')}): "
-            "only orders that reduce positions are allowed"
+            f"{self.config.who_set('daily_loss')}): new positions are kept small for now, and "
+            "selling what you hold is always fine"
+        )
+        condition = (
+            f"the account is back within {_percent(limit)} of what it was worth when today's "
+            f"session began (now {loss:.1%} below), or a new trading day starts"
         )
         shown = {
             "loss": f"{loss:.6f}",
@@ -117,7 +121,12 @@ class AccountBreaker:
             "day_start_equity": str(figures.day_start_equity),
         }
         return Demand(
-            Permission.RESTRICTED, "daily_loss", reason, shown, self.config.daily_loss_lock
+            Permission.RESTRICTED,
+            "daily_loss",
+            reason,
+            shown,
+            self.config.daily_loss_lock,
+            condition=condition,
         )
 
     def _drawdown(self, figures: AccountFigures) -> Demand:
@@ -129,8 +138,12 @@ class AccountBreaker:
             return CALM
         reason = (
             f"the account is {drawdown:.1%} below its peak (limit {_percent(limit)}, "
-            f"set by {self.config.who_set('drawdown')}): only orders that reduce positions are "
-            "allowed"
+            f"set by {self.config.who_set('drawdown')}): new positions are kept small for now, "
+            "and selling what you hold is always fine"
+        )
+        condition = (
+            f"the account climbs back within {_percent(limit)} of its peak (now {drawdown:.1%} "
+            "below)"
         )
         shown = {
             "drawdown": f"{drawdown:.6f}",
@@ -138,7 +151,14 @@ class AccountBreaker:
             "peak_equity": str(figures.peak_equity),
             "equity": str(figures.equity),
         }
-        return Demand(Permission.RESTRICTED, "drawdown", reason, shown, self.config.drawdown_lock)
+        return Demand(
+            Permission.RESTRICTED,
+            "drawdown",
+            reason,
+            shown,
+            self.config.drawdown_lock,
+            condition=condition,
+        )
 
     def _stoploss_guard(self, trades: Sequence[ClosedTrade], at: datetime) -> Demand:
         needed = self.config.stoploss_trades

@@ -42,6 +42,9 @@ from keel.risk.wording import instrument
 ZERO = Decimal(0)
 RESTRICTED_FRACTION = Decimal("0.10")
 """RESTRICTED's cap: a new position may be worth this share of the normal size."""
+MIN_ROOM = Decimal("1")
+"""Room under a cap worth less than this (one unit of currency) counts as none: a cut to a few
+micro-units is a refusal, said as one, not an order cut to nothing further down."""
 
 
 class CautiousAction(StrEnum):
@@ -180,12 +183,9 @@ class BreakerCheck:
             )
         allowed = to_quantity(max(allowed_units, ZERO))
         figures["allowed_units"] = str(allowed)
-        if allowed < QUANTITY_PLACES or self.cautious_action is CautiousAction.REJECT:
-            why = (
-                "your position already uses all of it"
-                if allowed < QUANTITY_PLACES
-                else "the order is larger than that"
-            )
+        no_room = allowed < QUANTITY_PLACES or allowed * price < MIN_ROOM
+        if no_room or self.cautious_action is CautiousAction.REJECT:
+            why = "your position already uses all of it" if no_room else "the order is too large"
             return self._refuse(verdict, f"{cap_text}, and {why}", code, figures)
         return GateDecision.allow(
             f"reduced from {to_quantity(units)} to {allowed} units: {cap_text}. The "

@@ -252,7 +252,7 @@ class BreakerMachine:
         state = self.state
         if demand.condition is not None:
             # A lasting condition: keep its words and figures current, show no moving time.
-            self.state = replace(
+            new_state = replace(
                 state,
                 reopen_at=None,
                 rule=demand.rule,
@@ -264,7 +264,14 @@ class BreakerMachine:
                 probe_started_at=None,
                 calm_observations=0,
             )
-            return None
+            if demand.rule == state.rule:
+                self.state = new_state
+                return None
+            # Another rule now holds the level: worth a record of its own.
+            check_transition(state, TransitionKind.EXTEND, state.level, at)
+            return self._record(
+                new_state, TransitionKind.EXTEND, demand.rule, demand.reason, demand.figures, at
+            )
         if state.condition is not None:
             # A timed rule at a level a condition already holds: the condition outlasts it.
             return None

@@ -67,6 +67,8 @@ def breaker_state_message(state: BreakerState) -> Message:
         "rule": state.rule,
         "reason": state.reason,
         "cause": state.cause,
+        "condition": state.condition,
+        "figures": dict(state.figures),
     }
 
 
@@ -83,6 +85,8 @@ def breaker_state_from(message: Message) -> BreakerState:
         rule=str(message["rule"]),
         reason=str(message["reason"]),
         cause=str(message["cause"]),
+        condition=message.get("condition"),
+        figures=message.get("figures") or {},
     )
 
 

@@ -1,8 +1,9 @@
 """Account breakers: fed from the account's own cash, fills and the feed's prices.
 
 Through the API: an account that put most of its equity in SPX and IXIC on 2008-09-02 loses more
-than the 5 % daily-loss limit on 2008-09-29; its next order that adds exposure is refused by its own
-breaker, a sell that reduces a position still passes, and only its owner sees the transition.
+than the 5 % daily-loss limit on 2008-09-29; its own breaker is then RESTRICTED: a new position is
+cut to 10 % of equity, the next buy beyond that is refused, a sell that reduces a position still
+passes, and only its owner sees the transition.
 The figures behind it (day-start equity, peak, reset) are checked on real SPX closes too.
 """
 
@@ -81,17 +82,29 @@ async def test_daily_loss_restricts_the_account_through_the_api(
         # To the close of 2008-09-29 (both indexes fell about 9 % that day).
         await run.step_until(lambda r: r.feed.market_date == date(2008, 9, 30))
         assert risk.board.market.level < Permission.RESTRICTED
+        # A sell that reduces a position passes (and frees cash to show the cap, not buying power).
+        reduced = await place(client, owner, account_id, side="sell", quantity="20")
+        assert reduced.status_code == 201, reduced.text
+        assert reduced.json()["status"] == "filled"
+        # New exposure only up to 10 % of equity (under 100,000 after the loss): cut, not refused.
+        cut = await place(client, owner, account_id, symbol="ACME", quantity="1000")
+        assert cut.status_code == 201, cut.text
+        acme = cut.json()
+        units = Decimal(acme["filled_quantity"])
+        assert acme["status"] == "filled" and 0 < units < 1000
+        assert units * Decimal(acme["average_fill_price"]) <= Decimal("10000")
+        detail = await client.get(f"/api/v1/orders/{acme['id']}", headers=owner.headers)
+        reasons = " ".join(e["reason"] for e in detail.json()["events"])
+        assert "RESTRICTED caps a position in ACME" in reasons and "the account lost" in reasons
+        # That used the whole allowance: one more unit is refused, naming the account's breaker.
         refusal = await place(client, owner, account_id, symbol="ACME", quantity="1")
         assert refusal.status_code == 422, refusal.text
         body = refusal.json()
         assert body["type"] == PROBLEM + "breaker-restricted"
         assert body["breaker"] == f"account breaker {account_id}"
         assert "the account lost" in body["detail"] and "limit 5%" in body["detail"]
-        sold = await place(client, owner, account_id, symbol="ACME", side="sell", quantity="1")
-        assert sold.json()["type"] == PROBLEM + "breaker-restricted"  # not held: adds exposure
-        reduced = await place(client, owner, account_id, side="sell", quantity="5")
-        assert reduced.status_code == 201, reduced.text
-        assert reduced.json()["status"] == "filled"
+        # A lasting loss is a condition: it says what must change, not a time.
+        assert body.get("reopen_at") is None and "back within 5%" in body["detail"]
 
         params = {"scope": "account"}
         mine = await client.get("/api/v1/breakers/history", params=params, headers=owner.headers)
@@ -162,9 +175,16 @@ async def test_every_replica_judges_drawdown_from_the_stored_peak(
     try:
         transport = ASGITransport(app=create_app(runtime=replica))
         async with AsyncClient(transport=transport, base_url="http://replica") as other:
+            # RESTRICTED by the drawdown: SPX is cut to 10 % of equity, then nothing more.
+            cut = await place(other, user, account_id, quantity="10")
             refused = await place(other, user, account_id, quantity="1")
     finally:
         await replica.stop()
+    assert cut.status_code == 201, cut.text
+    units = Decimal(cut.json()["filled_quantity"])
+    assert 0 < units < 10 and (units + 1) * Decimal(cut.json()["average_fill_price"]) <= Decimal(
+        "10100"
+    )
     assert refused.status_code == 422, refused.text
-    assert refused.json()["type"] == PROBLEM + "breaker-restricted"
+    assert refused.json()["type"] == PROBLEM + "breaker-restricted", (cut.text, refused.text)
     assert "drawdown" in refused.json()["detail"] or "peak" in refused.json()["detail"]

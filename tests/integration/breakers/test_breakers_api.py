@@ -46,7 +46,13 @@ async def test_current_levels_follow_the_warmed_up_regimes(
     enforcing(runtime)
     breakers = by_key((await client.get("/api/v1/breakers", headers=user.headers)).json())
     assert breakers[("symbol", "SPX")]["effective_level"] == "CAUTIOUS"
-    assert breakers[("symbol", "SPX")]["reason"] == "SPX's volatility regime is HIGH"
+    spx = breakers[("symbol", "SPX")]
+    assert spx["reason"].startswith(
+        "SPX (the S&P 500 index) is moving more than usual (volatility regime HIGH)"
+    )
+    # A regime holds its level as a condition: what must change, no reopening time.
+    assert spx["reopen_at"] is None and spx["condition"].startswith("SPX's volatility stays under")
+    assert spx["figures"]["regime"] == "HIGH" and spx["figures"]["ewma_vol"] > 0
 
 
 async def test_history_is_stored_and_filtered(client: AsyncClient, runtime: Runtime) -> None:
@@ -64,7 +70,8 @@ async def test_history_is_stored_and_filtered(client: AsyncClient, runtime: Runt
         "regime_high",
     )
     assert first["figures"]["regime"] == "HIGH"
-    assert first["figures"]["ewma_vol"] > 0 and first["reopen_at"] is not None
+    assert first["figures"]["ewma_vol"] > 0 and first["figures"]["calm_run"] == 10
+    assert first["reopen_at"] is None  # held by a condition (the regime), not a time
     everything = (await client.get("/api/v1/breakers/history", headers=user.headers)).json()
     restricted = {r["scope_key"] for r in everything if r["to_level"] == "RESTRICTED"}
     extreme = {

@@ -3,7 +3,8 @@
 The holder sets the guard to 2 losing stop exits within a day (`PUT /accounts/{id}/risk`, the
 losing-streak cooldown off). Two round trips in SPX each end in a losing stop exit: one a sell stop
 resting below the bid that triggers on a later tick (the trading loop's workspace), one a sell stop
-above the bid that triggers at placement. The next buy is refused by the account's own breaker.
+above the bid that triggers at placement. The account's own breaker is then RESTRICTED: the next
+buy is cut to 10 % of equity, and one beyond that is refused.
 Losing exits by market order, in another account, do not trip the guard.
 """
 
@@ -99,6 +100,10 @@ async def test_stop_exits_within_the_window_trip_the_guard(
         assert second["status"] == "filled", second
         assert Decimal(second["average_fill_price"]) < Decimal(bought["average_fill_price"])
 
+        cut = await _filled(run, owner, account_id=account_id, quantity="60")
+        assert cut["status"] == "filled", cut
+        units = Decimal(cut["filled_quantity"])
+        assert 0 < units < 60 and units * Decimal(cut["average_fill_price"]) <= Decimal("10050")
         refused = await place(client, owner, account_id=account_id, quantity="1")
         assert refused.status_code == 422, refused.text
         problem = refused.json()

@@ -14,14 +14,14 @@ from keel.domain.enums import Regime
 from keel.risk import parameter_table_from_bars
 from keel.server.market.component import get_feed
 from keel.server.runtime import Runtime
-from keel.volatility.calibration import classify_history
+from keel.volatility.calibration import classify_history, thresholds_before
 from keel.volatility.estimators import (
     close_to_close_vol,
     ewma_vol,
     parkinson_vol,
     yang_zhang_vol,
 )
-from keel.volatility.regimes import ThresholdRegimeClassifier
+from keel.volatility.regimes import DEFAULT_THRESHOLDS, HysteresisConfig, ThresholdRegimeClassifier
 from tests.integration.breakers.factories import replay
 
 FIRST_DAY = date(2008, 9, 2)
@@ -65,8 +65,15 @@ async def test_warmed_up_figures_equal_the_batch_computation(
     assert estimators["close_to_close_21d"] == pytest.approx(close_to_close_vol(c)[-1], abs=1e-10)
     assert estimators["parkinson_21d"] == pytest.approx(parkinson_vol(h, lo)[-1], abs=1e-10)
     assert estimators["yang_zhang_21d"] == pytest.approx(yang_zhang_vol(o, h, lo, c)[-1], abs=1e-10)
-    labels, readings = classify_history(bars, ThresholdRegimeClassifier())
+    # Each symbol's thresholds come from its own bars before the replay's start (issue 8).
+    own = thresholds_before(bars["Close"], pd.Timestamp(FIRST_DAY))
+    assert own.own and own.thresholds != DEFAULT_THRESHOLDS
+    classifier = ThresholdRegimeClassifier(HysteresisConfig(own.thresholds))
+    labels, readings = classify_history(bars, classifier)
     assert body["regime"] == Regime(int(labels.iloc[-1])).name
+    figures = body["deciding_figures"]
+    shown = (figures["threshold_normal"], figures["threshold_high"], figures["threshold_extreme"])
+    assert shown == own.thresholds
     assert body["deciding_figures"]["ewma_vol"] == pytest.approx(readings[-1].figures["ewma_vol"])
     assert body["reason"] == readings[-1].reason
     garch = body["garch"]

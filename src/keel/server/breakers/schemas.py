@@ -44,6 +44,11 @@ class BreakerOut(BaseModel):
     """An admin halted it; only an admin resumes."""
     probing: bool
     trips: int
+    condition: str | None = None
+    """What must change for the level to ease, in plain words (a condition-based level has no
+    `reopen_at`: a storm has no known end)."""
+    figures: dict[str, Any] = Field(default_factory=dict)
+    """The numbers behind the level now (e.g. the volatility and the regime's thresholds)."""
 
 
 class BreakersOut(BaseModel):

@@ -17,6 +17,7 @@ from keel.server.auth.models import User
 from keel.server.breakers import repository
 from keel.server.breakers.component import RiskRuntime
 from keel.server.breakers.models import BreakerTransitionRow
+from keel.server.breakers.publishing import json_figures
 from keel.server.breakers.schemas import BreakerOut, BreakersOut, BreakerTransitionOut, ForceIn
 from keel.server.errors import ProblemError
 
@@ -38,6 +39,8 @@ def breaker_out(machine: BreakerMachine) -> BreakerOut:
         pinned=state.pinned,
         probing=state.probing,
         trips=state.trips,
+        condition=state.condition,
+        figures=json_figures(state.figures),
     )
 
 
