@@ -22,6 +22,7 @@ decision's `figures`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -82,8 +83,12 @@ def _when(verdict: Verdict) -> str:
 
 
 def _figures(verdict: Verdict, extra: Mapping[str, Figure] | None = None) -> dict[str, Figure]:
-    figures: dict[str, Figure] = {"permission": verdict.level.name, **verdict.figures}
-    figures.update(extra or {})
+    """The numbers behind a decision, JSON-ready (a non-finite float, e.g. a vol still warming
+    up, is left out rather than sent as NaN)."""
+    figures: dict[str, Figure] = {"permission": verdict.level.name}
+    for key, value in {**verdict.figures, **(extra or {})}.items():
+        if not (isinstance(value, float) and not math.isfinite(value)):
+            figures[key] = value
     return figures
 
 

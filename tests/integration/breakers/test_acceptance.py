@@ -76,6 +76,9 @@ async def test_breakers_bind_orders_through_the_api(database_url: str, tmp_path:
         assert "level 1" not in body["detail"] and "the index" not in body["detail"]
         reopen_at = datetime.fromisoformat(body["reopen_at"])
         assert in_market_hours(reopen_at) == reopen_at
+        # The numbers sit apart from the words, machine-readable.
+        assert body["figures"]["fall"] >= 0.07 and body["figures"]["threshold"] == 0.07
+        assert body["figures"]["permission"] == "CLOSED"
         refused(await place(client, user, account_id, side="sell", quantity="1"), "breaker-closed")
 
         # Recovery passes through RESTRICTED: reducing sells pass; new exposure is cut to 10 % of

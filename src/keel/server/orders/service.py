@@ -48,6 +48,7 @@ def refusal(order: Order, decision: GateDecision | None) -> ProblemError:
             breaker=decision.breaker,
             permission=decision.permission.name,
             reopen_at=decision.reopen_at.isoformat() if decision.reopen_at else None,
+            figures=dict(decision.figures or {}),
         )
     return ProblemError(422, code, reason, title="The order was refused", **extra)
 
