@@ -30,7 +30,12 @@ from keel.volatility.calibration import (
     regime_metrics,
     thresholds_before,
 )
-from keel.volatility.regimes import HysteresisConfig, RegimeClassifier, ThresholdRegimeClassifier
+from keel.volatility.regimes import (
+    DEFAULT_THRESHOLDS,
+    HysteresisConfig,
+    RegimeClassifier,
+    ThresholdRegimeClassifier,
+)
 from keel.volatility.regimes_alt import MarkovRegimeClassifier, PercentileRegimeClassifier
 from keel.volatility.report import ESTIMATOR_COLUMNS, regime_report
 
@@ -48,12 +53,14 @@ class ClassifierChoice(StrEnum):
     MARKOV = "markov"
 
 
-def make_classifier(choice: ClassifierChoice) -> RegimeClassifier:
+def make_classifier(
+    choice: ClassifierChoice, thresholds: tuple[float, float, float] | None = None
+) -> RegimeClassifier:
     if choice is ClassifierChoice.PERCENTILE:
         return PercentileRegimeClassifier()
     if choice is ClassifierChoice.MARKOV:
         return MarkovRegimeClassifier()
-    return ThresholdRegimeClassifier()
+    return ThresholdRegimeClassifier(HysteresisConfig(thresholds or DEFAULT_THRESHOLDS))
 
 
 DEFAULT_SCENARIO_START = "2008-09-01"
@@ -161,11 +168,14 @@ def regimes(
         return
     frame = _load(symbol, data, end)
     name = symbol.upper() if symbol else Path(str(data)).stem
+    # The instrument's own thresholds: from the bars before --from when given (the shown bars
+    # are then judged on their past only, as a replay starting there would), else its history.
+    thresholds = thresholds_before(frame["Close"], start).thresholds
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task(f"classifying {len(frame)} bars", total=len(frame))
         report = regime_report(
             frame,
-            make_classifier(classifier),
+            make_classifier(classifier, thresholds),
             on_bar=lambda i: progress.update(task, completed=i + 1) if i % 50 == 0 else None,
         )
     levels, source = trading_levels(report, name)
@@ -182,10 +192,8 @@ def regimes(
     if plot_out is not None:
         from keel.cli.regimes_plot import plot_regimes
 
-        thresholds = (
-            HysteresisConfig().thresholds if classifier is ClassifierChoice.THRESHOLD else ()
-        )
-        plot_regimes(shown, name, plot_out, thresholds)
+        lines = thresholds if classifier is ClassifierChoice.THRESHOLD else ()
+        plot_regimes(shown, name, plot_out, lines)
         console.print(f"wrote the chart to {plot_out}")
 
 

@@ -136,8 +136,10 @@ async def test_every_symbol_allows_new_exposure_on_95_percent_of_days(
           f"{metrics.switches_per_year:.2f} switches a year, {metrics.short_run_share:.1%} short"
           f" runs, coverage {metrics.coverage}, days to HIGH {metrics.detection_lag_days}")  # fmt: skip
 
-    for symbol, _total, some, _whole, _ticks, _smallest in rows:
+    for symbol, _total, some, _whole, tick_share, _smallest in rows:
         assert some >= REQUIRED_SHARE, (symbol, some)
+        # A shock closes a symbol for its cooldown (minutes), never for hours on end.
+        assert tick_share >= 0.99, (symbol, tick_share)
     assert trip_days >= CRASH_DAYS
     assert all(t.to_level is Permission.CLOSED for t in trips)
     assert coverage >= 0.95

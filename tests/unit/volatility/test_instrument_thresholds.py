@@ -87,3 +87,19 @@ def test_calibrate_shows_a_symbols_thresholds_before_a_scenario(tmp_path: Path) 
     assert "before 2008-09-01" in result.output
     classroom = runner.invoke(app, ["regimes", "calibrate", "--symbol", "ACME"])
     assert classroom.exit_code == 0 and "ACME" in classroom.output
+
+
+def test_regimes_judges_the_shown_bars_on_thresholds_from_before_them(tmp_path: Path) -> None:
+    """GOOG from 2008-09-01: on its own past it enters the replay HIGH; on SPX's thresholds it
+    would already be EXTREME (what kept it RESTRICTED from the first minute)."""
+    out = tmp_path / "goog.json"
+    result = CliRunner().invoke(
+        app,
+        ["regimes", "--symbol", "GOOG", "--from", START, "--to", "2008-09-30", "--json", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    first = json.loads(out.read_text())[0]
+    assert (first["date"], first["regime"]) == ("2008-09-02", "HIGH")
+    goog = load_bundled("GOOG").loc[:"2008-09-02"]
+    labels, _ = classify_history(goog, ThresholdRegimeClassifier())
+    assert Regime(int(labels.iloc[-1])) is Regime.EXTREME
