@@ -340,6 +340,7 @@ class BreakerMachine:
             at=at,
             reopen_at=new_state.reopen_at,
             enforced=self.policy.mode is BreakerMode.ENFORCE,
+            condition=new_state.condition,
         )
         self.state = new_state
         self.history.append(transition)

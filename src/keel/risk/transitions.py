@@ -91,6 +91,8 @@ class BreakerTransition:
     at: datetime
     reopen_at: datetime | None
     enforced: bool = True
+    condition: str | None = None
+    """What must change for the new level to ease (a condition-held level has no `reopen_at`)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "figures", MappingProxyType(dict(self.figures)))
@@ -115,6 +117,7 @@ class BreakerTransition:
             "at": self.at.isoformat(),
             "reopen_at": self.reopen_at.isoformat() if self.reopen_at else None,
             "enforced": self.enforced,
+            "condition": self.condition,
         }
 
 

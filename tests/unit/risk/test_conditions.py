@@ -50,6 +50,7 @@ def test_a_condition_holds_its_level_without_a_moving_time() -> None:
     m = BreakerMachine(Scope.SYMBOL, "SPX")
     first = m.observe(storm(), T0)
     assert first is not None and first.reopen_at is None and m.state.condition == "it calms"
+    assert first.as_dict()["condition"] == "it calms"  # published with the transition
     for day in range(1, 30):
         assert m.observe(storm(), T0 + timedelta(days=day)) is None
         assert m.state.reopen_at is None and m.level is R
