@@ -172,8 +172,8 @@ class BreakerCheck:
         same_way = held * direction >= 0
         allowed_units = cap_units - abs(held) if same_way else cap_units + abs(held)
         cap_text = (
-            f"{level.name} caps a position in {name} at {multiplier * 100:g}% of the normal size, "
-            f"worth {to_money(cap_value)} now"
+            f"{level.name} caps a position in {name} at {float(multiplier) * 100:g}% of the normal "
+            f"size, worth {to_money(cap_value):,} now"
         )
         figures: dict[str, Figure] = {
             "size_multiplier": str(multiplier),

@@ -178,3 +178,25 @@ def test_a_reduction_flows_on_to_the_buying_power_check() -> None:
     assert decision.allowed and decision.reduced_quantity == D("30")
     uncut = standard_gate(BreakerBoard()).check(o, context(acct, o))
     assert uncut.code == "insufficient-funds"
+
+
+def test_a_cut_at_restricted_says_the_cap_why_and_what_must_change() -> None:
+    board = BreakerBoard()
+    storm = {"ewma_vol": 0.632, "threshold_extreme": 0.396, "calm_limit": 0.356, "calm_run": 10.0}
+    board.symbol("SPX").observe_regime(Regime.EXTREME, T0, {**storm, "calm_count": 2.0})
+    acct = account()
+    o = order(OrderSide.BUY, "80")
+    decision = standard_gate(board).check(o, context(acct, o))
+    assert decision.allowed and decision.reduced_quantity == D("10")
+    assert decision.permission is Permission.RESTRICTED
+    assert (
+        "RESTRICTED caps a position in SPX (the S&P 500 index) at 10% of the normal size, "
+        "worth 10,000.00 now" in decision.reason
+    )
+    assert "This eases once SPX's volatility stays under 36% for 10 trading days in a row" in (
+        decision.reason
+    )
+    assert decision.reopen_at is None  # a storm has no known end: no time is promised
+    assert decision.figures is not None
+    assert decision.figures["allowed_units"] == "10.000000"
+    assert decision.figures["size_multiplier"] == "0.10" and decision.figures["ewma_vol"] == 0.632
