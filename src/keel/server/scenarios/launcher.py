@@ -74,22 +74,28 @@ class ScenarioSupervisor:
         self.runtime = runtime
         self.every = every
         self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
         self._lock = asyncio.Lock()
 
     def start(self) -> None:
         if self._task is None:
+            self._stopping.clear()
             self._task = asyncio.create_task(self._run(), name="keel-scenarios")
 
     async def stop(self) -> None:
+        """Stop after the look in progress, if any: never in the middle of a transaction."""
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            self._stopping.set()
+            await self._task
             self._task = None
 
     async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(self.every)
+        while not self._stopping.is_set():
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.every):
+                    await self._stopping.wait()
+            if self._stopping.is_set():
+                return
             try:
                 await self.reconcile()
             except Exception:
