@@ -24,6 +24,14 @@ from keel.server.settings import Settings, get_settings
 API_PREFIX = "/api/v1"
 
 
+def freeze_startup_objects() -> None:
+    """What start-up loaded (market history, caches, modules) lives as long as the process: move
+    it out of the collector's generations, so full collections stay short."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
+
+
 def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
     """Build the app. Pass a ready `runtime` (tests) or let the lifespan build one from settings."""
     settings = settings or (runtime.settings if runtime else get_settings())
@@ -36,11 +44,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         app.state.runtime = active
         if owned:
             await active.start()
-            # What start-up loaded (market history, caches, modules) lives as long as the process:
-            # move it out of the collector's generations, so full collections stay short.
-            gc.collect()
-            gc.freeze()
-            gc.set_threshold(50_000, 20, 20)
+            freeze_startup_objects()
         try:
             yield
         finally:

@@ -54,9 +54,11 @@ async def store_clocks(runtime: Runtime) -> None:
     ]
     if not keepers:
         return
+    clocks = [keeper.clock_values() for keeper in keepers]
     async with runtime.sessionmaker.begin() as session:
-        for keeper in keepers:
-            await keeper.store(session)
+        await repository.save_clocks(session, clocks)
+    for keeper, values in zip(keepers, clocks, strict=True):
+        keeper.stored(values["position"])
 
 
 async def retire(runtime: Runtime, scenario_id: str) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -104,22 +104,28 @@ class ClockKeeper:
         """Whether the clock moved since it was last stored."""
         return self._stored != self.scenario.feed.position
 
-    async def store(self, session: AsyncSession | None = None) -> None:
-        """Store the feed's position if it moved (in `session` when given, else on its own)."""
+    def clock_values(self) -> dict[str, Any]:
+        """The scenario row's clock columns as they are now."""
+        feed = self.scenario.feed
+        return {"id": self.scenario.id, "position": feed.position, "market_time": feed.market_time}
+
+    def stored(self, position: float) -> None:
+        """Note that `position` was stored."""
+        self._stored = position
+
+    async def store(self) -> None:
+        """Store the feed's position if it moved (only ever forward)."""
         if not self.moved:
             return
-        feed = self.scenario.feed
-        position, market_time = feed.position, feed.market_time
-        if session is None:
-            async with self.sessionmaker.begin() as own:
-                await repository.save_clock(
-                    own, self.scenario.id, position=position, market_time=market_time
-                )
-        else:
+        values = self.clock_values()
+        async with self.sessionmaker.begin() as session:
             await repository.save_clock(
-                session, self.scenario.id, position=position, market_time=market_time
+                session,
+                self.scenario.id,
+                position=values["position"],
+                market_time=values["market_time"],
             )
-        self._stored = position
+        self._stored = values["position"]
 
     async def sync(self, row: ScenarioRow) -> None:
         """Apply `row`'s controls if someone changed them since (`control_version`)."""

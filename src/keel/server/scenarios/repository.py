@@ -37,6 +37,12 @@ async def list_all(session: AsyncSession, *, status: str | None = None) -> Seque
     return (await session.execute(query)).scalars().all()
 
 
+async def save_clocks(session: AsyncSession, clocks: list[dict[str, Any]]) -> None:
+    """Store several scenarios' clocks (`id`, `position`, `market_time` each) in one statement."""
+    if clocks:
+        await session.execute(update(ScenarioRow), clocks)
+
+
 async def save_clock(
     session: AsyncSession, scenario_id: str, *, position: float, market_time: datetime | None
 ) -> None:
