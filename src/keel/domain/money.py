@@ -56,3 +56,45 @@ def to_quantity(value: object) -> Decimal:
     from decimal import ROUND_DOWN
 
     return parse_decimal(value).quantize(QUANTITY_PLACES, rounding=ROUND_DOWN)
+
+
+# ----- amounts in human text -------------------------------------------------------------------
+# Every message a person reads formats its figures here: 1,000 (never 1E+3), money to the cent
+# with thousands separators, quantities without trailing zeros. Machine-readable figures stay plain
+# decimal strings (see `plain_decimal`).
+
+
+def plain_decimal(value: Decimal) -> str:
+    """Positional text with no exponent and no trailing zeros: `1E+3` → `1000`, `2.50` → `2.5`."""
+    text = format(value.normalize(), "f")
+    return "0" if text in {"-0", "0"} else text
+
+
+def format_money(amount: Decimal) -> str:
+    """Cash for people: two decimals and thousands separators, `1E+3` → `1,000.00`."""
+    cents = amount.quantize(CASH_PLACES, rounding=ROUND_HALF_EVEN)
+    return f"{cents if cents else abs(cents):,.2f}"
+
+
+def format_quantity(quantity: Decimal) -> str:
+    """A quantity for people: thousands separators, no trailing zeros, `2000.000000` → `2,000`."""
+    return _grouped(plain_decimal(quantity))
+
+
+def format_price(price: Decimal) -> str:
+    """A price for people: thousands separators, at least two decimals (`1,248.81`, `1.0734`)."""
+    text = plain_decimal(price)
+    whole, _, fraction = text.partition(".")
+    return _grouped(whole) + "." + fraction.ljust(2, "0")
+
+
+def format_percent(fraction: Decimal) -> str:
+    """A fraction as a percentage for people, at most two decimals: `0.075` → `7.5%`."""
+    percent = (fraction * 100).quantize(CASH_PLACES, rounding=ROUND_HALF_EVEN)
+    return f"{format_quantity(percent)}%"
+
+
+def _grouped(text: str) -> str:
+    sign = "-" if text.startswith("-") else ""
+    whole, dot, fraction = text.lstrip("-").partition(".")
+    return f"{sign}{int(whole):,}{dot}{fraction}"

@@ -5,6 +5,7 @@ Domain errors carry a `code` and no HTTP status; the table here maps them to sta
 
 from __future__ import annotations
 
+from decimal import Decimal
 from http import HTTPStatus
 from typing import Any
 
@@ -17,8 +18,11 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from keel.domain.errors import DomainError
+from keel.domain.money import plain_decimal
 
-PROBLEM_BASE = "https://keel.dev/problems/"
+PROBLEM_PATH = "/problems/"
+"""Problem types are relative URLs on this server: `/problems/<code>` serves a page saying what
+happened and what to do (RFC 9457 allows a relative `type`; it resolves against the request's URL)."""
 PROBLEM_JSON = "application/problem+json"
 
 log = structlog.get_logger(__name__)
@@ -50,22 +54,90 @@ def not_found(what: str) -> ProblemError:
     return ProblemError(404, "not-found", f"{what} does not exist or is not yours")
 
 
-# Domain error codes → HTTP status. Codes not listed map to 422 (a rule of the domain refused the input).
-DOMAIN_STATUS: dict[str, int] = {
+# Every problem type the API sends, code → usual HTTP status: one table. Domain errors take their
+# status from here (422 when a rule of the domain refused the input); every code has a page at
+# `/problems/<code>` (keel.server.problems), and tests/integration/test_problem_docs.py fails for a
+# code the source can send that is missing here or has no page.
+PROBLEM_TYPES: dict[str, int] = {
+    # requests and sign-in
+    "validation-error": 422,
+    "invalid-text": 422,
+    "body-too-large": 413,
+    "rate-limited": 429,
     "not-found": 404,
-    "conflict": 409,
-    "order-not-cancellable": 409,
-    "illegal-order-transition": 409,
-    "order-not-found": 404,
-    "account-not-found": 404,
-    "insufficient-funds": 422,
-    "breaker-closed": 422,
-    "forbidden": 403,
-    "not-pending-approval": 409,
-    "approval-expired": 409,
+    "method-not-allowed": 405,
+    "http-error": 400,
+    "unauthorized": 401,
+    "invalid-refresh-token": 401,
+    "login-throttled": 429,
+    "wrong-password": 403,
+    "weak-password": 422,
+    "email-taken": 409,
+    "invalid-date-of-birth": 422,
+    "must-be-adult": 422,
+    "second-factor-required": 403,
+    "invalid-second-factor": 403,
+    "two-factor-already-enabled": 409,
+    "two-factor-not-enabled": 409,
+    "two-factor-not-enrolled": 409,
+    "admin-only": 403,
+    "guardian-only": 403,
+    # guardians and approvals
+    "minors-only": 403,
+    "invalid-invitation": 404,
     "already-linked": 409,
     "guardians-full": 409,
+    "guardian-required": 422,
+    "trading-paused": 422,
+    "over-guardian-limit": 422,
+    "guardian-order-limit": 422,
+    "guardian-limit": 403,
+    "guardian-rejected": 422,
+    "not-pending-approval": 409,
+    "approval-expired": 409,
+    "minor-no-short": 422,
+    # accounts, market data and orders
+    "starting-cash-too-large": 422,
+    "account-not-found": 404,
+    "unknown-symbol": 422,
+    "no-quote": 404,
+    "no-market-data": 422,
+    "invalid-range": 422,
+    "invalid-order": 422,
+    "invalid-amount": 422,
+    "invalid-quote": 422,
+    "invalid-fill": 422,
+    "order-not-found": 404,
+    "order-not-cancellable": 409,
+    "illegal-order-transition": 409,
+    "order-rejected": 422,
+    "order-gate-refused": 422,
+    "insufficient-funds": 422,
+    "insufficient-position": 422,
+    "position-limit": 422,
+    "domain-error": 422,
+    # circuit breakers
+    "breaker-closed": 422,
+    "breaker-restricted": 422,
+    "breaker-cautious-cap": 422,
+    "breaker-conflict": 409,
+    "engine-unavailable": 503,
+    # backtests
+    "too-many-backtests": 429,
+    "backtest-not-finished": 409,
+    "backtest-finished": 409,
+    "backtest-results-gone": 410,
+    # the server itself
+    "unavailable": 503,
+    "not-ready": 503,
+    "dependency-unavailable": 503,
+    "internal-error": 500,
 }
+
+
+def problem_type(code: str) -> str:
+    """The `type` of the problem `code`: the path of its page on this server."""
+    return PROBLEM_PATH + code
 
 
 def problem_response(
@@ -78,8 +150,10 @@ def problem_response(
     headers: dict[str, str] | None = None,
     **extra: Any,
 ) -> JSONResponse:
+    if code not in PROBLEM_TYPES:
+        log.error("problem type without a page", code=code)
     body: dict[str, Any] = {
-        "type": PROBLEM_BASE + code,
+        "type": problem_type(code),
         "title": title or HTTPStatus(status).phrase,
         "status": status,
         "detail": detail,
@@ -97,6 +171,8 @@ def _json_safe(value: Any) -> Any:
         return [_json_safe(v) for v in value]
     if value is None or isinstance(value, str | int | float | bool):
         return value
+    if isinstance(value, Decimal):
+        return plain_decimal(value)  # never `1E+3`
     return str(value)
 
 
@@ -106,7 +182,7 @@ PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["type", "title", "status", "detail"],
     "properties": {
-        "type": {"type": "string", "format": "uri"},
+        "type": {"type": "string", "format": "uri-reference"},
         "title": {"type": "string"},
         "status": {"type": "integer", "minimum": 400, "maximum": 599},
         "detail": {"type": "string"},
@@ -202,7 +278,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not-found", 405: "method-not-allowed", 401: "unauthorized"}.get(
-            exc.status_code, f"http-{exc.status_code}"
+            exc.status_code, "http-error"
         )
         return problem_response(
             exc.status_code,
@@ -215,7 +291,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> JSONResponse:
         # A rule of the pure core refused the request; its code is the stable problem type.
-        status = DOMAIN_STATUS.get(exc.code, 422)
+        status = PROBLEM_TYPES.get(exc.code, 422)
         extra = {k: v for k, v in vars(exc).items() if k not in {"message", "args"}}
         return problem_response(
             status, exc.code, str(exc), instance=request.url.path, **_json_safe(extra)

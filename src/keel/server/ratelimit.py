@@ -31,6 +31,8 @@ WINDOW_ENDS_KEPT = 100_000
 """Windows whose end one process remembers; past ones are dropped when there are more."""
 
 EXEMPT_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+EXEMPT_PREFIX = "/problems"
+"""Problem pages are static, and the `rate-limited` answer links to one: it must open even then."""
 
 
 class Tier(StrEnum):
@@ -134,7 +136,12 @@ class RateLimitMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         runtime: Runtime | None = None
-        if scope["type"] == "http" and scope["path"] not in EXEMPT_PATHS:
+        path = scope.get("path", "")
+        if (
+            scope["type"] == "http"
+            and path not in EXEMPT_PATHS
+            and not path.startswith(EXEMPT_PREFIX)
+        ):
             runtime = getattr(scope["app"].state, "runtime", None)
         limiter = runtime.rate_limiter if runtime else None
         if runtime is None or limiter is None:

@@ -14,6 +14,7 @@ from keel.server.breakers.endpoints import router as breakers_router
 from keel.server.guardians.endpoints import router as guardian_router
 from keel.server.market.endpoints import router as market_router
 from keel.server.orders.endpoints import router as orders_router
+from keel.server.problems.endpoints import router as problems_router
 from keel.server.realtime.endpoints import router as realtime_router
 from keel.server.scenarios.endpoints import router as scenarios_router
 from keel.server.system.endpoints import router as system_router
@@ -21,6 +22,7 @@ from keel.server.volatility.endpoints import router as volatility_router
 
 root_router = APIRouter()
 root_router.include_router(system_router)
+root_router.include_router(problems_router)
 
 api_router = APIRouter()
 # Requests are matched against routes in this order: the busiest (placing orders, quotes) first.

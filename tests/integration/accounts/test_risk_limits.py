@@ -17,7 +17,7 @@ from tests.integration.auth.factories import AuthedUser, create_user
 from tests.integration.guardians.factories import linked_family
 from tests.integration.orders.factories import open_account
 
-PROBLEM = "https://keel.dev/problems/"
+PROBLEM = "/problems/"
 HOLDER = "account holder"
 TIGHT: dict[str, Any] = {
     "daily_loss_pct": "2.5",

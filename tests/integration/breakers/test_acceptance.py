@@ -27,7 +27,7 @@ from tests.integration.auth.factories import create_user
 from tests.integration.breakers.factories import replay
 from tests.integration.orders.factories import open_account, place
 
-PROBLEM = "https://keel.dev/problems/"
+PROBLEM = "/problems/"
 
 
 def refused(response: Any, code: str) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from tests.integration.auth.factories import create_user
 from tests.integration.breakers.factories import replay
 from tests.integration.orders.factories import open_account, place
 
-PROBLEM = "https://keel.dev/problems/"
+PROBLEM = "/problems/"
 ONE, ZERO = Decimal(1), Decimal(0)
 
 

@@ -16,7 +16,7 @@ from tests.integration.auth.factories import create_user
 from tests.integration.breakers.factories import create_admin, enforcing
 from tests.integration.orders.factories import open_account, place
 
-PROBLEM = "https://keel.dev/problems/"
+PROBLEM = "/problems/"
 
 
 def by_key(body: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:

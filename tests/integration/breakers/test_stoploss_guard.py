@@ -21,7 +21,7 @@ from tests.integration.auth.factories import AuthedUser, create_user
 from tests.integration.breakers.factories import Replay, replay
 from tests.integration.orders.factories import open_account, place
 
-PROBLEM = "https://keel.dev/problems/"
+PROBLEM = "/problems/"
 GUARD = {
     "stoploss_guard": {"stop_exits": 2, "window_minutes": 1440, "pause_minutes": 120},
     "loss_cooldown": None,

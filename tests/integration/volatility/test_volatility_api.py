@@ -25,7 +25,7 @@ from keel.volatility.regimes import DEFAULT_THRESHOLDS, HysteresisConfig, Thresh
 from tests.integration.breakers.factories import replay
 
 FIRST_DAY = date(2008, 9, 2)
-PROBLEM = "https://keel.dev/problems/"
+PROBLEM = "/problems/"
 
 
 def history_before(runtime: Runtime, symbol: str, day: date) -> pd.DataFrame:
