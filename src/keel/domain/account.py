@@ -21,8 +21,9 @@ from keel.domain.enums import OrderSide
 from keel.domain.errors import InsufficientFunds, InsufficientPosition, InvalidFill
 from keel.domain.fills import Fill
 from keel.domain.guardians import GuardianLimits
+from keel.domain.instruments import instrument_label
 from keel.domain.ledger import Ledger, LedgerEntry, LedgerEntryKind, ledger_sum
-from keel.domain.money import to_money
+from keel.domain.money import format_money, format_quantity, to_money
 from keel.domain.portfolio import Position, positions_from_fills
 
 ZERO = Decimal(0)
@@ -188,14 +189,25 @@ class Account:
         cash = to_money(cash) if cash else ZERO
         if side is OrderSide.BUY and cash > self.buying_power:
             raise InsufficientFunds(
-                f"order needs about {cash} but buying power is {self.buying_power}"
+                f"Not enough money: buying {instrument_label(symbol)} needs about "
+                f"{format_money(cash)} (with the fee), but you have "
+                f"{format_money(self.buying_power)} free to spend (cash set aside for your other "
+                "open orders is not free). Buy less, or cancel an open order first.",
+                figures={"symbol": symbol, "needed": cash, "available": self.buying_power},
             )
         if side is OrderSide.SELL and not self.shorting_allowed:
             sellable = self.sellable_quantity(symbol)
             if quantity > sellable:
                 raise InsufficientPosition(
-                    f"cannot sell {quantity} {symbol}: only {sellable} available "
-                    "and short selling is off"
+                    f"You can only sell what you own: you asked to sell "
+                    f"{format_quantity(quantity)} {instrument_label(symbol)}, and "
+                    f"{format_quantity(sellable)} are free to sell (some may be set aside for "
+                    "another open sell order).",
+                    figures={
+                        "symbol": symbol,
+                        "requested_quantity": quantity,
+                        "sellable_quantity": sellable,
+                    },
                 )
         reservation = Reservation(order_id, symbol, side, cash, quantity)
         self._reservations[order_id] = reservation
@@ -213,14 +225,23 @@ class Account:
             raise InvalidFill(f"fill {fill.id} belongs to account {fill.account_id}, not {self.id}")
         if self.cash + fill.net_cash < 0:
             raise InsufficientFunds(
-                f"fill {fill.id} needs {-fill.net_cash} but cash is {self.cash}"
+                f"Not enough cash for this trade in {instrument_label(fill.symbol)}: it costs "
+                f"{format_money(-fill.net_cash)} with the fee, and the account has "
+                f"{format_money(self.cash)}.",
+                figures={"symbol": fill.symbol, "needed": -fill.net_cash, "available": self.cash},
             )
         if fill.side is OrderSide.SELL and not self.shorting_allowed:
             held = self.position(fill.symbol).quantity
             if fill.quantity > held:
                 raise InsufficientPosition(
-                    f"cannot sell {fill.quantity} {fill.symbol}: only {held} held "
-                    "and short selling is off"
+                    f"You can only sell what you own: this trade sells "
+                    f"{format_quantity(fill.quantity)} {instrument_label(fill.symbol)}, and the "
+                    f"account holds {format_quantity(held)}.",
+                    figures={
+                        "symbol": fill.symbol,
+                        "requested_quantity": fill.quantity,
+                        "held_quantity": held,
+                    },
                 )
 
     def apply_fill(self, fill: Fill) -> list[LedgerEntry]:

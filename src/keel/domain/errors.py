@@ -5,15 +5,32 @@ The server shell maps `code` to a problem+json `type` in one handler; the core o
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from decimal import Decimal
+from types import MappingProxyType
+
+Figure = Decimal | str | int
+Figures = Mapping[str, Figure]
+"""The numbers behind a message, by name (`{"needed": Decimal("1200.00")}`): the server sends them
+as a separate `figures` object, so the message's words stay readable and the numbers stay exact."""
+NO_FIGURES: Figures = MappingProxyType({})
+
+
+def no_figures() -> Figures:
+    """The empty `Figures` (a dataclass default)."""
+    return NO_FIGURES
+
 
 class DomainError(Exception):
-    """Base of every error the trading core raises on purpose."""
+    """Base of every error the trading core raises on purpose: `message` in plain words (amounts
+    formatted with `keel.domain.money`), `figures` the numbers behind it."""
 
     code: str = "domain-error"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, figures: Figures | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.figures: Figures = dict(figures) if figures else NO_FIGURES
 
     def __str__(self) -> str:
         return self.message
@@ -24,8 +41,10 @@ class InvalidOrder(DomainError):
 
     code = "invalid-order"
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str, *, field: str | None = None, figures: Figures | None = None
+    ) -> None:
+        super().__init__(message, figures=figures)
         self.field = field
 
 

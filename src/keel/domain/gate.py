@@ -8,8 +8,7 @@ contract, so `keel.risk` need not import `keel.engine`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -17,6 +16,7 @@ from typing import Protocol
 
 from keel.domain.account import Account
 from keel.domain.enums import Permission
+from keel.domain.errors import NO_FIGURES, Figures, no_figures
 from keel.domain.orders import Order
 from keel.domain.quotes import Quote
 
@@ -55,8 +55,8 @@ class GateDecision:
     `permission` is the level that applied, `breaker` the name of the breaker behind a refusal,
     `reopen_at` when trading is expected to reopen (a resting order refused with a `reopen_at` keeps
     resting and is asked again later). An allowed order may be cut down: `reduced_quantity` (units)
-    and/or `max_notional` (cash) cap what is left of it. `figures` (optional) are the numbers
-    behind the decision, machine-readable, so `reason` can stay in plain words.
+    and/or `max_notional` (cash) cap what is left of it. `figures` are the numbers behind the
+    reason (plain Decimals), sent beside it so the words stay readable.
     """
 
     allowed: bool
@@ -67,7 +67,7 @@ class GateDecision:
     max_notional: Decimal | None = None
     reduced_quantity: Decimal | None = None
     code: str = "order-gate-refused"
-    figures: Mapping[str, float | int | str] | None = None
+    figures: Figures = field(default_factory=no_figures)
 
     @classmethod
     def allow(
@@ -77,7 +77,7 @@ class GateDecision:
         permission: Permission = Permission.OPEN,
         max_notional: Decimal | None = None,
         reduced_quantity: Decimal | None = None,
-        figures: Mapping[str, float | int | str] | None = None,
+        figures: Figures | None = None,
     ) -> GateDecision:
         return cls(
             True,
@@ -85,7 +85,7 @@ class GateDecision:
             reason=reason,
             max_notional=max_notional,
             reduced_quantity=reduced_quantity,
-            figures=figures,
+            figures=figures or NO_FIGURES,
         )
 
     @classmethod
@@ -97,9 +97,11 @@ class GateDecision:
         breaker: str | None = None,
         reopen_at: datetime | None = None,
         code: str = "order-gate-refused",
-        figures: Mapping[str, float | int | str] | None = None,
+        figures: Figures | None = None,
     ) -> GateDecision:
-        return cls(False, permission, breaker, reason, reopen_at, code=code, figures=figures)
+        return cls(
+            False, permission, breaker, reason, reopen_at, code=code, figures=figures or NO_FIGURES
+        )
 
 
 class OrderGate(Protocol):

@@ -19,6 +19,8 @@ from keel.domain.money import (
     PRICE_PLACES,
     QUANTITY_PLACES,
     InvalidAmount,
+    format_money,
+    format_quantity,
     has_at_most_places,
     parse_decimal,
 )
@@ -90,12 +92,24 @@ class OrderRequest:
         )
 
 
+FIELD_WORDS = {
+    "quantity": "quantity",
+    "notional": "amount of money (notional)",
+    "limit_price": "limit price",
+    "stop_price": "stop price",
+}
+"""How a message names each amount field (the `field` of the error keeps the API's name)."""
+
+
 def _enum(kind: type[_E], value: object, field: str) -> _E:
     try:
         return kind(value) if isinstance(value, str) else kind(str(value))
     except ValueError as exc:
         allowed = ", ".join(member.value for member in kind)
-        raise InvalidOrder(f"{field} must be one of {allowed}, got {value!r}", field=field) from exc
+        raise InvalidOrder(
+            f"The {field.replace('_', ' ')} must be one of: {allowed} (you sent {value!r}).",
+            field=field,
+        ) from exc
 
 
 def _optional_decimal(value: object, field: str) -> Decimal | None:
@@ -104,7 +118,13 @@ def _optional_decimal(value: object, field: str) -> Decimal | None:
     try:
         return parse_decimal(value, field=field)
     except InvalidAmount as exc:
-        raise InvalidOrder(str(exc), field=field) from exc
+        raise InvalidOrder(
+            f"The {FIELD_WORDS.get(field, field)} must be a number, like 10 or 2.5.", field=field
+        ) from exc
+
+
+def _shown(value: Decimal, field: str) -> str:
+    return format_money(value) if field == "notional" else format_quantity(value)
 
 
 def _check_amount(
@@ -112,33 +132,57 @@ def _check_amount(
 ) -> None:
     if value is None:
         return
+    words = FIELD_WORDS.get(field, field)
     if not isinstance(value, Decimal) or not value.is_finite():
-        raise InvalidOrder(f"{field} must be a finite number", field=field)
+        raise InvalidOrder(f"The {words} must be a number, like 10 or 2.5.", field=field)
+    sent = format_quantity(value)
     if value <= 0:
-        raise InvalidOrder(f"{field} must be positive, got {value}", field=field)
-    if value < low:
-        raise InvalidOrder(f"{field} must be at least {low}, got {value}", field=field)
-    if value > high:
-        raise InvalidOrder(f"{field} must be at most {high}, got {value}", field=field)
-    if not has_at_most_places(value, places):
         raise InvalidOrder(
-            f"{field} has more precision than {places.normalize()} allows: {value}", field=field
+            f"The {words} must be more than 0 (you sent {sent}).",
+            field=field,
+            figures={"sent": value},
+        )
+    if value < low:
+        raise InvalidOrder(
+            f"The {words} must be at least {_shown(low, field)} (you sent {sent}).",
+            field=field,
+            figures={"sent": value, "minimum": low},
+        )
+    if value > high:
+        raise InvalidOrder(
+            f"The {words} can be at most {_shown(high, field)} (you sent {sent}).",
+            field=field,
+            figures={"sent": value, "maximum": high},
+        )
+    if not has_at_most_places(value, places):
+        decimals = -places.normalize().as_tuple().exponent  # type: ignore[operator]
+        raise InvalidOrder(
+            f"The {words} can have at most {decimals} decimal places (you sent {sent}).",
+            field=field,
+            figures={"sent": value, "decimal_places": decimals},
         )
 
 
 def _check_request(request: OrderRequest) -> None:
     if not isinstance(request.account_id, str) or not request.account_id:
-        raise InvalidOrder("account_id is required", field="account_id")
+        raise InvalidOrder("Say which account the order is for (account_id).", field="account_id")
     if not isinstance(request.symbol, str) or not SYMBOL_PATTERN.match(request.symbol):
-        raise InvalidOrder(f"symbol is not a valid ticker: {request.symbol!r}", field="symbol")
+        raise InvalidOrder(
+            f"{request.symbol!r} is not a symbol: use capital letters and digits, like SPX.",
+            field="symbol",
+        )
     if not isinstance(request.side, OrderSide):
-        raise InvalidOrder("side must be an OrderSide", field="side")
+        raise InvalidOrder("The side must be buy or sell.", field="side")
     if not isinstance(request.type, OrderType):
-        raise InvalidOrder("type must be an OrderType", field="type")
+        raise InvalidOrder("The type must be market, limit, stop or stop_limit.", field="type")
     if not isinstance(request.time_in_force, TimeInForce):
-        raise InvalidOrder("time_in_force must be a TimeInForce", field="time_in_force")
+        raise InvalidOrder("The time_in_force must be day or gtc.", field="time_in_force")
     if (request.quantity is None) == (request.notional is None):
-        raise InvalidOrder("give exactly one of quantity or notional", field="quantity")
+        raise InvalidOrder(
+            "Give either a quantity (how many to trade) or a notional (how much money to "
+            "trade), not both and not neither.",
+            field="quantity",
+        )
     _check_amount(
         request.quantity,
         "quantity",
@@ -158,14 +202,26 @@ def _check_request(request: OrderRequest) -> None:
         ("stop_price", request.stop_price, _NEEDS_STOP),
     ):
         if request.type in needed_by and value is None:
-            raise InvalidOrder(f"a {request.type.value} order needs {field}", field=field)
+            raise InvalidOrder(
+                f"A {_type_words(request.type)} order needs a {FIELD_WORDS[field]} ({field}).",
+                field=field,
+            )
         if request.type not in needed_by and value is not None:
-            raise InvalidOrder(f"a {request.type.value} order takes no {field}", field=field)
+            raise InvalidOrder(
+                f"A {_type_words(request.type)} order has no {FIELD_WORDS[field]}: leave out "
+                f"{field}.",
+                field=field,
+            )
         _check_amount(value, field, places=PRICE_PLACES, low=PRICE_PLACES, high=MAX_ORDER_PRICE)
     client_id = request.client_order_id
     if client_id is not None and (
         not isinstance(client_id, str) or not CLIENT_ORDER_ID_PATTERN.match(client_id)
     ):
         raise InvalidOrder(
-            "client_order_id must be 1-64 letters, digits or . _ : -", field="client_order_id"
+            "The client_order_id must be 1 to 64 letters, digits or the signs . _ : -",
+            field="client_order_id",
         )
+
+
+def _type_words(kind: OrderType) -> str:
+    return kind.value.replace("_", "-")

@@ -15,9 +15,16 @@ from datetime import datetime
 from decimal import Decimal
 
 from keel.domain.enums import OrderSide, OrderStatus, OrderType, TimeInForce
-from keel.domain.errors import IllegalTransition, InvalidFill, OrderNotCancellable
+from keel.domain.errors import (
+    NO_FIGURES,
+    Figures,
+    IllegalTransition,
+    InvalidFill,
+    OrderNotCancellable,
+    no_figures,
+)
 from keel.domain.fills import Fill
-from keel.domain.money import QUANTITY_PLACES, to_quantity
+from keel.domain.money import QUANTITY_PLACES, format_price, format_quantity, to_quantity
 from keel.domain.order_requests import OrderRequest
 
 AVERAGE_PRICE_PLACES = Decimal("0.00000001")
@@ -63,13 +70,25 @@ def can_transition(from_status: OrderStatus | None, to_status: OrderStatus) -> b
 
 @dataclass(frozen=True, slots=True)
 class OrderEvent:
-    """One recorded status change. `from_status` is `None` for the placement itself."""
+    """One recorded status change. `from_status` is `None` for the placement itself; `figures`
+    are the numbers behind `reason` (a refusal's, for the API's problem+json)."""
 
     time: datetime
     from_status: OrderStatus | None
     to_status: OrderStatus
     reason: str
     code: str | None = None
+    figures: Figures = field(default_factory=no_figures)
+
+
+@dataclass(frozen=True, slots=True)
+class OrderCut:
+    """Why an order was made smaller than asked: `detail` in plain words (what was asked, what
+    was accepted, why), `reason` the rule's own words (the gate's), `figures` the numbers."""
+
+    detail: str
+    reason: str = ""
+    figures: Figures = field(default_factory=no_figures)
 
 
 @dataclass(slots=True)
@@ -77,7 +96,9 @@ class Order:
     """A paper order: the request plus its status, fills so far and the history of its changes.
 
     Quantities are in units, prices in currency per unit, `notional` and `commission_paid` in cash.
-    `filled_notional` is the exact sum of quantity × price over the fills.
+    `filled_notional` is the exact sum of quantity × price over the fills. `requested_quantity` /
+    `requested_notional` are what the caller asked for; `quantity` / `notional` what was accepted,
+    smaller when the gate cut the order (`cut` then says why).
     """
 
     id: str
@@ -101,6 +122,9 @@ class Order:
     triggered_at: datetime | None = None
     rejection_code: str | None = None
     events: list[OrderEvent] = field(default_factory=list)
+    requested_quantity: Decimal | None = None
+    requested_notional: Decimal | None = None
+    cut: OrderCut | None = None
 
     @classmethod
     def draft(cls, request: OrderRequest, *, order_id: str, time: datetime) -> Order:
@@ -118,6 +142,8 @@ class Order:
             time_in_force=request.time_in_force,
             client_order_id=request.client_order_id,
             created_at=time,
+            requested_quantity=request.quantity,
+            requested_notional=request.notional,
         )
 
     # ----- lifecycle -------------------------------------------------------------------------
@@ -140,14 +166,20 @@ class Order:
         )
 
     def transition(
-        self, to_status: OrderStatus, *, time: datetime, reason: str, code: str | None = None
+        self,
+        to_status: OrderStatus,
+        *,
+        time: datetime,
+        reason: str,
+        code: str | None = None,
+        figures: Figures = NO_FIGURES,
     ) -> OrderEvent:
         """Move to `to_status`, recording why; raises `IllegalTransition` on a move not allowed."""
         from_status = self.status if self.is_placed else None
         if not can_transition(from_status, to_status):
             shown = from_status.value if from_status else "unplaced"
             raise IllegalTransition(f"order {self.id} cannot go from {shown} to {to_status.value}")
-        event = OrderEvent(time, from_status, to_status, reason, code)
+        event = OrderEvent(time, from_status, to_status, reason, code, figures)
         self.status = to_status
         self.events.append(event)
         if to_status is OrderStatus.REJECTED:
@@ -172,9 +204,18 @@ class Order:
             )
         return self.transition(OrderStatus.ACCEPTED, time=time, reason=reason or "accepted")
 
-    def reject(self, *, time: datetime, reason: str, code: str) -> OrderEvent:
+    def reject(
+        self,
+        *,
+        time: datetime,
+        reason: str,
+        code: str,
+        figures: Figures = field(default_factory=no_figures),
+    ) -> OrderEvent:
         """Reject the order (at placement, at approval or when a resting order triggers)."""
-        return self.transition(OrderStatus.REJECTED, time=time, reason=reason, code=code)
+        return self.transition(
+            OrderStatus.REJECTED, time=time, reason=reason, code=code, figures=figures
+        )
 
     def cancel(self, *, time: datetime, reason: str = "cancelled by the user") -> OrderEvent:
         """Cancel an open order; raises `OrderNotCancellable` when it is already terminal."""
@@ -237,5 +278,5 @@ class Order:
         )
         done = self.quantity_wanted_at(fill.price) < QUANTITY_PLACES
         to_status = OrderStatus.FILLED if done else OrderStatus.PARTIALLY_FILLED
-        reason = f"filled {fill.quantity} at {fill.price}"
+        reason = f"filled {format_quantity(fill.quantity)} at {format_price(fill.price)}"
         return self.transition(to_status, time=fill.time, reason=reason)

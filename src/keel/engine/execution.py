@@ -16,7 +16,9 @@ from keel.domain.account import Account
 from keel.domain.clock import Clock
 from keel.domain.enums import OrderStatus, OrderType, TimeInForce
 from keel.domain.errors import (
+    NO_FIGURES,
     AccountNotFound,
+    Figures,
     IllegalTransition,
     InsufficientFunds,
     InsufficientPosition,
@@ -25,6 +27,8 @@ from keel.domain.errors import (
 )
 from keel.domain.fills import Fill
 from keel.domain.gate import AllowAllGate, GateContext, GateStage, OrderGate
+from keel.domain.instruments import instrument_label
+from keel.domain.money import QUANTITY_PLACES, format_quantity
 from keel.domain.order_requests import OrderRequest
 from keel.domain.orders import Order, OrderEvent
 from keel.domain.quotes import Quote
@@ -35,6 +39,10 @@ from keel.engine.results import ExecutionResult, Placement
 from keel.engine.sizing import amend_to_decision, estimate, gate_context, reserve_for
 
 GUARDIAN_REJECTED = "guardian-rejected"
+
+
+def _nothing_left(cut: str) -> str:
+    return f"No part of the order could be accepted. {cut}"
 
 
 def _sequential_ids() -> Callable[[], str]:
@@ -223,7 +231,7 @@ class ExecutionEngine:
         now = self.clock.now()
         decision = self.gate.check(order, self._context(order, account, stage))
         if not decision.allowed:
-            self._reject(order, decision.reason, decision.code, result)
+            self._reject(order, decision.reason, decision.code, result, decision.figures)
             return None
         note = (
             "accepted" if not decision.reason or decision.reason == "allowed" else decision.reason
@@ -232,24 +240,27 @@ class ExecutionEngine:
         if reference is not None:
             amended = amend_to_decision(order, decision, reference, time=now)
             if amended is not None:
-                note = f"{note}; {amended}"
+                note = amended  # the cut in plain words; the gate's own words are in `order.cut`
                 if order.quantity_wanted_at(reference) <= 0:
-                    self._reject(
-                        order,
-                        f"the gate cut the order to nothing: {amended}",
-                        decision.code,
-                        result,
-                    )
+                    self._reject(order, _nothing_left(amended), decision.code, result)
                     return None
         try:
             self._reserve(order, account)
         except (InsufficientFunds, InsufficientPosition, NoMarketData) as error:
-            self._reject(order, error.message, error.code, result)
+            self._reject(order, error.message, error.code, result, error.figures)
             return None
         return note
 
-    def _reject(self, order: Order, reason: str, code: str, result: ExecutionResult) -> None:
-        result.record(order, order.reject(time=self.clock.now(), reason=reason, code=code))
+    def _reject(
+        self,
+        order: Order,
+        reason: str,
+        code: str,
+        result: ExecutionResult,
+        figures: Figures = NO_FIGURES,
+    ) -> None:
+        event = order.reject(time=self.clock.now(), reason=reason, code=code, figures=figures)
+        result.record(order, event)
         self._close(order)
 
     def _close(self, order: Order) -> None:
@@ -304,7 +315,8 @@ class ExecutionEngine:
         if order.quantity_wanted_at(quote.touch(order.side)) <= 0:
             self._end(
                 order,
-                "the remaining notional buys less than one quantity step",
+                "The money left in this order is too little to buy even the smallest amount "
+                f"({format_quantity(QUANTITY_PLACES)}) of {instrument_label(order.symbol)}.",
                 "invalid-order",
                 result,
             )
@@ -316,15 +328,13 @@ class ExecutionEngine:
         if decision.allowed:
             amended = amend_to_decision(order, decision, quote.touch(order.side), time=quote.time)
             if amended is not None and order.quantity_wanted_at(quote.touch(order.side)) <= 0:
-                self._end(
-                    order, f"the gate cut the order to nothing: {amended}", decision.code, result
-                )
+                self._end(order, _nothing_left(amended), decision.code, result)
                 return False
             return True
         # A breaker's refusal is a pause, not a verdict: the order keeps resting and is judged
         # again on the next quote (a halt never cancels resting orders). Other refusals end it.
         if decision.breaker is None and decision.reopen_at is None:
-            self._end(order, decision.reason, decision.code, result)
+            self._end(order, decision.reason, decision.code, result, decision.figures)
         return False
 
     def _book_fill(self, order: Order, fill: Fill, result: ExecutionResult) -> bool:
@@ -332,15 +342,22 @@ class ExecutionEngine:
         try:
             self.account(order.account_id).apply_fill(fill)
         except (InsufficientFunds, InsufficientPosition) as error:
-            self._end(order, error.message, error.code, result)
+            self._end(order, error.message, error.code, result, error.figures)
             return False
         return True
 
-    def _end(self, order: Order, reason: str, code: str, result: ExecutionResult) -> None:
+    def _end(
+        self,
+        order: Order,
+        reason: str,
+        code: str,
+        result: ExecutionResult,
+        figures: Figures = NO_FIGURES,
+    ) -> None:
         """Stop an order that cannot go on: rejected if it never filled, else the rest cancelled."""
         now = self.clock.now()
         if order.status is OrderStatus.ACCEPTED:
-            result.record(order, order.reject(time=now, reason=reason, code=code))
+            result.record(order, order.reject(time=now, reason=reason, code=code, figures=figures))
         else:
             result.record(order, order.cancel(time=now, reason=f"rest cancelled: {reason}"))
         self._close(order)

@@ -12,12 +12,13 @@ from datetime import datetime
 from decimal import Decimal
 
 from keel.domain.account import Account
-from keel.domain.enums import OrderSide, OrderType
-from keel.domain.errors import NoMarketData
+from keel.domain.enums import OrderSide, OrderType, Permission
+from keel.domain.errors import Figure, NoMarketData
 from keel.domain.fills import cash_down, cash_up
 from keel.domain.gate import GateContext, GateDecision, GateStage
-from keel.domain.money import to_quantity
-from keel.domain.orders import Order
+from keel.domain.instruments import instrument_label
+from keel.domain.money import format_money, format_quantity, to_quantity
+from keel.domain.orders import Order, OrderCut
 from keel.domain.quotes import Quote
 from keel.engine.config import ExecutionConfig
 from keel.engine.fill_model import LIMIT_TYPES, fill_price, order_commission
@@ -74,10 +75,9 @@ def amend_to_decision(
 ) -> str | None:
     """Cut what is left of `order` to the gate's `reduced_quantity` / `max_notional` at `price`.
 
-    Returns a plain-words note of the cut (recorded as an event when the order is already placed),
-    or `None` when nothing changed.
+    Records the cut on `order.cut` (plain words and figures) and returns it as a note (also an
+    event when the order is already placed), or `None` when nothing changed.
     """
-    notes: list[str] = []
     caps: list[Decimal] = []
     if decision.reduced_quantity is not None:
         caps.append(to_quantity(decision.reduced_quantity))
@@ -86,23 +86,45 @@ def amend_to_decision(
     if not caps:
         return None
     allowed_units = max(min(caps), ZERO)
+    label = instrument_label(order.symbol)
+    verb = order.side.value
     if order.quantity is not None:
         remaining = order.quantity - order.filled_quantity
-        if allowed_units < remaining:
-            order.quantity = order.filled_quantity + allowed_units
-            notes.append(f"quantity cut from {remaining} to {allowed_units} left")
+        if allowed_units >= remaining:
+            return None
+        order.quantity = order.filled_quantity + allowed_units
+        asked = f"you asked to {verb} {format_quantity(remaining)} {label}"
+        accepted = f"{format_quantity(allowed_units)} of them were accepted"
+        figures: dict[str, Figure] = {
+            "requested_quantity": remaining,
+            "accepted_quantity": allowed_units,
+        }
     elif order.notional is not None:
         remaining_cash = order.notional - order.filled_notional
         allowed_cash = cash_down(allowed_units * price)
-        if allowed_cash < remaining_cash:
-            order.notional = order.filled_notional + allowed_cash
-            notes.append(f"notional cut from {cash_down(remaining_cash)} to {allowed_cash} left")
-    if not notes:
+        if allowed_cash >= remaining_cash:
+            return None
+        order.notional = order.filled_notional + allowed_cash
+        asked = f"you asked to {verb} {format_money(remaining_cash)} worth of {label}"
+        accepted = f"{format_money(allowed_cash)} worth was accepted"
+        figures = {"requested_notional": remaining_cash, "accepted_notional": allowed_cash}
+    else:
         return None
-    note = "; ".join(notes) + (f" ({decision.reason})" if decision.reason else "")
+    figures["price"] = price
+    detail = f"Your order was made smaller: {asked}, and {accepted}. {_why_cut(decision, label)}"
+    order.cut = OrderCut(detail, decision.reason, {**decision.figures, **figures})
     if order.is_placed:
-        order.note(time=time, reason=note)
-    return note
+        order.note(time=time, reason=detail)
+    return detail
+
+
+def _why_cut(decision: GateDecision, label: str) -> str:
+    if decision.permission is Permission.CAUTIOUS:
+        return (
+            f"Prices of {label} are swinging a lot right now, so Keel keeps new positions "
+            "smaller to protect you from big losses."
+        )
+    return f"A safety rule limits how big an order in {label} may be right now."
 
 
 def reserve_for(
@@ -113,7 +135,12 @@ def reserve_for(
     `InsufficientFunds` / `InsufficientPosition` when it does not fit."""
     planned = estimate(order, quote, config)
     if planned.price is None:
-        raise NoMarketData(f"no quote for {order.symbol} yet to price a {order.type.value} order")
+        raise NoMarketData(
+            f"There is no price for {instrument_label(order.symbol)} yet, so the "
+            f"{order.type.value.replace('_', '-')} order cannot be valued. Try again once the "
+            "market has opened.",
+            figures={"symbol": order.symbol},
+        )
     if order.side is OrderSide.BUY:
         commission = order_commission(planned.quantity, planned.notional, config)
         account.reserve(order.id, order.symbol, order.side, cash=planned.notional + commission)

@@ -31,7 +31,14 @@ from enum import StrEnum
 from keel.domain.account import Account
 from keel.domain.enums import OrderSide, Permission, Regime
 from keel.domain.gate import GateContext, GateDecision, OrderGate
-from keel.domain.money import QUANTITY_PLACES, to_money, to_quantity
+from keel.domain.instruments import instrument_label
+from keel.domain.money import (
+    QUANTITY_PLACES,
+    format_money,
+    format_quantity,
+    to_money,
+    to_quantity,
+)
 from keel.domain.orders import Order
 from keel.risk.board import BreakerBoard, Verdict
 from keel.risk.minors import MinorRulesCheck
@@ -215,10 +222,17 @@ class BuyingPowerCheck:
         if context.estimated_notional <= available:
             return GateDecision.allow("enough buying power")
         return GateDecision.refuse(
-            f"The order needs about {to_money(context.estimated_notional)} but buying power is "
-            f"{to_money(available)}",
+            f"Not enough money: buying {instrument_label(order.symbol)} needs about "
+            f"{format_money(context.estimated_notional)}, but you have "
+            f"{format_money(available)} free to spend (cash set aside for your other open orders "
+            "is not free). Buy less, or cancel an open order first.",
             permission=Permission.OPEN,
             code="insufficient-funds",
+            figures={
+                "symbol": order.symbol,
+                "needed": to_money(context.estimated_notional),
+                "available": to_money(available),
+            },
         )
 
 
@@ -240,10 +254,16 @@ class PositionLimitCheck:
         if after <= limit:
             return GateDecision.allow("within the position limit")
         return GateDecision.refuse(
-            f"The position in {order.symbol} would be worth {to_money(after)}, above the limit "
-            f"of {to_money(limit)}",
+            f"Too big: after this order you would hold {instrument_label(order.symbol)} worth "
+            f"about {format_money(after)}, and one position may be worth at most "
+            f"{format_money(limit)}. Place a smaller order.",
             permission=Permission.OPEN,
             code="position-limit",
+            figures={
+                "symbol": order.symbol,
+                "position_value_after": to_money(after),
+                "limit": to_money(limit),
+            },
         )
 
 

@@ -5,6 +5,7 @@ Domain errors carry a `code` and no HTTP status; the table here maps them to sta
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from http import HTTPStatus
 from typing import Any
@@ -165,7 +166,7 @@ def problem_response(
 
 
 def _json_safe(value: Any) -> Any:
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return {str(k): _json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_json_safe(v) for v in value]
@@ -292,7 +293,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _domain(request: Request, exc: DomainError) -> JSONResponse:
         # A rule of the pure core refused the request; its code is the stable problem type.
         status = PROBLEM_TYPES.get(exc.code, 422)
-        extra = {k: v for k, v in vars(exc).items() if k not in {"message", "args"}}
+        extra = {k: v for k, v in vars(exc).items() if k not in {"message", "args"} and v != {}}
         return problem_response(
             status, exc.code, str(exc), instance=request.url.path, **_json_safe(extra)
         )

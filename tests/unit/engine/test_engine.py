@@ -55,7 +55,9 @@ def test_buying_power_admits_exactly_the_affordable_orders() -> None:
     assert [o.status for o in orders].count(S.ACCEPTED) == affordable
     refused = [o for o in orders if o.status is S.REJECTED]
     assert {o.rejection_code for o in refused} == {"insufficient-funds"}
-    assert "buying power" in refused[0].events[-1].reason
+    refusal = refused[0].events[-1]
+    assert "free to spend" in refusal.reason and "SPX (the S&P 500 index)" in refusal.reason
+    assert refusal.figures["available"] < refusal.figures["needed"]
     assert account.buying_power >= 0
 
 

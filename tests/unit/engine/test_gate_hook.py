@@ -80,7 +80,11 @@ def test_allowed_with_a_smaller_size_cuts_the_order() -> None:
     engine.on_quote(tick(engine, clock, D("100")))
     order = engine.place(request(quantity=D("10"))).order
     assert order.quantity == D("5") and order.status is S.FILLED
-    assert "cut from 10 to 5" in order.events[0].reason
+    assert "you asked to buy 10 SPX (the S&P 500 index), and 5 of them" in order.events[0].reason
+    assert order.requested_quantity == D("10")
+    assert order.cut is not None and order.cut.detail == order.events[0].reason
+    assert order.cut.figures["requested_quantity"] == D("10")
+    assert order.cut.figures["accepted_quantity"] == D("5")
     assert account.position("SPX").quantity == D("5")
 
 

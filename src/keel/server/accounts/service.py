@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keel.domain.account import Account
-from keel.domain.money import to_money
+from keel.domain.money import format_money, to_money
 from keel.server.accounts import repository
 from keel.server.accounts.models import EquitySnapshot, LedgerEntryRow, PaperAccount
 from keel.server.accounts.schemas import AccountOut, PositionOut
@@ -31,7 +31,9 @@ def _starting_cash(runtime: Runtime, requested: Decimal | None) -> Decimal:
         raise ProblemError(
             422,
             "starting-cash-too-large",
-            f"starting_cash may be at most {settings.max_starting_cash}",
+            f"A practice account can start with at most "
+            f"{format_money(settings.max_starting_cash)} (you asked for {format_money(amount)}).",
+            figures={"requested": amount, "maximum": settings.max_starting_cash},
         )
     return to_money(amount)
 

@@ -25,7 +25,7 @@ from keel.server.approvals.schemas import (
 )
 from keel.server.auth.models import User
 from keel.server.auth.twofactor import require_fresh_second_factor
-from keel.server.errors import DOMAIN_STATUS, PROBLEM_BASE, ProblemError, not_found
+from keel.server.errors import PROBLEM_TYPES, ProblemError, not_found, problem_type
 from keel.server.guardians.service import guardians_of
 from keel.server.orders.models import OrderRow
 from keel.server.orders.schemas import OrderOut
@@ -115,10 +115,10 @@ def _problem(error: ProblemError | DomainError) -> DecisionProblemOut:
     """The problem one decision would have answered on its own (statuses from the one table)."""
     if isinstance(error, ProblemError):
         return DecisionProblemOut(
-            type=PROBLEM_BASE + error.code, status=error.status, detail=error.detail
+            type=problem_type(error.code), status=error.status, detail=error.detail
         )
-    status = DOMAIN_STATUS.get(error.code, 422)
-    return DecisionProblemOut(type=PROBLEM_BASE + error.code, status=status, detail=str(error))
+    status = PROBLEM_TYPES.get(error.code, 422)
+    return DecisionProblemOut(type=problem_type(error.code), status=status, detail=str(error))
 
 
 def _decider(session: AsyncSession, runtime: Runtime, guardian: User) -> _Decider:

@@ -1,4 +1,4 @@
-"""Named errors of guardian links (their HTTP statuses are in `keel.server.errors.DOMAIN_STATUS`)."""
+"""Named errors of guardian links (their HTTP statuses are in `keel.server.errors.PROBLEM_TYPES`)."""
 
 from __future__ import annotations
 

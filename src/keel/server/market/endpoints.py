@@ -8,11 +8,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from keel.domain.instruments import instrument_label
 from keel.server.deps import RuntimeDep
 from keel.server.errors import ProblemError
 from keel.server.market.component import ScenarioQuery, scenario_of
 from keel.server.market.feed import MarketFeed
 from keel.server.market.schemas import BarOut, InstrumentOut, MarketClockOut, QuoteOut
+from keel.server.market.tradability import SEE_LIST, untradable_reason
 from keel.server.scenarios.models import DEFAULT_SCENARIO_ID
 
 router = APIRouter(tags=["instruments"])
@@ -28,26 +30,36 @@ FeedDep = Annotated[MarketFeed, Depends(_feed)]
 def _known(feed: MarketFeed, symbol: str) -> str:
     normalised = symbol.strip().upper()
     if feed.instrument(normalised) is None:
-        raise ProblemError(404, "unknown-symbol", f"no instrument with symbol {symbol!r}")
+        raise ProblemError(
+            404,
+            "unknown-symbol",
+            f"There is no instrument called {symbol!r} here. {SEE_LIST}",
+            figures={"symbol": normalised},
+        )
     return normalised
 
 
 @router.get("/instruments", summary="Every instrument, tradable or reference")
 async def list_instruments(feed: FeedDep) -> list[InstrumentOut]:
-    return [
-        InstrumentOut(
-            symbol=item.symbol,
-            name=item.info.name,
-            asset_class=item.info.asset_class,
-            frequency=item.info.frequency,
-            tradable=item.info.tradable,
-            live=item.replayed,
-            source=item.info.source,
-            first_date=item.first_date,
-            last_date=item.last_date,
+    listed = []
+    for item in feed.instruments.values():
+        refused = untradable_reason(item, item.symbol)
+        listed.append(
+            InstrumentOut(
+                symbol=item.symbol,
+                name=item.info.name,
+                asset_class=item.info.asset_class,
+                frequency=item.info.frequency,
+                tradable=refused is None,
+                not_tradable_because=refused,
+                live=item.replayed,
+                quoted=feed.latest_quote(item.symbol) is not None,
+                source=item.info.source,
+                first_date=item.first_date,
+                last_date=item.last_date,
+            )
         )
-        for item in feed.instruments.values()
-    ]
+    return listed
 
 
 @router.get("/instruments/{symbol}/bars", summary="Completed bars in a date range")
@@ -60,7 +72,12 @@ async def list_bars(
 ) -> list[BarOut]:
     known = _known(feed, symbol)
     if start is not None and end is not None and start > end:
-        raise ProblemError(422, "invalid-range", "start must not be after end")
+        raise ProblemError(
+            422,
+            "invalid-range",
+            f"The start date ({start.isoformat()}) comes after the end date "
+            f"({end.isoformat()}): swap them, or leave one out.",
+        )
     bars = await asyncio.to_thread(feed.bars, known, start=start, end=end, limit=limit)
     return [BarOut.model_validate(bar) for bar in bars]
 
@@ -70,7 +87,16 @@ async def get_quote(symbol: str, feed: FeedDep) -> QuoteOut:
     known = _known(feed, symbol)
     quote = feed.latest_quote(known)
     if quote is None:
-        raise ProblemError(404, "no-quote", f"{known} is not quoted by the live feed")
+        raise ProblemError(
+            404,
+            "no-quote",
+            f"{instrument_label(known)} has no live price right now. "
+            + (
+                untradable_reason(feed.instrument(known), known)
+                or "Try again once the market replay has started."
+            ),
+            figures={"symbol": known},
+        )
     return QuoteOut.model_validate(quote)
 
 

@@ -34,8 +34,13 @@ class InstrumentOut(BaseModel):
     asset_class: str
     frequency: str
     tradable: bool
+    """Orders for it are taken now (the same rule order placement applies)."""
+    not_tradable_because: str | None = None
+    """Why not, in plain words, when `tradable` is false (e.g. VIX is reference only)."""
     live: bool
-    """Replayed by the live feed now (quotes available)."""
+    """Replayed by the live feed (it gets quotes as the replay runs)."""
+    quoted: bool = False
+    """A live quote exists right now (none before the replay's first step, or for history only)."""
     source: str
     first_date: date
     last_date: date

@@ -9,7 +9,8 @@ from typing import Any
 from keel.domain.enums import OrderSide, OrderStatus, OrderType, TimeInForce
 from keel.domain.fills import Fill
 from keel.domain.ledger import LedgerEntry, LedgerEntryKind
-from keel.domain.orders import Order, OrderEvent
+from keel.domain.money import plain_decimal
+from keel.domain.orders import Order, OrderCut, OrderEvent
 from keel.server.accounts.models import LedgerEntryRow
 from keel.server.orders.models import FillRow, OrderRow
 
@@ -47,6 +48,9 @@ def order_from_row(row: OrderRow) -> Order:
         triggered_at=row.triggered_at,
         rejection_code=row.rejection_code,
         events=[OrderEvent(row.updated_at, None, status, row.status_reason, row.rejection_code)],
+        requested_quantity=row.requested_quantity,
+        requested_notional=row.requested_notional,
+        cut=cut_from_json(row.cut),
     )
 
 
@@ -55,6 +59,9 @@ def copy_order_to_row(order: Order, row: OrderRow) -> None:
     row.status = order.status.value
     row.quantity = order.quantity
     row.notional = order.notional
+    row.requested_quantity = order.requested_quantity
+    row.requested_notional = order.requested_notional
+    row.cut = cut_as_json(order.cut)
     row.filled_quantity = order.filled_quantity
     row.filled_notional = order.filled_notional
     row.average_fill_price = order.average_fill_price
@@ -64,6 +71,23 @@ def copy_order_to_row(order: Order, row: OrderRow) -> None:
     row.rejection_code = order.rejection_code
     if order.events:
         row.status_reason = order.events[-1].reason[:500]
+
+
+def cut_as_json(cut: OrderCut | None) -> dict[str, Any] | None:
+    """An order's cut as stored (figures as plain decimal strings, never `1E+3`)."""
+    if cut is None:
+        return None
+    figures = {
+        name: plain_decimal(value) if isinstance(value, Decimal) else str(value)
+        for name, value in cut.figures.items()
+    }
+    return {"detail": cut.detail, "reason": cut.reason, "figures": figures}
+
+
+def cut_from_json(stored: dict[str, Any] | None) -> OrderCut | None:
+    if not stored:
+        return None
+    return OrderCut(stored["detail"], stored.get("reason", ""), stored.get("figures", {}))
 
 
 def fill_from_row(row: FillRow | Any) -> Fill:

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -48,6 +48,12 @@ class OrderRow(Base):
     time_in_force: Mapped[str] = mapped_column(String(8))
     quantity: Mapped[Decimal | None] = mapped_column(Money, default=None)
     notional: Mapped[Decimal | None] = mapped_column(Money, default=None)
+    """What was accepted: smaller than `requested_*` when the order gate cut the order."""
+    requested_quantity: Mapped[Decimal | None] = mapped_column(Money, default=None)
+    requested_notional: Mapped[Decimal | None] = mapped_column(Money, default=None)
+    """What the caller asked for."""
+    cut: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    """Why the order was made smaller (`detail`, `reason`, `figures` as decimal strings), if it was."""
     limit_price: Mapped[Decimal | None] = mapped_column(Money, default=None)
     stop_price: Mapped[Decimal | None] = mapped_column(Money, default=None)
     client_order_id: Mapped[str | None] = mapped_column(String(64), default=None)

@@ -54,7 +54,23 @@ class FillOut(BaseModel):
     time: datetime
 
 
+class OrderCutOut(BaseModel):
+    """Why the order was made smaller than asked."""
+
+    detail: str
+    """In plain words: what was asked, what was accepted, and why."""
+    reason: str
+    """The rule's own words (the order gate's)."""
+    figures: dict[str, str]
+    """The numbers behind it, as plain decimal strings (e.g. `requested_quantity`,
+    `accepted_quantity`, `price`)."""
+
+
 class OrderOut(BaseModel):
+    """An order. `requested_quantity` / `requested_notional` are what was asked for; `quantity` /
+    `notional` what was accepted; `cut` says why when they differ (null otherwise; both
+    `requested_*` are null for orders stored before they were recorded)."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: str
@@ -64,8 +80,11 @@ class OrderOut(BaseModel):
     side: str
     type: str
     time_in_force: str
+    requested_quantity: DecimalStr | None = None
+    requested_notional: CashStr | None = None
     quantity: DecimalStr | None
     notional: CashStr | None
+    cut: OrderCutOut | None = None
     limit_price: DecimalStr | None
     stop_price: DecimalStr | None
     status: str

@@ -24,6 +24,7 @@ from keel.server.auth.models import User
 from keel.server.auth.tokens import TokenClaims
 from keel.server.errors import ProblemError, not_found
 from keel.server.market.component import market_data
+from keel.server.market.tradability import untradable_reason
 from keel.server.orders import repository
 from keel.server.orders.caller import STALE_TOKEN
 from keel.server.orders.models import OrderRow
@@ -40,9 +41,12 @@ from keel.server.runtime import Runtime
 
 def refusal(order: Order, decision: GateDecision | None) -> ProblemError:
     """The problem+json for an order refused at placement (or approval): what, why, until when."""
-    reason = order.events[-1].reason if order.events else "the order was refused"
+    event = order.events[-1] if order.events else None
+    reason = event.reason if event else "The order was refused."
     code = order.rejection_code or "order-rejected"
     extra: dict[str, Any] = {"order_status": order.status.value}
+    if event is not None and event.figures:
+        extra["figures"] = dict(event.figures)
     if decision is not None and not decision.allowed and decision.code == code:
         extra.update(
             breaker=decision.breaker,
@@ -56,12 +60,11 @@ def refusal(order: Order, decision: GateDecision | None) -> ProblemError:
 def parse_request(runtime: Runtime, body: OrderIn) -> OrderRequest:
     """Validate the body with the domain's rules; unknown or untradable symbols are refused."""
     symbol = body.symbol.strip().upper()
-    if symbol not in market_data(runtime).tradable:
-        raise ProblemError(
-            422,
-            "unknown-symbol",
-            f"{body.symbol!r} is not a tradable instrument; see GET /api/v1/instruments",
-        )
+    data = market_data(runtime)
+    if symbol not in data.tradable:
+        item = next((i for i in data.instruments if i.symbol == symbol), None)
+        refused = untradable_reason(item, symbol) or "This instrument cannot be traded here."
+        raise ProblemError(422, "unknown-symbol", refused, figures={"symbol": symbol})
     return OrderRequest.parse(
         account_id=body.account_id,
         symbol=symbol,
@@ -177,7 +180,10 @@ async def cancel_order(
         raise not_found("order")
     await session.refresh(row)
     if OrderStatus(row.status).is_terminal:
-        raise OrderNotCancellable(f"order {row.id} is {row.status} and cannot be cancelled")
+        raise OrderNotCancellable(
+            f"This order is already {row.status.replace('_', ' ')}, so there is nothing left "
+            "to cancel."
+        )
     workspace.engine.cancel(row.id)
     await workspace.flush()
     return workspace.rows[row.id]
