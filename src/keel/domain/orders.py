@@ -178,7 +178,10 @@ class Order:
         from_status = self.status if self.is_placed else None
         if not can_transition(from_status, to_status):
             shown = from_status.value if from_status else "unplaced"
-            raise IllegalTransition(f"order {self.id} cannot go from {shown} to {to_status.value}")
+            raise IllegalTransition(
+                f"This order is {shown.replace('_', ' ')} and cannot become "
+                f"{to_status.value.replace('_', ' ')}."
+            )
         event = OrderEvent(time, from_status, to_status, reason, code, figures)
         self.status = to_status
         self.events.append(event)
@@ -221,7 +224,10 @@ class Order:
         """Cancel an open order; raises `OrderNotCancellable` when it is already terminal."""
         if not self.is_open:
             state = self.status.value if self.is_placed else "unplaced"
-            raise OrderNotCancellable(f"order {self.id} is {state} and cannot be cancelled")
+            raise OrderNotCancellable(
+                f"This order is already {state.replace('_', ' ')}, so there is nothing left to "
+                "cancel."
+            )
         return self.transition(OrderStatus.CANCELLED, time=time, reason=reason)
 
     def expire(self, *, time: datetime, reason: str) -> OrderEvent:

@@ -81,13 +81,13 @@ class ExecutionEngine:
         try:
             return self._accounts[account_id]
         except KeyError:
-            raise AccountNotFound(f"no account {account_id}") from None
+            raise AccountNotFound(f"There is no practice account {account_id}.") from None
 
     def order(self, order_id: str) -> Order:
         try:
             return self._orders[order_id]
         except KeyError:
-            raise OrderNotFound(f"no order {order_id}") from None
+            raise OrderNotFound(f"There is no order {order_id}.") from None
 
     def orders(self, account_id: str | None = None, *, open_only: bool = False) -> list[Order]:
         """Orders in placement order, optionally of one account and/or still open."""
@@ -160,7 +160,7 @@ class ExecutionEngine:
         result = ExecutionResult()
         if order.status is not OrderStatus.PENDING_APPROVAL:
             raise IllegalTransition(
-                f"order {order.id} is {order.status.value}, not pending approval"
+                f"This order is {order.status.value.replace('_', ' ')}, not waiting for approval."
             )
         note = self._admit(order, account, GateStage.APPROVAL, result)
         if note is None:

@@ -52,7 +52,7 @@ class ProblemError(Exception):
 
 
 def not_found(what: str) -> ProblemError:
-    return ProblemError(404, "not-found", f"{what} does not exist or is not yours")
+    return ProblemError(404, "not-found", f"This {what} does not exist, or it is not yours.")
 
 
 # Every problem type the API sends, code → usual HTTP status: one table. Domain errors take their

@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from decimal import Decimal
 from typing import Any
 
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from keel.domain.money import format_quantity
 from keel.server.errors import problem_response
 from keel.server.metrics import HTTP_LATENCY
 
@@ -94,7 +96,9 @@ class BodySizeLimitMiddleware:
         response = problem_response(
             413,
             "body-too-large",
-            f"the request body is larger than {self.max_bytes} bytes; send less data",
+            f"The request is too big: at most {format_quantity(Decimal(self.max_bytes))} bytes "
+            "are accepted. Send less data.",
+            figures={"maximum_bytes": self.max_bytes},
             instance=scope.get("path"),
         )
         await response(scope, receive, send)

@@ -158,7 +158,8 @@ class RateLimitMiddleware:
             response = problem_response(
                 429,
                 "rate-limited",
-                f"too many requests; try again in {decision.reset_seconds} s",
+                f"Too many requests in a short time: wait {decision.reset_seconds} seconds, "
+                "then try again.",
                 instance=scope["path"],
                 headers={"Retry-After": str(decision.reset_seconds)},
                 limit=decision.limit,

@@ -34,7 +34,9 @@ async def test_fifty_concurrent_buys_fill_exactly_the_affordable_ones(
     assert all(o["status"] == "filled" for o in filled)
     assert all(r.status_code == 422 for r in refused)
     assert {r.json()["type"].rsplit("/", 1)[1] for r in refused} == {"insufficient-funds"}
-    assert "buying power" in refused[0].json()["detail"]
+    assert "free to spend" in refused[0].json()["detail"]
+    figures = refused[0].json()["figures"]
+    assert Decimal(figures["needed"]) > Decimal(figures["available"])
     state = await account(client, user, opened["id"])
     assert Decimal(state["cash"]) == Decimal("10000") - affordable * cost
     assert Decimal(state["cash"]) >= 0

@@ -65,7 +65,7 @@ def throttled(retry_after: float) -> ProblemError:
     return ProblemError(
         429,
         "login-throttled",
-        f"too many failed logins; try again in {seconds} s",
+        f"Too many wrong passwords: wait {seconds} seconds, then try again carefully.",
         headers={"Retry-After": str(seconds)},
         retry_after=seconds,
     )
