@@ -188,6 +188,11 @@ PROBLEM_SCHEMA: dict[str, Any] = {
         "status": {"type": "integer", "minimum": 400, "maximum": 599},
         "detail": {"type": "string"},
         "instance": {"type": "string"},
+        "figures": {
+            "type": "object",
+            "description": "The numbers behind `detail`, by name, as plain decimal strings.",
+            "additionalProperties": {"type": ["string", "integer"]},
+        },
     },
     "additionalProperties": True,
 }

@@ -55,7 +55,8 @@ async def test_breakers_bind_orders_through_the_api(database_url: str, tmp_path:
         assert 0 < bought < 60
         assert bought * Decimal(order["average_fill_price"]) <= Decimal("50000")
         detail = (await client.get(f"/api/v1/orders/{order['id']}", headers=user.headers)).json()
-        assert any("CAUTIOUS caps a position in SPX" in e["reason"] for e in detail["events"])
+        assert "CAUTIOUS caps a position in SPX" in detail["cut"]["reason"]
+        assert detail["requested_quantity"] == "60"
 
         # GOOG's thresholds are its own (livelier than SPX): HIGH, so CAUTIOUS, and a small buy
         # goes through whole.
