@@ -72,8 +72,8 @@ def plain_decimal(value: Decimal) -> str:
 
 def format_money(amount: Decimal) -> str:
     """Cash for people: two decimals and thousands separators, `1E+3` → `1,000.00`."""
-    cents = amount.quantize(CASH_PLACES, rounding=ROUND_HALF_EVEN)
-    return f"{cents if cents else abs(cents):,.2f}"
+    text = f"{amount:,.2f}"  # Decimal formatting rounds half-even, at any size (no context limit)
+    return text.removeprefix("-") if text == "-0.00" else text
 
 
 def format_quantity(quantity: Decimal) -> str:
@@ -90,8 +90,7 @@ def format_price(price: Decimal) -> str:
 
 def format_percent(fraction: Decimal) -> str:
     """A fraction as a percentage for people, at most two decimals: `0.075` → `7.5%`."""
-    percent = (fraction * 100).quantize(CASH_PLACES, rounding=ROUND_HALF_EVEN)
-    return f"{format_quantity(percent)}%"
+    return f"{format_quantity(Decimal(f'{fraction * 100:.2f}'))}%"
 
 
 def _grouped(text: str) -> str:

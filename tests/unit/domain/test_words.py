@@ -58,3 +58,8 @@ def test_every_bundled_index_has_its_name_in_messages() -> None:
     for symbol in indices:
         info = BUNDLED[symbol][0]
         assert INDEX_NAMES[symbol].removeprefix("the ").lower() == info.name.lower(), symbol
+
+
+def test_huge_amounts_still_format() -> None:
+    assert format_money(D("1E+30")) == "1,000,000,000,000,000,000,000,000,000,000.00"
+    assert format_quantity(D("1E+30")) == "1,000,000,000,000,000,000,000,000,000,000"
