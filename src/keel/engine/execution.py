@@ -211,7 +211,8 @@ class ExecutionEngine:
                 or (wanted and order.symbol not in wanted)
             ):
                 continue
-            result.record(order, order.expire(time=now, reason="day order expired at session end"))
+            reason = "The trading day ended, and a day order only lasts until the end of its day."
+            result.record(order, order.expire(time=now, reason=reason))
             self._close(order)
         return result
 
@@ -359,7 +360,10 @@ class ExecutionEngine:
         if order.status is OrderStatus.ACCEPTED:
             result.record(order, order.reject(time=now, reason=reason, code=code, figures=figures))
         else:
-            result.record(order, order.cancel(time=now, reason=f"rest cancelled: {reason}"))
+            result.record(
+                order,
+                order.cancel(time=now, reason=f"The rest of the order was cancelled. {reason}"),
+            )
         self._close(order)
 
     def _cancel_remainders(
@@ -373,6 +377,9 @@ class ExecutionEngine:
             if order.type is OrderType.STOP_LIMIT:
                 continue
             seen.add(order.id)
-            reason = "rest cancelled: no more size at the touch (immediate-or-cancel)"
+            reason = (
+                "Part of the order was filled; the rest was cancelled because nobody was trading "
+                "more at this price right now (a market order does not wait for more)."
+            )
             result.record(order, order.cancel(time=self.clock.now(), reason=reason))
             self._close(order)
