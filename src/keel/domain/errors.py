@@ -9,10 +9,11 @@ from collections.abc import Mapping
 from decimal import Decimal
 from types import MappingProxyType
 
-Figure = Decimal | str | int
+Figure = Decimal | float | int | str
 Figures = Mapping[str, Figure]
-"""The numbers behind a message, by name (`{"needed": Decimal("1200.00")}`): the server sends them
-as a separate `figures` object, so the message's words stay readable and the numbers stay exact."""
+"""The numbers behind a message, by name (`{"needed": Decimal("1200.00")}`; money as Decimal,
+statistics may be floats): the server sends them as a separate `figures` object, so the message's
+words stay readable and the numbers stay exact."""
 NO_FIGURES: Figures = MappingProxyType({})
 
 

@@ -124,6 +124,11 @@ def _why_cut(decision: GateDecision, label: str) -> str:
             f"Prices of {label} are swinging a lot right now, so Keel keeps new positions "
             "smaller to protect you from big losses."
         )
+    if decision.permission is Permission.RESTRICTED:
+        return (
+            f"Prices of {label} are swinging very strongly right now, so Keel allows only small "
+            "new positions until things calm down."
+        )
     return f"A safety rule limits how big an order in {label} may be right now."
 
 
