@@ -152,3 +152,18 @@ async def test_too_much_starting_cash_is_written_as_money(client: AsyncClient) -
     assert "at most 10,000,000.00 (you asked for 1,000,000,000.00)" in body["detail"]
     assert jargon_in(body["detail"]) == []
     assert body["figures"] == {"requested": "1000000000", "maximum": "10000000"}
+
+
+async def test_invalid_fields_are_named_in_words(client: AsyncClient) -> None:
+    user = await create_user(client)
+    account_id = (await open_account(client, user))["id"]
+    cases = {
+        "side": ("The field 'side' is not right: Input should be 'buy' or 'sell'.", "hold"),
+        "surprise": ("The field 'surprise' is not expected here: leave it out.", 1),
+    }
+    for field, (expected, value) in cases.items():
+        response = await place(client, user, account_id, quantity="1", **{field: value})
+        assert response.status_code == 422, response.text
+        assert response.json()["detail"] == expected
+    missing = await client.post("/api/v1/orders", json={"symbol": "SPX"}, headers=user.headers)
+    assert missing.json()["detail"] == "The field 'account_id' is missing: add it and send again."

@@ -243,6 +243,19 @@ def document_problems(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
+def validation_detail(error: Mapping[str, Any]) -> str:
+    """The first invalid field in words: `The field 'side' is not right: Input should be …`."""
+    parts = [str(part) for part in error.get("loc", ()) if part not in {"body", "query", "path"}]
+    where = ".".join(parts)
+    if not where:
+        return f"The request is not right: {error.get('msg', 'invalid request')}."
+    if error.get("type") == "missing":
+        return f"The field '{where}' is missing: add it and send again."
+    if error.get("type") == "extra_forbidden":
+        return f"The field '{where}' is not expected here: leave it out."
+    return f"The field '{where}' is not right: {str(error.get('msg', '')).rstrip('.')}."
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     """Register handlers so every error leaves as problem+json, and document it so in OpenAPI."""
     generate_openapi = app.openapi
@@ -270,12 +283,11 @@ def install_problem_handlers(app: FastAPI) -> None:
             {"loc": list(err.get("loc", ())), "msg": err.get("msg", ""), "type": err.get("type")}
             for err in exc.errors()
         ]
-        first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
-        where = ".".join(str(part) for part in first["loc"] if part != "body") or "request"
+        first = errors[0] if errors else {"loc": [], "msg": "invalid request", "type": None}
         return problem_response(
             422,
             "validation-error",
-            f"{where}: {first['msg']}",
+            validation_detail(first),
             title="Your request has invalid fields",
             instance=request.url.path,
             errors=_json_safe(errors),
