@@ -179,7 +179,11 @@ def _json_safe(value: Any) -> Any:
 
 PROBLEM_SCHEMA: dict[str, Any] = {
     "title": "Problem",
-    "description": "An RFC 9457 problem: `type` is stable, `detail` says what to do.",
+    "description": (
+        "An RFC 9457 problem: `type` is stable and links to a page on this server "
+        "(`/problems/<code>`) that explains it; `detail` says what happened and what to do, in "
+        "plain words; `figures` holds the numbers behind it."
+    ),
     "type": "object",
     "required": ["type", "title", "status", "detail"],
     "properties": {
@@ -191,7 +195,7 @@ PROBLEM_SCHEMA: dict[str, Any] = {
         "figures": {
             "type": "object",
             "description": "The numbers behind `detail`, by name, as plain decimal strings.",
-            "additionalProperties": {"type": ["string", "integer"]},
+            "additionalProperties": {"type": ["string", "number"]},
         },
     },
     "additionalProperties": True,
