@@ -14,7 +14,14 @@ from decimal import Decimal
 from enum import StrEnum
 
 from keel.domain.errors import InsufficientFunds, InvalidCashAmount
-from keel.domain.money import CASH_PLACES, MAX_CASH, has_at_most_places, to_money
+from keel.domain.money import (
+    CASH_PLACES,
+    MAX_CASH,
+    format_money,
+    format_quantity,
+    has_at_most_places,
+    to_money,
+)
 
 
 class LedgerEntryKind(StrEnum):
@@ -114,7 +121,9 @@ class Ledger:
         balance_after = self._balance + amount
         if balance_after < 0:
             raise InsufficientFunds(
-                f"{kind.value} of {amount} would take cash from {self._balance} below zero"
+                f"Not enough cash: taking out {format_money(-amount)} would leave less than 0 "
+                f"(the cash is {format_money(self._balance)}).",
+                figures={"needed": -amount, "available": self._balance},
             )
         return self._push(kind, amount, balance_after, time, reference, memo)
 
@@ -169,17 +178,30 @@ class Ledger:
 
 
 def _check_amount(kind: LedgerEntryKind, amount: Decimal) -> None:
+    what = f"A {kind.value.replace('_', ' ')}"
     if not isinstance(amount, Decimal) or not amount.is_finite():
-        raise InvalidCashAmount(f"{kind.value} amount must be a finite Decimal")
+        raise InvalidCashAmount(f"{what} must be an amount of money, like 250.00.")
+    shown = format_quantity(amount)
     if not has_at_most_places(amount, CASH_PLACES):
-        raise InvalidCashAmount(f"{kind.value} amount must be whole cents, got {amount}")
+        raise InvalidCashAmount(
+            f"{what} must be in dollars and cents, at most 2 decimals (it was {shown}).",
+            figures={"amount": amount},
+        )
     if abs(amount) > MAX_CASH:
-        raise InvalidCashAmount(f"{kind.value} amount {amount} exceeds {MAX_CASH}")
+        raise InvalidCashAmount(
+            f"{what} can be at most {format_money(MAX_CASH)} (it was {shown}).",
+            figures={"amount": amount, "maximum": MAX_CASH},
+        )
     sign = _SIGN[kind]
     if sign > 0 and amount <= 0:
-        raise InvalidCashAmount(f"{kind.value} amount must be positive, got {amount}")
+        raise InvalidCashAmount(
+            f"{what} must be more than 0 (it was {shown}).", figures={"amount": amount}
+        )
     if sign < 0 and amount >= 0:
-        raise InvalidCashAmount(f"{kind.value} amount must be negative, got {amount}")
+        raise InvalidCashAmount(
+            f"{what} must take money out, so it must be below 0 (it was {shown}).",
+            figures={"amount": amount},
+        )
 
 
 def ledger_sum(entries: Iterable[LedgerEntry]) -> Decimal:
