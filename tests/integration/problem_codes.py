@@ -103,3 +103,32 @@ def problem_codes_in_source(root: Path = SOURCE) -> set[str]:
                 if named_code and node.value is not None:
                     codes |= _strings(node.value, constants)
     return {code for code in codes if CODE_PATTERN.match(code)}
+
+
+def message_texts_in_source(root: Path = SOURCE, *, skip: tuple[str, ...] = ()) -> list[str]:
+    """The literal text of every message a refusal carries: the `detail` of `ProblemError` and
+    `problem_response`, the message of a raised error, and a gate decision's reason (f-strings
+    with their placeholders left out), from files under `root` not under a `skip` folder."""
+    texts: list[str] = []
+    detail_at = {"ProblemError": 2, "problem_response": 2, "refuse": 0, "_refuse": 0}
+    for path, tree in _trees(root):
+        if any(part in path.relative_to(root).parts for part in skip):
+            continue
+        for node in ast.walk(tree):
+            argument: ast.AST | None = None
+            if isinstance(node, ast.Call) and _callee(node) in detail_at:
+                position = detail_at[_callee(node) or ""]
+                if position < len(node.args):
+                    argument = node.args[position]
+            elif isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and node.exc.args:
+                argument = node.exc.args[0]
+            if argument is None:
+                continue
+            pieces = [
+                part.value
+                for part in ast.walk(argument)
+                if isinstance(part, ast.Constant) and isinstance(part.value, str)
+            ]
+            if pieces:
+                texts.append(f"{path.relative_to(root)}: " + "".join(pieces))
+    return texts

@@ -19,7 +19,8 @@ from keel.domain.order_requests import OrderRequest
 from keel.server.problems.pages import PAGES
 from tests.integration.auth.factories import create_user
 from tests.integration.orders.factories import open_account, place
-from tests.integration.plain_words import jargon_in
+from tests.integration.plain_words import JARGON, jargon_in
+from tests.integration.problem_codes import message_texts_in_source
 
 BAD_NAMES = {
     "NUL": '{"name": "Main\\u0000"}',
@@ -167,3 +168,12 @@ async def test_invalid_fields_are_named_in_words(client: AsyncClient) -> None:
         assert response.json()["detail"] == expected
     missing = await client.post("/api/v1/orders", json={"symbol": "SPX"}, headers=user.headers)
     assert missing.json()["detail"] == "The field 'account_id' is missing: add it and send again."
+
+
+def test_no_message_in_the_source_uses_jargon() -> None:
+    # The circuit breakers' own reasons (risk/, server/breakers/) are worded by their owners.
+    texts = message_texts_in_source(skip=("risk", "breakers", "volatility", "backtest", "models"))
+    assert len(texts) > 80, "the scan finds the messages"
+    assert any("free to spend" in text for text in texts)
+    offending = [text for text in texts if any(word in text for word in JARGON)]
+    assert offending == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import structlog
 from fastapi import APIRouter, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
@@ -12,6 +13,7 @@ from keel.server.errors import ProblemError
 from keel.server.metrics import REGISTRY
 
 router = APIRouter(tags=["system"])
+log = structlog.get_logger(__name__)
 
 
 @router.get("/healthz", summary="Liveness: the process answers")
@@ -25,7 +27,14 @@ async def readyz(runtime: RuntimeDep) -> dict[str, str]:
         async with runtime.database.connect() as connection:
             await connection.execute(text("SELECT 1"))
     except Exception as exc:
-        raise ProblemError(503, "not-ready", f"database unreachable: {exc}") from exc
+        log.warning("readiness: database unreachable", error=str(exc))
+        raise ProblemError(
+            503,
+            "not-ready",
+            "Keel cannot reach its database right now, so it is not ready to answer. "
+            "Try again soon.",
+            headers={"Retry-After": "5"},
+        ) from exc
     return {"status": "ready", "database": runtime.database.dialect.name}
 
 
