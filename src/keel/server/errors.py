@@ -117,6 +117,12 @@ PROBLEM_TYPES: dict[str, int] = {
     "insufficient-position": 422,
     "position-limit": 422,
     "domain-error": 422,
+    # scenarios (markets with their own clock)
+    "scenario-not-running": 409,
+    "scenario-archived": 409,
+    "invalid-start-date": 422,
+    "invalid-speed": 422,
+    "invalid-skip": 422,
     # circuit breakers
     "breaker-closed": 422,
     "breaker-restricted": 422,
