@@ -37,6 +37,7 @@ from keel.domain.account import Account
 from keel.domain.enums import OrderStatus, OrderType
 from keel.domain.fills import Fill
 from keel.domain.gate import OrderGate
+from keel.domain.instruments import instrument_label
 from keel.domain.ledger import Ledger
 from keel.domain.money import to_money
 from keel.domain.orders import Order, OrderEvent
@@ -240,8 +241,9 @@ class Workspace:
         return ProblemError(
             422,
             "unknown-symbol",
-            f"{symbol} is not traded in this account's market; see GET /api/v1/instruments"
-            f"?scenario={self.scenario.id}",
+            f"{instrument_label(symbol)} is not traded in this account's market. See GET "
+            f"/api/v1/instruments?scenario={self.scenario.id} for the instruments you can trade.",
+            figures={"symbol": symbol, "scenario": self.scenario.id},
         )
 
     def adopt(self, order_row: OrderRow) -> Order:
