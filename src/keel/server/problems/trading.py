@@ -135,9 +135,10 @@ TRADING_PAGES: dict[str, P] = {
         "may reopen. You can still cancel your open orders.",
     ),
     "breaker-restricted": P(
-        "Only selling what you hold (or buying back) is allowed now",
-        "The market is very jumpy, so for now you may only make your existing positions smaller. "
-        "Orders that would make them bigger are refused until things calm down.",
+        "Only small new positions are allowed now",
+        "Prices are swinging very strongly, so for now new positions may only be very small, "
+        "and this order would go past that. Making a position you already hold smaller is "
+        "always allowed. Try a much smaller order, or wait until things calm down.",
     ),
     "breaker-cautious-cap": P(
         "The order is too big while the market is jumpy",
