@@ -74,7 +74,8 @@ def problem_codes_in_source(root: Path = SOURCE) -> set[str]:
     """Every problem code a string literal (or a constant) in the Python files under `root` can
     send; raises `AssertionError` for a code built at run time (an f-string)."""
     trees = list(_trees(root))
-    # Where `code` sits in each function's parameters: the server's helpers, and any under `root`.
+    # Where `code` sits in each function's parameters: the server's helpers, and any under `root`;
+    # a helper defined in the file itself wins (two modules may each have their own `_refuse`).
     positions = _code_positions(trees if root == SOURCE else trees + list(_trees(SOURCE)))
     constants: dict[str, set[str]] = {}
     for _path, tree in trees:
@@ -88,13 +89,21 @@ def problem_codes_in_source(root: Path = SOURCE) -> set[str]:
                     if isinstance(target, ast.Name) and target.id.isupper():
                         constants.setdefault(target.id, set()).add(node.value.value)
     codes: set[str] = set()
-    for _path, tree in trees:
+    for path, tree in trees:
+        local = _code_positions([(path, tree)])
+        defined_here = {
+            node.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        }
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
                 for keyword in node.keywords:
                     if keyword.arg == "code":
                         codes |= _strings(keyword.value, constants)
-                for position in positions.get(_callee(node) or "", ()):
+                name = _callee(node) or ""
+                found = local.get(name, set()) if name in defined_here else positions.get(name)
+                for position in found or ():
                     if position < len(node.args):
                         codes |= _strings(node.args[position], constants)
             elif isinstance(node, ast.Assign | ast.AnnAssign):

@@ -30,12 +30,12 @@ from enum import StrEnum
 
 from keel.domain.account import Account
 from keel.domain.enums import OrderSide, Permission, Regime
+from keel.domain.errors import Figure as DomainFigure
 from keel.domain.gate import GateContext, GateDecision, OrderGate
 from keel.domain.instruments import instrument_label
 from keel.domain.money import (
     QUANTITY_PLACES,
     format_money,
-    format_quantity,
     to_money,
     to_quantity,
 )
@@ -278,7 +278,7 @@ class GateChain:
         max_notional: Decimal | None = None
         permission = Permission.OPEN
         reasons: list[str] = []
-        figures: dict[str, Figure] = {}
+        figures: dict[str, DomainFigure] = {}
         for check in self.checks:
             decision = check.check(order, context)
             if not decision.allowed:

@@ -23,8 +23,10 @@ from decimal import Decimal
 
 from keel.domain.account import Account
 from keel.domain.enums import OrderSide, Permission
+from keel.domain.errors import Figures
 from keel.domain.gate import GateContext, GateDecision, GateStage
-from keel.domain.money import to_money, to_quantity
+from keel.domain.instruments import instrument_label
+from keel.domain.money import format_money, format_quantity, to_money, to_quantity
 from keel.domain.orders import Order
 
 GUARDIAN_REQUIRED = "guardian-required"
@@ -35,8 +37,8 @@ GUARDIAN_ORDER_LIMIT = "guardian-order-limit"
 ZERO = Decimal(0)
 
 
-def _refuse(reason: str, code: str) -> GateDecision:
-    return GateDecision.refuse(reason, permission=Permission.OPEN, code=code)
+def _refuse(reason: str, code: str, figures: Figures | None = None) -> GateDecision:
+    return GateDecision.refuse(reason, permission=Permission.OPEN, code=code, figures=figures)
 
 
 def _units(order: Order, context: GateContext) -> Decimal | None:
@@ -81,18 +83,23 @@ class MinorRulesCheck:
         if order.side is OrderSide.SELL and units is not None:
             sellable = _sellable(account, order)
             if units > sellable:
+                asked = to_quantity(units)
                 return _refuse(
-                    f"You can only sell what you own: you asked to sell {to_quantity(units)} "
-                    f"{order.symbol} and have {sellable} to sell (minors never sell short).",
+                    f"You can only sell what you own: you asked to sell {format_quantity(asked)} "
+                    f"{instrument_label(order.symbol)} and have {format_quantity(sellable)} to "
+                    "sell (learners under 18 never sell more than they hold).",
                     MINOR_NO_SHORT,
+                    {"symbol": order.symbol, "requested_quantity": asked, "sellable": sellable},
                 )
         cap = limits.max_order_notional if limits is not None else None
         notional = context.estimated_notional
         judged = context.stage in (GateStage.PLACEMENT, GateStage.APPROVAL)
         if judged and cap is not None and notional is not None and notional > cap:
             return _refuse(
-                f"This order is worth about {to_money(notional)}, more than the {to_money(cap)} "
-                "per order your guardian allows. Try a smaller order.",
+                f"This order for {instrument_label(order.symbol)} is worth about "
+                f"{format_money(notional)}, more than the {format_money(cap)} per order your "
+                "guardian allows. Try a smaller order, or ask your guardian to raise the limit.",
                 GUARDIAN_ORDER_LIMIT,
+                {"symbol": order.symbol, "order_value": to_money(notional), "limit": cap},
             )
         return GateDecision.allow("within a minor's rules")

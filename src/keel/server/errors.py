@@ -90,7 +90,6 @@ PROBLEM_TYPES: dict[str, int] = {
     "guardians-full": 409,
     "guardian-required": 422,
     "trading-paused": 422,
-    "over-guardian-limit": 422,
     "guardian-order-limit": 422,
     "guardian-limit": 403,
     "guardian-rejected": 422,

@@ -131,6 +131,11 @@ PEOPLE_PAGES: dict[str, P] = {
         "You already have a guardian",
         "Your account is already linked to a guardian, so a second invitation cannot be used.",
     ),
+    "guardians-full": P(
+        "You already have all the guardians you can have",
+        "A learner under 18 can be linked to a limited number of guardians, and you have that "
+        "many already. One of them would have to unlink before another can join.",
+    ),
     "guardian-required": P(
         "Link a guardian first",
         "Learners under 18 trade with a guardian's approval, and your account has no guardian "
@@ -140,11 +145,6 @@ PEOPLE_PAGES: dict[str, P] = {
         "Your guardian has paused trading",
         "Your guardian has switched off new orders for now. Talk to them; they can switch "
         "trading back on.",
-    ),
-    "over-guardian-limit": P(
-        "The order is bigger than your guardian allows",
-        "Your guardian set the most one order may be worth, and this order is worth more. Place "
-        "a smaller order, or ask your guardian to raise the limit.",
     ),
     "guardian-order-limit": P(
         "The order is bigger than your guardian allows",

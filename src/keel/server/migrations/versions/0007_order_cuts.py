@@ -1,7 +1,7 @@
 """orders: what was asked for, and why the order was cut
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-06 00:05:40
 
 `requested_quantity` / `requested_notional` keep what the caller asked for (`quantity` /
@@ -17,8 +17,8 @@ from alembic import op
 
 import keel.server.db
 
-revision: str = "0006"
-down_revision: str | None = "0005"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
