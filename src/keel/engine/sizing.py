@@ -119,15 +119,17 @@ def amend_to_decision(
 
 
 def _why_cut(decision: GateDecision, label: str) -> str:
+    # Which breaker and why is the gate's to say (`OrderCut.reason`): a level may come from the
+    # market, the instrument's prices or the account's own losses, so this names none of them.
     if decision.permission is Permission.CAUTIOUS:
         return (
-            f"Prices of {label} are swinging a lot right now, so Keel keeps new positions "
-            "smaller to protect you from big losses."
+            f"Keel's safety rules (circuit breakers) allow only smaller new positions in {label} "
+            "right now, to protect you from big losses."
         )
     if decision.permission is Permission.RESTRICTED:
         return (
-            f"Prices of {label} are swinging very strongly right now, so Keel allows only small "
-            "new positions until things calm down."
+            f"Keel's safety rules (circuit breakers) allow only small new positions in {label} "
+            "right now, until things calm down."
         )
     return f"A safety rule limits how big an order in {label} may be right now."
 

@@ -94,7 +94,9 @@ async def test_daily_loss_restricts_the_account_through_the_api(
         assert acme["status"] == "filled" and 0 < units < 1000
         assert units * Decimal(acme["average_fill_price"]) <= Decimal("10000")
         detail = await client.get(f"/api/v1/orders/{acme['id']}", headers=owner.headers)
+        # The plain cut is in the events; the gate's own words (which breaker, why) in the cut.
         reasons = " ".join(e["reason"] for e in detail.json()["events"])
+        reasons += " " + detail.json()["cut"]["reason"]
         assert "RESTRICTED caps a position in ACME" in reasons and "the account lost" in reasons
         # That used the whole allowance: one more unit is refused, naming the account's breaker.
         refusal = await place(client, owner, account_id, symbol="ACME", quantity="1")

@@ -13,8 +13,8 @@ from keel.engine.sizing import amend_to_decision
 from tests.unit.domain.factories import T0, request
 
 WHY = {
-    Permission.CAUTIOUS: "swinging a lot right now, so Keel keeps new positions smaller",
-    Permission.RESTRICTED: "swinging very strongly right now, so Keel allows only small",
+    Permission.CAUTIOUS: "allow only smaller new positions in SPX (the S&P 500 index) right now",
+    Permission.RESTRICTED: "allow only small new positions in SPX (the S&P 500 index) right now",
     Permission.OPEN: "A safety rule limits how big an order in SPX (the S&P 500 index) may be",
 }
 
