@@ -18,6 +18,7 @@ HERE = Path(__file__).parent
 BENCHMARKS = [
     "ticks",
     "market_feed",
+    "scenario_steps",
     "volatility_ticks",
     "backtest_speed",
     "backtest_jobs",
