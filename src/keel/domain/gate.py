@@ -115,3 +115,15 @@ class AllowAllGate:
 
     def check(self, order: Order, context: GateContext) -> GateDecision:
         return GateDecision.allow()
+
+
+def wanted_units(order: Order, context: GateContext) -> Decimal | None:
+    """Units the rest of the order asks for: notional ÷ reference price, or its remaining quantity."""
+    price = context.reference_price
+    if price is None or price <= 0:
+        return order.remaining_quantity
+    units = order.quantity_wanted_at(price)
+    if context.estimated_notional is not None:
+        # A chain that cut the order down passes the cut on through the estimated notional.
+        units = min(units, context.estimated_notional / price)
+    return units

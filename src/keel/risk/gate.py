@@ -31,7 +31,7 @@ from enum import StrEnum
 from keel.domain.account import Account
 from keel.domain.enums import OrderSide, Permission, Regime
 from keel.domain.errors import Figure as DomainFigure
-from keel.domain.gate import GateContext, GateDecision, OrderGate
+from keel.domain.gate import GateContext, GateDecision, OrderGate, wanted_units
 from keel.domain.instruments import instrument_label
 from keel.domain.money import (
     QUANTITY_PLACES,
@@ -60,18 +60,6 @@ class CautiousAction(StrEnum):
 
     REDUCE = "reduce"
     REJECT = "reject"
-
-
-def wanted_units(order: Order, context: GateContext) -> Decimal | None:
-    """Units the rest of the order asks for: notional ÷ reference price, or its remaining quantity."""
-    price = context.reference_price
-    if price is None or price <= 0:
-        return order.remaining_quantity
-    units = order.quantity_wanted_at(price)
-    if context.estimated_notional is not None:
-        # A chain that cut the order down passes the cut on through the estimated notional.
-        units = min(units, context.estimated_notional / price)
-    return units
 
 
 def equity_estimate(account: Account, symbol: str, price: Decimal) -> Decimal:

@@ -24,7 +24,7 @@ from decimal import Decimal
 from keel.domain.account import Account
 from keel.domain.enums import OrderSide, Permission
 from keel.domain.errors import Figures
-from keel.domain.gate import GateContext, GateDecision, GateStage
+from keel.domain.gate import GateContext, GateDecision, GateStage, wanted_units
 from keel.domain.instruments import instrument_label
 from keel.domain.money import format_money, format_quantity, to_money, to_quantity
 from keel.domain.orders import Order
@@ -39,17 +39,6 @@ ZERO = Decimal(0)
 
 def _refuse(reason: str, code: str, figures: Figures | None = None) -> GateDecision:
     return GateDecision.refuse(reason, permission=Permission.OPEN, code=code, figures=figures)
-
-
-def _units(order: Order, context: GateContext) -> Decimal | None:
-    """Units the rest of the order asks for (a cut passed on by the chain included)."""
-    price = context.reference_price
-    if price is None or price <= 0:
-        return order.remaining_quantity
-    units = order.quantity_wanted_at(price)
-    if context.estimated_notional is not None:
-        units = min(units, context.estimated_notional / price)
-    return units
 
 
 def _sellable(account: Account, order: Order) -> Decimal:
@@ -79,7 +68,7 @@ class MinorRulesCheck:
                     "Your guardian has paused trading, so you cannot place new orders for now.",
                     TRADING_PAUSED,
                 )
-        units = _units(order, context)
+        units = wanted_units(order, context)
         if order.side is OrderSide.SELL and units is not None:
             sellable = _sellable(account, order)
             if units > sellable:
