@@ -22,7 +22,7 @@ from keel.server.orders import service
 from keel.server.orders.desk import Answer, order_desk
 from keel.server.orders.models import OrderRow
 from keel.server.orders.schemas import OrderIn
-from keel.server.orders.workspace import Appends
+from keel.server.orders.writes import Appends
 from keel.server.runtime import Runtime
 from tests.integration.approvals.test_guardian_flow import family
 from tests.integration.auth.factories import AuthedUser, create_user

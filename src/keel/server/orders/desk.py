@@ -41,13 +41,8 @@ from keel.server.metrics import ORDER_BATCH_SIZE
 from keel.server.orders import repository, service
 from keel.server.orders.caller import STALE_TOKEN
 from keel.server.orders.schemas import OrderOut
-from keel.server.orders.workspace import (
-    Appends,
-    Workspace,
-    insert_orders,
-    is_minor,
-    open_locked,
-)
+from keel.server.orders.workspace import Workspace, is_minor, open_locked
+from keel.server.orders.writes import Appends, insert_orders
 from keel.server.runtime import Runtime
 
 log = structlog.get_logger(__name__)

@@ -12,9 +12,11 @@ matching on a tick, expiry, reset) runs the same way:
 3. call the engine (its gate, reservations, fill model and lifecycle rules decide everything);
 4. `flush()` writes what changed: new orders (inserted in their final state) and events, fills,
    ledger entries with the cash, entry count and peak equity on the account row, positions (one
-   upsert per symbol), an equity snapshot; updates are published once the transaction commits.
-   The order desk runs the two halves of `flush()` (`stage_orders`, `stage_changes`) for many
-   workspaces at once and writes them together (`insert_orders`, `Appends.write`).
+   upsert per symbol), an equity snapshot (the rows as plain values: `orders/writes.py`); the
+   fill cache is refreshed (`orders/caching.py`) and updates published (`orders/updates.py`)
+   once the transaction commits. The order desk runs the two halves of `flush()`
+   (`stage_orders`, `stage_changes`) for many workspaces at once and writes them together
+   (`insert_orders`, `Appends.write`).
 
 Two requests for the same account therefore run one after the other, and no interleaving can
 overdraw it: each sees the other's committed fills and reservations.
@@ -24,14 +26,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import make_transient_to_detached
 
 from keel.domain.account import Account
 from keel.domain.enums import OrderStatus, OrderType
@@ -40,7 +40,7 @@ from keel.domain.gate import OrderGate
 from keel.domain.instruments import instrument_label
 from keel.domain.ledger import Ledger
 from keel.domain.money import to_money
-from keel.domain.orders import Order, OrderEvent
+from keel.domain.orders import Order
 from keel.domain.portfolio import Position, positions_from_fills
 from keel.engine.execution import ExecutionEngine
 from keel.engine.fill_model import STOP_TYPES
@@ -48,35 +48,38 @@ from keel.risk.minors import MinorRulesCheck
 from keel.server.accounts import repository as accounts_repo
 from keel.server.accounts.models import (
     EquitySnapshot,
-    LedgerEntryRow,
     PaperAccount,
 )
 from keel.server.accounts.state import (
-    CachedFills,
     FillCache,
-    remember_after_commit,
 )
 from keel.server.auth.models import ADULT_AGE_YEARS, age_on
 from keel.server.errors import ProblemError
 from keel.server.guardians import repository as guardians_repo
 from keel.server.market.component import scenario_of
-from keel.server.metrics import FILLS, ORDERS
 from keel.server.orders import repository as orders_repo
+from keel.server.orders.caching import cache_after_commit
 from keel.server.orders.config import execution_config
 from keel.server.orders.gating import PeakAware, RecordingGate, StopOrderAware
 from keel.server.orders.mapping import (
     copy_order_to_row,
-    fill_as_stored,
     fill_from_row,
     order_from_row,
 )
-from keel.server.orders.models import FillRow, OrderEventRow, OrderRow
+from keel.server.orders.models import OrderRow
 from keel.server.orders.schemas import OrderOut
-from keel.server.pubsub import get_pubsub, publish_after_commit, user_channel
+from keel.server.orders.updates import publish_changes
+from keel.server.orders.writes import (
+    Appends,
+    Staged,
+    event_values,
+    fill_values,
+    insert_orders,
+    ledger_values,
+    position_values,
+)
 from keel.server.runtime import Runtime
 from keel.server.scenarios.live import LiveScenario
-
-COST_PLACES = Decimal("0.000001")
 
 
 def fill_cache(runtime: Runtime) -> FillCache:
@@ -87,64 +90,6 @@ def fill_cache(runtime: Runtime) -> FillCache:
 def order_gate(live: LiveScenario) -> OrderGate:
     """The scenario's risk gate when its breakers are running, else the minors' rules alone."""
     return live.risk.gate if live.risk is not None else MinorRulesCheck()
-
-
-@dataclass
-class Appends:
-    """Append-only rows staged workspaces write (plain values: one INSERT per table, no ORM
-    objects to track) and the position rows to upsert."""
-
-    events: list[dict[str, Any]] = field(default_factory=list)
-    fills: list[dict[str, Any]] = field(default_factory=list)
-    ledger: list[dict[str, Any]] = field(default_factory=list)
-    equity: list[dict[str, Any]] = field(default_factory=list)
-    positions: list[dict[str, Any]] = field(default_factory=list)
-
-    def extend(self, other: Appends) -> None:
-        self.events += other.events
-        self.fills += other.fills
-        self.ledger += other.ledger
-        self.equity += other.equity
-        self.positions += other.positions
-
-    async def write(self, session: AsyncSession) -> None:
-        """Insert the rows (after their orders), then upsert the positions."""
-        for model, rows in (
-            (OrderEventRow, self.events),
-            (FillRow, self.fills),
-            (LedgerEntryRow, self.ledger),
-            (EquitySnapshot, self.equity),
-        ):
-            if rows:  # the Core table, not the entity: no ORM bulk bookkeeping
-                await session.execute(insert(cast(Table, model.__table__)), rows)
-        await accounts_repo.upsert_positions(session, self.positions)
-
-
-_ORDER_COLUMNS = tuple(column.key for column in cast(Table, OrderRow.__table__).columns)
-
-
-async def insert_orders(session: AsyncSession, rows: list[OrderRow]) -> None:
-    """INSERT new order rows in one statement (no unit-of-work bookkeeping), then attach them to
-    the session as stored rows, so later changes to them are UPDATEs."""
-    if not rows:
-        return
-    values = [{key: getattr(row, key) for key in _ORDER_COLUMNS} for row in rows]
-    await session.execute(insert(cast(Table, OrderRow.__table__)), values)
-    for row in rows:
-        make_transient_to_detached(row)
-        session.add(row)
-
-
-@dataclass
-class Staged:
-    """What `Workspace.stage_orders` found to write: changed rows with their new events."""
-
-    now: datetime
-    changed: list[tuple[OrderRow, list[OrderEvent], int]] = field(default_factory=list)
-    """(row, its new events, the sequence number of the first of them)."""
-    new_rows: list[OrderRow] = field(default_factory=list)
-    """Rows of new orders, not yet in the session: `insert_orders` writes them before anything
-    that references them."""
 
 
 @dataclass
@@ -300,39 +245,29 @@ class Workspace:
         now = staged.now
         appends = Appends()
         for row, new_events, first in staged.changed:
-            for sequence, event in enumerate(new_events, start=first):
-                appends.events.append(
-                    {
-                        "order_id": row.id,
-                        "sequence": sequence,
-                        "time": event.time,
-                        "from_status": event.from_status.value if event.from_status else None,
-                        "to_status": event.to_status.value,
-                        "reason": event.reason[:500],
-                        "code": event.code,
-                        "recorded_at": now,
-                    }
-                )
-                if event.from_status is not event.to_status:
-                    ORDERS.labels(event.to_status.value).inc()
+            appends.events += event_values(row.id, new_events, first, now)
         new_fills = self.account.fills[self.fills_loaded :]
         self.stop_order_ids |= {
             fill.order_id
             for fill in new_fills
             if self.engine.order(fill.order_id).type in STOP_TYPES
         }
-        self._write_fills(new_fills, now, appends)
-        self._write_ledger(now, appends)
+        appends.fills += fill_values(new_fills, self.fills_loaded + 1, self.row.epoch, now)
+        self.fills_loaded += len(new_fills)
+        entries = self.account.ledger.entries[self.ledger_loaded :]
+        appends.ledger += ledger_values(self.account.id, entries, now)
+        self.ledger_loaded += len(entries)
         self.row.cash = self.account.cash
         self.row.ledger_length = len(self.account.ledger)
         self.row.updated_at = now
         self._store_peak()
         if new_fills:
-            appends.positions = self._position_values({fill.symbol for fill in new_fills}, now)
+            symbols = {fill.symbol for fill in new_fills}
+            appends.positions = position_values(self.account, self.row.epoch, symbols, now)
             appends.equity.append(self._equity_values())
-        self._cache_fills_after_commit()
+        cache_after_commit(self)
         rows = [row for row, _, _ in staged.changed]
-        self._publish(rows)
+        self.published |= publish_changes(self, rows)
         return rows, appends
 
     def _store_peak(self) -> None:
@@ -345,30 +280,6 @@ class Workspace:
         peak = to_money(peak)
         if self.row.peak_equity is None or peak > self.row.peak_equity:
             self.row.peak_equity = peak
-
-    def _cache_fills_after_commit(self) -> None:
-        """Cache the epoch's fills as stored once this transaction commits: the stored ones the
-        workspace opened with plus its own fills converted, positions replayed over the new ones."""
-        dialect = self.session.get_bind().dialect.name
-        fills = self.account.fills
-        known = self.stored_fills
-        stop_order_ids = self.stop_order_ids  # the cached ones plus those of the new fills
-        if len(fills) >= len(known) and (not known or fills[len(known) - 1] is known[-1]):
-            new = tuple(fill_as_stored(fill, dialect) for fill in fills[len(known) :])
-            positions = {symbol: replace(p) for symbol, p in self.stored_positions.items()}
-        else:  # the account no longer starts with what was stored (a reset): convert everything
-            new, known, positions = tuple(fill_as_stored(f, dialect) for f in fills), (), {}
-            stop_order_ids &= {fill.order_id for fill in new}
-        for fill in new:
-            positions.setdefault(fill.symbol, Position(fill.symbol)).apply(fill)
-        entry = CachedFills(
-            epoch=self.row.epoch,
-            ledger_length=self.row.ledger_length,
-            fills=known + new,
-            stop_order_ids=stop_order_ids,
-            positions=positions,
-        )
-        remember_after_commit(self.session, fill_cache(self.runtime), self.account.id, entry)
 
     def _new_row(self, order: Order) -> OrderRow:
         settings = self.runtime.settings
@@ -396,65 +307,6 @@ class Workspace:
             created_at=order.created_at,
         )
 
-    def _write_fills(self, fills: tuple[Fill, ...], now: datetime, appends: Appends) -> None:
-        for index, fill in enumerate(fills, start=self.fills_loaded + 1):
-            appends.fills.append(
-                {
-                    "id": fill.id,
-                    "order_id": fill.order_id,
-                    "account_id": fill.account_id,
-                    "epoch": self.row.epoch,
-                    "sequence": index,
-                    "symbol": fill.symbol,
-                    "side": fill.side.value,
-                    "quantity": fill.quantity,
-                    "price": fill.price,
-                    "commission": fill.commission,
-                    "time": fill.time,
-                    "recorded_at": now,
-                }
-            )
-            FILLS.labels(fill.symbol, fill.side.value).inc()
-        self.fills_loaded += len(fills)
-
-    def _write_ledger(self, now: datetime, appends: Appends) -> None:
-        entries = self.account.ledger.entries[self.ledger_loaded :]
-        for entry in entries:
-            appends.ledger.append(
-                {
-                    "account_id": self.account.id,
-                    "sequence": entry.sequence,
-                    "epoch": entry.epoch,
-                    "time": entry.time,
-                    "kind": entry.kind.value,
-                    "amount": entry.amount,
-                    "balance_after": entry.balance_after,
-                    "reference": entry.reference,
-                    "memo": entry.memo[:200],
-                    "recorded_at": now,
-                }
-            )
-        self.ledger_loaded += len(entries)
-
-    def _position_values(self, symbols: set[str], now: datetime) -> list[dict[str, Any]]:
-        """The position row of each symbol, to upsert (no read first: the account row is locked)."""
-        values = []
-        for symbol in sorted(symbols):
-            position = self.account.position(symbol)
-            values.append(
-                {
-                    "account_id": self.account.id,
-                    "epoch": self.row.epoch,
-                    "symbol": symbol,
-                    "quantity": position.quantity,
-                    "average_cost": position.average_cost.quantize(COST_PLACES),
-                    "realized_pnl": position.realized_pnl.quantize(COST_PLACES),
-                    "commission_paid": position.commission_paid,
-                    "updated_at": now,
-                }
-            )
-        return values
-
     def marks(self) -> dict[str, Decimal]:
         """Last traded price per symbol the account holds (average cost when never quoted)."""
         feed = self.scenario.feed
@@ -469,6 +321,7 @@ class Workspace:
         self.session.add(EquitySnapshot(**self._equity_values()))
 
     def _equity_values(self) -> dict[str, Any]:
+        """The account's equity point now (market time; wall time as `recorded_at`)."""
         return {
             "account_id": self.account.id,
             "epoch": self.row.epoch,
@@ -477,26 +330,6 @@ class Workspace:
             "equity": to_money(self.account.equity(self.marks())),
             "recorded_at": self.runtime.clock.now(),
         }
-
-    def _publish(self, changed: list[OrderRow]) -> None:
-        pubsub = get_pubsub(self.runtime)
-        user_id = self.row.user_id
-        for row in changed:
-            out = self.published[row.id] = OrderOut.model_validate(row)
-            message = {"type": "order", "order": out.model_dump(mode="json")}
-            publish_after_commit(self.session, pubsub, user_channel("orders", user_id), message)
-        if changed:
-            account = {
-                "type": "account",
-                "account": {
-                    "id": self.account.id,
-                    "cash": format(self.account.cash, "f"),
-                    "buying_power": format(self.account.buying_power, "f"),
-                    "equity": format(to_money(self.account.equity(self.marks())), "f"),
-                    "epoch": self.row.epoch,
-                },
-            }
-            publish_after_commit(self.session, pubsub, user_channel("accounts", user_id), account)
 
 
 async def open_workspace(
