@@ -20,6 +20,7 @@ from keel.server.ratelimit import RateLimitMiddleware
 from keel.server.routers import api_router, root_router
 from keel.server.runtime import Runtime
 from keel.server.settings import Settings, get_settings
+from keel.server.webapp.serving import install_web_app
 
 API_PREFIX = "/api/v1"
 
@@ -59,6 +60,9 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         docs_url="/docs",
         redoc_url=None,
         lifespan=lifespan,
+        # Operation ids are the endpoint functions' names: the web app's generated hooks read
+        # `usePlaceOrderMutation`, not `usePlaceOrderApiV1OrdersPostMutation`.
+        generate_unique_id_function=lambda route: route.name,
     )
     if runtime is not None:
         app.state.runtime = runtime
@@ -69,4 +73,5 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.add_middleware(RequestContextMiddleware)
     app.include_router(root_router)
     app.include_router(api_router, prefix=API_PREFIX)
+    install_web_app(app, settings.web_dir)
     return app

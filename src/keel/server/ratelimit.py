@@ -30,9 +30,10 @@ log = structlog.get_logger(__name__)
 WINDOW_ENDS_KEPT = 100_000
 """Windows whose end one process remembers; past ones are dropped when there are more."""
 
-EXEMPT_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
-EXEMPT_PREFIX = "/problems"
-"""Problem pages are static, and the `rate-limited` answer links to one: it must open even then."""
+LIMITED_PREFIX = "/api/"
+"""Only the API is rate-limited. Everything else is static — the web app's shell and hashed
+assets, the docs pages, problem pages (the `rate-limited` answer links to one: it must open even
+then) — or a probe (`/healthz`, `/readyz`, `/metrics`)."""
 
 
 class Tier(StrEnum):
@@ -137,11 +138,7 @@ class RateLimitMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         runtime: Runtime | None = None
         path = scope.get("path", "")
-        if (
-            scope["type"] == "http"
-            and path not in EXEMPT_PATHS
-            and not path.startswith(EXEMPT_PREFIX)
-        ):
+        if scope["type"] == "http" and path.startswith(LIMITED_PREFIX):
             runtime = getattr(scope["app"].state, "runtime", None)
         limiter = runtime.rate_limiter if runtime else None
         if runtime is None or limiter is None:

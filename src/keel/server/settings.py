@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     object_store_url: str = ""
     """`file://…` or empty (a folder under `var_dir`)."""
 
+    web_dist: Path | None = None
+    """The built web app (`web/dist`) served at `/`; unset means the repository's own `web/dist`."""
+
     host: str = "127.0.0.1"
     port: int = 8000
     role: str = "all"
@@ -128,6 +131,10 @@ class Settings(BaseSettings):
         if self.object_store_url.startswith("file://"):
             return Path(self.object_store_url.removeprefix("file://"))
         return self.var_dir / "objects"
+
+    @property
+    def web_dir(self) -> Path:
+        return self.web_dist or Path(__file__).resolve().parents[3] / "web" / "dist"
 
     @property
     def is_sqlite(self) -> bool:
