@@ -16,12 +16,15 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from keel.domain.money import to_money, to_price
 
 if TYPE_CHECKING:
     from keel.backtest.runner import BacktestResult
 
 MONEY_KEYS = frozenset({"final_equity", "peak_equity", "commissions", "avg_trade_pnl"})
+MAX_CURVE_POINTS = 2000
 
 
 def _clean(value: Any) -> Any:
@@ -59,7 +62,38 @@ def result_to_dict(result: BacktestResult) -> dict[str, Any]:
             stats[key] = float(to_money(stats[key]))
     stats["strategy"] = result.strategy
     stats["params"] = dict(result.params)
-    return {"stats": _clean(stats), "trades": _clean(trade_rows(result))}
+    return {
+        "stats": _clean(stats),
+        "trades": _clean(trade_rows(result)),
+        "equity": equity_curve(result),
+    }
+
+
+def equity_curve(
+    result: BacktestResult, max_points: int = MAX_CURVE_POINTS
+) -> list[dict[str, Any]]:
+    """Equity and drawdown (a fraction ≤ 0 below the running peak) at up to `max_points` bars,
+    evenly spread, always with the last bar: enough for a chart, small enough to send."""
+    equity = np.asarray(result.equity, dtype=float)
+    if len(equity) == 0:
+        return []
+    keep = (
+        np.arange(len(equity))
+        if len(equity) <= max_points
+        else np.unique(
+            np.r_[np.linspace(0, len(equity) - 1, max_points).astype(int), len(equity) - 1]
+        )
+    )
+    drawdown = equity / np.maximum.accumulate(equity) - 1.0
+    index = result.bars.index
+    return [
+        {
+            "time": index[i].isoformat(),
+            "equity": round(float(equity[i]), 2),
+            "drawdown": round(float(drawdown[i]), 6),
+        }
+        for i in keep
+    ]
 
 
 def write_json(result: BacktestResult, path: str | Path) -> Path:

@@ -25,7 +25,7 @@ def result() -> BacktestResult:
 
 def test_json_has_the_documented_shape(result: BacktestResult, tmp_path: Path) -> None:
     document = json.loads(write_json(result, tmp_path / "out.json").read_text())
-    assert set(document) == {"stats", "trades"}
+    assert set(document) == {"stats", "trades", "equity"}
     for key in ("final_equity", "return_pct", "trade_count", "sharpe", "max_drawdown_pct"):
         assert key in document["stats"]
     assert document["stats"]["final_equity"] == 51_422.99
@@ -35,6 +35,15 @@ def test_json_has_the_documented_shape(result: BacktestResult, tmp_path: Path) -
     total = sum(trade["pnl"] for trade in document["trades"])
     assert total == pytest.approx(document["stats"]["final_equity"] - 10_000, abs=0.01 * 66)
     assert "NaN" not in (tmp_path / "out.json").read_text()
+    curve = document["equity"]
+    assert len(result.equity) == 2148 and len(curve) == 2000  # thinned for a chart, evenly
+    assert curve[0]["time"].startswith("2004-08-19") and curve[-1]["time"] == str(
+        result.bars.index[-1].isoformat()
+    )
+    assert curve[-1]["equity"] == pytest.approx(document["stats"]["final_equity"], abs=0.01)
+    deepest = min(point["drawdown"] for point in curve)
+    # The thinned curve can miss the exact trough, never go below it.
+    assert document["stats"]["max_drawdown_pct"] / 100 - 1e-6 <= deepest < -0.05  # a negative %
 
 
 def test_html_is_self_contained(result: BacktestResult) -> None:

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from keel.server.auth.deps import CurrentUser
 from keel.server.backtests import service
 from keel.server.backtests.schemas import (
+    BacktestEquityPointOut,
     BacktestIn,
     DatasetOut,
     JobDetailOut,
@@ -100,6 +101,13 @@ async def get_trades(
     run_id: str, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
 ) -> list[TradeOut]:
     return await service.trades(session, runtime, user, run_id)
+
+
+@router.get("/{run_id}/equity", summary="The equity curve and drawdown of a finished backtest")
+async def get_backtest_equity(
+    run_id: str, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
+) -> list[BacktestEquityPointOut]:
+    return await service.equity(session, runtime, user, run_id)
 
 
 @router.get(

@@ -110,6 +110,13 @@ class TradeOut(BaseModel):
     pnl: float
 
 
+class BacktestEquityPointOut(BaseModel):
+    time: str
+    equity: float
+    drawdown: float
+    """Below the running peak, as a fraction (−0.25 is 25 % down); 0 at a new peak."""
+
+
 class ParamOut(BaseModel):
     name: str
     type: str

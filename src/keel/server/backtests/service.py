@@ -21,6 +21,7 @@ from keel.server.backtests.jobs import dataset_key, get_jobs
 from keel.server.backtests.models import BacktestRun
 from keel.server.backtests.schemas import (
     ACTIVE_STATUSES,
+    BacktestEquityPointOut,
     BacktestIn,
     DatasetOut,
     JobDetailOut,
@@ -173,6 +174,16 @@ async def trades(
     return [TradeOut.model_validate(trade) for trade in document["trades"]]
 
 
+async def equity(
+    session: AsyncSession, runtime: Runtime, user: User, run_id: str
+) -> list[BacktestEquityPointOut]:
+    """The equity curve and drawdown of a succeeded backtest, thinned for a chart."""
+    row = await get_run(session, user, run_id)
+    _require_success(row)
+    document = json.loads(await _stored(runtime, row.result_key))
+    return [BacktestEquityPointOut.model_validate(point) for point in document.get("equity", [])]
+
+
 async def report(session: AsyncSession, runtime: Runtime, user: User, run_id: str) -> bytes:
     """The self-contained HTML report of a succeeded backtest (UTF-8)."""
     row = await get_run(session, user, run_id)
@@ -214,7 +225,11 @@ def describe(row: BacktestRun) -> JobOut:
 def describe_detail(row: BacktestRun) -> JobDetailOut:
     links = {"self": f"{API_BASE}/{row.id}"}
     if row.status == JobStatus.SUCCEEDED.value:
-        links.update(trades=f"{API_BASE}/{row.id}/trades", report=f"{API_BASE}/{row.id}/report")
+        links.update(
+            trades=f"{API_BASE}/{row.id}/trades",
+            equity=f"{API_BASE}/{row.id}/equity",
+            report=f"{API_BASE}/{row.id}/report",
+        )
     return JobDetailOut.model_validate(
         {**_fields(row), "request": row.request, "stats": row.stats, "links": links}
     )
