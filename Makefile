@@ -4,7 +4,13 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck contracts bench lock migration clean
+WEB     := web
+WEB_STAMP := $(WEB)/node_modules/.installed
+WEB_DIST  := $(WEB)/dist/index.html
+WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/public -type f 2>/dev/null) \
+	$(WEB)/index.html $(WEB)/vite.config.ts $(WEB)/package.json $(wildcard $(WEB)/tsconfig*.json)
+
+.PHONY: run test install lint typecheck contracts bench lock migration clean web web-check web-client
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -14,12 +20,36 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
+$(WEB_STAMP): $(WEB)/package.json $(WEB)/package-lock.json
+	cd $(WEB) && npm ci --no-audit --no-fund
+	touch $@
+
+$(WEB_DIST): $(WEB_STAMP) $(WEB_SOURCES)
+	cd $(WEB) && npm run build
+
+## The web app, built into web/dist (once; again only when its sources change).
+web: $(WEB_DIST)
+
 ## Run the whole platform on embedded defaults (SQLite, in-process cache, replayed history).
-run: install
+run: install web
 	$(BIN)/keel serve
 
-## The whole test suite: lint, types, layer contracts, unit + integration tests.
-test: install lint typecheck contracts
+## Regenerate the web app's API client from the server's OpenAPI document.
+web-client: install $(WEB_STAMP)
+	$(BIN)/keel openapi --out $(WEB)/openapi.json
+	cd $(WEB) && npm run codegen
+
+## The web app's checks: client up to date, strict types, component tests, build, size budget.
+web-check: install $(WEB_STAMP)
+	@$(BIN)/keel openapi --out $(WEB)/.openapi-now.json
+	@cmp -s $(WEB)/.openapi-now.json $(WEB)/openapi.json || \
+		{ rm -f $(WEB)/.openapi-now.json; echo "web/openapi.json is stale: run 'make web-client'"; exit 1; }
+	@rm -f $(WEB)/.openapi-now.json
+	cd $(WEB) && npm run codegen:check && npm run typecheck && npm test && npm run build && npm run size
+
+## The whole test suite: lint, types, layer contracts, the web app's checks, unit + integration
+## tests and the browser tests (which drive the web app just built).
+test: install lint typecheck contracts web-check
 	$(BIN)/pytest -n 2 --dist loadgroup tests
 
 lint: install
@@ -46,4 +76,4 @@ lock:
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache $(WEB)/node_modules $(WEB)/dist

@@ -1,0 +1,65 @@
+import { lazy, useEffect, type ReactNode } from 'react';
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
+
+import Layout from './app/Layout';
+import { useSignedIn } from './app/session';
+import { getLive } from './live';
+
+const page = (load: () => Promise<{ default: () => ReactNode }>) => lazy(load);
+const LoginPage = page(() => import('./features/auth/LoginPage'));
+const RegisterPage = page(() => import('./features/auth/RegisterPage'));
+const DashboardPage = page(() => import('./features/dashboard/DashboardPage'));
+const MarketsPage = page(() => import('./features/markets/MarketsPage'));
+const InstrumentPage = page(() => import('./features/markets/InstrumentPage'));
+const TradePage = page(() => import('./features/trade/TradePage'));
+const OrdersPage = page(() => import('./features/orders/OrdersPage'));
+const RiskPage = page(() => import('./features/risk/RiskPage'));
+const GuardianPage = page(() => import('./features/guardian/GuardianPage'));
+const BacktestsPage = page(() => import('./features/backtests/BacktestsPage'));
+const BacktestPage = page(() => import('./features/backtests/BacktestPage'));
+const SettingsPage = page(() => import('./features/settings/SettingsPage'));
+const AdminPage = page(() => import('./features/admin/AdminPage'));
+const NotFoundPage = page(() => import('./features/NotFoundPage'));
+
+function RequireSession({ children }: { children: ReactNode }) {
+  const signedIn = useSignedIn();
+  const location = useLocation();
+  useEffect(() => {
+    const live = getLive();
+    if (signedIn) live.start();
+    else live.stop();
+  }, [signedIn]);
+  if (!signedIn) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
+  return children;
+}
+
+export default function App() {
+  return (
+    <BrowserRouter>
+      <Routes>
+        <Route path="/login" element={<LoginPage />} />
+        <Route path="/register" element={<RegisterPage />} />
+        <Route
+          element={
+            <RequireSession>
+              <Layout />
+            </RequireSession>
+          }
+        >
+          <Route index element={<DashboardPage />} />
+          <Route path="markets" element={<MarketsPage />} />
+          <Route path="markets/:symbol" element={<InstrumentPage />} />
+          <Route path="trade" element={<TradePage />} />
+          <Route path="orders" element={<OrdersPage />} />
+          <Route path="risk" element={<RiskPage />} />
+          <Route path="guardian" element={<GuardianPage />} />
+          <Route path="backtests" element={<BacktestsPage />} />
+          <Route path="backtests/:runId" element={<BacktestPage />} />
+          <Route path="settings" element={<SettingsPage />} />
+          <Route path="admin" element={<AdminPage />} />
+          <Route path="*" element={<NotFoundPage />} />
+        </Route>
+      </Routes>
+    </BrowserRouter>
+  );
+}

@@ -1,0 +1,1809 @@
+import { baseApi as api } from "./base";
+export const addTagTypes = [
+  "accounts",
+  "breakers",
+  "auth",
+  "backtests",
+  "guardian",
+  "market",
+  "instruments",
+  "me",
+  "orders",
+  "volatility",
+  "scenarios",
+  "system",
+] as const;
+const injectedRtkApi = api
+  .enhanceEndpoints({
+    addTagTypes,
+  })
+  .injectEndpoints({
+    endpoints: (build) => ({
+      listAccounts: build.query<ListAccountsApiResponse, ListAccountsApiArg>({
+        query: () => ({ url: `/api/v1/accounts` }),
+        providesTags: ["accounts", "accounts"],
+      }),
+      openAccount: build.mutation<OpenAccountApiResponse, OpenAccountApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/accounts`,
+          method: "POST",
+          body: queryArg.accountIn,
+        }),
+        invalidatesTags: ["accounts", "accounts"],
+      }),
+      getAccount: build.query<GetAccountApiResponse, GetAccountApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/accounts/${queryArg.accountId}`,
+        }),
+        providesTags: ["accounts", "accounts"],
+      }),
+      getEquity: build.query<GetEquityApiResponse, GetEquityApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/accounts/${queryArg.accountId}/equity`,
+          params: {
+            epoch: queryArg.epoch,
+            limit: queryArg.limit,
+          },
+        }),
+        providesTags: ["accounts", "accounts"],
+      }),
+      getLedger: build.query<GetLedgerApiResponse, GetLedgerApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/accounts/${queryArg.accountId}/ledger`,
+          params: {
+            epoch: queryArg.epoch,
+            limit: queryArg.limit,
+            before_sequence: queryArg.beforeSequence,
+          },
+        }),
+        providesTags: ["accounts", "accounts"],
+      }),
+      resetAccount: build.mutation<ResetAccountApiResponse, ResetAccountApiArg>(
+        {
+          query: (queryArg) => ({
+            url: `/api/v1/accounts/${queryArg.accountId}/reset`,
+            method: "POST",
+            body: queryArg.body,
+          }),
+          invalidatesTags: ["accounts", "accounts"],
+        },
+      ),
+      getRiskLimits: build.query<GetRiskLimitsApiResponse, GetRiskLimitsApiArg>(
+        {
+          query: (queryArg) => ({
+            url: `/api/v1/accounts/${queryArg.accountId}/risk`,
+          }),
+          providesTags: ["accounts", "accounts"],
+        },
+      ),
+      setRiskLimits: build.mutation<
+        SetRiskLimitsApiResponse,
+        SetRiskLimitsApiArg
+      >({
+        query: (queryArg) => ({
+          url: `/api/v1/accounts/${queryArg.accountId}/risk`,
+          method: "PUT",
+          body: queryArg.riskLimitsIn,
+        }),
+        invalidatesTags: ["accounts", "accounts"],
+      }),
+      halt: build.mutation<HaltApiResponse, HaltApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/admin/breakers/halt`,
+          method: "POST",
+          body: queryArg.forceIn,
+          params: {
+            scenario: queryArg.scenario,
+          },
+        }),
+        invalidatesTags: ["breakers", "breakers"],
+      }),
+      resume: build.mutation<ResumeApiResponse, ResumeApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/admin/breakers/resume`,
+          method: "POST",
+          body: queryArg.forceIn,
+          params: {
+            scenario: queryArg.scenario,
+          },
+        }),
+        invalidatesTags: ["breakers", "breakers"],
+      }),
+      disableTwoFactor: build.mutation<
+        DisableTwoFactorApiResponse,
+        DisableTwoFactorApiArg
+      >({
+        query: (queryArg) => ({
+          url: `/api/v1/auth/2fa/disable`,
+          method: "POST",
+          body: queryArg.codeIn,
+        }),
+        invalidatesTags: ["auth", "auth"],
+      }),
+      enrolTwoFactor: build.mutation<
+        EnrolTwoFactorApiResponse,
+        EnrolTwoFactorApiArg
+      >({
+        query: () => ({ url: `/api/v1/auth/2fa/enrol`, method: "POST" }),
+        invalidatesTags: ["auth", "auth"],
+      }),
+      newRecoveryCodes: build.mutation<
+        NewRecoveryCodesApiResponse,
+        NewRecoveryCodesApiArg
+      >({
+        query: (queryArg) => ({
+          url: `/api/v1/auth/2fa/recovery-codes`,
+          method: "POST",
+          body: queryArg.codeIn,
+        }),
+        invalidatesTags: ["auth", "auth"],
+      }),
+      verifyTwoFactor: build.mutation<
+        VerifyTwoFactorApiResponse,
+        VerifyTwoFactorApiArg
+      >({
+        query: (queryArg) => ({
+          url: `/api/v1/auth/2fa/verify`,
+          method: "POST",
+          body: queryArg.codeIn,
+        }),
+        invalidatesTags: ["auth", "auth"],
+      }),
+      login: build.mutation<LoginApiResponse, LoginApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/auth/login`,
+          method: "POST",
+          body: queryArg.loginIn,
+        }),
+        invalidatesTags: ["auth", "auth"],
+      }),
+      loginTwoFactor: build.mutation<
+        LoginTwoFactorApiResponse,
+        LoginTwoFactorApiArg
+      >({
+        query: (queryArg) => ({
+          url: `/api/v1/auth/login/2fa`,
+          method: "POST",
+          body: queryArg.loginTwoFactorIn,
+        }),
+        invalidatesTags: ["auth", "auth"],
+      }),
+      logout: build.mutation<LogoutApiResponse, LogoutApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/auth/logout`,
+          method: "POST",
+          body: queryArg.refreshIn,
+        }),
+        invalidatesTags: ["auth", "auth"],
+      }),
+      changePassword: build.mutation<
+        ChangePasswordApiResponse,
+        ChangePasswordApiArg
+      >({
+        query: (queryArg) => ({
+          url: `/api/v1/auth/password`,
+          method: "POST",
+          body: queryArg.passwordChangeIn,
+        }),
+        invalidatesTags: ["auth", "auth"],
+      }),
+      refresh: build.mutation<RefreshApiResponse, RefreshApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/auth/refresh`,
+          method: "POST",
+          body: queryArg.refreshIn,
+        }),
+        invalidatesTags: ["auth", "auth"],
+      }),
+      register: build.mutation<RegisterApiResponse, RegisterApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/auth/register`,
+          method: "POST",
+          body: queryArg.registerIn,
+        }),
+        invalidatesTags: ["auth", "auth"],
+      }),
+      listBacktests: build.query<ListBacktestsApiResponse, ListBacktestsApiArg>(
+        {
+          query: (queryArg) => ({
+            url: `/api/v1/backtests`,
+            params: {
+              limit: queryArg.limit,
+              offset: queryArg.offset,
+              status: queryArg.status,
+            },
+          }),
+          providesTags: ["backtests", "backtests"],
+        },
+      ),
+      submitBacktest: build.mutation<
+        SubmitBacktestApiResponse,
+        SubmitBacktestApiArg
+      >({
+        query: (queryArg) => ({
+          url: `/api/v1/backtests`,
+          method: "POST",
+          body: queryArg.backtestIn,
+        }),
+        invalidatesTags: ["backtests", "backtests"],
+      }),
+      listDatasets: build.query<ListDatasetsApiResponse, ListDatasetsApiArg>({
+        query: () => ({ url: `/api/v1/backtests/datasets` }),
+        providesTags: ["backtests", "backtests"],
+      }),
+      uploadDataset: build.mutation<
+        UploadDatasetApiResponse,
+        UploadDatasetApiArg
+      >({
+        query: (queryArg) => ({
+          url: `/api/v1/backtests/datasets/${queryArg.name}`,
+          method: "PUT",
+          body: queryArg.body,
+        }),
+        invalidatesTags: ["backtests", "backtests"],
+      }),
+      listStrategies: build.query<
+        ListStrategiesApiResponse,
+        ListStrategiesApiArg
+      >({
+        query: () => ({ url: `/api/v1/backtests/strategies` }),
+        providesTags: ["backtests", "backtests"],
+      }),
+      cancelBacktest: build.mutation<
+        CancelBacktestApiResponse,
+        CancelBacktestApiArg
+      >({
+        query: (queryArg) => ({
+          url: `/api/v1/backtests/${queryArg.runId}`,
+          method: "DELETE",
+        }),
+        invalidatesTags: ["backtests", "backtests"],
+      }),
+      getBacktest: build.query<GetBacktestApiResponse, GetBacktestApiArg>({
+        query: (queryArg) => ({ url: `/api/v1/backtests/${queryArg.runId}` }),
+        providesTags: ["backtests", "backtests"],
+      }),
+      getBacktestEquity: build.query<
+        GetBacktestEquityApiResponse,
+        GetBacktestEquityApiArg
+      >({
+        query: (queryArg) => ({
+          url: `/api/v1/backtests/${queryArg.runId}/equity`,
+        }),
+        providesTags: ["backtests", "backtests"],
+      }),
+      getReport: build.query<GetReportApiResponse, GetReportApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/backtests/${queryArg.runId}/report`,
+        }),
+        providesTags: ["backtests", "backtests"],
+      }),
+      getTrades: build.query<GetTradesApiResponse, GetTradesApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/backtests/${queryArg.runId}/trades`,
+        }),
+        providesTags: ["backtests", "backtests"],
+      }),
+      listBreakers: build.query<ListBreakersApiResponse, ListBreakersApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/breakers`,
+          params: {
+            scenario: queryArg.scenario,
+          },
+        }),
+        providesTags: ["breakers", "breakers"],
+      }),
+      breakerHistory: build.query<
+        BreakerHistoryApiResponse,
+        BreakerHistoryApiArg
+      >({
+        query: (queryArg) => ({
+          url: `/api/v1/breakers/history`,
+          params: {
+            scope: queryArg.scope,
+            key: queryArg.key,
+            since: queryArg.since,
+            limit: queryArg.limit,
+            scenario: queryArg.scenario,
+          },
+        }),
+        providesTags: ["breakers", "breakers"],
+      }),
+      listPending: build.query<ListPendingApiResponse, ListPendingApiArg>({
+        query: () => ({ url: `/api/v1/guardian/approvals` }),
+        providesTags: ["guardian", "guardian"],
+      }),
+      decide: build.mutation<DecideApiResponse, DecideApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/guardian/approvals/decisions`,
+          method: "POST",
+          body: queryArg.decisionsIn,
+        }),
+        invalidatesTags: ["guardian", "guardian"],
+      }),
+      approve: build.mutation<ApproveApiResponse, ApproveApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/guardian/approvals/${queryArg.orderId}/approve`,
+          method: "POST",
+          body: queryArg.body,
+        }),
+        invalidatesTags: ["guardian", "guardian"],
+      }),
+      reject: build.mutation<RejectApiResponse, RejectApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/guardian/approvals/${queryArg.orderId}/reject`,
+          method: "POST",
+          body: queryArg.rejectIn,
+        }),
+        invalidatesTags: ["guardian", "guardian"],
+      }),
+      createInvitation: build.mutation<
+        CreateInvitationApiResponse,
+        CreateInvitationApiArg
+      >({
+        query: () => ({ url: `/api/v1/guardian/invitations`, method: "POST" }),
+        invalidatesTags: ["guardian", "guardian"],
+      }),
+      myLinks: build.query<MyLinksApiResponse, MyLinksApiArg>({
+        query: () => ({ url: `/api/v1/guardian/links` }),
+        providesTags: ["guardian", "guardian"],
+      }),
+      redeem: build.mutation<RedeemApiResponse, RedeemApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/guardian/links`,
+          method: "POST",
+          body: queryArg.redeemIn,
+        }),
+        invalidatesTags: ["guardian", "guardian"],
+      }),
+      listMinors: build.query<ListMinorsApiResponse, ListMinorsApiArg>({
+        query: () => ({ url: `/api/v1/guardian/minors` }),
+        providesTags: ["guardian", "guardian"],
+      }),
+      unlink: build.mutation<UnlinkApiResponse, UnlinkApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/guardian/minors/${queryArg.minorId}`,
+          method: "DELETE",
+        }),
+        invalidatesTags: ["guardian", "guardian"],
+      }),
+      minorAccounts: build.query<MinorAccountsApiResponse, MinorAccountsApiArg>(
+        {
+          query: (queryArg) => ({
+            url: `/api/v1/guardian/minors/${queryArg.minorId}/accounts`,
+          }),
+          providesTags: ["guardian", "guardian"],
+        },
+      ),
+      minorAccount: build.query<MinorAccountApiResponse, MinorAccountApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/guardian/minors/${queryArg.minorId}/accounts/${queryArg.accountId}`,
+        }),
+        providesTags: ["guardian", "guardian"],
+      }),
+      minorEquity: build.query<MinorEquityApiResponse, MinorEquityApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/guardian/minors/${queryArg.minorId}/accounts/${queryArg.accountId}/equity`,
+          params: {
+            epoch: queryArg.epoch,
+            limit: queryArg.limit,
+          },
+        }),
+        providesTags: ["guardian", "guardian"],
+      }),
+      minorLedger: build.query<MinorLedgerApiResponse, MinorLedgerApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/guardian/minors/${queryArg.minorId}/accounts/${queryArg.accountId}/ledger`,
+          params: {
+            epoch: queryArg.epoch,
+            limit: queryArg.limit,
+            before_sequence: queryArg.beforeSequence,
+          },
+        }),
+        providesTags: ["guardian", "guardian"],
+      }),
+      minorOrders: build.query<MinorOrdersApiResponse, MinorOrdersApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/guardian/minors/${queryArg.minorId}/accounts/${queryArg.accountId}/orders`,
+          params: {
+            status: queryArg.status,
+            limit: queryArg.limit,
+            before: queryArg.before,
+          },
+        }),
+        providesTags: ["guardian", "guardian"],
+      }),
+      minorPositions: build.query<
+        MinorPositionsApiResponse,
+        MinorPositionsApiArg
+      >({
+        query: (queryArg) => ({
+          url: `/api/v1/guardian/minors/${queryArg.minorId}/accounts/${queryArg.accountId}/positions`,
+        }),
+        providesTags: ["guardian", "guardian"],
+      }),
+      getLimits: build.query<GetLimitsApiResponse, GetLimitsApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/guardian/minors/${queryArg.minorId}/limits`,
+        }),
+        providesTags: ["guardian", "guardian"],
+      }),
+      updateLimits: build.mutation<UpdateLimitsApiResponse, UpdateLimitsApiArg>(
+        {
+          query: (queryArg) => ({
+            url: `/api/v1/guardian/minors/${queryArg.minorId}/limits`,
+            method: "PATCH",
+            body: queryArg.limitsIn,
+          }),
+          invalidatesTags: ["guardian", "guardian"],
+        },
+      ),
+      setLimits: build.mutation<SetLimitsApiResponse, SetLimitsApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/guardian/minors/${queryArg.minorId}/limits`,
+          method: "PUT",
+          body: queryArg.limitsIn,
+        }),
+        invalidatesTags: ["guardian", "guardian"],
+      }),
+      listInstruments: build.query<
+        ListInstrumentsApiResponse,
+        ListInstrumentsApiArg
+      >({
+        query: (queryArg) => ({
+          url: `/api/v1/instruments`,
+          params: {
+            scenario: queryArg.scenario,
+          },
+        }),
+        providesTags: ["market", "instruments"],
+      }),
+      listBars: build.query<ListBarsApiResponse, ListBarsApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/instruments/${queryArg["symbol"]}/bars`,
+          params: {
+            start: queryArg.start,
+            end: queryArg.end,
+            limit: queryArg.limit,
+            scenario: queryArg.scenario,
+          },
+        }),
+        providesTags: ["market", "instruments"],
+      }),
+      getQuote: build.query<GetQuoteApiResponse, GetQuoteApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/instruments/${queryArg["symbol"]}/quote`,
+          params: {
+            scenario: queryArg.scenario,
+          },
+        }),
+        providesTags: ["market", "instruments"],
+      }),
+      marketClock: build.query<MarketClockApiResponse, MarketClockApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/market/clock`,
+          params: {
+            scenario: queryArg.scenario,
+          },
+        }),
+        providesTags: ["market", "instruments"],
+      }),
+      me: build.query<MeApiResponse, MeApiArg>({
+        query: () => ({ url: `/api/v1/me` }),
+        providesTags: ["auth", "me"],
+      }),
+      listOrders: build.query<ListOrdersApiResponse, ListOrdersApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/orders`,
+          params: {
+            account_id: queryArg.accountId,
+            status: queryArg.status,
+            symbol: queryArg["symbol"],
+            limit: queryArg.limit,
+            before: queryArg.before,
+          },
+        }),
+        providesTags: ["orders", "orders"],
+      }),
+      placeOrder: build.mutation<PlaceOrderApiResponse, PlaceOrderApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/orders`,
+          method: "POST",
+          body: queryArg.orderIn,
+        }),
+        invalidatesTags: ["orders", "orders"],
+      }),
+      cancelOrder: build.mutation<CancelOrderApiResponse, CancelOrderApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/orders/${queryArg.orderId}`,
+          method: "DELETE",
+        }),
+        invalidatesTags: ["orders", "orders"],
+      }),
+      getOrder: build.query<GetOrderApiResponse, GetOrderApiArg>({
+        query: (queryArg) => ({ url: `/api/v1/orders/${queryArg.orderId}` }),
+        providesTags: ["orders", "orders"],
+      }),
+      listQuotes: build.query<ListQuotesApiResponse, ListQuotesApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/quotes`,
+          params: {
+            scenario: queryArg.scenario,
+          },
+        }),
+        providesTags: ["market", "instruments"],
+      }),
+      riskParameters: build.query<
+        RiskParametersApiResponse,
+        RiskParametersApiArg
+      >({
+        query: (queryArg) => ({
+          url: `/api/v1/risk/parameters`,
+          params: {
+            symbol: queryArg["symbol"],
+            scenario: queryArg.scenario,
+          },
+        }),
+        providesTags: ["volatility", "volatility"],
+      }),
+      listScenarios: build.query<ListScenariosApiResponse, ListScenariosApiArg>(
+        {
+          query: () => ({ url: `/api/v1/scenarios` }),
+          providesTags: ["scenarios", "scenarios"],
+        },
+      ),
+      createScenario: build.mutation<
+        CreateScenarioApiResponse,
+        CreateScenarioApiArg
+      >({
+        query: (queryArg) => ({
+          url: `/api/v1/scenarios`,
+          method: "POST",
+          body: queryArg.scenarioIn,
+        }),
+        invalidatesTags: ["scenarios", "scenarios"],
+      }),
+      getScenario: build.query<GetScenarioApiResponse, GetScenarioApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/scenarios/${queryArg.scenarioId}`,
+        }),
+        providesTags: ["scenarios", "scenarios"],
+      }),
+      changeScenarioClock: build.mutation<
+        ChangeScenarioClockApiResponse,
+        ChangeScenarioClockApiArg
+      >({
+        query: (queryArg) => ({
+          url: `/api/v1/scenarios/${queryArg.scenarioId}/clock`,
+          method: "PATCH",
+          body: queryArg.clockChangeIn,
+        }),
+        invalidatesTags: ["scenarios", "scenarios"],
+      }),
+      skipScenarioClock: build.mutation<
+        SkipScenarioClockApiResponse,
+        SkipScenarioClockApiArg
+      >({
+        query: (queryArg) => ({
+          url: `/api/v1/scenarios/${queryArg.scenarioId}/clock/skip`,
+          method: "POST",
+          body: queryArg.skipIn,
+        }),
+        invalidatesTags: ["scenarios", "scenarios"],
+      }),
+      scenarioEvents: build.query<
+        ScenarioEventsApiResponse,
+        ScenarioEventsApiArg
+      >({
+        query: (queryArg) => ({
+          url: `/api/v1/scenarios/${queryArg.scenarioId}/events`,
+          params: {
+            limit: queryArg.limit,
+          },
+        }),
+        providesTags: ["scenarios", "scenarios"],
+      }),
+      listVolatility: build.query<
+        ListVolatilityApiResponse,
+        ListVolatilityApiArg
+      >({
+        query: (queryArg) => ({
+          url: `/api/v1/volatility`,
+          params: {
+            scenario: queryArg.scenario,
+          },
+        }),
+        providesTags: ["volatility", "volatility"],
+      }),
+      getVolatility: build.query<GetVolatilityApiResponse, GetVolatilityApiArg>(
+        {
+          query: (queryArg) => ({
+            url: `/api/v1/volatility/${queryArg["symbol"]}`,
+            params: {
+              scenario: queryArg.scenario,
+            },
+          }),
+          providesTags: ["volatility", "volatility"],
+        },
+      ),
+      regimeHistory: build.query<RegimeHistoryApiResponse, RegimeHistoryApiArg>(
+        {
+          query: (queryArg) => ({
+            url: `/api/v1/volatility/${queryArg["symbol"]}/history`,
+            params: {
+              limit: queryArg.limit,
+              scenario: queryArg.scenario,
+            },
+          }),
+          providesTags: ["volatility", "volatility"],
+        },
+      ),
+      healthz: build.query<HealthzApiResponse, HealthzApiArg>({
+        query: () => ({ url: `/healthz` }),
+        providesTags: ["system"],
+      }),
+      readyz: build.query<ReadyzApiResponse, ReadyzApiArg>({
+        query: () => ({ url: `/readyz` }),
+        providesTags: ["system"],
+      }),
+    }),
+    overrideExisting: false,
+  });
+export { injectedRtkApi as keelApi };
+export type ListAccountsApiResponse =
+  /** status 200 Successful Response */ AccountOut[];
+export type ListAccountsApiArg = void;
+export type OpenAccountApiResponse =
+  /** status 201 Successful Response */ AccountOut;
+export type OpenAccountApiArg = {
+  accountIn: AccountIn;
+};
+export type GetAccountApiResponse =
+  /** status 200 Successful Response */ AccountOut;
+export type GetAccountApiArg = {
+  accountId: string;
+};
+export type GetEquityApiResponse =
+  /** status 200 Successful Response */ EquityPointOut[];
+export type GetEquityApiArg = {
+  accountId: string;
+  epoch?: number | null;
+  limit?: number;
+};
+export type GetLedgerApiResponse =
+  /** status 200 Successful Response */ LedgerEntryOut[];
+export type GetLedgerApiArg = {
+  accountId: string;
+  epoch?: number | null;
+  limit?: number;
+  beforeSequence?: number | null;
+};
+export type ResetAccountApiResponse =
+  /** status 200 Successful Response */ AccountOut;
+export type ResetAccountApiArg = {
+  accountId: string;
+  body: ResetIn | null;
+};
+export type GetRiskLimitsApiResponse =
+  /** status 200 Successful Response */ AccountRiskOut;
+export type GetRiskLimitsApiArg = {
+  accountId: string;
+};
+export type SetRiskLimitsApiResponse =
+  /** status 200 Successful Response */ AccountRiskOut;
+export type SetRiskLimitsApiArg = {
+  accountId: string;
+  riskLimitsIn: RiskLimitsIn;
+};
+export type HaltApiResponse =
+  /** status 200 Successful Response */ BreakerTransitionOut;
+export type HaltApiArg = {
+  /** The scenario (market) to read; `default` when left out. */
+  scenario?: string;
+  forceIn: ForceIn;
+};
+export type ResumeApiResponse =
+  /** status 200 Successful Response */ BreakerTransitionOut;
+export type ResumeApiArg = {
+  /** The scenario (market) to read; `default` when left out. */
+  scenario?: string;
+  forceIn: ForceIn;
+};
+export type DisableTwoFactorApiResponse = unknown;
+export type DisableTwoFactorApiArg = {
+  codeIn: CodeIn;
+};
+export type EnrolTwoFactorApiResponse =
+  /** status 200 Successful Response */ TotpEnrolmentOut;
+export type EnrolTwoFactorApiArg = void;
+export type NewRecoveryCodesApiResponse =
+  /** status 200 Successful Response */ RecoveryCodesOut;
+export type NewRecoveryCodesApiArg = {
+  codeIn: CodeIn;
+};
+export type VerifyTwoFactorApiResponse =
+  /** status 200 Successful Response */ RecoveryCodesOut;
+export type VerifyTwoFactorApiArg = {
+  codeIn: CodeIn;
+};
+export type LoginApiResponse =
+  /** status 200 Successful Response */ TokenPairOut | TwoFactorChallengeOut;
+export type LoginApiArg = {
+  loginIn: LoginIn;
+};
+export type LoginTwoFactorApiResponse =
+  /** status 200 Successful Response */ TokenPairOut;
+export type LoginTwoFactorApiArg = {
+  loginTwoFactorIn: LoginTwoFactorIn;
+};
+export type LogoutApiResponse = unknown;
+export type LogoutApiArg = {
+  refreshIn: RefreshIn;
+};
+export type ChangePasswordApiResponse =
+  /** status 200 Successful Response */ TokenPairOut;
+export type ChangePasswordApiArg = {
+  passwordChangeIn: PasswordChangeIn;
+};
+export type RefreshApiResponse =
+  /** status 200 Successful Response */ TokenPairOut;
+export type RefreshApiArg = {
+  refreshIn: RefreshIn;
+};
+export type RegisterApiResponse = /** status 201 Successful Response */ UserOut;
+export type RegisterApiArg = {
+  registerIn: RegisterIn;
+};
+export type ListBacktestsApiResponse =
+  /** status 200 Successful Response */ JobOut[];
+export type ListBacktestsApiArg = {
+  limit?: number;
+  offset?: number;
+  status?: JobStatus | null;
+};
+export type SubmitBacktestApiResponse =
+  /** status 202 Successful Response */ JobDetailOut;
+export type SubmitBacktestApiArg = {
+  backtestIn: BacktestIn;
+};
+export type ListDatasetsApiResponse =
+  /** status 200 Successful Response */ DatasetOut[];
+export type ListDatasetsApiArg = void;
+export type UploadDatasetApiResponse =
+  /** status 201 Successful Response */ DatasetOut;
+export type UploadDatasetApiArg = {
+  name: string;
+  body: Blob;
+};
+export type ListStrategiesApiResponse =
+  /** status 200 Successful Response */ StrategyOut[];
+export type ListStrategiesApiArg = void;
+export type CancelBacktestApiResponse =
+  /** status 200 Successful Response */ JobDetailOut;
+export type CancelBacktestApiArg = {
+  runId: string;
+};
+export type GetBacktestApiResponse =
+  /** status 200 Successful Response */ JobDetailOut;
+export type GetBacktestApiArg = {
+  runId: string;
+};
+export type GetBacktestEquityApiResponse =
+  /** status 200 Successful Response */ BacktestEquityPointOut[];
+export type GetBacktestEquityApiArg = {
+  runId: string;
+};
+export type GetReportApiResponse = /** status 200 Successful Response */ string;
+export type GetReportApiArg = {
+  runId: string;
+};
+export type GetTradesApiResponse =
+  /** status 200 Successful Response */ TradeOut[];
+export type GetTradesApiArg = {
+  runId: string;
+};
+export type ListBreakersApiResponse =
+  /** status 200 Successful Response */ BreakersOut;
+export type ListBreakersApiArg = {
+  /** The scenario (market) to read; `default` when left out. */
+  scenario?: string;
+};
+export type BreakerHistoryApiResponse =
+  /** status 200 Successful Response */ BreakerTransitionOut[];
+export type BreakerHistoryApiArg = {
+  scope?: string | null;
+  key?: string | null;
+  since?: string | null;
+  limit?: number;
+  /** The scenario (market) to read; `default` when left out. */
+  scenario?: string;
+};
+export type ListPendingApiResponse =
+  /** status 200 Successful Response */ PendingApprovalOut[];
+export type ListPendingApiArg = void;
+export type DecideApiResponse =
+  /** status 200 Successful Response */ DecisionsOut;
+export type DecideApiArg = {
+  decisionsIn: DecisionsIn;
+};
+export type ApproveApiResponse = /** status 200 Successful Response */ OrderOut;
+export type ApproveApiArg = {
+  orderId: string;
+  body: ApproveIn | null;
+};
+export type RejectApiResponse = /** status 200 Successful Response */ OrderOut;
+export type RejectApiArg = {
+  orderId: string;
+  rejectIn: RejectIn;
+};
+export type CreateInvitationApiResponse =
+  /** status 201 Successful Response */ InvitationOut;
+export type CreateInvitationApiArg = void;
+export type MyLinksApiResponse =
+  /** status 200 Successful Response */ LinkOut[];
+export type MyLinksApiArg = void;
+export type RedeemApiResponse = /** status 201 Successful Response */ LinkOut;
+export type RedeemApiArg = {
+  redeemIn: RedeemIn;
+};
+export type ListMinorsApiResponse =
+  /** status 200 Successful Response */ MinorOut[];
+export type ListMinorsApiArg = void;
+export type UnlinkApiResponse = unknown;
+export type UnlinkApiArg = {
+  minorId: string;
+};
+export type MinorAccountsApiResponse =
+  /** status 200 Successful Response */ AccountOut[];
+export type MinorAccountsApiArg = {
+  minorId: string;
+};
+export type MinorAccountApiResponse =
+  /** status 200 Successful Response */ AccountOut;
+export type MinorAccountApiArg = {
+  minorId: string;
+  accountId: string;
+};
+export type MinorEquityApiResponse =
+  /** status 200 Successful Response */ EquityPointOut[];
+export type MinorEquityApiArg = {
+  minorId: string;
+  accountId: string;
+  epoch?: number | null;
+  limit?: number;
+};
+export type MinorLedgerApiResponse =
+  /** status 200 Successful Response */ LedgerEntryOut[];
+export type MinorLedgerApiArg = {
+  minorId: string;
+  accountId: string;
+  epoch?: number | null;
+  limit?: number;
+  beforeSequence?: number | null;
+};
+export type MinorOrdersApiResponse =
+  /** status 200 Successful Response */ OrderOut[];
+export type MinorOrdersApiArg = {
+  minorId: string;
+  accountId: string;
+  status?: string[];
+  limit?: number;
+  before?: string | null;
+};
+export type MinorPositionsApiResponse =
+  /** status 200 Successful Response */ PositionOut[];
+export type MinorPositionsApiArg = {
+  minorId: string;
+  accountId: string;
+};
+export type GetLimitsApiResponse =
+  /** status 200 Successful Response */ LimitsOut;
+export type GetLimitsApiArg = {
+  minorId: string;
+};
+export type UpdateLimitsApiResponse =
+  /** status 200 Successful Response */ LimitsOut;
+export type UpdateLimitsApiArg = {
+  minorId: string;
+  limitsIn: LimitsIn;
+};
+export type SetLimitsApiResponse =
+  /** status 200 Successful Response */ LimitsOut;
+export type SetLimitsApiArg = {
+  minorId: string;
+  limitsIn: LimitsIn;
+};
+export type ListInstrumentsApiResponse =
+  /** status 200 Successful Response */ InstrumentOut[];
+export type ListInstrumentsApiArg = {
+  /** The scenario (market) to read; `default` when left out. */
+  scenario?: string;
+};
+export type ListBarsApiResponse =
+  /** status 200 Successful Response */ BarOut[];
+export type ListBarsApiArg = {
+  symbol: string;
+  /** first date, inclusive */
+  start?: string | null;
+  /** last date, inclusive */
+  end?: string | null;
+  limit?: number;
+  /** The scenario (market) to read; `default` when left out. */
+  scenario?: string;
+};
+export type GetQuoteApiResponse =
+  /** status 200 Successful Response */ QuoteOut;
+export type GetQuoteApiArg = {
+  symbol: string;
+  /** The scenario (market) to read; `default` when left out. */
+  scenario?: string;
+};
+export type MarketClockApiResponse =
+  /** status 200 Successful Response */ MarketClockOut;
+export type MarketClockApiArg = {
+  /** The scenario (market) to read; `default` when left out. */
+  scenario?: string;
+};
+export type MeApiResponse = /** status 200 Successful Response */ UserOut;
+export type MeApiArg = void;
+export type ListOrdersApiResponse =
+  /** status 200 Successful Response */ OrderOut[];
+export type ListOrdersApiArg = {
+  accountId?: string | null;
+  status?: string[];
+  symbol?: string | null;
+  limit?: number;
+  before?: string | null;
+};
+export type PlaceOrderApiResponse =
+  /** status 201 Successful Response */ OrderOut;
+export type PlaceOrderApiArg = {
+  orderIn: OrderIn;
+};
+export type CancelOrderApiResponse =
+  /** status 200 Successful Response */ OrderOut;
+export type CancelOrderApiArg = {
+  orderId: string;
+};
+export type GetOrderApiResponse =
+  /** status 200 Successful Response */ OrderDetailOut;
+export type GetOrderApiArg = {
+  orderId: string;
+};
+export type ListQuotesApiResponse =
+  /** status 200 Successful Response */ QuoteOut[];
+export type ListQuotesApiArg = {
+  /** The scenario (market) to read; `default` when left out. */
+  scenario?: string;
+};
+export type RiskParametersApiResponse =
+  /** status 200 Successful Response */ RiskParametersOut;
+export type RiskParametersApiArg = {
+  symbol?: string;
+  /** The scenario (market) to read; `default` when left out. */
+  scenario?: string;
+};
+export type ListScenariosApiResponse =
+  /** status 200 Successful Response */ ScenarioOut[];
+export type ListScenariosApiArg = void;
+export type CreateScenarioApiResponse =
+  /** status 201 Successful Response */ ScenarioOut;
+export type CreateScenarioApiArg = {
+  scenarioIn: ScenarioIn;
+};
+export type GetScenarioApiResponse =
+  /** status 200 Successful Response */ ScenarioOut;
+export type GetScenarioApiArg = {
+  scenarioId: string;
+};
+export type ChangeScenarioClockApiResponse =
+  /** status 200 Successful Response */ ScenarioOut;
+export type ChangeScenarioClockApiArg = {
+  scenarioId: string;
+  clockChangeIn: ClockChangeIn;
+};
+export type SkipScenarioClockApiResponse =
+  /** status 200 Successful Response */ ScenarioOut;
+export type SkipScenarioClockApiArg = {
+  scenarioId: string;
+  skipIn: SkipIn;
+};
+export type ScenarioEventsApiResponse =
+  /** status 200 Successful Response */ ScenarioEventOut[];
+export type ScenarioEventsApiArg = {
+  scenarioId: string;
+  limit?: number;
+};
+export type ListVolatilityApiResponse =
+  /** status 200 Successful Response */ VolatilityOut[];
+export type ListVolatilityApiArg = {
+  /** The scenario (market) to read; `default` when left out. */
+  scenario?: string;
+};
+export type GetVolatilityApiResponse =
+  /** status 200 Successful Response */ VolatilityOut;
+export type GetVolatilityApiArg = {
+  symbol: string;
+  /** The scenario (market) to read; `default` when left out. */
+  scenario?: string;
+};
+export type RegimeHistoryApiResponse =
+  /** status 200 Successful Response */ RegimeChangeOut[];
+export type RegimeHistoryApiArg = {
+  symbol: string;
+  limit?: number;
+  /** The scenario (market) to read; `default` when left out. */
+  scenario?: string;
+};
+export type HealthzApiResponse = /** status 200 Successful Response */ {
+  [key: string]: string;
+};
+export type HealthzApiArg = void;
+export type ReadyzApiResponse = /** status 200 Successful Response */ {
+  [key: string]: string;
+};
+export type ReadyzApiArg = void;
+export type PositionOut = {
+  average_cost: string;
+  commission_paid: string;
+  market_price: string | null;
+  market_value: string | null;
+  quantity: string;
+  realized_pnl: string;
+  symbol: string;
+  unrealized_pnl: string | null;
+};
+export type AccountOut = {
+  buying_power: string;
+  cash: string;
+  created_at: string;
+  epoch: number;
+  equity: string;
+  id: string;
+  name: string;
+  positions: PositionOut[];
+  realized_pnl: string;
+  reset_at: string | null;
+  /** The market (scenario) the account trades in. */
+  scenario_id: string;
+  starting_cash: string;
+  unrealized_pnl: string;
+};
+export type Problem = {
+  detail: string;
+  /** The numbers behind `detail`, by name, as plain decimal strings. */
+  figures?: {
+    [key: string]: string | number;
+  };
+  instance?: string;
+  status: number;
+  title: string;
+  type: string;
+  [key: string]: any;
+};
+export type ValidationProblem = Problem & {
+  errors?: {
+    loc?: (string | number)[];
+    msg?: string;
+    type?: string | null;
+  }[];
+};
+export type AccountIn = {
+  name?: string;
+  /** The market to trade in (GET /scenarios); the default replay when left out. */
+  scenario_id?: string;
+  /** virtual cash to start with (default 100,000; bounded by the server) */
+  starting_cash?: number | string | null;
+};
+export type EquityPointOut = {
+  cash: string;
+  equity: string;
+  time: string;
+};
+export type LedgerEntryOut = {
+  amount: string;
+  balance_after: string;
+  epoch: number;
+  kind: string;
+  memo: string;
+  reference: string | null;
+  sequence: number;
+  time: string;
+};
+export type ResetIn = {
+  starting_cash?: number | string | null;
+};
+export type LossCooldown = {
+  cooldown_minutes?: number;
+  losing_trades?: number;
+};
+export type StopLossGuard = {
+  pause_minutes?: number;
+  stop_exits?: number;
+  window_minutes?: number;
+};
+export type RiskLimitsOut = {
+  daily_loss_pct: string | null;
+  loss_cooldown: LossCooldown | null;
+  max_drawdown_pct: string | null;
+  stoploss_guard: StopLossGuard | null;
+};
+export type RuleSetters = {
+  daily_loss: string;
+  drawdown: string;
+  loss_cooldown: string;
+  stoploss_guard: string;
+};
+export type AccountRiskOut = {
+  account_id: string;
+  breaker_level: string;
+  caller: "owner" | "guardian";
+  guardian: RiskLimitsOut | null;
+  guardian_name: string | null;
+  in_force: RiskLimitsOut;
+  own: RiskLimitsOut;
+  set_by: RuleSetters;
+};
+export type RiskLimitsIn = {
+  /** Loss from the session's start (%) that restricts; null: off */
+  daily_loss_pct?: (number | string) | null;
+  loss_cooldown?: LossCooldown | null;
+  /** Fall from the peak equity (%) that restricts; null: off */
+  max_drawdown_pct?: (number | string) | null;
+  stoploss_guard?: StopLossGuard | null;
+};
+export type BreakerTransitionOut = {
+  at: string;
+  enforced: boolean;
+  figures: {
+    [key: string]: any;
+  };
+  from_level: string;
+  id?: number | null;
+  kind: string;
+  reason: string;
+  reopen_at: string | null;
+  rule: string;
+  scope: string;
+  scope_key: string;
+  to_level: string;
+};
+export type ForceIn = {
+  reason?: string | null;
+  scope?: "market" | "symbol";
+  symbol?: string | null;
+};
+export type CodeIn = {
+  /** A 6-digit authenticator code or a recovery code */
+  code: string;
+};
+export type TotpEnrolmentOut = {
+  otpauth_uri: string;
+  /** The otpauth URI as a QR code, an SVG `data:` URI */
+  qr_svg: string;
+  /** Base32 secret, for authenticator apps that cannot scan */
+  secret: string;
+};
+export type RecoveryCodesOut = {
+  /** Shown once; each works once */
+  recovery_codes: string[];
+};
+export type TokenPairOut = {
+  access_token: string;
+  /** Seconds until the access token expires */
+  expires_in: number;
+  refresh_token: string;
+  token_type?: "bearer";
+};
+export type TwoFactorChallengeOut = {
+  challenge_token: string;
+  two_factor_required?: true;
+};
+export type LoginIn = {
+  email: string;
+  password: string;
+};
+export type LoginTwoFactorIn = {
+  challenge_token: string;
+  /** A 6-digit authenticator code or a recovery code */
+  code: string;
+};
+export type RefreshIn = {
+  refresh_token: string;
+};
+export type PasswordChangeIn = {
+  code?: string | null;
+  current_password: string;
+  new_password: string;
+};
+export type UserOut = {
+  created_at: string;
+  date_of_birth: string;
+  display_name: string;
+  email: string;
+  id: string;
+  is_minor: boolean;
+  role: string;
+  two_factor_enabled: boolean;
+};
+export type RegisterIn = {
+  date_of_birth: string;
+  display_name: string;
+  email: string;
+  password: string;
+  role?: "learner" | "guardian";
+};
+export type JobStatus =
+  "queued" | "running" | "succeeded" | "failed" | "cancelled";
+export type JobOut = {
+  created_at: string;
+  dataset: string | null;
+  duration_seconds: number | null;
+  error: string | null;
+  final_equity: number | null;
+  finished_at: string | null;
+  id: string;
+  progress: number;
+  return_pct: number | null;
+  started_at: string | null;
+  status: JobStatus;
+  strategy: string;
+  symbol: string | null;
+  trade_count: number | null;
+};
+export type JobDetailOut = {
+  created_at: string;
+  dataset: string | null;
+  duration_seconds: number | null;
+  error: string | null;
+  final_equity: number | null;
+  finished_at: string | null;
+  id: string;
+  links: {
+    [key: string]: string;
+  };
+  progress: number;
+  request: {
+    [key: string]: any;
+  };
+  return_pct: number | null;
+  started_at: string | null;
+  stats: {
+    [key: string]: any;
+  } | null;
+  status: JobStatus;
+  strategy: string;
+  symbol: string | null;
+  trade_count: number | null;
+};
+export type FillTiming = "next-open" | "close";
+export type Sizing = "all-in" | "fraction" | "fixed" | "vol-target";
+export type BacktestIn = {
+  breakers?: boolean;
+  /** starting cash (bounded by the server's maximum starting cash) */
+  cash?: number | string;
+  close_at_end?: boolean;
+  /** fraction of each fill */
+  commission?: number;
+  /** name of one of your uploaded OHLCV files (GET /backtests/datasets) */
+  dataset?: string | null;
+  fill?: FillTiming;
+  /** equity fraction (fraction) */
+  fraction?: number;
+  /** first date, inclusive */
+  from?: string | null;
+  long_short?: boolean;
+  /** strategy parameters by name */
+  params?: {
+    [key: string]: number;
+  };
+  sizing?: Sizing;
+  /** adverse slippage, fraction */
+  slippage?: number;
+  /** full bid/ask spread, fraction */
+  spread?: number;
+  strategy?: string;
+  /** a bundled history: SPX, IXIC, GOOG, EURUSD */
+  symbol?: string | null;
+  /** annualised (vol-target) */
+  target_vol?: number;
+  /** last date, inclusive */
+  to?: string | null;
+  /** units per order (fixed) */
+  units?: number;
+};
+export type DatasetOut = {
+  name: string;
+  size: number;
+  uploaded_at: string;
+};
+export type ParamOut = {
+  default: number;
+  help: string;
+  high: number | null;
+  low: number | null;
+  name: string;
+  type: string;
+};
+export type StrategyOut = {
+  description: string;
+  name: string;
+  params: ParamOut[];
+};
+export type BacktestEquityPointOut = {
+  drawdown: number;
+  equity: number;
+  time: string;
+};
+export type TradeOut = {
+  entry_price: number;
+  entry_time: string;
+  exit_price: number;
+  exit_time: string;
+  pnl: number;
+  size: number;
+};
+export type BreakerOut = {
+  breaker: string;
+  cause: string;
+  condition?: string | null;
+  effective_level: string;
+  figures?: {
+    [key: string]: any;
+  };
+  key: string;
+  level: string;
+  mode: string;
+  pinned: boolean;
+  probing: boolean;
+  reason: string;
+  reopen_at: string | null;
+  rule: string;
+  scope: string;
+  since: string | null;
+  trips: number;
+};
+export type BreakersOut = {
+  breakers: BreakerOut[];
+  market_time: string | null;
+};
+export type OrderCutOut = {
+  detail: string;
+  figures: {
+    [key: string]: string;
+  };
+  reason: string;
+};
+export type OrderOut = {
+  account_id: string;
+  approval_expires_at: string | null;
+  average_fill_price: string | null;
+  client_order_id: string | null;
+  commission_paid: string;
+  created_at: string;
+  cut?: OrderCutOut | null;
+  filled_notional: string;
+  filled_quantity: string;
+  id: string;
+  limit_price: string | null;
+  market_date?: string | null;
+  notional: string | null;
+  quantity: string | null;
+  rejection_code: string | null;
+  requested_notional?: string | null;
+  requested_quantity?: string | null;
+  side: string;
+  status: string;
+  status_reason: string;
+  stop_price: string | null;
+  symbol: string;
+  time_in_force: string;
+  type: string;
+  updated_at: string;
+};
+export type PendingApprovalOut = {
+  minor_display_name: string;
+  minor_id: string;
+  order: OrderOut;
+};
+export type DecisionProblemOut = {
+  detail: string;
+  status: number;
+  type: string;
+};
+export type DecisionOut = {
+  applied: boolean;
+  decision: "approve" | "reject";
+  order?: OrderOut | null;
+  order_id: string;
+  problem?: DecisionProblemOut | null;
+};
+export type DecisionsOut = {
+  results: DecisionOut[];
+};
+export type DecisionIn = {
+  decision: "approve" | "reject";
+  order_id: string;
+  reason?: string | null;
+};
+export type DecisionsIn = {
+  /** a fresh authenticator code when 2FA is on */
+  code?: string | null;
+  decisions: DecisionIn[];
+};
+export type ApproveIn = {
+  /** a fresh authenticator code when 2FA is on */
+  code?: string | null;
+};
+export type RejectIn = {
+  reason: string;
+};
+export type InvitationOut = {
+  /** Give this to the minor; shown once, single use */
+  code: string;
+  expires_at: string;
+};
+export type LinkOut = {
+  guardian_display_name: string;
+  guardian_id: string;
+  linked_at: string;
+  minor_id: string;
+};
+export type RedeemIn = {
+  code: string;
+};
+export type LimitsOut = {
+  max_order_notional: string | null;
+  trading_paused: boolean;
+};
+export type MinorOut = {
+  account_ids?: string[];
+  date_of_birth: string;
+  display_name: string;
+  email: string;
+  id: string;
+  is_minor: boolean;
+  limits: LimitsOut;
+  linked_at: string;
+};
+export type LimitsIn = {
+  /** Largest notional of one order in account currency; null for no limit; left out: unchanged */
+  max_order_notional?: number | string | null;
+  /** Stop the minor placing new orders; left out: unchanged */
+  trading_paused?: boolean | null;
+};
+export type InstrumentOut = {
+  asset_class: string;
+  first_date: string;
+  frequency: string;
+  last_date: string;
+  live: boolean;
+  name: string;
+  not_tradable_because?: string | null;
+  quoted?: boolean;
+  source: string;
+  symbol: string;
+  tradable: boolean;
+};
+export type BarOut = {
+  close: string;
+  high: string;
+  low: string;
+  open: string;
+  symbol: string;
+  time: string;
+  volume: string;
+};
+export type QuoteOut = {
+  ask: string;
+  ask_size?: string | null;
+  bid: string;
+  bid_size?: string | null;
+  last: string;
+  symbol: string;
+  time: string;
+};
+export type MarketClockOut = {
+  finished: boolean;
+  market_date: string | null;
+  market_time: string | null;
+};
+export type OrderIn = {
+  account_id: string;
+  client_order_id?: string | null;
+  limit_price?: number | string | null;
+  notional?: number | string | null;
+  quantity?: number | string | null;
+  side: "buy" | "sell";
+  stop_price?: number | string | null;
+  symbol: string;
+  time_in_force?: "day" | "gtc";
+  type?: "market" | "limit" | "stop" | "stop_limit";
+};
+export type OrderEventOut = {
+  code: string | null;
+  from_status: string | null;
+  reason: string;
+  sequence: number;
+  time: string;
+  to_status: string;
+};
+export type FillOut = {
+  commission: string;
+  id: string;
+  order_id: string;
+  price: string;
+  quantity: string;
+  side: string;
+  symbol: string;
+  time: string;
+};
+export type OrderDetailOut = {
+  account_id: string;
+  approval_expires_at: string | null;
+  average_fill_price: string | null;
+  client_order_id: string | null;
+  commission_paid: string;
+  created_at: string;
+  cut?: OrderCutOut | null;
+  events?: OrderEventOut[];
+  filled_notional: string;
+  filled_quantity: string;
+  fills?: FillOut[];
+  id: string;
+  limit_price: string | null;
+  market_date?: string | null;
+  notional: string | null;
+  quantity: string | null;
+  rejection_code: string | null;
+  requested_notional?: string | null;
+  requested_quantity?: string | null;
+  side: string;
+  status: string;
+  status_reason: string;
+  stop_price: string | null;
+  symbol: string;
+  time_in_force: string;
+  type: string;
+  updated_at: string;
+};
+export type RegimeParametersOut = {
+  confidence_threshold: number;
+  fitted_on_until: string | null;
+  leverage_cap: number;
+  lookback_days: number;
+  realized_vol: number | null;
+  regime: string;
+  samples: number;
+  size_multiplier: number;
+  target_vol: number;
+};
+export type RiskParametersOut = {
+  as_of: string;
+  current: RegimeParametersOut;
+  per_regime: RegimeParametersOut[];
+  regime: string;
+  symbol: string;
+};
+export type ClockOut = {
+  /** True once the history has run out. */
+  finished: boolean;
+  /** The trading day being replayed. */
+  market_date: string | null;
+  /** Market time of the last instant (UTC). */
+  market_time: string | null;
+  paused: boolean;
+  /** Trading days since the scenario's first day's open. */
+  position: number;
+  /** True when this server process runs the clock (else the stored clock). */
+  running_here: boolean;
+  /** Real seconds per trading day while running. */
+  seconds_per_day: number;
+};
+export type ScenarioOut = {
+  allow_short: boolean;
+  breaker_mode: string;
+  clock: ClockOut;
+  description: string;
+  id: string;
+  name: string;
+  source: string;
+  start_date: string;
+  starting_cash: string;
+  status: string;
+  /** Symbols traded here; null: every bundled one. */
+  universe: string[] | null;
+};
+export type ScenarioIn = {
+  allow_short?: boolean;
+  breaker_mode?: "enforce" | "measure";
+  description?: string;
+  name: string;
+  /** Create it with its clock stopped. */
+  paused?: boolean;
+  /** Real seconds per trading day. */
+  seconds_per_day?: number;
+  /** First replayed day (the first trading day on or after). */
+  start_date: string;
+  starting_cash?: number | string;
+  /** Symbols to trade; null: every bundled one. */
+  universe?: string[] | null;
+};
+export type ClockChangeIn = {
+  /** true: stop market time; false: go on. */
+  paused?: boolean | null;
+  /** Real seconds per trading day (0.5 to 86,400). */
+  seconds_per_day?: number | null;
+};
+export type SkipIn = {
+  /** Trading days to jump ahead (every instant is replayed at once, so breakers and resting orders see them all). */
+  days: number;
+};
+export type ScenarioEventOut = {
+  action: string;
+  actor: string;
+  detail: {
+    [key: string]: any;
+  };
+  id: number;
+  market_time: string | null;
+  /** Wall time of the change (audit). */
+  recorded_at: string;
+};
+export type GarchOut = {
+  alpha: number;
+  beta: number;
+  mu: number;
+  omega: number;
+  sample_variance?: number | null;
+};
+export type AnomalyOut = {
+  at: string | null;
+  figures: {
+    [key: string]: number;
+  };
+  kind: string;
+  message: string;
+};
+export type VolatilityOut = {
+  as_of: string | null;
+  breaker_level: string;
+  confidence: number;
+  deciding_figures: {
+    [key: string]: number;
+  };
+  estimators: {
+    [key: string]: number | null;
+  };
+  garch: GarchOut | null;
+  reason: string;
+  recent_anomalies: AnomalyOut[];
+  regime: string;
+  symbol: string;
+};
+export type RegimeChangeOut = {
+  at: string;
+  confidence: number;
+  figures: {
+    [key: string]: any;
+  };
+  from_regime: string | null;
+  reason: string;
+  symbol: string;
+  to_regime: string;
+};
+export const {
+  useListAccountsQuery,
+  useLazyListAccountsQuery,
+  useOpenAccountMutation,
+  useGetAccountQuery,
+  useLazyGetAccountQuery,
+  useGetEquityQuery,
+  useLazyGetEquityQuery,
+  useGetLedgerQuery,
+  useLazyGetLedgerQuery,
+  useResetAccountMutation,
+  useGetRiskLimitsQuery,
+  useLazyGetRiskLimitsQuery,
+  useSetRiskLimitsMutation,
+  useHaltMutation,
+  useResumeMutation,
+  useDisableTwoFactorMutation,
+  useEnrolTwoFactorMutation,
+  useNewRecoveryCodesMutation,
+  useVerifyTwoFactorMutation,
+  useLoginMutation,
+  useLoginTwoFactorMutation,
+  useLogoutMutation,
+  useChangePasswordMutation,
+  useRefreshMutation,
+  useRegisterMutation,
+  useListBacktestsQuery,
+  useLazyListBacktestsQuery,
+  useSubmitBacktestMutation,
+  useListDatasetsQuery,
+  useLazyListDatasetsQuery,
+  useUploadDatasetMutation,
+  useListStrategiesQuery,
+  useLazyListStrategiesQuery,
+  useCancelBacktestMutation,
+  useGetBacktestQuery,
+  useLazyGetBacktestQuery,
+  useGetBacktestEquityQuery,
+  useLazyGetBacktestEquityQuery,
+  useGetReportQuery,
+  useLazyGetReportQuery,
+  useGetTradesQuery,
+  useLazyGetTradesQuery,
+  useListBreakersQuery,
+  useLazyListBreakersQuery,
+  useBreakerHistoryQuery,
+  useLazyBreakerHistoryQuery,
+  useListPendingQuery,
+  useLazyListPendingQuery,
+  useDecideMutation,
+  useApproveMutation,
+  useRejectMutation,
+  useCreateInvitationMutation,
+  useMyLinksQuery,
+  useLazyMyLinksQuery,
+  useRedeemMutation,
+  useListMinorsQuery,
+  useLazyListMinorsQuery,
+  useUnlinkMutation,
+  useMinorAccountsQuery,
+  useLazyMinorAccountsQuery,
+  useMinorAccountQuery,
+  useLazyMinorAccountQuery,
+  useMinorEquityQuery,
+  useLazyMinorEquityQuery,
+  useMinorLedgerQuery,
+  useLazyMinorLedgerQuery,
+  useMinorOrdersQuery,
+  useLazyMinorOrdersQuery,
+  useMinorPositionsQuery,
+  useLazyMinorPositionsQuery,
+  useGetLimitsQuery,
+  useLazyGetLimitsQuery,
+  useUpdateLimitsMutation,
+  useSetLimitsMutation,
+  useListInstrumentsQuery,
+  useLazyListInstrumentsQuery,
+  useListBarsQuery,
+  useLazyListBarsQuery,
+  useGetQuoteQuery,
+  useLazyGetQuoteQuery,
+  useMarketClockQuery,
+  useLazyMarketClockQuery,
+  useMeQuery,
+  useLazyMeQuery,
+  useListOrdersQuery,
+  useLazyListOrdersQuery,
+  usePlaceOrderMutation,
+  useCancelOrderMutation,
+  useGetOrderQuery,
+  useLazyGetOrderQuery,
+  useListQuotesQuery,
+  useLazyListQuotesQuery,
+  useRiskParametersQuery,
+  useLazyRiskParametersQuery,
+  useListScenariosQuery,
+  useLazyListScenariosQuery,
+  useCreateScenarioMutation,
+  useGetScenarioQuery,
+  useLazyGetScenarioQuery,
+  useChangeScenarioClockMutation,
+  useSkipScenarioClockMutation,
+  useScenarioEventsQuery,
+  useLazyScenarioEventsQuery,
+  useListVolatilityQuery,
+  useLazyListVolatilityQuery,
+  useGetVolatilityQuery,
+  useLazyGetVolatilityQuery,
+  useRegimeHistoryQuery,
+  useLazyRegimeHistoryQuery,
+  useHealthzQuery,
+  useLazyHealthzQuery,
+  useReadyzQuery,
+  useLazyReadyzQuery,
+} = injectedRtkApi;

@@ -1,0 +1,221 @@
+import { Suspense, useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, NavLink, Outlet, useNavigate } from 'react-router';
+
+import { useListBreakersQuery, useLogoutMutation, useMarketClockQuery, type BreakerOut } from '../api/generated';
+import { sessionEnded } from '../features/auth/authSlice';
+import { changeLanguage, LANGUAGES, type Language } from '../i18n';
+import { getLive, scenarioChannel } from '../live';
+import { useAppDispatch, useAppSelector } from './hooks';
+import { useCurrentAccount, useMe, useScenarioId } from './session';
+import { accountChosen, themeChosen, toastDismissed, toastShown } from './uiSlice';
+import { LevelBadge, Loading } from '../components/ui';
+import { marketTime } from '../components/format';
+
+function LiveBanner() {
+  const { t } = useTranslation();
+  const { status, retryInMs } = useAppSelector((state) => state.live);
+  if (status !== 'offline') return null;
+  return (
+    <div role="status" className="bg-amber-100 px-4 py-2 text-center text-amber-950 dark:bg-amber-900 dark:text-amber-50">
+      {t('live.offline', { seconds: Math.ceil(retryInMs / 1000) })}
+    </div>
+  );
+}
+
+function BreakerBanner({ breakers }: { breakers: BreakerOut[] }) {
+  const { t } = useTranslation();
+  const market = breakers.find((each) => each.scope === 'market' && each.effective_level !== 'OPEN');
+  if (!market) return null;
+  return (
+    <div role="status" data-testid="breaker-banner" className="border-b border-orange-300 bg-orange-50 px-4 py-2 text-orange-950 dark:border-orange-700 dark:bg-orange-950 dark:text-orange-50">
+      <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-2">
+        <LevelBadge level={market.effective_level} />
+        <span>{market.reason}</span>
+        {market.condition && <span className="text-sm">({market.condition})</span>}
+        <Link className="ml-auto text-sm font-medium underline" to="/risk">
+          {t('breakers.seeAll')}
+        </Link>
+      </div>
+    </div>
+  );
+}
+
+const TOAST_SECONDS = 8;
+
+function Toasts() {
+  const toasts = useAppSelector((state) => state.ui.toasts);
+  const dispatch = useAppDispatch();
+  const { t } = useTranslation();
+  useEffect(() => {
+    const timers = toasts.map((toast) => setTimeout(() => dispatch(toastDismissed(toast.id)), TOAST_SECONDS * 1000));
+    return () => timers.forEach(clearTimeout);
+  }, [toasts, dispatch]);
+  return (
+    <div aria-live="polite" className="pointer-events-none fixed bottom-4 right-4 z-50 flex w-80 max-w-[calc(100vw-2rem)] flex-col gap-2">
+      {toasts.map((toast) => (
+        <div key={toast.id} className="pointer-events-auto flex items-start gap-2 rounded-lg border border-slate-200 bg-white p-3 shadow-lg dark:border-slate-700 dark:bg-slate-800">
+          <p className="flex-1 text-sm">{toast.text}</p>
+          <button type="button" className="text-sm underline" onClick={() => dispatch(toastDismissed(toast.id))}>
+            {t('common.dismiss')}
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+/** Fills and breaker moves as notices, when the learner wants them (settings). */
+function useNotices(scenarioId: string) {
+  const dispatch = useAppDispatch();
+  const notices = useAppSelector((state) => state.ui.notices);
+  const { t } = useTranslation();
+  useEffect(() => {
+    const live = getLive();
+    const stops = [
+      live.subscribe('orders', (message) => {
+        const order = message.order as { status?: string; side?: string; symbol?: string; filled_quantity?: string } | undefined;
+        if (message.type === 'order' && order?.status === 'filled' && notices.fills)
+          dispatch(toastShown('fill', t('notices.filled', { side: t(`side.${order.side}`), symbol: order.symbol, quantity: order.filled_quantity })));
+      }),
+      live.subscribe(scenarioChannel('breakers', scenarioId), (message) => {
+        const transition = message.transition as { scope_key?: string; to_level?: string; reason?: string } | undefined;
+        if (message.type === 'breaker_transition' && transition && notices.breakers)
+          dispatch(toastShown('breaker', `${transition.scope_key}: ${t(`level.${transition.to_level}`)} — ${transition.reason}`));
+      }),
+      live.subscribe('notifications', () => {}),
+    ];
+    return () => stops.forEach((stop) => stop());
+  }, [dispatch, notices, scenarioId, t]);
+}
+
+function Clock({ scenarioId }: { scenarioId: string }) {
+  const { t } = useTranslation();
+  const { data, refetch } = useMarketClockQuery({ scenario: scenarioId }, { pollingInterval: 15_000 });
+  useEffect(() => getLive().subscribe(scenarioChannel('clock', scenarioId), () => void refetch()), [scenarioId, refetch]);
+  if (!data) return null;
+  return (
+    <span className="text-sm text-slate-700 dark:text-slate-300" title={t('clock.title')}>
+      {t('clock.marketDate')}: <strong data-testid="market-date">{marketTime(data.market_time, false)}</strong>
+    </span>
+  );
+}
+
+export default function Layout() {
+  const { t, i18n } = useTranslation();
+  const dispatch = useAppDispatch();
+  const navigate = useNavigate();
+  const theme = useAppSelector((state) => state.ui.theme);
+  const refreshToken = useAppSelector((state) => state.auth.refreshToken);
+  const { data: me } = useMe();
+  const { account, accounts } = useCurrentAccount();
+  const scenarioId = useScenarioId();
+  const { data: board } = useListBreakersQuery({ scenario: scenarioId }, { pollingInterval: 30_000 });
+  const [logout] = useLogoutMutation();
+  useNotices(scenarioId);
+  useEffect(() => {
+    document.documentElement.classList.toggle('dark', theme === 'dark');
+  }, [theme]);
+
+  const links: [string, string][] = [
+    ['/', t('nav.dashboard')],
+    ['/markets', t('nav.markets')],
+    ['/trade', t('nav.trade')],
+    ['/orders', t('nav.orders')],
+    ['/risk', t('nav.risk')],
+    ['/backtests', t('nav.backtests')],
+  ];
+  if (me?.role === 'guardian') links.push(['/guardian', t('nav.guardian')]);
+  if (me?.role === 'admin') links.push(['/admin', t('nav.admin')]);
+  links.push(['/settings', t('nav.settings')]);
+
+  const signOut = async () => {
+    if (refreshToken) await logout({ refreshIn: { refresh_token: refreshToken } }).unwrap().catch(() => undefined);
+    dispatch(sessionEnded());
+    navigate('/login');
+  };
+
+  return (
+    <div className="min-h-screen bg-slate-50 text-slate-900 dark:bg-slate-950 dark:text-slate-100">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:p-2 focus:text-slate-900">
+        {t('nav.skip')}
+      </a>
+      <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-2">
+          <NavLink to="/" className="flex items-center gap-2 text-lg font-bold text-teal-800 dark:text-teal-300">
+            <img src="/favicon.svg" alt="" width="24" height="24" /> Keel
+          </NavLink>
+          <Clock scenarioId={scenarioId} />
+          <div className="ml-auto flex flex-wrap items-center gap-2 text-sm">
+            {accounts.length > 1 && (
+              <label className="flex items-center gap-1">
+                <span className="sr-only">{t('nav.account')}</span>
+                <select
+                  className="rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-600 dark:bg-slate-800"
+                  value={account?.id}
+                  onChange={(event) => dispatch(accountChosen(event.target.value))}
+                >
+                  {accounts.map((each) => (
+                    <option key={each.id} value={each.id}>
+                      {each.name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            )}
+            <label className="flex items-center gap-1">
+              <span className="sr-only">{t('nav.language')}</span>
+              <select
+                className="rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-600 dark:bg-slate-800"
+                value={i18n.language}
+                onChange={(event) => void changeLanguage(event.target.value as Language)}
+              >
+                {Object.entries(LANGUAGES).map(([code, name]) => (
+                  <option key={code} value={code}>
+                    {name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button
+              type="button"
+              className="rounded border border-slate-300 px-2 py-1 dark:border-slate-600"
+              aria-pressed={theme === 'dark'}
+              onClick={() => dispatch(themeChosen(theme === 'dark' ? 'light' : 'dark'))}
+            >
+              {theme === 'dark' ? t('nav.lightTheme') : t('nav.darkTheme')}
+            </button>
+            <button type="button" className="rounded border border-slate-300 px-2 py-1 dark:border-slate-600" onClick={() => void signOut()}>
+              {t('nav.signOut')}
+            </button>
+          </div>
+        </div>
+        <nav aria-label={t('nav.main')} className="mx-auto max-w-6xl overflow-x-auto px-2">
+          <ul className="flex gap-1 whitespace-nowrap">
+            {links.map(([to, label]) => (
+              <li key={to}>
+                <NavLink
+                  to={to}
+                  end={to === '/'}
+                  className={({ isActive }) =>
+                    `inline-block border-b-2 px-3 py-2 text-sm font-medium ${isActive ? 'border-teal-700 text-teal-900 dark:border-teal-300 dark:text-teal-200' : 'border-transparent text-slate-700 hover:text-slate-950 dark:text-slate-300 dark:hover:text-white'}`
+                  }
+                >
+                  {label}
+                </NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </header>
+      <LiveBanner />
+      <BreakerBanner breakers={board?.breakers ?? []} />
+      <main id="main">
+        <Suspense fallback={<div className="p-6"><Loading /></div>}>
+          <Outlet />
+        </Suspense>
+      </main>
+      <Toasts />
+    </div>
+  );
+}

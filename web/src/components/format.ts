@@ -1,0 +1,50 @@
+// Display only: amounts arrive as exact decimal strings and are never computed with here.
+import i18n from '../i18n';
+
+export function money(value: string | number | null | undefined, currency = 'USD'): string {
+  if (value === null || value === undefined || value === '') return '—';
+  const number = Number(value);
+  if (!Number.isFinite(number)) return String(value);
+  return new Intl.NumberFormat(i18n.language, { style: 'currency', currency }).format(number);
+}
+
+export function quantity(value: string | number | null | undefined): string {
+  if (value === null || value === undefined || value === '') return '—';
+  const number = Number(value);
+  return new Intl.NumberFormat(i18n.language, { maximumFractionDigits: 6 }).format(number);
+}
+
+export function price(value: string | number | null | undefined): string {
+  if (value === null || value === undefined || value === '') return '—';
+  return new Intl.NumberFormat(i18n.language, { minimumFractionDigits: 2, maximumFractionDigits: 4 }).format(
+    Number(value),
+  );
+}
+
+export function percent(value: number | null | undefined, digits = 1): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  return new Intl.NumberFormat(i18n.language, {
+    style: 'percent',
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+    signDisplay: 'exceptZero',
+  }).format(value);
+}
+
+/** A market time in the scenario's own calendar (UTC, as the replay stores it). */
+export function marketTime(value: string | null | undefined, withTime = true): string {
+  if (!value) return '—';
+  const date = new Date(value);
+  return new Intl.DateTimeFormat(i18n.language, {
+    dateStyle: 'medium',
+    ...(withTime ? { timeStyle: 'short' } : {}),
+    timeZone: 'UTC',
+  }).format(date);
+}
+
+export function signClass(value: string | number | null | undefined): string {
+  const number = Number(value ?? 0);
+  if (number > 0) return 'text-emerald-700 dark:text-emerald-400';
+  if (number < 0) return 'text-rose-700 dark:text-rose-400';
+  return '';
+}

@@ -1,0 +1,93 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+
+import {
+  useChangeScenarioClockMutation,
+  useCreateScenarioMutation,
+  useHaltMutation,
+  useListScenariosQuery,
+  useResumeMutation,
+  useSkipScenarioClockMutation,
+  type ScenarioOut,
+} from '../../api/generated';
+import { useMe } from '../../app/session';
+import { marketTime } from '../../components/format';
+import { buttonClass, Card, EmptyState, Field, inputClass, Page, ProblemAlert, secondaryButtonClass } from '../../components/ui';
+
+function ScenarioControls({ scenario }: { scenario: ScenarioOut }) {
+  const { t } = useTranslation();
+  const [change, changeState] = useChangeScenarioClockMutation();
+  const [skip, skipState] = useSkipScenarioClockMutation();
+  const [halt, haltState] = useHaltMutation();
+  const [resume, resumeState] = useResumeMutation();
+  const [speed, setSpeed] = useState(String(scenario.clock.seconds_per_day));
+  const [days, setDays] = useState('5');
+  const clock = scenario.clock;
+  return (
+    <Card title={scenario.name}>
+      <p className="text-sm text-slate-700 dark:text-slate-300">
+        {t('admin.clockNow', { when: marketTime(clock.market_time), state: clock.paused ? t('admin.paused') : t('admin.running', { seconds: clock.seconds_per_day }) })}
+      </p>
+      <div className="mt-3 flex flex-wrap items-end gap-3">
+        <button type="button" className={buttonClass} onClick={() => void change({ scenarioId: scenario.id, clockChangeIn: { paused: !clock.paused } })}>
+          {clock.paused ? t('admin.resumeClock') : t('admin.pauseClock')}
+        </button>
+        <form className="flex items-end gap-2" onSubmit={(event: FormEvent) => { event.preventDefault(); void change({ scenarioId: scenario.id, clockChangeIn: { seconds_per_day: Number(speed) } }); }}>
+          <Field label={t('admin.speed')} htmlFor={`speed-${scenario.id}`}>
+            <input id={`speed-${scenario.id}`} type="number" min="0.05" step="any" className={`${inputClass} w-28`} value={speed} onChange={(e) => setSpeed(e.target.value)} />
+          </Field>
+          <button className={secondaryButtonClass}>{t('admin.setSpeed')}</button>
+        </form>
+        <form className="flex items-end gap-2" onSubmit={(event: FormEvent) => { event.preventDefault(); void skip({ scenarioId: scenario.id, skipIn: { days: Number(days) } }); }}>
+          <Field label={t('admin.skipDays')} htmlFor={`skip-${scenario.id}`}>
+            <input id={`skip-${scenario.id}`} type="number" min="0.1" max="60" step="any" className={`${inputClass} w-24`} value={days} onChange={(e) => setDays(e.target.value)} />
+          </Field>
+          <button className={secondaryButtonClass}>{t('admin.skip')}</button>
+        </form>
+      </div>
+      <div className="mt-4 flex flex-wrap gap-3">
+        <button type="button" className={secondaryButtonClass} onClick={() => void halt({ scenario: scenario.id, forceIn: { scope: 'market', reason: t('admin.haltReason') } })}>{t('admin.halt')}</button>
+        <button type="button" className={secondaryButtonClass} onClick={() => void resume({ scenario: scenario.id, forceIn: { scope: 'market' } })}>{t('admin.resume')}</button>
+      </div>
+      <ProblemAlert error={changeState.error ?? skipState.error ?? haltState.error ?? resumeState.error} />
+    </Card>
+  );
+}
+
+function NewScenario() {
+  const { t } = useTranslation();
+  const [create, state] = useCreateScenarioMutation();
+  const [form, setForm] = useState({ name: '', start_date: '2020-02-03', seconds_per_day: '6', starting_cash: '10000' });
+  return (
+    <form
+      className="grid gap-3 sm:grid-cols-2 lg:grid-cols-5 lg:items-end"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void create({ scenarioIn: { name: form.name, start_date: form.start_date, seconds_per_day: Number(form.seconds_per_day), starting_cash: form.starting_cash } });
+      }}
+    >
+      <Field label={t('admin.scenarioName')} htmlFor="sc-name"><input id="sc-name" className={inputClass} required value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} /></Field>
+      <Field label={t('admin.startDate')} htmlFor="sc-start"><input id="sc-start" type="date" className={inputClass} required value={form.start_date} onChange={(e) => setForm({ ...form, start_date: e.target.value })} /></Field>
+      <Field label={t('admin.speed')} htmlFor="sc-speed"><input id="sc-speed" type="number" min="0.05" step="any" className={inputClass} value={form.seconds_per_day} onChange={(e) => setForm({ ...form, seconds_per_day: e.target.value })} /></Field>
+      <Field label={t('backtests.cash')} htmlFor="sc-cash"><input id="sc-cash" className={inputClass} inputMode="decimal" value={form.starting_cash} onChange={(e) => setForm({ ...form, starting_cash: e.target.value })} /></Field>
+      <button className={buttonClass} disabled={state.isLoading}>{t('admin.create')}</button>
+      <div className="sm:col-span-2 lg:col-span-5"><ProblemAlert error={state.error} /></div>
+    </form>
+  );
+}
+
+export default function AdminPage() {
+  const { t } = useTranslation();
+  const { data: me } = useMe();
+  const { data: scenarios = [] } = useListScenariosQuery(undefined, { pollingInterval: 5_000 });
+  if (me && me.role !== 'admin') {
+    return <Page title={t('admin.title')}><EmptyState title={t('admin.onlyAdmins')}>{t('admin.onlyAdminsBody')}</EmptyState></Page>;
+  }
+  return (
+    <Page title={t('admin.title')}>
+      {scenarios.map((scenario) => <ScenarioControls key={scenario.id} scenario={scenario} />)}
+      <Card title={t('admin.newScenario')}><NewScenario /></Card>
+      <Card title={t('admin.users')}><p className="text-slate-700 dark:text-slate-300">{t('admin.usersHelp')}</p></Card>
+    </Page>
+  );
+}

@@ -1,0 +1,110 @@
+import { lazy, Suspense, useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+
+import { useGetAccountQuery, useGetEquityQuery, useListBarsQuery } from '../../api/generated';
+import { useCurrentAccount } from '../../app/session';
+import { money, quantity, price, signClass } from '../../components/format';
+import { Card, EmptyState, Loading, Page, Table, td, th, secondaryButtonClass } from '../../components/ui';
+import OpenAccount from './OpenAccount';
+
+const EquityChart = lazy(() => import('../../components/charts/EquityChart'));
+const INDEX = 'SPX';
+
+function Figure({ label, value, tone = '' }: { label: string; value: string; tone?: string }) {
+  return (
+    <div>
+      <dt className="text-sm text-slate-600 dark:text-slate-300">{label}</dt>
+      <dd className={`text-xl font-semibold tabular-nums ${tone}`}>{value}</dd>
+    </div>
+  );
+}
+
+export default function DashboardPage() {
+  const { t } = useTranslation();
+  const { account: chosen, isLoading } = useCurrentAccount();
+  const accountId = chosen?.id ?? '';
+  const { data: account = chosen } = useGetAccountQuery({ accountId }, { skip: !accountId });
+  const { data: equity = [] } = useGetEquityQuery({ accountId, limit: 2000 }, { skip: !accountId });
+  const since = equity[0]?.time.slice(0, 10);
+  const { data: bars = [] } = useListBarsQuery(
+    { symbol: INDEX, start: since, scenario: account?.scenario_id, limit: 2000 },
+    { skip: !account || !since },
+  );
+  const equityPoints = useMemo(() => equity.map((point) => ({ time: point.time, value: Number(point.equity) })), [equity]);
+  const indexPoints = useMemo(() => bars.map((bar) => ({ time: bar.time, value: Number(bar.close) })), [bars]);
+
+  if (isLoading) return <Page title={t('dashboard.title')}><Loading /></Page>;
+  if (!account) {
+    return (
+      <Page title={t('dashboard.title')}>
+        <EmptyState title={t('dashboard.emptyTitle')}>{t('dashboard.emptyBody')}</EmptyState>
+        <Card title={t('dashboard.openAccount')}>
+          <OpenAccount />
+        </Card>
+      </Page>
+    );
+  }
+  const pnl = Number(account.equity) - Number(account.starting_cash);
+  return (
+    <Page title={t('dashboard.title')} actions={<Link to="/trade" className={secondaryButtonClass}>{t('dashboard.placeOrder')}</Link>}>
+      <Card title={account.name}>
+        <dl className="grid grid-cols-2 gap-4 sm:grid-cols-4">
+          <Figure label={t('dashboard.equity')} value={money(account.equity)} />
+          <Figure label={t('dashboard.cash')} value={money(account.cash)} />
+          <Figure label={t('dashboard.buyingPower')} value={money(account.buying_power)} />
+          <Figure label={t('dashboard.pnl')} value={money(pnl)} tone={signClass(pnl)} />
+        </dl>
+      </Card>
+      <Card title={t('dashboard.equityTitle')}>
+        {equity.length < 2 ? (
+          <p className="text-slate-700 dark:text-slate-300">{t('dashboard.equityEmpty')}</p>
+        ) : (
+          <Suspense fallback={<Loading />}>
+            <EquityChart equity={equityPoints} index={indexPoints} indexName={INDEX} />
+          </Suspense>
+        )}
+      </Card>
+      <Card title={t('dashboard.positions')}>
+        {account.positions.length === 0 ? (
+          <EmptyState title={t('dashboard.noPositionsTitle')} action={<Link className={secondaryButtonClass} to="/markets">{t('dashboard.browseMarkets')}</Link>}>
+            {t('dashboard.noPositionsBody')}
+          </EmptyState>
+        ) : (
+          <Table caption={t('dashboard.positions')}>
+            <thead>
+              <tr>
+                <th className={th}>{t('common.symbol')}</th>
+                <th className={`${th} text-right`}>{t('common.quantity')}</th>
+                <th className={`${th} text-right`}>{t('dashboard.averageCost')}</th>
+                <th className={`${th} text-right`}>{t('common.price')}</th>
+                <th className={`${th} text-right`}>{t('dashboard.value')}</th>
+                <th className={`${th} text-right`}>{t('dashboard.unrealized')}</th>
+                <th className={th}><span className="sr-only">{t('common.actions')}</span></th>
+              </tr>
+            </thead>
+            <tbody>
+              {account.positions.map((position) => (
+                <tr key={position.symbol}>
+                  <td className={td}><Link className="font-medium underline" to={`/markets/${position.symbol}`}>{position.symbol}</Link></td>
+                  <td className={`${td} text-right tabular-nums`}>{quantity(position.quantity)}</td>
+                  <td className={`${td} text-right tabular-nums`}>{price(position.average_cost)}</td>
+                  <td className={`${td} text-right tabular-nums`}>{price(position.market_price)}</td>
+                  <td className={`${td} text-right tabular-nums`}>{money(position.market_value)}</td>
+                  <td className={`${td} text-right tabular-nums ${signClass(position.unrealized_pnl)}`}>{money(position.unrealized_pnl)}</td>
+                  <td className={`${td} whitespace-nowrap text-right`}>
+                    <Link className={`${secondaryButtonClass} mr-1`} to={`/trade?symbol=${position.symbol}&side=buy`} aria-label={t('trade.buySymbol', { symbol: position.symbol })}>{t('side.buy')}</Link>
+                    <Link className={secondaryButtonClass} to={`/trade?symbol=${position.symbol}&side=sell&quantity=${position.quantity}`} aria-label={t('trade.sellSymbol', { symbol: position.symbol })}>{t('side.sell')}</Link>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        )}
+      </Card>
+      <Card title={t('dashboard.anotherAccount')}>
+        <OpenAccount />
+      </Card>
+    </Page>
+  );
+}

@@ -1,0 +1,89 @@
+// Live updates written into the RTK Query cache (redux-essentials: `onCacheEntryAdded`).
+// Each cached read subscribes to the channels that change it while it is in use.
+import { keelApi, type AccountOut, type OrderOut, type QuoteOut } from '../api/generated';
+import { getLive, scenarioChannel, type LiveMessage } from './index';
+
+type AccountChange = {
+  id: string;
+  cash: string;
+  buying_power: string;
+  equity: string;
+  epoch: number;
+};
+
+function upsertOrder(orders: OrderOut[], order: OrderOut): void {
+  const index = orders.findIndex((each) => each.id === order.id);
+  if (index >= 0) orders[index] = order;
+  else orders.unshift(order);
+}
+
+export const liveApi = keelApi.enhanceEndpoints({
+  endpoints: {
+    listQuotes: {
+      async onCacheEntryAdded(arg, { updateCachedData, cacheDataLoaded, cacheEntryRemoved }) {
+        const stops: (() => void)[] = [];
+        try {
+          const { data } = await cacheDataLoaded;
+          for (const quote of data) {
+            const channel = scenarioChannel(`quotes:${quote.symbol}`, arg?.scenario);
+            stops.push(
+              getLive().subscribe(channel, (message: LiveMessage) => {
+                const next = message as unknown as QuoteOut;
+                updateCachedData((quotes) => {
+                  const index = quotes.findIndex((each) => each.symbol === next.symbol);
+                  if (index >= 0) quotes[index] = { ...quotes[index], ...next };
+                });
+              }),
+            );
+          }
+        } catch {
+          // the entry went away before it loaded
+        }
+        await cacheEntryRemoved;
+        stops.forEach((stop) => stop());
+      },
+    },
+    listOrders: {
+      async onCacheEntryAdded(arg, { updateCachedData, cacheDataLoaded, cacheEntryRemoved }) {
+        let stop = () => {};
+        try {
+          await cacheDataLoaded;
+          stop = getLive().subscribe('orders', (message) => {
+            if (message.type !== 'order') return;
+            const order = message.order as OrderOut;
+            if (arg?.accountId && order.account_id !== arg.accountId) return;
+            updateCachedData((orders) => upsertOrder(orders, order));
+          });
+        } catch {
+          // not loaded
+        }
+        await cacheEntryRemoved;
+        stop();
+      },
+    },
+    getAccount: {
+      async onCacheEntryAdded(arg, { updateCachedData, cacheDataLoaded, cacheEntryRemoved, dispatch }) {
+        let stop = () => {};
+        try {
+          await cacheDataLoaded;
+          stop = getLive().subscribe('accounts', (message) => {
+            if (message.type !== 'account') return;
+            const change = message.account as AccountChange;
+            if (change.id !== arg.accountId) return;
+            updateCachedData((account: AccountOut) => {
+              account.cash = change.cash;
+              account.buying_power = change.buying_power;
+              account.equity = change.equity;
+            });
+            // Positions changed with the fill: read them again (one small request).
+            dispatch(keelApi.util.invalidateTags(['accounts']));
+          });
+        } catch {
+          // not loaded
+        }
+        await cacheEntryRemoved;
+        stop();
+      },
+    },
+  },
+});
