@@ -23,16 +23,26 @@ function LiveBanner() {
   );
 }
 
+const STORMY = new Set(['RESTRICTED', 'CLOSED']);
+
+/** The market-wide breaker when it is not open; otherwise the symbols in a storm, if any. */
 function BreakerBanner({ breakers }: { breakers: BreakerOut[] }) {
   const { t } = useTranslation();
   const market = breakers.find((each) => each.scope === 'market' && each.effective_level !== 'OPEN');
-  if (!market) return null;
+  const stormy = breakers.filter((each) => each.scope === 'symbol' && STORMY.has(each.effective_level)).map((each) => each.key);
+  if (!market && stormy.length === 0) return null;
   return (
     <div role="status" data-testid="breaker-banner" className="border-b border-orange-300 bg-orange-50 px-4 py-2 text-orange-950 dark:border-orange-700 dark:bg-orange-950 dark:text-orange-50">
       <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-2">
-        <LevelBadge level={market.effective_level} />
-        <span>{market.reason}</span>
-        {market.condition && <span className="text-sm">({market.condition})</span>}
+        {market ? (
+          <>
+            <LevelBadge level={market.effective_level} />
+            <span>{market.reason}</span>
+            {market.condition && <span className="text-sm">({market.condition})</span>}
+          </>
+        ) : (
+          <span>{t('breakers.storm', { symbols: stormy.join(', '), count: stormy.length })}</span>
+        )}
         <Link className="ml-auto text-sm font-medium underline" to="/risk">
           {t('breakers.seeAll')}
         </Link>

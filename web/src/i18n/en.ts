@@ -72,7 +72,11 @@ const en = {
     none: { market: 'The whole market is open.', symbol: 'No symbol has a breaker on.', account: 'Your accounts have no breaker on.' },
     timeline: 'Recent breaker changes', noHistoryTitle: 'No changes yet', noHistoryBody: 'When a breaker opens or closes, it is listed here with its reason.',
   },
-  breakers: { seeAll: 'See all breakers', since: 'since {{when}}' },
+  breakers: {
+    seeAll: 'See all breakers', since: 'since {{when}}',
+    storm_one: 'Stormy market: {{symbols}} allows only small new positions for now. Selling is always fine.',
+    storm_other: 'Stormy market: {{symbols}} allow only small new positions for now. Selling is always fine.',
+  },
   scope: { market: 'Whole market', symbol: 'Symbols', account: 'Your accounts' },
   regime: { LOW: 'Low', NORMAL: 'Normal', HIGH: 'High', EXTREME: 'Extreme' },
   level: { OPEN: 'Open', CAUTIOUS: 'Cautious', RESTRICTED: 'Restricted', CLOSED: 'Closed' },

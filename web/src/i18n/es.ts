@@ -74,7 +74,11 @@ const es: Strings = {
     none: { market: 'Todo el mercado está abierto.', symbol: 'Ningún símbolo tiene un cortacircuitos activo.', account: 'Tus cuentas no tienen cortacircuitos activos.' },
     timeline: 'Cambios recientes', noHistoryTitle: 'Aún no hay cambios', noHistoryBody: 'Cuando un cortacircuitos se abre o se cierra, aparece aquí con su motivo.',
   },
-  breakers: { seeAll: 'Ver todos los cortacircuitos', since: 'desde {{when}}' },
+  breakers: {
+    seeAll: 'Ver todos los cortacircuitos', since: 'desde {{when}}',
+    storm_one: 'Mercado agitado: {{symbols}} solo permite posiciones nuevas pequeñas por ahora. Vender siempre se puede.',
+    storm_other: 'Mercado agitado: {{symbols}} solo permiten posiciones nuevas pequeñas por ahora. Vender siempre se puede.',
+  },
   scope: { market: 'Todo el mercado', symbol: 'Símbolos', account: 'Tus cuentas' },
   regime: { LOW: 'Baja', NORMAL: 'Normal', HIGH: 'Alta', EXTREME: 'Extrema' },
   level: { OPEN: 'Abierto', CAUTIOUS: 'Con cuidado', RESTRICTED: 'Restringido', CLOSED: 'Cerrado' },

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket as ServerSocket } from 'ws';
 
-import { LiveSocket } from './socket';
+import { LiveSocket, subscriptionName } from './socket';
 
 type Seen = { auth: string[]; subscribed: string[][] };
 
@@ -33,6 +33,17 @@ const until = async (check: () => boolean, ms = 4000) => {
 
 let stop: (() => void) | null = null;
 afterEach(() => stop?.());
+
+describe('subscriptionName', () => {
+  it('maps the server’s channel names back to what was subscribed', () => {
+    expect(subscriptionName('orders:3f2a')).toBe('orders');
+    expect(subscriptionName('notifications:3f2a')).toBe('notifications');
+    expect(subscriptionName('scenario:default')).toBe('clock');
+    expect(subscriptionName('scenario:ab-12')).toBe('clock@ab-12');
+    expect(subscriptionName('quotes:SPX')).toBe('quotes:SPX');
+    expect(subscriptionName('breakers@ab-12')).toBe('breakers@ab-12');
+  });
+});
 
 describe('LiveSocket', () => {
   it('authenticates by message, delivers channel messages, and resubscribes after a drop', async () => {

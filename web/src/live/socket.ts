@@ -6,6 +6,17 @@ import { backoffDelay } from './backoff';
 import { statusChanged } from './liveSlice';
 
 export type LiveMessage = { type: string; [key: string]: unknown };
+
+const PRIVATE = ['orders', 'accounts', 'notifications'];
+
+/** The name a message's channel was subscribed under: the server sends the caller's own
+ * channels as `orders:<user id>` and a scenario's clock as `scenario:<id>`. */
+export function subscriptionName(channel: string): string {
+  const [kind, rest] = [channel.split(':', 1)[0]!, channel.slice(channel.indexOf(':') + 1)];
+  if (PRIVATE.includes(kind) && channel.includes(':')) return kind;
+  if (kind === 'scenario' && channel.includes(':')) return rest === 'default' ? 'clock' : `clock@${rest}`;
+  return channel;
+}
 type Listener = (data: LiveMessage) => void;
 
 export type SocketDeps = {
@@ -103,7 +114,7 @@ export class LiveSocket {
         return;
       }
       if (message.type !== 'message' || !message.channel || !message.data) return;
-      for (const listener of this.listeners.get(message.channel) ?? []) listener(message.data);
+      for (const listener of this.listeners.get(subscriptionName(message.channel)) ?? []) listener(message.data);
     };
     socket.onclose = (event: CloseEvent) => {
       if (this.socket !== socket) return;

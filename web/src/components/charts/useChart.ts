@@ -19,8 +19,9 @@ export function useChart(height: number, options: DeepPartial<ChartOptions> = {}
     });
     setChart(made);
     return () => {
-      made.remove();
       setChart(null);
+      // After the series' own cleanups (declared later, run later): they remove their series first.
+      queueMicrotask(() => made.remove());
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [height]);

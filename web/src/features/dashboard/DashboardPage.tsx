@@ -24,7 +24,7 @@ export default function DashboardPage() {
   const { t } = useTranslation();
   const { account: chosen, isLoading } = useCurrentAccount();
   const accountId = chosen?.id ?? '';
-  const { data: account = chosen } = useGetAccountQuery({ accountId }, { skip: !accountId });
+  const { data: account = chosen } = useGetAccountQuery({ accountId }, { skip: !accountId, refetchOnMountOrArgChange: true });
   const { data: equity = [] } = useGetEquityQuery({ accountId, limit: 2000 }, { skip: !accountId });
   const since = equity[0]?.time.slice(0, 10);
   const { data: bars = [] } = useListBarsQuery(
