@@ -43,6 +43,8 @@ class Person:
     headers: dict[str, str] = field(default_factory=dict)
     authenticator: Authenticator | None = None
     id: str = ""
+    pages: dict[str, str] = field(default_factory=dict)
+    """Pages worth a look as this person (the screenshot test)."""
 
 
 def register(http: httpx.Client, prefix: str, *, born: str, role: str = "learner") -> Person:

@@ -1,4 +1,4 @@
-import { lazy, useEffect, type ReactNode } from 'react';
+import { lazy, useEffect, useRef, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 
 import Layout from './app/Layout';
@@ -24,12 +24,19 @@ const NotFoundPage = page(() => import('./features/NotFoundPage'));
 function RequireSession({ children }: { children: ReactNode }) {
   const signedIn = useSignedIn();
   const location = useLocation();
+  const hadSession = useRef(signedIn);
   useEffect(() => {
     const live = getLive();
     if (signedIn) live.start();
     else live.stop();
+    if (signedIn) hadSession.current = true;
   }, [signedIn]);
-  if (!signedIn) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
+  if (!signedIn) {
+    // A deep link opened while signed out comes back after sign-in; a page left by signing out
+    // does not (the next person to sign in on this computer starts at their own dashboard).
+    const from = hadSession.current ? undefined : location.pathname + location.search;
+    return <Navigate to="/login" replace state={from ? { from } : null} />;
+  }
   return children;
 }
 

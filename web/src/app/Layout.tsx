@@ -2,7 +2,7 @@ import { Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet, useNavigate } from 'react-router';
 
-import { useListBreakersQuery, useLogoutMutation, useMarketClockQuery, type BreakerOut } from '../api/generated';
+import { keelApi, useListBreakersQuery, useMarketClockQuery, type BreakerOut } from '../api/generated';
 import { sessionEnded } from '../features/auth/authSlice';
 import { changeLanguage, LANGUAGES, type Language } from '../i18n';
 import { getLive, scenarioChannel } from '../live';
@@ -116,12 +116,11 @@ export default function Layout() {
   const dispatch = useAppDispatch();
   const navigate = useNavigate();
   const theme = useAppSelector((state) => state.ui.theme);
-  const refreshToken = useAppSelector((state) => state.auth.refreshToken);
+  const { accessToken, refreshToken } = useAppSelector((state) => state.auth);
   const { data: me } = useMe();
   const { account, accounts } = useCurrentAccount();
   const scenarioId = useScenarioId();
   const { data: board } = useListBreakersQuery({ scenario: scenarioId }, { pollingInterval: 30_000 });
-  const [logout] = useLogoutMutation();
   useNotices(scenarioId);
   useEffect(() => {
     document.documentElement.classList.toggle('dark', theme === 'dark');
@@ -139,10 +138,16 @@ export default function Layout() {
   if (me?.role === 'admin') links.push(['/admin', t('nav.admin')]);
   links.push(['/settings', t('nav.settings')]);
 
-  const signOut = async () => {
-    if (refreshToken) await logout({ refreshIn: { refresh_token: refreshToken } }).unwrap().catch(() => undefined);
+  const signOut = () => {
+    // Forget the session and everything read with it first (the next person on this computer
+    // sees nothing of it), then tell the server to revoke both tokens.
+    const revoke = { refresh_token: refreshToken ?? '' };
+    const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+    if (accessToken) headers.Authorization = `Bearer ${accessToken}`;
+    navigate('/login', { replace: true }); // first: no "come back to this page" for the next person
     dispatch(sessionEnded());
-    navigate('/login');
+    dispatch(keelApi.util.resetApiState());
+    if (refreshToken) void fetch('/api/v1/auth/logout', { method: 'POST', headers, body: JSON.stringify(revoke) }).catch(() => undefined);
   };
 
   return (
@@ -195,7 +200,7 @@ export default function Layout() {
             >
               {theme === 'dark' ? t('nav.lightTheme') : t('nav.darkTheme')}
             </button>
-            <button type="button" className="rounded border border-slate-300 px-2 py-1 dark:border-slate-600" onClick={() => void signOut()}>
+            <button type="button" className="rounded border border-slate-300 px-2 py-1 dark:border-slate-600" onClick={signOut}>
               {t('nav.signOut')}
             </button>
           </div>

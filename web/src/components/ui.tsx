@@ -138,7 +138,8 @@ export function TextLink({ to, children }: { to: string; children: ReactNode }) 
 
 export function Table({ caption, children }: { caption: string; children: ReactNode }) {
   return (
-    <div className="overflow-x-auto">
+    // `relative`: the screen-reader-only labels (absolutely placed) stay inside the scroll box.
+    <div className="relative overflow-x-auto">
       <table className="w-full min-w-[32rem] text-left text-sm">
         <caption className="sr-only">{caption}</caption>
         {children}

@@ -1,0 +1,123 @@
+"""Every page, as its people see it: phone (390 px) and desktop (1440 px), light and dark theme.
+Each is saved as a screenshot (`var/screenshots/`) and checked by axe-core for WCAG 2.1 A/AA:
+zero violations. Console errors fail the test too (the `browsing` fixture)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import DESKTOP, PHONE, Browsing, accessibility_violations, shoot, sign_in
+from tests.e2e.people import PASSWORD, Person, log_in, open_account, register, unique_email
+from tests.e2e.servers import Platform
+
+LEARNER_PAGES = {
+    "dashboard": "/",
+    "markets": "/markets",
+    "instrument": "/markets/SPX",
+    "trade": "/trade?symbol=ACME&side=buy",
+    "orders": "/orders",
+    "breakers": "/risk",
+    "backtests": "/backtests",
+    "settings": "/settings",
+    "not-found": "/no-such-page",
+}
+
+
+@pytest.fixture
+def people(keel: Platform) -> dict[str, Person]:
+    if keel.backend != "sqlite":
+        pytest.skip("screenshots and accessibility are checked once, on the embedded backend")
+    admin_email = unique_email("pages-admin")
+    keel.cli(
+        *("users", "create", "--email", admin_email, "--role", "admin"),
+        *("--password", PASSWORD, "--date-of-birth", "1970-01-01"),
+    )
+    with keel.http() as http:
+        learner = register(http, "pages", born="1993-03-03")
+        account_id = open_account(http, learner)
+        for symbol, quantity in (("ACME", "5"), ("GLBX", "3")):
+            placed = http.post(
+                "/api/v1/orders",
+                json={
+                    "account_id": account_id,
+                    "symbol": symbol,
+                    "side": "buy",
+                    "type": "market",
+                    "quantity": quantity,
+                },
+                headers=learner.headers,
+            )
+            assert placed.status_code == 201, placed.text
+        backtest = http.post(
+            "/api/v1/backtests",
+            json={
+                "strategy": "sma-cross",
+                "symbol": "SPX",
+                "from": "2005-01-01",
+                "to": "2009-12-31",
+            },
+            headers=learner.headers,
+        )
+        assert backtest.status_code in (201, 202), backtest.text
+        backtest_page = f"/backtests/{backtest.json()['id']}"
+        guardian = register(http, "pages-guardian", born="1980-08-08", role="guardian")
+        minor = register(http, "pages-minor", born="2011-04-04")
+        code = http.post("/api/v1/guardian/invitations", headers=guardian.headers).json()["code"]
+        http.post("/api/v1/guardian/links", json={"code": code}, headers=minor.headers)
+        minor_account = open_account(http, minor)
+        http.post(
+            "/api/v1/orders",
+            json={
+                "account_id": minor_account,
+                "symbol": "ACME",
+                "side": "buy",
+                "type": "market",
+                "quantity": "2",
+            },
+            headers=minor.headers,
+        )
+        admin = log_in(http, Person(admin_email))
+    learner.pages = {**LEARNER_PAGES, "backtest": backtest_page}
+    return {"learner": learner, "guardian": guardian, "admin": admin}
+
+
+def _check(page: Page, name: str, problems: list[str]) -> None:
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("h1")).to_be_visible()
+    page.wait_for_timeout(300)  # charts draw on the next frame
+    shoot(page, name)
+    problems.extend(f"{name}: {violation}" for violation in accessibility_violations(page))
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    if overflow > 0:
+        problems.append(f"{name}: the page is {overflow} px wider than the screen")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_every_page_is_accessible_in_both_themes_and_sizes(
+    keel: Platform, browsing: Browsing, people: dict[str, Person], viewport: str, theme: str
+) -> None:
+    size = PHONE if viewport == "phone" else DESKTOP
+    problems: list[str] = []
+    page, _ = browsing.page(viewport=size, dark=theme == "dark")
+    for name, path in (("sign-in", "/login"), ("sign-up", "/register")):
+        page.goto(path)
+        _check(page, f"{name}-{viewport}-{theme}", problems)
+    for who, pages in (
+        ("learner", people["learner"].pages),
+        ("guardian", {"guardian": "/guardian"}),
+        ("admin", {"admin": "/admin"}),
+    ):
+        person = people[who]
+        sign_in(page, person.email, person.password)
+        if theme == "dark" and page.get_by_role("button", name="Dark theme").is_visible():
+            page.get_by_role("button", name="Dark theme").click()
+        for name, path in pages.items():
+            page.goto(path)
+            _check(page, f"{name}-{viewport}-{theme}", problems)
+        page.get_by_role("button", name="Sign out").click()
+    assert not problems, "\n".join(problems)
