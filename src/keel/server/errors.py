@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from keel.domain.errors import DomainError
 from keel.domain.money import plain_decimal
+from keel.server.lessons.links import problem_links
 
 PROBLEM_PATH = "/problems/"
 """Problem types are relative URLs on this server: `/problems/<code>` serves a page saying what
@@ -128,6 +129,9 @@ PROBLEM_TYPES: dict[str, int] = {
     "breaker-cautious-cap": 422,
     "breaker-conflict": 409,
     "engine-unavailable": 503,
+    # lessons
+    "unknown-question": 422,
+    "unknown-choice": 422,
     # backtests
     "too-many-backtests": 429,
     "backtest-not-finished": 409,
@@ -166,6 +170,7 @@ def problem_response(
     }
     if instance:
         body["instance"] = instance
+    body.update(problem_links(code))  # the teachable moment: the lesson (or word) explaining it
     body.update({k: v for k, v in extra.items() if v is not None})
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
@@ -197,6 +202,16 @@ PROBLEM_SCHEMA: dict[str, Any] = {
         "status": {"type": "integer", "minimum": 400, "maximum": 599},
         "detail": {"type": "string"},
         "instance": {"type": "string"},
+        "lesson": {
+            "type": "string",
+            "format": "uri-reference",
+            "description": "The lesson that explains this problem (`/api/v1/lessons/<slug>`).",
+        },
+        "glossary": {
+            "type": "string",
+            "format": "uri-reference",
+            "description": "The glossary entry that explains it, when no lesson does.",
+        },
         "figures": {
             "type": "object",
             "description": "The numbers behind `detail`, by name, as plain decimal strings.",

@@ -5,6 +5,8 @@ starts because a module happened to be imported. Start-up, in order:
 
 1. pub/sub (in-process, or Redis) — everything below publishes or listens;
 2. object store, WebSocket hub, rate limiter, login throttle, access-token denylist;
+   the lessons and glossary, checked (a malformed lesson stops start-up here, naming its file
+   and line), and the lesson links every problem and breaker explanation carries;
 3. the market and its scenarios: the history store, then each scenario's feed (its clock resumed
    where it was stored), risk runtime (regimes, breakers) and engine loop, in that order, so on
    every step breakers are judged before resting orders are matched;
@@ -24,6 +26,7 @@ from keel.server.auth.revocation import build_access_denylist
 from keel.server.auth.throttle import build_login_throttle
 from keel.server.backtests.jobs import BacktestJobs
 from keel.server.demo import demo_users_on_first_start
+from keel.server.lessons.component import start_lessons
 from keel.server.mirror import start_sharing, stop_sharing
 from keel.server.objectstore import build_object_store
 from keel.server.pubsub import start_pubsub
@@ -46,6 +49,7 @@ async def start_runtime(runtime: Runtime) -> None:
     runtime.rate_limiter = RequestLimiter.from_settings(settings)
     runtime.login_throttle = build_login_throttle(settings.redis_url)
     runtime.access_denylist = build_access_denylist(settings.redis_url, settings.redis_namespace)
+    runtime.lessons = await start_lessons(settings)
     await start_scenarios(runtime)
     runtime.risk_limits_listener = await start_account_limits(runtime)
     await start_sharing(runtime)
@@ -81,3 +85,4 @@ async def stop_runtime(runtime: Runtime) -> None:
         await runtime.pubsub.stop()
         runtime.pubsub = None
     runtime.objects = None
+    runtime.lessons = None

@@ -11,6 +11,7 @@ from keel.server.backtests import models as backtest_models  # noqa: F401
 from keel.server.breakers import models as breaker_models  # noqa: F401
 from keel.server.db import Base
 from keel.server.guardians import models as guardian_models  # noqa: F401
+from keel.server.lessons import models as lesson_models  # noqa: F401
 from keel.server.orders import models as trading_models  # noqa: F401
 from keel.server.scenarios import models as scenario_models  # noqa: F401
 from keel.server.volatility import models as volatility_models  # noqa: F401

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from keel.domain.clock import Clock, WallClock
+from keel.learning import Library
 from keel.server import sealing
 from keel.server.db import create_engine, create_sessionmaker
 from keel.server.settings import Settings
@@ -57,6 +58,8 @@ class Runtime:
     rate_limiter: RequestLimiter | None = None
     login_throttle: LoginThrottle | None = None
     access_denylist: AccessDenylist | None = None
+    lessons: Library | None = None
+    """The lessons and glossary, checked (a malformed one stopped start-up)."""
     market: MarketData | None = None
     scenarios: dict[str, LiveScenario] = field(default_factory=dict)
     """The scenarios this process runs (or mirrors), by id."""

@@ -99,6 +99,10 @@ class Settings(BaseSettings):
     rate_limit_admin: str = "3000/minute"
     max_body_bytes: int = 64 * 1024
 
+    content_dir: Path | None = None
+    """Lessons (`lessons/*.md`) and the glossary (`glossary.yaml`); unset: the repository's
+    `content/`. Checked at start-up: a malformed lesson stops it, naming the file and line."""
+
     log_level: str = "INFO"
     log_json: bool = True
     demo_users: bool = True
@@ -121,6 +125,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.var_dir / 'keel.db').as_posix()}"
+
+    @property
+    def resolved_content_dir(self) -> Path:
+        return self.content_dir or Path(__file__).resolve().parents[3] / "content"
 
     @property
     def market_dir(self) -> Path:

@@ -6,7 +6,9 @@ import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, computed_field
+
+from keel.server.lessons.links import rule_lesson
 
 _NUMBER = re.compile(r"\s*[+-]?\d+(\.\d*)?\s*")
 
@@ -50,6 +52,12 @@ class BreakerOut(BaseModel):
     figures: dict[str, Any] = Field(default_factory=dict)
     """The numbers behind the level now (e.g. the volatility and the regime's thresholds)."""
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def lesson(self) -> str | None:
+        """The lesson that explains the rule behind the level (`/api/v1/lessons/<slug>`)."""
+        return rule_lesson(self.rule)
+
 
 class BreakersOut(BaseModel):
     market_time: datetime | None
@@ -73,6 +81,12 @@ class BreakerTransitionOut(BaseModel):
     at: datetime
     reopen_at: datetime | None
     enforced: bool
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def lesson(self) -> str | None:
+        """The lesson that explains the rule behind the transition."""
+        return rule_lesson(self.rule)
 
 
 class ForceIn(BaseModel):

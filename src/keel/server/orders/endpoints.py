@@ -7,9 +7,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
+from keel.domain.errors import DomainError
 from keel.server import trading_runtime  # noqa: F401  (registers the engine loop)
 from keel.server.auth.deps import CurrentUser
 from keel.server.deps import RuntimeDep, SessionDep
+from keel.server.errors import ProblemError
+from keel.server.lessons.moments import remember_refusal
 from keel.server.orders import service
 from keel.server.orders.caller import AccessClaims
 from keel.server.orders.desk import order_desk
@@ -26,8 +29,12 @@ router = APIRouter(prefix="/orders", tags=["orders"])
 async def place_order(
     body: OrderIn, caller: AccessClaims, runtime: RuntimeDep, response: Response
 ) -> OrderOut:
-    request = service.parse_request(runtime, body)
-    order, created = await order_desk(runtime).place(caller, request)
+    try:
+        request = service.parse_request(runtime, body)
+        order, created = await order_desk(runtime).place(caller, request)
+    except (ProblemError, DomainError) as refused:
+        await remember_refusal(runtime, caller.user_id, body, refused)
+        raise
     if not created:
         response.status_code = status.HTTP_200_OK
     return order

@@ -155,6 +155,17 @@ TRADING_PAGES: dict[str, P] = {
         "The part of Keel that runs the market did not answer in time, so nothing was changed. "
         "Try again in a few seconds.",
     ),
+    # ----- lessons -----
+    "unknown-question": P(
+        "That question is not in this lesson",
+        "The answers named a question the lesson does not have. Answer the questions the lesson "
+        "shows, using their ids, and send again.",
+    ),
+    "unknown-choice": P(
+        "That answer is not one of the choices",
+        "Each question has a few choices, named a, b, c and so on. Pick one of the letters the "
+        "question shows and send again.",
+    ),
     # ----- backtests -----
     "too-many-backtests": P(
         "Too many tests running at once",
