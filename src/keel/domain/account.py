@@ -25,6 +25,7 @@ from keel.domain.instruments import instrument_label
 from keel.domain.ledger import Ledger, LedgerEntry, LedgerEntryKind, ledger_sum
 from keel.domain.money import format_money, format_quantity, to_money
 from keel.domain.portfolio import Position, positions_from_fills
+from keel.domain.unlocks import Feature, LessonLock
 
 ZERO = Decimal(0)
 
@@ -53,13 +54,16 @@ class Account:
         is_minor: bool = False,
         positions: Mapping[str, Position] | None = None,
         guardian_limits: GuardianLimits | None = None,
+        lesson_locks: Mapping[Feature, LessonLock] | None = None,
     ) -> None:
         """`positions`, when given, must be what replaying `fills` gives (a cache of it: copied, so
         the caller's objects never change); otherwise the fills are replayed. `guardian_limits`:
-        for a minor's account, what its linked guardians allow (`None`: no guardian linked)."""
+        for a minor's account, what its linked guardians allow (`None`: no guardian linked).
+        `lesson_locks`: features the account may not use until a lesson is mastered."""
         self.id = account_id
         self.is_minor = is_minor
         self.guardian_limits = guardian_limits
+        self.lesson_locks: Mapping[Feature, LessonLock] = dict(lesson_locks or {})
         self.shorting_allowed = shorting_allowed and not is_minor
         self.ledger = ledger if ledger is not None else Ledger()
         self._fills: list[Fill] = list(fills)

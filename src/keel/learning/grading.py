@@ -81,6 +81,12 @@ def grade(lesson: Lesson, answers: Mapping[str, str]) -> list[QuestionResult]:
     return results
 
 
+def unlocks(right: int, total: int) -> bool:
+    """Whether a lesson counts as mastered for unlocking a feature: its quiz passed, that is at
+    least *familiar* (70 % of its questions answered right, the latest answer of each)."""
+    return total > 0 and right * 100 >= FAMILIAR_PERCENT * total
+
+
 def mastery_level(right: int, total: int, answered: int) -> Mastery:
     """The level of a skill with `total` questions, `answered` of them answered at least once and
     `right` of those answered right the last time."""

@@ -49,6 +49,7 @@ from keel.risk.transitions import (
     Scope,
     TransitionKind,
 )
+from keel.risk.unlocks import LessonLockCheck
 
 __all__ = [
     "DEFAULT_REGIME_MULTIPLIERS",
@@ -70,6 +71,7 @@ __all__ = [
     "DrawdownLevel",
     "GateChain",
     "IllegalBreakerTransition",
+    "LessonLockCheck",
     "MarketBreakerConfig",
     "MarketWideBreaker",
     "MinorRulesCheck",

@@ -45,6 +45,7 @@ from keel.risk.minors import MinorRulesCheck
 from keel.risk.sessions import in_market_hours, shown_time
 from keel.risk.sizing import DEFAULT_REGIME_MULTIPLIERS
 from keel.risk.transitions import Figure
+from keel.risk.unlocks import LessonLockCheck
 from keel.risk.wording import instrument
 
 ZERO = Decimal(0)
@@ -300,10 +301,12 @@ def standard_gate(
     position_limit: Decimal | None = None,
     cautious_action: CautiousAction = CautiousAction.REDUCE,
 ) -> GateChain:
-    """Breakers, then minors' rules (`keel.risk.minors`: the guardian limits come with each
-    minor's account), position limit and buying power, in that order."""
+    """Lesson locks (`keel.risk.unlocks`), breakers, then minors' rules (`keel.risk.minors`: the
+    guardian limits come with each minor's account), position limit and buying power, in that
+    order."""
     return GateChain(
         [
+            LessonLockCheck(),
             BreakerCheck(board, cautious_action=cautious_action),
             MinorRulesCheck(),
             PositionLimitCheck(position_limit),

@@ -132,6 +132,7 @@ PROBLEM_TYPES: dict[str, int] = {
     # lessons
     "unknown-question": 422,
     "unknown-choice": 422,
+    "lesson-required": 422,
     # backtests
     "too-many-backtests": 429,
     "backtest-not-finished": 409,

@@ -45,6 +45,7 @@ from keel.risk import (
     BreakerTransition,
     GateChain,
     IllegalBreakerTransition,
+    LessonLockCheck,
     MarketBreakerConfig,
     MarketWideBreaker,
     MinorRulesCheck,
@@ -116,7 +117,9 @@ class RiskRuntime:
         self.index_symbol = index_symbol
         self.accounts = AccountWatch(board)
         self.outbox = Outbox(runtime, feed.scenario_id)
-        self.gate = RiskGate(self, GateChain([BreakerCheck(board), MinorRulesCheck()]))
+        self.gate = RiskGate(
+            self, GateChain([LessonLockCheck(), BreakerCheck(board), MinorRulesCheck()])
+        )
         self._session_day: date | None = None
         self._prior_closes: dict[tuple[str, date], Decimal | None] = {}
         self._step_lock = asyncio.Lock()

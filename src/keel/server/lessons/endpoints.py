@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path
 
 from keel.server.auth.deps import CurrentUser
 from keel.server.deps import RuntimeDep, SessionDep
-from keel.server.lessons import service
+from keel.server.lessons import service, unlocks
 from keel.server.lessons.schemas import (
     CheckOut,
     GlossaryEntryOut,
@@ -17,6 +17,8 @@ from keel.server.lessons.schemas import (
     ProgressOut,
     QuizIn,
     QuizResultOut,
+    RequirementOut,
+    RequirementsIn,
     ReviewQueueOut,
 )
 from keel.server.market.component import ScenarioQuery
@@ -83,3 +85,27 @@ async def glossary(runtime: RuntimeDep) -> list[GlossaryEntryOut]:
 @router.get("/glossary/{slug}", summary="One glossary entry")
 async def glossary_entry(slug: Slug, runtime: RuntimeDep) -> GlossaryEntryOut:
     return service.glossary_entry(runtime, slug)
+
+
+@router.get(
+    "/lessons/requirements/{account_id}",
+    summary="Features of an account locked until a lesson is mastered",
+)
+async def requirements(
+    account_id: str, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
+) -> list[RequirementOut]:
+    return await unlocks.requirements_of(session, runtime, user, account_id)
+
+
+@router.put(
+    "/lessons/requirements/{account_id}",
+    summary="Lock features of an account (yours, or a linked minor's) until a lesson is mastered",
+)
+async def set_requirements(
+    account_id: str,
+    body: RequirementsIn,
+    user: CurrentUser,
+    session: SessionDep,
+    runtime: RuntimeDep,
+) -> list[RequirementOut]:
+    return await unlocks.set_requirements(session, runtime, user, account_id, body)

@@ -65,3 +65,25 @@ class RefusalMomentRow(Base):
     scenario_id: Mapped[str | None] = mapped_column(String(36), default=None)
     market_time: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+OWNER = "owner"
+GUARDIAN = "guardian"
+
+
+class LessonRequirementRow(Base):
+    """A feature of an account locked until a lesson is mastered, set by its holder (`owner`) or
+    a minor's guardian (`guardian`); either layer's lock binds."""
+
+    __tablename__ = "lesson_requirements"
+
+    account_id: Mapped[str] = mapped_column(
+        ForeignKey("paper_accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    feature: Mapped[str] = mapped_column(String(32), primary_key=True)
+    layer: Mapped[str] = mapped_column(String(16), primary_key=True)
+    lesson: Mapped[str] = mapped_column(String(64))
+    set_by: Mapped[str | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

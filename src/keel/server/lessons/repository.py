@@ -5,11 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keel.server.accounts.models import PaperAccount
-from keel.server.lessons.models import QuizAnswerRow, RefusalMomentRow, ReviewRow
+from keel.server.lessons.models import (
+    LessonRequirementRow,
+    QuizAnswerRow,
+    RefusalMomentRow,
+    ReviewRow,
+)
 
 
 async def latest_answers(session: AsyncSession, user_id: str) -> dict[tuple[str, str], bool]:
@@ -88,4 +93,30 @@ async def account_scenario(session: AsyncSession, user_id: str, account_id: str)
     query = select(PaperAccount.scenario_id).where(
         PaperAccount.id == account_id, PaperAccount.user_id == user_id
     )
+    return (await session.execute(query)).scalars().first()
+
+
+async def requirements(session: AsyncSession, account_id: str) -> list[LessonRequirementRow]:
+    query = (
+        select(LessonRequirementRow)
+        .where(LessonRequirementRow.account_id == account_id)
+        .order_by(LessonRequirementRow.feature, LessonRequirementRow.layer)
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def replace_requirements(
+    session: AsyncSession, account_id: str, layer: str, rows: Sequence[LessonRequirementRow]
+) -> None:
+    await session.execute(
+        delete(LessonRequirementRow).where(
+            LessonRequirementRow.account_id == account_id, LessonRequirementRow.layer == layer
+        )
+    )
+    session.add_all(rows)
+    await session.flush()
+
+
+async def account_owner(session: AsyncSession, account_id: str) -> str | None:
+    query = select(PaperAccount.user_id).where(PaperAccount.id == account_id)
     return (await session.execute(query)).scalars().first()

@@ -4,7 +4,7 @@ those leave the server only in a graded result."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -160,3 +160,25 @@ class GlossaryEntryOut(BaseModel):
     definition: str
     lesson: str | None
     """URL of the lesson that explains it, when one does."""
+
+
+FeatureName = Literal["limit_orders", "stop_orders", "short_selling"]
+
+
+class RequirementsIn(BaseModel):
+    """Features to lock until a lesson is mastered: feature → lesson slug. Replaces the caller's
+    own locks on the account (`{}` lifts them)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    requirements: dict[FeatureName, Annotated[str, Field(pattern=r"^[a-z0-9-]{1,64}$")]]
+
+
+class RequirementOut(BaseModel):
+    feature: FeatureName
+    lesson: str
+    title: str
+    url: str
+    set_by: Literal["owner", "guardian"]
+    unlocked: bool
+    """True once the learner's latest quiz answers for the lesson are at least familiar."""

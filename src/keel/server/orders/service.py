@@ -23,6 +23,7 @@ from keel.server.auth.deps import unauthorized
 from keel.server.auth.models import User
 from keel.server.auth.tokens import TokenClaims
 from keel.server.errors import ProblemError, not_found
+from keel.server.lessons.links import lesson_url
 from keel.server.market.component import market_data
 from keel.server.market.tradability import untradable_reason
 from keel.server.orders import repository
@@ -54,6 +55,9 @@ def refusal(order: Order, decision: GateDecision | None) -> ProblemError:
             reopen_at=decision.reopen_at.isoformat() if decision.reopen_at else None,
             figures=dict(decision.figures or {}),
         )
+    lesson = (extra.get("figures") or {}).get("lesson")
+    if isinstance(lesson, str):  # a refusal naming its own lesson (a feature locked behind one)
+        extra["lesson"] = lesson_url(lesson)
     return ProblemError(422, code, reason, title="The order was refused", **extra)
 
 

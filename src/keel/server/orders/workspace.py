@@ -56,6 +56,7 @@ from keel.server.accounts.state import (
 from keel.server.auth.models import ADULT_AGE_YEARS, age_on
 from keel.server.errors import ProblemError
 from keel.server.guardians import repository as guardians_repo
+from keel.server.lessons.unlocks import lesson_locks
 from keel.server.market.component import scenario_of
 from keel.server.orders import repository as orders_repo
 from keel.server.orders.caching import cache_after_commit
@@ -153,6 +154,8 @@ class Workspace:
             guardian_limits=(
                 await guardians_repo.guardian_limits(session, row.user_id) if is_minor else None
             ),
+            # Features locked until a lesson is mastered (keel.server.lessons.unlocks).
+            lesson_locks=await lesson_locks(session, runtime.lessons, row.id, row.user_id),
         )
         risk_gate = order_gate(live)
         if isinstance(risk_gate, StopOrderAware):

@@ -166,6 +166,12 @@ TRADING_PAGES: dict[str, P] = {
         "Each question has a few choices, named a, b, c and so on. Pick one of the letters the "
         "question shows and send again.",
     ),
+    "lesson-required": P(
+        "Take the lesson first",
+        "This kind of order is locked until you know the lesson it needs. You, or your guardian, "
+        "chose this. Open the lesson the answer links to, read it and pass its quiz, then send "
+        "the order again.",
+    ),
     # ----- backtests -----
     "too-many-backtests": P(
         "Too many tests running at once",
