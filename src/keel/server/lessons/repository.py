@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 
 from sqlalchemy import delete, func, select
@@ -103,6 +103,19 @@ async def requirements(session: AsyncSession, account_id: str) -> list[LessonReq
         .order_by(LessonRequirementRow.feature, LessonRequirementRow.layer)
     )
     return list((await session.execute(query)).scalars())
+
+
+async def requirements_of_accounts(
+    session: AsyncSession, account_ids: Collection[str]
+) -> dict[str, list[LessonRequirementRow]]:
+    """The requirements of each account (every id has a list; one query)."""
+    query = select(LessonRequirementRow).where(
+        LessonRequirementRow.account_id.in_(sorted(account_ids))
+    )
+    grouped: dict[str, list[LessonRequirementRow]] = {account_id: [] for account_id in account_ids}
+    for row in (await session.execute(query)).scalars():
+        grouped[row.account_id].append(row)
+    return grouped
 
 
 async def replace_requirements(

@@ -10,6 +10,8 @@ are some.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keel.domain.enums import Role
@@ -33,11 +35,17 @@ def _mastered(lesson: Lesson, latest: dict[tuple[str, str], bool]) -> bool:
 
 
 async def lesson_locks(
-    session: AsyncSession, library: Library | None, account_id: str, user_id: str
+    session: AsyncSession,
+    library: Library | None,
+    account_id: str,
+    user_id: str,
+    rows: Sequence[LessonRequirementRow] | None = None,
 ) -> dict[Feature, LessonLock]:
     """The features of account `account_id` still locked behind a lesson its owner has not
-    mastered (empty for an account with no requirements)."""
-    rows = await repository.requirements(session, account_id)
+    mastered (empty for an account with no requirements). `rows`: its requirements, when the
+    caller read them already (the order desk reads a whole batch's in one query)."""
+    if rows is None:
+        rows = await repository.requirements(session, account_id)
     if not rows or library is None:
         return {}
     latest = await repository.latest_answers(session, user_id)

@@ -37,6 +37,7 @@ from keel.server.auth.deps import unauthorized
 from keel.server.auth.tokens import TokenClaims
 from keel.server.db import session_scope
 from keel.server.errors import ProblemError
+from keel.server.lessons import repository as lessons_repo
 from keel.server.metrics import ORDER_BATCH_SIZE
 from keel.server.orders import repository, service
 from keel.server.orders.caller import STALE_TOKEN
@@ -205,9 +206,14 @@ class OrderDesk:
             if coid is not None and (row := known.get((ticket.request.account_id, coid))):
                 ticket.answer(OrderOut.model_validate(row), False)
         open_orders = await repository.open_orders_of(session, trading)
+        requirements = await lessons_repo.requirements_of_accounts(session, trading)
         for account_id, account in trading.items():
             batch.workspaces[account_id] = await open_locked(
-                session, self.runtime, account, open_orders=open_orders[account_id]
+                session,
+                self.runtime,
+                account,
+                open_orders=open_orders[account_id],
+                lesson_requirements=requirements[account_id],
             )
 
     def _place_one(self, batch: _Batch, ticket: Ticket) -> None:

@@ -56,6 +56,7 @@ from keel.server.accounts.state import (
 from keel.server.auth.models import ADULT_AGE_YEARS, age_on
 from keel.server.errors import ProblemError
 from keel.server.guardians import repository as guardians_repo
+from keel.server.lessons.models import LessonRequirementRow
 from keel.server.lessons.unlocks import lesson_locks
 from keel.server.market.component import scenario_of
 from keel.server.orders import repository as orders_repo
@@ -125,9 +126,10 @@ class Workspace:
         *,
         is_minor: bool,
         open_orders: Sequence[OrderRow] | None = None,
+        lesson_requirements: Sequence[LessonRequirementRow] | None = None,
     ) -> Workspace:
         """Build the workspace of an account row the caller has already locked (its open orders
-        are read unless the caller read them already)."""
+        and lesson requirements are read unless the caller read them already)."""
         ledger = Ledger.resume(balance=row.cash, length=row.ledger_length, epoch=row.epoch)
         cached = fill_cache(runtime).entry(row.id, row.epoch, row.ledger_length)
         if cached is not None:
@@ -155,7 +157,9 @@ class Workspace:
                 await guardians_repo.guardian_limits(session, row.user_id) if is_minor else None
             ),
             # Features locked until a lesson is mastered (keel.server.lessons.unlocks).
-            lesson_locks=await lesson_locks(session, runtime.lessons, row.id, row.user_id),
+            lesson_locks=await lesson_locks(
+                session, runtime.lessons, row.id, row.user_id, lesson_requirements
+            ),
         )
         risk_gate = order_gate(live)
         if isinstance(risk_gate, StopOrderAware):
@@ -351,10 +355,16 @@ async def open_locked(
     locked: accounts_repo.LockedAccount,
     *,
     open_orders: Sequence[OrderRow] | None = None,
+    lesson_requirements: Sequence[LessonRequirementRow] | None = None,
 ) -> Workspace:
     """The workspace of an account locked by `accounts_repo.lock_account_with_owner`."""
     return await Workspace.open(
-        session, runtime, locked.row, is_minor=is_minor(runtime, locked), open_orders=open_orders
+        session,
+        runtime,
+        locked.row,
+        is_minor=is_minor(runtime, locked),
+        open_orders=open_orders,
+        lesson_requirements=lesson_requirements,
     )
 
 
