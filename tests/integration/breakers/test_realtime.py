@@ -47,6 +47,7 @@ async def test_transitions_and_volatility_are_pushed(
         assert (transition["from_level"], transition["to_level"]) == ("CAUTIOUS", "CLOSED")
         assert transition["reason"] == "news pending"
         assert transition["breaker"] == "symbol breaker SPX"
+        assert transition["lesson"] == "/api/v1/lessons/circuit-breakers"
 
         await get_feed(runtime).step_days(1)
         update = await receive_until(

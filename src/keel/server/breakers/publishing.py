@@ -25,6 +25,7 @@ from keel.risk import BreakerTransition, Scope
 from keel.server.accounts.models import PaperAccount
 from keel.server.breakers.models import BreakerTransitionRow
 from keel.server.db import session_scope
+from keel.server.lessons.links import rule_lesson
 from keel.server.metrics import BREAKER_LEVEL
 from keel.server.pubsub import Message, get_pubsub, publish_after_commit, user_channel
 from keel.server.runtime import Runtime
@@ -40,6 +41,7 @@ log = structlog.get_logger(__name__)
 def transition_message(transition: BreakerTransition) -> Message:
     shown = transition.as_dict()
     shown["figures"] = json_figures(transition.figures)
+    shown["lesson"] = rule_lesson(transition.rule)  # the lesson that explains it
     return {"type": "breaker_transition", "transition": shown}
 
 
