@@ -39,6 +39,7 @@ async def test_a_cut_order_says_so_in_its_201_and_later(database_url: str, tmp_p
         assert Decimal(cut["figures"]["accepted_quantity"]) == accepted
         assert Decimal(cut["figures"]["price"]) > 0
         assert cut["reason"], "the gate's own words are kept beside the plain ones"
+        assert cut["lesson"] == "/api/v1/lessons/circuit-breakers"
         assert order["status_reason"] == cut["detail"] or order["status"] == "filled"
 
         stored = (await client.get(f"/api/v1/orders/{order['id']}", headers=user.headers)).json()

@@ -48,6 +48,12 @@ def problem_links(code: str) -> dict[str, str]:
     return dict(_problem_links.get(code, {}))
 
 
+def cut_lesson() -> str | None:
+    """The lesson that explains an order made smaller: breakers cut orders at CAUTIOUS and
+    RESTRICTED, the levels whose refusals are `breaker-cautious-cap` and `breaker-restricted`."""
+    return _problem_links.get("breaker-restricted", {}).get("lesson")
+
+
 def rule_lesson(rule: str) -> str | None:
     """The URL of the lesson that explains breaker rule `rule`."""
     return _rule_lessons.get(rule)

@@ -6,8 +6,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
+from keel.server.lessons.links import cut_lesson
 from keel.server.market.schemas import CashStr, DecimalStr
 
 Amount = Decimal | None
@@ -64,6 +65,12 @@ class OrderCutOut(BaseModel):
     figures: dict[str, str]
     """The numbers behind it, as plain decimal strings (e.g. `requested_quantity`,
     `accepted_quantity`, `price`)."""
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def lesson(self) -> str | None:
+        """The lesson that explains why breakers make orders smaller."""
+        return cut_lesson()
 
 
 class OrderOut(BaseModel):
