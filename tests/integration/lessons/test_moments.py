@@ -6,6 +6,7 @@ from __future__ import annotations
 from httpx import AsyncClient
 
 from tests.integration.auth.factories import create_user
+from tests.integration.guardians.factories import linked_family
 from tests.integration.orders.factories import open_account, place
 
 
@@ -64,3 +65,19 @@ async def test_breakers_name_the_lesson_that_explains_them(client: AsyncClient) 
     for breaker in breakers:
         assert breaker["lesson"] is not None, breaker["rule"]
         assert (await client.get(breaker["lesson"], headers=user.headers)).status_code == 200
+
+
+async def test_a_guardians_rejection_names_the_lesson(client: AsyncClient) -> None:
+    guardian, minor = await linked_family(client)
+    opened = await open_account(client, minor, starting_cash="1000")
+    order = (await place(client, minor, opened["id"], symbol="GOOG", quantity="1")).json()
+    assert order["lesson"] is None
+    rejected = await client.post(
+        f"/api/v1/guardian/approvals/{order['id']}/reject",
+        json={"reason": "let us talk about it first"},
+        headers=guardian.headers,
+    )
+    assert rejected.status_code == 200, rejected.text
+    seen = (await client.get(f"/api/v1/orders/{order['id']}", headers=minor.headers)).json()
+    assert seen["rejection_code"] == "guardian-rejected"
+    assert seen["lesson"] == "/api/v1/lessons/guardians-and-minors"

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
-from keel.server.lessons.links import cut_lesson
+from keel.server.lessons.links import cut_lesson, problem_links
 from keel.server.market.schemas import CashStr, DecimalStr
 
 Amount = Decimal | None
@@ -105,6 +105,15 @@ class OrderOut(BaseModel):
     approval_expires_at: datetime | None
     created_at: datetime
     updated_at: datetime
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def lesson(self) -> str | None:
+        """The lesson that explains why the order was rejected (a guardian's no, a breaker at
+        trigger time); null for an order no rule stopped."""
+        if self.rejection_code is None:
+            return None
+        return problem_links(self.rejection_code).get("lesson")
 
 
 class OrderDetailOut(OrderOut):
