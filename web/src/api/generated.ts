@@ -4,6 +4,7 @@ export const addTagTypes = [
   "breakers",
   "auth",
   "backtests",
+  "lessons",
   "guardian",
   "market",
   "instruments",
@@ -309,6 +310,16 @@ const injectedRtkApi = api
         }),
         providesTags: ["breakers", "breakers"],
       }),
+      listGlossary: build.query<ListGlossaryApiResponse, ListGlossaryApiArg>({
+        query: () => ({ url: `/api/v1/glossary` }),
+        providesTags: ["lessons", "lessons"],
+      }),
+      glossaryEntry: build.query<GlossaryEntryApiResponse, GlossaryEntryApiArg>(
+        {
+          query: (queryArg) => ({ url: `/api/v1/glossary/${queryArg.slug}` }),
+          providesTags: ["lessons", "lessons"],
+        },
+      ),
       listPending: build.query<ListPendingApiResponse, ListPendingApiArg>({
         query: () => ({ url: `/api/v1/guardian/approvals` }),
         providesTags: ["guardian", "guardian"],
@@ -478,6 +489,69 @@ const injectedRtkApi = api
           },
         }),
         providesTags: ["market", "instruments"],
+      }),
+      listLessons: build.query<ListLessonsApiResponse, ListLessonsApiArg>({
+        query: () => ({ url: `/api/v1/lessons` }),
+        providesTags: ["lessons", "lessons"],
+      }),
+      lessonCheck: build.query<LessonCheckApiResponse, LessonCheckApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/lessons/checks/${queryArg.code}`,
+        }),
+        providesTags: ["lessons", "lessons"],
+      }),
+      lessonProgress: build.query<
+        LessonProgressApiResponse,
+        LessonProgressApiArg
+      >({
+        query: (queryArg) => ({
+          url: `/api/v1/lessons/progress`,
+          params: {
+            scenario: queryArg.scenario,
+          },
+        }),
+        providesTags: ["lessons", "lessons"],
+      }),
+      lessonRequirements: build.query<
+        LessonRequirementsApiResponse,
+        LessonRequirementsApiArg
+      >({
+        query: (queryArg) => ({
+          url: `/api/v1/lessons/requirements/${queryArg.accountId}`,
+        }),
+        providesTags: ["lessons", "lessons"],
+      }),
+      setLessonRequirements: build.mutation<
+        SetLessonRequirementsApiResponse,
+        SetLessonRequirementsApiArg
+      >({
+        query: (queryArg) => ({
+          url: `/api/v1/lessons/requirements/${queryArg.accountId}`,
+          method: "PUT",
+          body: queryArg.requirementsIn,
+        }),
+        invalidatesTags: ["lessons", "lessons"],
+      }),
+      reviewQueue: build.query<ReviewQueueApiResponse, ReviewQueueApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/lessons/reviews`,
+          params: {
+            scenario: queryArg.scenario,
+          },
+        }),
+        providesTags: ["lessons", "lessons"],
+      }),
+      getLesson: build.query<GetLessonApiResponse, GetLessonApiArg>({
+        query: (queryArg) => ({ url: `/api/v1/lessons/${queryArg.slug}` }),
+        providesTags: ["lessons", "lessons"],
+      }),
+      answerQuiz: build.mutation<AnswerQuizApiResponse, AnswerQuizApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/lessons/${queryArg.slug}/quiz`,
+          method: "POST",
+          body: queryArg.quizIn,
+        }),
+        invalidatesTags: ["lessons", "lessons"],
       }),
       marketClock: build.query<MarketClockApiResponse, MarketClockApiArg>({
         query: (queryArg) => ({
@@ -818,6 +892,14 @@ export type BreakerHistoryApiArg = {
   /** The scenario (market) to read; `default` when left out. */
   scenario?: string;
 };
+export type ListGlossaryApiResponse =
+  /** status 200 Successful Response */ GlossaryEntryOut[];
+export type ListGlossaryApiArg = void;
+export type GlossaryEntryApiResponse =
+  /** status 200 Successful Response */ GlossaryEntryOut;
+export type GlossaryEntryApiArg = {
+  slug: string;
+};
 export type ListPendingApiResponse =
   /** status 200 Successful Response */ PendingApprovalOut[];
 export type ListPendingApiArg = void;
@@ -937,6 +1019,48 @@ export type GetQuoteApiArg = {
   symbol: string;
   /** The scenario (market) to read; `default` when left out. */
   scenario?: string;
+};
+export type ListLessonsApiResponse =
+  /** status 200 Successful Response */ LessonSummaryOut[];
+export type ListLessonsApiArg = void;
+export type LessonCheckApiResponse =
+  /** status 200 Successful Response */ CheckOut;
+export type LessonCheckApiArg = {
+  code: string;
+};
+export type LessonProgressApiResponse =
+  /** status 200 Successful Response */ ProgressOut;
+export type LessonProgressApiArg = {
+  /** The scenario (market) to read; `default` when left out. */
+  scenario?: string;
+};
+export type LessonRequirementsApiResponse =
+  /** status 200 Successful Response */ RequirementOut[];
+export type LessonRequirementsApiArg = {
+  accountId: string;
+};
+export type SetLessonRequirementsApiResponse =
+  /** status 200 Successful Response */ RequirementOut[];
+export type SetLessonRequirementsApiArg = {
+  accountId: string;
+  requirementsIn: RequirementsIn;
+};
+export type ReviewQueueApiResponse =
+  /** status 200 Successful Response */ ReviewQueueOut;
+export type ReviewQueueApiArg = {
+  /** The scenario (market) to read; `default` when left out. */
+  scenario?: string;
+};
+export type GetLessonApiResponse =
+  /** status 200 Successful Response */ LessonOut;
+export type GetLessonApiArg = {
+  slug: string;
+};
+export type AnswerQuizApiResponse =
+  /** status 200 Successful Response */ QuizResultOut;
+export type AnswerQuizApiArg = {
+  slug: string;
+  quizIn: QuizIn;
 };
 export type MarketClockApiResponse =
   /** status 200 Successful Response */ MarketClockOut;
@@ -1075,7 +1199,11 @@ export type Problem = {
   figures?: {
     [key: string]: string | number;
   };
+  /** The glossary entry that explains it, when no lesson does. */
+  glossary?: string;
   instance?: string;
+  /** The lesson that explains this problem (`/api/v1/lessons/<slug>`). */
+  lesson?: string;
   status: number;
   title: string;
   type: string;
@@ -1161,6 +1289,7 @@ export type BreakerTransitionOut = {
   from_level: string;
   id?: number | null;
   kind: string;
+  lesson?: string | null;
   reason: string;
   reopen_at: string | null;
   rule: string;
@@ -1352,6 +1481,7 @@ export type BreakerOut = {
     [key: string]: any;
   };
   key: string;
+  lesson?: string | null;
   level: string;
   mode: string;
   pinned: boolean;
@@ -1367,11 +1497,18 @@ export type BreakersOut = {
   breakers: BreakerOut[];
   market_time: string | null;
 };
+export type GlossaryEntryOut = {
+  definition: string;
+  lesson: string | null;
+  slug: string;
+  term: string;
+};
 export type OrderCutOut = {
   detail: string;
   figures: {
     [key: string]: string;
   };
+  lesson?: string | null;
   reason: string;
 };
 export type OrderOut = {
@@ -1385,6 +1522,7 @@ export type OrderOut = {
   filled_notional: string;
   filled_quantity: string;
   id: string;
+  lesson?: string | null;
   limit_price: string | null;
   market_date?: string | null;
   notional: string | null;
@@ -1503,6 +1641,143 @@ export type QuoteOut = {
   symbol: string;
   time: string;
 };
+export type SkillMasteryOut = {
+  answered: number;
+  lessons: string[];
+  level: "not_started" | "attempted" | "familiar" | "proficient";
+  percent: number;
+  right: number;
+  skill: string;
+  total: number;
+};
+export type LessonSummaryOut = {
+  mastery: SkillMasteryOut;
+  position: number;
+  questions: number;
+  skill: string;
+  slug: string;
+  summary: string;
+  title: string;
+  url: string;
+};
+export type ChoiceOut = {
+  key: string;
+  text: string;
+};
+export type QuestionOut = {
+  choices: ChoiceOut[];
+  id: string;
+  lesson: string;
+  text: string;
+};
+export type CheckOut = {
+  code: string;
+  lesson: string | null;
+  offered: boolean;
+  questions: QuestionOut[];
+  url: string | null;
+};
+export type ProgressOut = {
+  reviews_due: number;
+  skills: SkillMasteryOut[];
+};
+export type RequirementOut = {
+  feature: "limit_orders" | "stop_orders" | "short_selling";
+  lesson: string;
+  set_by: "owner" | "guardian";
+  title: string;
+  unlocked: boolean;
+  url: string;
+};
+export type RequirementsIn = {
+  requirements: {
+    [key: string]: string;
+  };
+};
+export type ReviewQueueOut = {
+  market_date: string | null;
+  questions: QuestionOut[];
+  scenario_id: string;
+};
+export type RefusalOut = {
+  account_id: string | null;
+  amount: string | null;
+  code: string;
+  detail: string;
+  figures: {
+    [key: string]: any;
+  };
+  lesson: string | null;
+  market_time: string | null;
+  order_type: string | null;
+  scenario_id: string | null;
+  side: string | null;
+  symbol: string | null;
+};
+export type RefusalPiece = {
+  kind?: "last-refusal";
+  refusal: RefusalOut | null;
+};
+export type RegimePiece = {
+  as_of: string | null;
+  breaker_level: string;
+  figures: {
+    [key: string]: number;
+  };
+  kind?: "spx-regime";
+  reason: string;
+  regime: string;
+  scenario_id: string;
+  symbol: string;
+};
+export type LessonOut = {
+  figures: {
+    [key: string]: string;
+  };
+  glossary: string[];
+  html: string;
+  interactive?:
+    | (
+        | ({
+            kind: "last-refusal";
+          } & RefusalPiece)
+        | ({
+            kind: "spx-regime";
+          } & RegimePiece)
+      )
+    | null;
+  markdown: string;
+  mastery: SkillMasteryOut;
+  position: number;
+  questions: number;
+  quiz: QuestionOut[];
+  skill: string;
+  slug: string;
+  summary: string;
+  title: string;
+  url: string;
+};
+export type QuestionResultOut = {
+  answer: string;
+  chosen: string;
+  correct: boolean;
+  explanation: string;
+  feedback: string | null;
+  question_id: string;
+};
+export type QuizResultOut = {
+  answered: number;
+  lesson: string;
+  mastery: SkillMasteryOut;
+  results: QuestionResultOut[];
+  right: number;
+};
+export type QuizIn = {
+  answers: {
+    [key: string]: string;
+  };
+  scenario_id?: string;
+};
 export type MarketClockOut = {
   finished: boolean;
   market_date: string | null;
@@ -1551,6 +1826,7 @@ export type OrderDetailOut = {
   filled_quantity: string;
   fills?: FillOut[];
   id: string;
+  lesson?: string | null;
   limit_price: string | null;
   market_date?: string | null;
   notional: string | null;
@@ -1739,6 +2015,10 @@ export const {
   useLazyListBreakersQuery,
   useBreakerHistoryQuery,
   useLazyBreakerHistoryQuery,
+  useListGlossaryQuery,
+  useLazyListGlossaryQuery,
+  useGlossaryEntryQuery,
+  useLazyGlossaryEntryQuery,
   useListPendingQuery,
   useLazyListPendingQuery,
   useDecideMutation,
@@ -1773,6 +2053,20 @@ export const {
   useLazyListBarsQuery,
   useGetQuoteQuery,
   useLazyGetQuoteQuery,
+  useListLessonsQuery,
+  useLazyListLessonsQuery,
+  useLessonCheckQuery,
+  useLazyLessonCheckQuery,
+  useLessonProgressQuery,
+  useLazyLessonProgressQuery,
+  useLessonRequirementsQuery,
+  useLazyLessonRequirementsQuery,
+  useSetLessonRequirementsMutation,
+  useReviewQueueQuery,
+  useLazyReviewQueueQuery,
+  useGetLessonQuery,
+  useLazyGetLessonQuery,
+  useAnswerQuizMutation,
   useMarketClockQuery,
   useLazyMarketClockQuery,
   useMeQuery,

@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, computed_field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from keel.server.lessons.links import rule_lesson
 
@@ -52,11 +52,14 @@ class BreakerOut(BaseModel):
     figures: dict[str, Any] = Field(default_factory=dict)
     """The numbers behind the level now (e.g. the volatility and the regime's thresholds)."""
 
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def lesson(self) -> str | None:
-        """The lesson that explains the rule behind the level (`/api/v1/lessons/<slug>`)."""
-        return rule_lesson(self.rule)
+    lesson: str | None = None
+    """The lesson that explains the rule behind the level (`/api/v1/lessons/<slug>`)."""
+
+    @model_validator(mode="after")
+    def _link_lesson(self) -> BreakerOut:
+        if self.lesson is None:
+            self.lesson = rule_lesson(self.rule)
+        return self
 
 
 class BreakersOut(BaseModel):
@@ -82,11 +85,14 @@ class BreakerTransitionOut(BaseModel):
     reopen_at: datetime | None
     enforced: bool
 
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def lesson(self) -> str | None:
-        """The lesson that explains the rule behind the transition."""
-        return rule_lesson(self.rule)
+    lesson: str | None = None
+    """The lesson that explains the rule behind the transition."""
+
+    @model_validator(mode="after")
+    def _link_lesson(self) -> BreakerTransitionOut:
+        if self.lesson is None:
+            self.lesson = rule_lesson(self.rule)
+        return self
 
 
 class ForceIn(BaseModel):

@@ -37,7 +37,7 @@ async def list_lessons(
 
 
 @router.get("/lessons/progress", summary="The caller's mastery of every skill, reviews due today")
-async def progress(
+async def lesson_progress(
     user: CurrentUser, session: SessionDep, runtime: RuntimeDep, scenario: ScenarioQuery = "default"
 ) -> ProgressOut:
     return await service.progress(session, runtime, user.id, scenario)
@@ -47,7 +47,7 @@ async def progress(
     "/lessons/reviews",
     summary="Questions due for review today (days 1, 3 and 7 of the market's calendar)",
 )
-async def reviews(
+async def review_queue(
     user: CurrentUser, session: SessionDep, runtime: RuntimeDep, scenario: ScenarioQuery = "default"
 ) -> ReviewQueueOut:
     return await service.review_queue(session, runtime, user.id, scenario)
@@ -57,14 +57,14 @@ async def reviews(
     "/lessons/checks/{code}",
     summary="A two-question check, offered the first time the caller met refusal `code`",
 )
-async def check(
+async def lesson_check(
     code: Code, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
 ) -> CheckOut:
     return await service.check_for(session, runtime, user.id, code)
 
 
 @router.get("/lessons/{slug}", summary="One lesson: its words, quiz (no answers) and live piece")
-async def lesson(
+async def get_lesson(
     slug: Slug, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
 ) -> LessonOut:
     return await service.lesson_detail(session, runtime, user.id, slug)
@@ -78,7 +78,7 @@ async def answer_quiz(
 
 
 @router.get("/glossary", summary="Every word the app uses, explained")
-async def glossary(runtime: RuntimeDep) -> list[GlossaryEntryOut]:
+async def list_glossary(runtime: RuntimeDep) -> list[GlossaryEntryOut]:
     return service.glossary(runtime)
 
 
@@ -91,7 +91,7 @@ async def glossary_entry(slug: Slug, runtime: RuntimeDep) -> GlossaryEntryOut:
     "/lessons/requirements/{account_id}",
     summary="Features of an account locked until a lesson is mastered",
 )
-async def requirements(
+async def lesson_requirements(
     account_id: str, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
 ) -> list[RequirementOut]:
     return await unlocks.requirements_of(session, runtime, user, account_id)
@@ -101,7 +101,7 @@ async def requirements(
     "/lessons/requirements/{account_id}",
     summary="Lock features of an account (yours, or a linked minor's) until a lesson is mastered",
 )
-async def set_requirements(
+async def set_lesson_requirements(
     account_id: str,
     body: RequirementsIn,
     user: CurrentUser,

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from keel.server.lessons.links import cut_lesson, problem_links
 from keel.server.market.schemas import CashStr, DecimalStr
@@ -66,11 +66,14 @@ class OrderCutOut(BaseModel):
     """The numbers behind it, as plain decimal strings (e.g. `requested_quantity`,
     `accepted_quantity`, `price`)."""
 
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def lesson(self) -> str | None:
-        """The lesson that explains why breakers make orders smaller."""
-        return cut_lesson()
+    lesson: str | None = None
+    """The lesson that explains why breakers make orders smaller."""
+
+    @model_validator(mode="after")
+    def _link_lesson(self) -> OrderCutOut:
+        if self.lesson is None:
+            self.lesson = cut_lesson()
+        return self
 
 
 class OrderOut(BaseModel):
@@ -106,14 +109,15 @@ class OrderOut(BaseModel):
     created_at: datetime
     updated_at: datetime
 
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def lesson(self) -> str | None:
-        """The lesson that explains why the order was rejected (a guardian's no, a breaker at
-        trigger time); null for an order no rule stopped."""
-        if self.rejection_code is None:
-            return None
-        return problem_links(self.rejection_code).get("lesson")
+    lesson: str | None = None
+    """The lesson that explains why the order was rejected (a guardian's no, a breaker at trigger
+    time); null for an order no rule stopped."""
+
+    @model_validator(mode="after")
+    def _link_lesson(self) -> OrderOut:
+        if self.lesson is None and self.rejection_code is not None:
+            self.lesson = problem_links(self.rejection_code).get("lesson")
+        return self
 
 
 class OrderDetailOut(OrderOut):
