@@ -5,16 +5,17 @@ starts because a module happened to be imported. Start-up, in order:
 
 1. pub/sub (in-process, or Redis) — everything below publishes or listens;
 2. object store, WebSocket hub, rate limiter, login throttle, access-token denylist;
-   the lessons and glossary, checked (a malformed lesson stops start-up here, naming its file
-   and line), and the lesson links every problem and breaker explanation carries;
 3. the market and its scenarios: the history store, then each scenario's feed (its clock resumed
    where it was stored), risk runtime (regimes, breakers) and engine loop, in that order, so on
    every step breakers are judged before resting orders are matched;
-4. account limits (stored ones loaded, changes from any process listened to);
-5. engine state shared with API replicas (published by an engine, mirrored by a replica);
-6. backtest jobs;
-7. demo users on a first start;
-8. the scenario clocks start running, and the supervisor that starts scenarios created later.
+4. the lessons and glossary, checked (a malformed lesson stops start-up here, naming its file
+   and line; their figures come from the market's history), and the lesson links every problem
+   and breaker explanation carries;
+5. account limits (stored ones loaded, changes from any process listened to);
+6. engine state shared with API replicas (published by an engine, mirrored by a replica);
+7. backtest jobs;
+8. demo users on a first start;
+9. the scenario clocks start running, and the supervisor that starts scenarios created later.
 
 Shut-down runs in reverse, clocks first, so no market step reaches a stopping component.
 """
@@ -49,8 +50,9 @@ async def start_runtime(runtime: Runtime) -> None:
     runtime.rate_limiter = RequestLimiter.from_settings(settings)
     runtime.login_throttle = build_login_throttle(settings.redis_url)
     runtime.access_denylist = build_access_denylist(settings.redis_url, settings.redis_namespace)
-    runtime.lessons = await start_lessons(settings)
     await start_scenarios(runtime)
+    assert runtime.market is not None  # built by start_scenarios
+    runtime.lessons = await start_lessons(settings, runtime.market)
     runtime.risk_limits_listener = await start_account_limits(runtime)
     await start_sharing(runtime)
     runtime.backtests = BacktestJobs(runtime)

@@ -12,10 +12,17 @@ import pytest
 
 from keel.domain.enums import Regime
 from keel.learning import Library
+from keel.market import load_bundled
 from keel.risk.market_breaker import DEFAULT_LEVELS
 from keel.server.errors import PROBLEM_TYPES
-from keel.server.lessons.component import start_lessons
-from keel.server.lessons.links import GLOSSARY_PATH, LESSONS_PATH, problem_links, rule_lesson
+from keel.server.lessons.component import load_lessons
+from keel.server.lessons.links import (
+    GLOSSARY_PATH,
+    LESSONS_PATH,
+    install,
+    problem_links,
+    rule_lesson,
+)
 from keel.server.settings import Settings
 from tests.integration.problem_codes import SOURCE, problem_codes_in_source
 
@@ -62,8 +69,10 @@ def breaker_rules_in_source(root: Path = SOURCE / "risk") -> set[str]:
 
 
 @pytest.fixture(scope="module")
-async def library() -> Library:
-    return await start_lessons(Settings())
+def library() -> Library:
+    library = load_lessons(Settings().resolved_content_dir, load_bundled)
+    install(library)
+    return library
 
 
 def _exists(library: Library, link: str) -> bool:
