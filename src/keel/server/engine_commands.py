@@ -1,10 +1,11 @@
-"""Admin halts and resumes sent to an API replica run on the engine, through pub/sub.
+"""Admin halts and resumes sent to a process that mirrors the scenario run on its engine, through
+pub/sub.
 
-A replica's breakers are a mirror of the engine's (`keel.server.mirror`): forcing one locally would
-be overwritten by the next engine snapshot. So `ReplicaRisk.force` publishes a command on
-`engine:commands`; the leading engine's `CommandServer` applies it with its own risk runtime
-(stored and published as any admin action there), publishes the new engine state, then replies on
-`engine:replies`. The replica has applied that state before the reply arrives (one Redis
+A mirror's breakers are a copy of the engine's (`keel.server.mirror`): forcing one locally would
+be overwritten by the next engine snapshot. So `ReplicaRisk.force` publishes a command, with the
+scenario's id, on `engine:commands`; the `CommandServer` of the engine process that runs that
+scenario applies it with the scenario's risk runtime (stored and published as any admin action
+there), publishes the scenario's new engine state, then replies on `engine:replies`. The replica has applied that state before the reply arrives (one Redis
 connection delivers both, in order), so the admin's next order on the same replica already meets
 the new level. No engine answering within `FORWARD_TIMEOUT_SECONDS` is a 503.
 """
@@ -29,6 +30,7 @@ from keel.server.errors import ProblemError
 from keel.server.market.feed import MarketFeed
 from keel.server.pubsub import Message, PubSub
 from keel.server.runtime import Runtime
+from keel.server.scenarios.models import DEFAULT_SCENARIO_ID
 from keel.server.volatility.tracker import SymbolVolatility
 
 log = structlog.get_logger(__name__)
@@ -57,10 +59,17 @@ def transition_from(message: Message) -> BreakerTransition:
 
 
 class EngineForwarder:
-    """Replica side: sends a command to the engine and awaits its reply."""
+    """Mirror side: sends a command about one scenario to its engine and awaits the reply."""
 
-    def __init__(self, pubsub: PubSub, timeout: float = FORWARD_TIMEOUT_SECONDS) -> None:
+    def __init__(
+        self,
+        pubsub: PubSub,
+        timeout: float = FORWARD_TIMEOUT_SECONDS,
+        *,
+        scenario_id: str = DEFAULT_SCENARIO_ID,
+    ) -> None:
         self.pubsub = pubsub
+        self.scenario_id = scenario_id
         self.timeout = timeout
         self._waiting: dict[str, asyncio.Future[Message]] = {}
         self._remove = pubsub.add_listener(
@@ -73,13 +82,15 @@ class EngineForwarder:
         future: asyncio.Future[Message] = asyncio.get_running_loop().create_future()
         self._waiting[command_id] = future
         try:
-            await self.pubsub.publish(COMMAND_CHANNEL, {**command, "id": command_id})
+            message = {**command, "id": command_id, "scenario_id": self.scenario_id}
+            await self.pubsub.publish(COMMAND_CHANNEL, message)
             return await asyncio.wait_for(future, self.timeout)
         except TimeoutError as error:
             raise ProblemError(
                 503,
                 "engine-unavailable",
-                "no engine answered; admin halts and resumes run on the leading engine",
+                "no engine answered; admin halts and resumes run on the engine that runs "
+                "this market",
             ) from error
         finally:
             self._waiting.pop(command_id, None)
@@ -130,12 +141,16 @@ class ReplicaRisk(RiskRuntime):
 
 
 class CommandServer:
-    """Engine side: applies forwarded admin actions, publishes the engine state, replies."""
+    """Engine side: applies forwarded admin actions to the scenarios this process runs, publishes
+    the scenario's engine state, replies. Commands about other scenarios are left to their engine."""
 
     def __init__(
-        self, risk: RiskRuntime, pubsub: PubSub, publish_state: Callable[[], Awaitable[None]]
+        self,
+        runtime: Runtime,
+        pubsub: PubSub,
+        publish_state: Callable[[str], Awaitable[None]],
     ) -> None:
-        self.risk = risk
+        self.runtime = runtime
         self.pubsub = pubsub
         self.publish_state = publish_state
         self._tasks: set[asyncio.Task[None]] = set()
@@ -146,20 +161,24 @@ class CommandServer:
     def _on_message(self, channel: str, message: Message) -> None:
         if channel != COMMAND_CHANNEL or message.get("command") != "force":
             return
-        task = asyncio.get_running_loop().create_task(self._force(message))
+        scenario_id = str(message.get("scenario_id") or DEFAULT_SCENARIO_ID)
+        live = self.runtime.scenarios.get(scenario_id)
+        if live is None or live.mirrored or live.risk is None:
+            return  # another engine runs it (or nobody: the sender answers 503)
+        task = asyncio.get_running_loop().create_task(self._force(live.risk, scenario_id, message))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _force(self, message: Message) -> None:
+    async def _force(self, risk: RiskRuntime, scenario_id: str, message: Message) -> None:
         reply: dict[str, Any] = {"id": message.get("id")}
         try:
-            transition = await self.risk.force(
+            transition = await risk.force(
                 Permission[message["level"]],
                 symbol=message.get("symbol"),
                 by=str(message["by"]),
                 reason=str(message["reason"]),
             )
-            await self.publish_state()
+            await self.publish_state(scenario_id)
             shown = transition.as_dict()
             shown["figures"] = json_figures(transition.figures)
             reply.update(ok=True, transition=shown)

@@ -1,15 +1,20 @@
-"""The engine state shared with API replicas: published by the engine, mirrored by each replica.
+"""Each scenario's engine state, shared with the processes that do not run it: published by the
+engine that runs the scenario, mirrored by every other process (API replicas, and engines that
+leave the scenario to another engine).
 
-The engine (`--role engine` or `all`) publishes one snapshot after every feed step and after every
-breaker transition (e.g. an admin halt): market time and date, the latest quote and previous close
-of every symbol, the breaker mode, the state of the market-wide and every symbol breaker, and each
-symbol's regime. It is kept under the pub/sub key `engine:state` and published on the channel
-`engine:state` in one Redis transaction. Quotes and bars keep going out on `quotes:SYM` /
-`bars:SYM`, transitions and regimes on `breakers` / `volatility`, for WebSocket clients.
+The engine (`--role engine` or `all`) publishes one snapshot per scenario it runs after every
+step of that scenario's feed and after every breaker transition (e.g. an admin halt): market time
+and date, the latest quote and previous close of every symbol, the breaker mode, the state of the
+market-wide and every symbol breaker, and each symbol's regime. It is kept under the pub/sub key
+`engine:state` (`engine:state@<id>` for scenarios other than the default, as every scenario
+channel) and published on the channel of the same name in one Redis transaction. Quotes and bars
+keep going out on `quotes:SYM` / `bars:SYM`, transitions and regimes on `breakers` /
+`volatility`, for WebSocket clients.
 
-An API replica (`--role api`) listens on `engine:state`, then reads the key (the initial snapshot)
-and applies the newest snapshot by `(generation, seq)`: a takeover engine's generation is larger,
-and a late message from a dead leader is ignored. Market orders on the replica then fill at the
+A mirroring process listens on the scenario's channel, then reads the key (the initial snapshot)
+and applies the newest snapshot by `(generation, seq)`: the generation is when the publishing
+process took the scenario over (`keel.server.scenarios.ownership`), so a takeover engine's is
+larger, and a late message from a dead owner is ignored. Market orders on the replica then fill at the
 engine's latest quote and the order gate judges the engine's breaker levels. Account breakers are
 judged where the order is placed (each replica keeps its own, as the one process did).
 """
@@ -36,14 +41,22 @@ from keel.server.breakers.component import RiskRuntime
 from keel.server.engine_commands import CommandServer, ReplicaRisk
 from keel.server.market.feed import MarketFeed, quote_message
 from keel.server.pubsub import Message, PubSub, get_pubsub
-from keel.server.roles import API, ENGINE, ENGINE_ROLES, leader_generation, process_name
+from keel.server.roles import ENGINE, ENGINE_ROLES, process_name, spreads_scenarios
 from keel.server.runtime import Runtime
+from keel.server.scenarios.channels import scenario_channel
+from keel.server.scenarios.live import LiveScenario
 from keel.server.scenarios.models import DEFAULT_SCENARIO_ID
 
 log = structlog.get_logger(__name__)
 
 STATE_KEY = "engine:state"
 STATE_CHANNEL = "engine:state"
+"""The default scenario's state key and channel (`state_key` gives every scenario's)."""
+
+
+def state_key(scenario_id: str) -> str:
+    """The pub/sub key, and channel, of a scenario's engine state."""
+    return scenario_channel(scenario_id, STATE_KEY)
 
 
 def _iso(value: datetime | date | None) -> str | None:
@@ -107,13 +120,14 @@ def quote_from_message(message: Message) -> Quote:
     )
 
 
-def engine_snapshot(feed: MarketFeed, risk: RiskRuntime, *, seq: int) -> Message:
+def engine_snapshot(feed: MarketFeed, risk: RiskRuntime, *, seq: int, generation: float) -> Message:
     """Everything a replica needs to place orders and judge breakers as the engine would."""
     board = risk.board
     symbols = sorted(risk.trackers)
     return {
+        "scenario_id": feed.scenario_id,
         "leader": process_name(),
-        "generation": leader_generation(),
+        "generation": generation,
         "seq": seq,
         "market_time": _iso(feed.market_time),
         "market_date": _iso(feed.market_date),
@@ -181,36 +195,43 @@ def _set_state(machine: BreakerMachine, message: Message) -> None:
 
 
 class EnginePublisher:
-    """The engine side: publishes a snapshot after every step and every breaker transition."""
+    """The engine side: publishes a scenario's snapshot after every step and breaker transition."""
 
-    def __init__(self, runtime: Runtime, feed: MarketFeed, risk: RiskRuntime) -> None:
+    def __init__(self, runtime: Runtime, live: LiveScenario) -> None:
+        if live.risk is None:
+            raise RuntimeError(f"scenario {live.id} has no risk runtime")
         self.runtime = runtime
-        self.feed = feed
-        self.risk = risk
+        self.feed = live.feed
+        self.risk = live.risk
+        self.generation = live.generation
+        self.key = state_key(live.id)
         self.pubsub: PubSub = get_pubsub(runtime)
         self.seq = 0
         self._lock = asyncio.Lock()
         self._pending: asyncio.Task[None] | None = None
+        breakers = scenario_channel(live.id, "breakers")
         self._remove: Callable[[], None] = self.pubsub.add_listener(
-            self._on_message, wants=lambda channel: channel == "breakers"
+            self._on_message, wants=lambda channel: channel == breakers
         )
 
     async def publish(self) -> None:
         """Store and publish the current engine state (in order: one at a time)."""
         async with self._lock:
             self.seq += 1
-            snapshot = engine_snapshot(self.feed, self.risk, seq=self.seq)
+            snapshot = engine_snapshot(
+                self.feed, self.risk, seq=self.seq, generation=self.generation
+            )
             try:
-                await self.pubsub.put_state(STATE_KEY, STATE_CHANNEL, snapshot)
+                await self.pubsub.put_state(self.key, self.key, snapshot)
             except Exception:
-                log.exception("publishing the engine state failed")
+                log.exception("publishing the engine state failed", key=self.key)
 
     async def on_step(self, quotes: list[Quote]) -> None:
         await self.publish()
 
     def _on_message(self, channel: str, message: Message) -> None:
         # A transition outside a feed step (an admin halt) must reach the replicas at once.
-        if channel == "breakers" and (self._pending is None or self._pending.done()):
+        if self._pending is None or self._pending.done():
             self._pending = asyncio.get_running_loop().create_task(self.publish())
 
     async def close(self) -> None:
@@ -221,21 +242,23 @@ class EnginePublisher:
 
 
 class StateMirror:
-    """The replica side: applies the newest engine snapshot to the feed and the breakers."""
+    """The mirror side: applies the newest snapshot of a scenario to its feed and breakers."""
 
     def __init__(self, feed: MirroredFeed, risk: RiskRuntime, pubsub: PubSub) -> None:
         self.feed = feed
         self.risk = risk
         self.pubsub = pubsub
+        self.key = state_key(feed.scenario_id)
         self.version: tuple[float, int] = (float("-inf"), 0)
         self.leader: str | None = None
+        key = self.key
         self._remove: Callable[[], None] = pubsub.add_listener(
-            self._on_message, wants=lambda channel: channel == STATE_CHANNEL
+            self._on_message, wants=lambda channel: channel == key
         )
 
     async def load(self) -> bool:
         """Apply the stored snapshot (the listener is already attached); False when none yet."""
-        snapshot = await self.pubsub.get_state(STATE_KEY)
+        snapshot = await self.pubsub.get_state(self.key)
         if snapshot is not None:
             self.apply(snapshot)
         return snapshot is not None
@@ -252,20 +275,21 @@ class StateMirror:
         return True
 
     def _on_message(self, channel: str, message: Message) -> None:
-        if channel == STATE_CHANNEL:
-            try:
-                self.apply(message)
-            except (KeyError, ValueError, TypeError, ArithmeticError):
-                log.exception("an engine state could not be applied")
+        try:
+            self.apply(message)
+        except (KeyError, ValueError, TypeError, ArithmeticError):
+            log.exception("an engine state could not be applied", key=self.key)
 
     def close(self) -> None:
         self._remove()
 
 
-async def carry_over_halts(risk: RiskRuntime, previous: Message | None) -> list[BreakerTransition]:
+async def carry_over_halts(
+    risk: RiskRuntime, previous: Message | None, generation: float
+) -> list[BreakerTransition]:
     """Halt again what an admin had halted under the previous leader (its last snapshot): a
     takeover must not reopen a market an admin closed. Other levels start afresh."""
-    if previous is None or float(previous["generation"]) >= leader_generation():
+    if previous is None or float(previous["generation"]) >= generation:
         return []
     halted: list[tuple[str | None, Message]] = [(None, previous["market_breaker"])]
     halted += sorted(previous["symbol_breakers"].items())
@@ -280,39 +304,65 @@ async def carry_over_halts(risk: RiskRuntime, previous: Message | None) -> list[
     return carried
 
 
-async def start_sharing(runtime: Runtime) -> None:
-    """Share the default scenario's engine state: an engine publishes it, a replica mirrors it.
-    Started after its feed, risk runtime and engine loop: on an engine the snapshot is published
-    after their step listeners ran."""
-    live = runtime.scenarios[DEFAULT_SCENARIO_ID]
-    feed, risk = live.feed, live.risk
+async def share(runtime: Runtime, live: LiveScenario) -> None:
+    """Share a scenario's engine state: publish it where this process runs the scenario (after
+    its feed, risk runtime and engine loop, so the snapshot follows their step listeners), mirror
+    it where another process does."""
+    risk = live.risk
     if risk is None:
-        raise RuntimeError("the default scenario has no risk runtime")
-    if runtime.settings.role in ENGINE_ROLES:
-        publisher = EnginePublisher(runtime, feed, risk)
-        runtime.engine_publisher = publisher
-        runtime.engine_commands = CommandServer(risk, get_pubsub(runtime), publisher.publish)
-        feed.add_step_listener(publisher.on_step)
-        if runtime.settings.role == ENGINE:
-            await carry_over_halts(risk, await get_pubsub(runtime).get_state(STATE_KEY))
+        raise RuntimeError(f"scenario {live.id} has no risk runtime")
+    pubsub = get_pubsub(runtime)
+    if not live.mirrored:
+        publisher = EnginePublisher(runtime, live)
+        live.publisher = publisher
+        live.feed.add_step_listener(publisher.on_step)
+        settings = runtime.settings
+        one_leader = settings.role == ENGINE and not spreads_scenarios(settings)
+        if one_leader and live.id == DEFAULT_SCENARIO_ID:
+            await carry_over_halts(risk, await pubsub.get_state(publisher.key), live.generation)
         await publisher.publish()
-    elif runtime.settings.role == API and isinstance(feed, MirroredFeed):
-        mirror = StateMirror(feed, risk, get_pubsub(runtime))
-        runtime.state_mirror = mirror
+    elif isinstance(live.feed, MirroredFeed):
+        mirror = StateMirror(live.feed, risk, pubsub)
+        live.mirror = mirror
         if not await mirror.load():
-            log.warning("no engine state yet: quotes and levels arrive once an engine runs")
+            log.info(
+                "no engine state yet: quotes and levels arrive once an engine runs it",
+                scenario_id=live.id,
+            )
+
+
+async def unshare(live: LiveScenario) -> None:
+    """Stop publishing or mirroring the scenario's state (it stops, or changes hands)."""
+    publisher, live.publisher = live.publisher, None
+    if publisher is not None:
+        await publisher.close()
+    mirror, live.mirror = live.mirror, None
+    if mirror is not None:
+        mirror.close()
+    if isinstance(live.risk, ReplicaRisk):
+        live.risk.forwarder.close()
+
+
+async def publish_state(runtime: Runtime, scenario_id: str) -> None:
+    """Publish the engine state of a scenario this process runs (after a forwarded admin action)."""
+    live = runtime.scenarios.get(scenario_id)
+    if live is not None and live.publisher is not None:
+        await live.publisher.publish()
+
+
+async def start_sharing(runtime: Runtime) -> None:
+    """Share every scenario of the process; an engine also answers forwarded admin actions."""
+    if runtime.settings.role in ENGINE_ROLES:
+        runtime.engine_commands = CommandServer(
+            runtime, get_pubsub(runtime), lambda scenario_id: publish_state(runtime, scenario_id)
+        )
+    for live in list(runtime.scenarios.values()):
+        await share(runtime, live)
 
 
 async def stop_sharing(runtime: Runtime) -> None:
-    publisher, runtime.engine_publisher = runtime.engine_publisher, None
-    if publisher is not None:
-        await publisher.close()
     commands, runtime.engine_commands = runtime.engine_commands, None
     if commands is not None:
         await commands.close()
-    mirror, runtime.state_mirror = runtime.state_mirror, None
-    if mirror is not None:
-        mirror.close()
-    live = runtime.scenarios.get(DEFAULT_SCENARIO_ID)
-    if live is not None and isinstance(live.risk, ReplicaRisk):
-        live.risk.forwarder.close()
+    for live in list(runtime.scenarios.values()):
+        await unshare(live)

@@ -6,6 +6,10 @@
   (latest quotes, market time, breaker levels, regimes) to Redis after every feed step. On
   PostgreSQL it first takes a session-level advisory lock on a dedicated connection: exactly one
   engine is active, a standby blocks on the lock and takes over when the leader's connection ends.
+- `engine` with `KEEL_ENGINE_MAX_SCENARIOS=N`: scenarios are spread over the engine processes
+  instead. No process-wide lock: each engine serves at once, takes one advisory lock per scenario
+  it runs (at most N, `keel.server.scenarios.ownership`), mirrors the others as a replica does,
+  and takes over a scenario whose owner died as soon as it has room.
 - `api`: a stateless replica. No feed, no engine loop: it mirrors the engine state from Redis and
   forwards admin halts to the engine. Needs PostgreSQL and Redis; may run as several uvicorn workers.
 
@@ -62,11 +66,21 @@ def check_role(settings: Settings, *, workers: int = 1) -> None:
                 "--role api needs Redis: set KEEL_REDIS_URL=redis://… (API replicas mirror the "
                 "engine's quotes and breaker levels through it)"
             )
-    elif workers > 1:
+    elif spreads_scenarios(settings) and (settings.is_sqlite or not settings.redis_url):
+        raise RoleError(
+            "KEEL_ENGINE_MAX_SCENARIOS spreads scenarios over engine processes: it needs "
+            "PostgreSQL (KEEL_DATABASE_URL=postgresql+asyncpg://…) and Redis (KEEL_REDIS_URL)"
+        )
+    if role != API and workers > 1:
         raise RoleError(
             f"--workers {workers} runs API replicas only (--role api); `{role}` runs the market "
             "feed and the engine loop, which exist once"
         )
+
+
+def spreads_scenarios(settings: Settings) -> bool:
+    """True for an engine that runs some scenarios and mirrors the rest (one lock per scenario)."""
+    return settings.role == ENGINE and settings.engine_max_scenarios is not None
 
 
 def process_name() -> str:
@@ -74,8 +88,9 @@ def process_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _exit_now() -> None:
-    log.critical("the engine lost its leader lock; exiting so that only one engine runs")
+def exit_now(what: str = "its leader lock") -> None:
+    """Exit at once (code 70): a lock this engine held may be someone else's now."""
+    log.critical(f"the engine lost {what}; exiting so that no market runs twice")
     os._exit(LOST_LEADERSHIP_EXIT_CODE)
 
 
@@ -98,7 +113,7 @@ class LeaderLock:
         *,
         key: int = ENGINE_LOCK_KEY,
         check_seconds: float = 2.0,
-        on_lost: Callable[[], None] = _exit_now,
+        on_lost: Callable[[], None] = exit_now,
     ) -> None:
         self.dsn = asyncpg_dsn(database_url)
         self.key = key
@@ -189,7 +204,7 @@ _leadership: LeaderLock | None = None
 def take_leadership(settings: Settings) -> LeaderLock | None:
     """For `--role engine` on PostgreSQL: block until this process leads (None otherwise)."""
     global _leadership
-    if settings.role != ENGINE or settings.is_sqlite:
+    if settings.role != ENGINE or settings.is_sqlite or spreads_scenarios(settings):
         return None
     lock = LeaderLock(settings.resolved_database_url)
     lock.acquire()

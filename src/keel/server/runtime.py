@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from keel.server.backtests.jobs import BacktestJobs
     from keel.server.engine_commands import CommandServer
     from keel.server.market.component import MarketData
-    from keel.server.mirror import EnginePublisher, StateMirror
     from keel.server.objectstore import ObjectStore
     from keel.server.orders.desk import OrderDesk
     from keel.server.pubsub import PubSub
@@ -62,11 +61,9 @@ class Runtime:
     """The lessons and glossary, checked (a malformed one stopped start-up)."""
     market: MarketData | None = None
     scenarios: dict[str, LiveScenario] = field(default_factory=dict)
-    """The scenarios this process runs (or mirrors), by id."""
+    """Every active scenario, by id: run by this process, or mirrored (`LiveScenario.mirrored`)."""
     risk_limits_listener: Callable[[], None] | None = None
-    engine_publisher: EnginePublisher | None = None
     engine_commands: CommandServer | None = None
-    state_mirror: StateMirror | None = None
     backtests: BacktestJobs | None = None
     scenario_supervisor: ScenarioSupervisor | None = None
     # Made on first use.

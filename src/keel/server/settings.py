@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     port: int = 8000
     role: str = "all"
     """`all` (one process), `api` (stateless replica) or `engine` (market feed, breakers, matching)."""
+    engine_max_scenarios: int | None = Field(default=None, ge=1)
+    """`--role engine` only. Unset: one engine leads and runs every scenario (standbys wait on one
+    lock). Set: scenarios are spread over the engine processes, one PostgreSQL advisory lock per
+    scenario; each runs at most this many, mirrors the others, and takes over a dead engine's."""
 
     jwt_secret: str = DEV_JWT_SECRET
     encryption_keys: str = DEV_ENCRYPTION_KEY

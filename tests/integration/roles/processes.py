@@ -145,8 +145,11 @@ def cluster_of(database_url: str, redis_url: str, root: Path) -> Iterator[Cluste
         cluster.stop_all()
 
 
-def learner(http: httpx.Client, *, starting_cash: str = "100000") -> tuple[dict[str, str], str]:
-    """Register and log in a learner on `http`; their auth headers and a new account's id."""
+def learner(
+    http: httpx.Client, *, starting_cash: str = "100000", scenario_id: str | None = None
+) -> tuple[dict[str, str], str]:
+    """Register and log in a learner on `http`; their auth headers and a new account's id (in
+    scenario `scenario_id`, the default when None)."""
     email = unique_email("roles")
     registered = http.post(
         "/api/v1/auth/register",
@@ -172,9 +175,10 @@ def learner(http: httpx.Client, *, starting_cash: str = "100000") -> tuple[dict[
         lambda: f"login of {email} never succeeded",
     )
     headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
-    account = http.post(
-        "/api/v1/accounts", json={"name": "roles", "starting_cash": starting_cash}, headers=headers
-    )
+    wanted: dict[str, str] = {"name": "roles", "starting_cash": starting_cash}
+    if scenario_id is not None:
+        wanted = {"name": "roles", "scenario_id": scenario_id}
+    account = http.post("/api/v1/accounts", json=wanted, headers=headers)
     assert account.status_code == 201, account.text
     account_id = str(account.json()["id"])
     # The session commits after the response is sent: wait until the account is readable.

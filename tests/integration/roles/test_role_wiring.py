@@ -18,6 +18,7 @@ from keel.server.mirror import STATE_KEY, MirroredFeed
 from keel.server.pubsub import get_pubsub
 from keel.server.roles import RoleError, check_role
 from keel.server.runtime import Runtime
+from keel.server.scenarios.models import DEFAULT_SCENARIO_ID
 from tests.integration.conftest import make_settings
 
 PG = "postgresql+asyncpg://postgres@127.0.0.1:5432/keel"
@@ -80,7 +81,7 @@ async def test_a_replica_mirrors_the_newest_engine_state(runtime: Runtime) -> No
         feed, risk = get_feed(replica), get_risk(replica)
         assert isinstance(feed, MirroredFeed) and isinstance(risk, ReplicaRisk)
         assert feed.latest_quotes() == {}  # nothing of its own until it hears from an engine
-        mirror = replica.state_mirror
+        mirror = replica.scenarios[DEFAULT_SCENARIO_ID].mirror
         assert mirror is not None
         engine_pubsub = get_pubsub(runtime)
 
@@ -95,8 +96,9 @@ async def test_a_replica_mirrors_the_newest_engine_state(runtime: Runtime) -> No
 
         await engine_feed.step()
         await get_risk(runtime).force(Permission.CLOSED, symbol=None, by="test", reason="halt")
-        assert runtime.engine_publisher is not None
-        await runtime.engine_publisher.publish()
+        publisher = runtime.scenarios[DEFAULT_SCENARIO_ID].publisher
+        assert publisher is not None
+        await publisher.publish()
         newest = await engine_pubsub.get_state(STATE_KEY)
         assert newest is not None and mirror.apply(newest)
         assert risk.board.market.machine.state.level is Permission.CLOSED

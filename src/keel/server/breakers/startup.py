@@ -10,8 +10,9 @@ thresholds_before`), so GOOG, livelier than SPX, is judged against its own storm
 keeps the same thresholds. The warmed state is built once per process and (seed, first day,
 current day), then copied.
 
-An API replica (`--role api`) gets a `ReplicaRisk`: its market and symbol breakers mirror the
-engine's (`keel.server.mirror`), it is never fed steps, and admin actions go to the engine.
+A process that mirrors a scenario (an API replica, or an engine that leaves it to another) gets
+a `ReplicaRisk`: its market and symbol breakers mirror those of the engine that runs it
+(`keel.server.mirror`), it is never fed steps, and admin actions go to that engine.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from keel.server.breakers.component import RiskRuntime, build_risk
 from keel.server.engine_commands import EngineForwarder, ReplicaRisk
 from keel.server.market.feed import MarketFeed
 from keel.server.pubsub import get_pubsub
-from keel.server.roles import ALL, API
+from keel.server.roles import ALL, spreads_scenarios
 from keel.server.runtime import Runtime
 from keel.server.scenarios.live import LiveScenario
 from keel.server.scenarios.models import DEFAULT_SCENARIO_ID
@@ -84,17 +85,18 @@ async def attach_risk(runtime: Runtime, live: LiveScenario) -> RiskRuntime:
     trackers = await asyncio.to_thread(warm_trackers, feed)
     risk = build_risk(runtime, feed, trackers, live.breaker_mode)
     default = live.id == DEFAULT_SCENARIO_ID
-    if runtime.settings.role == API:
-        forwarder = EngineForwarder(get_pubsub(runtime))
+    if live.mirrored:
+        forwarder = EngineForwarder(get_pubsub(runtime), scenario_id=live.id)
         replica = ReplicaRisk(runtime, feed, trackers, risk.board, forwarder=forwarder)
         replica.set_mode(risk.mode)
         live.risk = replica
         return replica
     risk.prime()
     live.risk = risk
-    # An engine of the default scenario carries halts over from its last published state
-    # (`keel.server.mirror`); everywhere else they come from the stored transitions.
-    if runtime.settings.role == ALL or not default:
+    # The one leading engine carries the default scenario's halts over from its last published
+    # state (`keel.server.mirror`); everywhere else they come from the stored transitions.
+    settings = runtime.settings
+    if settings.role == ALL or not default or spreads_scenarios(settings):
         await keep_halts(runtime, risk)
     # The feed already took its first step when it started: judge those quotes too.
     await risk.on_step(list(feed.latest_quotes().values()))

@@ -9,8 +9,9 @@ has a quote from the first request on. With `KEEL_REPLAY_AUTOSTART` (the default
 process advances each replay by wall time in a background task (`run_clock`); tests turn it off
 and call `feed.step()` by hand.
 
-An API replica (`--role api`) builds a `MirroredFeed` instead: the same instruments and bars, but
-no replay of its own; its quotes and market time are the engine's (`keel.server.mirror`).
+A process that does not run a scenario (an API replica, or an engine that leaves it to another
+engine) builds a `MirroredFeed` instead: the same instruments and bars, but no replay of its own;
+its quotes and market time are those of the engine that runs it (`keel.server.mirror`).
 """
 
 from __future__ import annotations
@@ -30,14 +31,14 @@ from keel.server.market.feed import MarketFeed
 from keel.server.market.history import Instrument, load_instruments, open_store
 from keel.server.mirror import MirroredFeed
 from keel.server.pubsub import get_pubsub
-from keel.server.roles import API, ENGINE_ROLES
+from keel.server.roles import ENGINE_ROLES
 from keel.server.runtime import Runtime
 from keel.server.scenarios.live import ClockKeeper, LiveScenario, MarketClock
 from keel.server.scenarios.models import DEFAULT_SCENARIO_ID, ScenarioRow
 from keel.server.settings import Settings
 
 FEED_ROLES = ENGINE_ROLES
-"""Process roles that run the replay (an `api` replica mirrors the engine's)."""
+"""Process roles that may run a scenario's replay (an `api` replica mirrors every one)."""
 
 
 def get_feed(runtime: Runtime) -> MarketFeed:
@@ -107,17 +108,18 @@ async def load_market(settings: Settings) -> MarketData:
 
 
 async def start_feed(
-    runtime: Runtime, row: ScenarioRow, latest_time: datetime | None
+    runtime: Runtime, row: ScenarioRow, latest_time: datetime | None, *, runs: bool = True
 ) -> LiveScenario:
-    """Build a scenario's feed and register it; an engine resumes it where its clock stopped
-    (or takes its first step) and gives it a clock keeper."""
+    """Build a scenario's feed (the launcher registers it in `runtime.scenarios` once the rest is
+    attached). The process that `runs` it resumes it where its clock stopped (or takes its first
+    step) and gives it a clock keeper; another mirrors it."""
     settings = runtime.settings
     data = market_data(runtime)
     instruments = data.instruments
     if row.universe is not None:
         wanted = set(row.universe)
         instruments = [item for item in instruments if item.symbol in wanted]
-    kind = MirroredFeed if settings.role == API else MarketFeed
+    kind = MarketFeed if runs else MirroredFeed
     feed = kind(
         data.store,
         instruments,
@@ -136,9 +138,9 @@ async def start_feed(
         row.control_version,
         allow_short=row.allow_short,
         breaker_mode=row.breaker_mode,
+        mirrored=not runs,
     )
-    runtime.scenarios[row.id] = live
-    if settings.role in FEED_ROLES:
+    if runs:
         if row.position > 0 or latest_time is not None:
             target = resume_position(feed, row.position, latest_time)
             await asyncio.to_thread(feed.fast_forward, target)
@@ -151,7 +153,7 @@ async def start_feed(
 
 def run_clock(runtime: Runtime, live: LiveScenario) -> None:
     """Start the scenario's replay (with `KEEL_REPLAY_AUTOSTART`; tests step it by hand)."""
-    if runtime.settings.replay_autostart and runtime.settings.role in FEED_ROLES:
+    if runtime.settings.replay_autostart and not live.mirrored:
         live.feed.start_background()
 
 

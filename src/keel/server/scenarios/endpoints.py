@@ -29,17 +29,19 @@ router = APIRouter(tags=["scenarios"])
 
 
 def describe(runtime: Runtime, row: ScenarioRow) -> ScenarioOut:
-    """The scenario with its clock: the live one where this process runs it, else the stored."""
+    """The scenario with its clock: the live one where this process runs it, the engine's
+    latest where it mirrors it (its controls as stored), else the stored."""
     live = runtime.scenarios.get(row.id)
     if live is not None:
+        runs = not live.mirrored
         clock = ClockOut(
             market_time=live.feed.market_time,
             market_date=live.feed.market_date,
             position=round(live.feed.position, 6),
-            paused=live.feed.paused,
-            seconds_per_day=live.feed.seconds_per_day,
+            paused=live.feed.paused if runs else row.paused,
+            seconds_per_day=live.feed.seconds_per_day if runs else row.seconds_per_day,
             finished=live.feed.finished,
-            running_here=True,
+            running_here=runs,
         )
     else:
         clock = ClockOut(

@@ -1,10 +1,17 @@
-"""Scenarios started while the engine runs: created by an admin (API or `keel scenarios`), each
-gets its feed, risk runtime, engine loop and clock keeper, in the order start-up gives them to
-the scenarios it found (feed → risk → trading → clock).
+"""Which scenarios this process runs, which it mirrors, and the ones that appear (or lose their
+engine) while it runs.
 
-The supervisor (engine processes only) reads the scenario rows once a second: it starts active
-scenarios this process does not run yet (created elsewhere), stops the clocks of archived ones,
-applies clock changes made elsewhere, and stores every clock that moved, in one transaction.
+Every process holds every active scenario in `runtime.scenarios`. `Ownership`
+(`keel.server.scenarios.ownership`) says which it runs: those get their feed (the clock resumed
+where it was stored), risk runtime, engine loop and clock keeper, in that order (feed → risk →
+trading → shared state → clock); the others are mirrored from the engine that runs them
+(`keel.server.mirror`): an order placed here fills at that engine's latest quote.
+
+The supervisor (every process) reads the scenario rows once a second: it runs or mirrors active
+scenarios the process does not hold yet (created elsewhere), takes over a mirrored one whose lock
+it can now take (its engine died; spread engines only), stops archived ones, applies clock
+changes made elsewhere to the scenarios it runs, and stores every clock that moved, in one
+transaction.
 """
 
 from __future__ import annotations
@@ -15,33 +22,44 @@ import contextlib
 import structlog
 
 from keel.server.breakers.startup import attach_risk
-from keel.server.market.component import (
-    FEED_ROLES,
-    load_market,
-    run_clock,
-    start_feed,
-    stop_clock,
-)
+from keel.server.market.component import load_market, run_clock, start_feed, stop_clock
+from keel.server.mirror import share, unshare
 from keel.server.runtime import Runtime
 from keel.server.scenarios import repository
 from keel.server.scenarios.live import KEEP_EVERY_SECONDS, LiveScenario
 from keel.server.scenarios.models import ScenarioRow
+from keel.server.scenarios.ownership import Ownership
 from keel.server.scenarios.service import ensure_default
 from keel.server.trading_runtime import attach_trading
 
 log = structlog.get_logger(__name__)
 
 
-async def launch(runtime: Runtime, row: ScenarioRow) -> LiveScenario:
-    """Run scenario `row` in this engine process (its clock resumes where it was stored), as
-    start-up does for the ones it finds."""
+async def launch(runtime: Runtime, row: ScenarioRow, generation: float) -> LiveScenario:
+    """Run scenario `row` in this process (its clock resumes where it was stored, never before
+    an instant an account of it stored), in place of its mirror if it had one."""
     async with runtime.sessionmaker() as session:
         latest_time = await repository.latest_stored_market_time(session, row.id)
-    live = await start_feed(runtime, row, latest_time)
+    live = await start_feed(runtime, row, latest_time, runs=True)
+    live.generation = generation
     await attach_risk(runtime, live)
     attach_trading(runtime, live)
+    await share(runtime, live)
+    replaced = runtime.scenarios.get(row.id)
+    runtime.scenarios[row.id] = live
+    if replaced is not None:
+        await unshare(replaced)
     run_clock(runtime, live)
-    log.info("scenario started", scenario_id=row.id, name=row.name)
+    log.info("scenario started", scenario_id=row.id, name=row.name, took_over=bool(replaced))
+    return live
+
+
+async def mirror_scenario(runtime: Runtime, row: ScenarioRow) -> LiveScenario:
+    """Mirror scenario `row` (another process runs it)."""
+    live = await start_feed(runtime, row, None, runs=False)
+    await attach_risk(runtime, live)
+    await share(runtime, live)
+    runtime.scenarios[row.id] = live
     return live
 
 
@@ -61,23 +79,23 @@ async def store_clocks(runtime: Runtime) -> None:
         keeper.stored(values["position"])
 
 
-async def retire(runtime: Runtime, scenario_id: str) -> None:
-    """Stop an archived scenario's clock for good (its rows stay, read-only)."""
-    live = runtime.scenarios.pop(scenario_id, None)
-    if live is None:
-        return
-    await stop_clock(live)
-
-
 class ScenarioSupervisor:
-    """Starts the active scenarios this engine does not run yet, retires archived ones."""
+    """Runs or mirrors the active scenarios, takes over orphaned ones, retires archived ones."""
 
-    def __init__(self, runtime: Runtime, every: float = KEEP_EVERY_SECONDS) -> None:
+    def __init__(
+        self, runtime: Runtime, ownership: Ownership, every: float = KEEP_EVERY_SECONDS
+    ) -> None:
         self.runtime = runtime
+        self.ownership = ownership
         self.every = every
         self._task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
         self._lock = asyncio.Lock()
+
+    @property
+    def running(self) -> int:
+        """How many scenarios this process runs."""
+        return sum(1 for live in self.runtime.scenarios.values() if not live.mirrored)
 
     def start(self) -> None:
         if self._task is None:
@@ -104,7 +122,8 @@ class ScenarioSupervisor:
                 log.exception("scenario supervision failed")
 
     async def reconcile(self) -> None:
-        """Start, retire and steer the scenarios as stored; then store every clock that moved."""
+        """Run, mirror, take over, retire and steer the scenarios as stored; then store every
+        clock that moved."""
         async with self.runtime.sessionmaker() as session:
             rows = await repository.list_all(session)
             for row in rows:
@@ -112,75 +131,103 @@ class ScenarioSupervisor:
         for row in rows:
             live = self.runtime.scenarios.get(row.id)
             if row.status == "active":
-                if live is None:
+                if live is None or live.mirrored:
                     await self.ensure(row)
                 elif live.keeper is not None:
                     await live.keeper.sync(row)
             elif live is not None:
                 async with self._lock:
-                    await retire(self.runtime, row.id)
+                    await self.retire(row.id)
         await store_clocks(self.runtime)
 
     async def ensure(self, row: ScenarioRow) -> LiveScenario:
-        """The live scenario `row`, launched unless it already runs (one launch at a time)."""
+        """The scenario `row` in this process: run if `Ownership` lets this process run it (a
+        mirror is replaced), else mirrored (one change at a time)."""
         async with self._lock:
             live = self.runtime.scenarios.get(row.id)
-            return live if live is not None else await launch(self.runtime, row)
+            if live is not None and not live.mirrored:
+                return live
+            generation = await self.ownership.claim(row.id, self.running)
+            if generation is None:
+                return live if live is not None else await mirror_scenario(self.runtime, row)
+            try:
+                return await launch(self.runtime, row, generation)
+            except BaseException:
+                await self.ownership.release(row.id)
+                raise
+
+    async def retire(self, scenario_id: str) -> None:
+        """Stop an archived scenario for good (its rows stay, read-only)."""
+        live = self.runtime.scenarios.pop(scenario_id, None)
+        if live is None:
+            return
+        await stop_clock(live)
+        await unshare(live)
+        if not live.mirrored:
+            await self.ownership.release(scenario_id)
 
 
 async def run_scenario(runtime: Runtime, row: ScenarioRow) -> LiveScenario | None:
-    """Start `row` in this process if it is an engine (None on an API replica)."""
+    """Run or mirror the new scenario `row` in this process at once (None before start-up)."""
     watcher = runtime.scenario_supervisor
     return None if watcher is None else await watcher.ensure(row)
 
 
 async def start_scenarios(runtime: Runtime) -> None:
-    """Load the market, then start the default scenario (created or brought in line with the
-    settings) and, on an engine, every other active one: feed → risk → engine loop each; their
-    clocks run once `run_scenarios` is called (after every other component is up)."""
+    """Load the market, bring the default scenario in line with the settings, then run or mirror
+    every active scenario: feed → risk → engine loop each (the state is shared by
+    `keel.server.mirror.start_sharing` next); their clocks run once `run_scenarios` is called
+    (after every other component is up)."""
     settings = runtime.settings
     runtime.market = await load_market(settings)
+    ownership = Ownership(settings)
+    await ownership.open()
+    supervisor = ScenarioSupervisor(runtime, ownership)
+    runtime.scenario_supervisor = supervisor
     async with runtime.sessionmaker.begin() as session:
         default = await ensure_default(session, settings, runtime.clock.now())
-        rows = [default]
-        if settings.role in FEED_ROLES:  # a replica mirrors the default scenario only
-            active = await repository.list_all(session, status="active")
-            rows += [row for row in active if row.id != default.id]
+        active = await repository.list_all(session, status="active")
+        rows = [default] + [row for row in active if row.id != default.id]
         starts = []
         for row in rows:
             starts.append((row, await repository.latest_stored_market_time(session, row.id)))
             session.expunge(row)
     for row, latest_time in starts:
-        live = await start_feed(runtime, row, latest_time)
+        generation = await ownership.claim(row.id, supervisor.running)
+        live = await start_feed(runtime, row, latest_time, runs=generation is not None)
+        if generation is not None:
+            live.generation = generation
         await attach_risk(runtime, live)
-        if settings.role in FEED_ROLES:
+        if not live.mirrored:
             attach_trading(runtime, live)
+        runtime.scenarios[row.id] = live
 
 
 def run_scenarios(runtime: Runtime) -> None:
-    """Let every scenario's clock run, and (on an engine) the supervisor look for new ones."""
+    """Let the clock of every scenario this process runs go, and the supervisor look around."""
     for live in runtime.scenarios.values():
         run_clock(runtime, live)
-    if runtime.settings.role in FEED_ROLES:
-        runtime.scenario_supervisor = ScenarioSupervisor(runtime)
+    if runtime.scenario_supervisor is not None:
         runtime.scenario_supervisor.start()
 
 
 async def stop_clocks(runtime: Runtime) -> None:
     """First of the stops: no step reaches a listener whose component is stopping."""
-    watcher, runtime.scenario_supervisor = runtime.scenario_supervisor, None
-    if watcher is not None:
-        await watcher.stop()
+    if runtime.scenario_supervisor is not None:
+        await runtime.scenario_supervisor.stop()
     for live in runtime.scenarios.values():
         await stop_clock(live)
 
 
 async def stop_scenarios(runtime: Runtime) -> None:
-    """Store what the risk runtimes still hold, then close the market."""
+    """Store what the risk runtimes still hold, let the scenarios go, then close the market."""
     for live in runtime.scenarios.values():
         if live.risk is not None:
             await live.risk.outbox.flush()
     runtime.scenarios.clear()
+    supervisor, runtime.scenario_supervisor = runtime.scenario_supervisor, None
+    if supervisor is not None:
+        await supervisor.ownership.close()
     data, runtime.market = runtime.market, None
     if data is not None:
         data.store.close()

@@ -26,6 +26,7 @@ from keel.server.scenarios.models import ScenarioRow
 
 if TYPE_CHECKING:
     from keel.server.breakers.component import RiskRuntime
+    from keel.server.mirror import EnginePublisher, StateMirror
     from keel.server.trading_runtime import TradingLoop
 
 KEEP_EVERY_SECONDS = 1.0
@@ -70,9 +71,16 @@ class LiveScenario:
     allow_short: bool = False
     breaker_mode: str = "enforce"
     """`enforce` or `measure` (breakers record but bind nothing)."""
+    mirrored: bool = False
+    """True where another process runs the scenario: its feed and breakers mirror that engine's
+    published state (`keel.server.mirror`), and it has no engine loop or clock keeper here."""
+    generation: float = 0.0
+    """When this process took the scenario over (`keel.server.scenarios.ownership`)."""
     risk: RiskRuntime | None = None
     trading: TradingLoop | None = None
     keeper: ClockKeeper | None = None
+    publisher: EnginePublisher | None = None
+    mirror: StateMirror | None = None
 
     @property
     def channel(self) -> str:
