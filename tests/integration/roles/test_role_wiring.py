@@ -16,7 +16,7 @@ from keel.server.engine_commands import ReplicaRisk
 from keel.server.market.component import get_feed
 from keel.server.mirror import STATE_KEY, MirroredFeed
 from keel.server.pubsub import get_pubsub
-from keel.server.roles import RoleError, check_role
+from keel.server.roles import RoleError, check_role, spreads_scenarios
 from keel.server.runtime import Runtime
 from keel.server.scenarios.models import DEFAULT_SCENARIO_ID
 from tests.integration.conftest import make_settings
@@ -53,6 +53,28 @@ def test_check_role(
     else:
         with pytest.raises(RoleError, match=refusal):
             check_role(settings, workers=workers)
+
+
+@pytest.mark.parametrize(
+    ("database_url", "redis_url", "refusal"),
+    [
+        (PG, "redis://127.0.0.1:6379/0", None),
+        (PG, None, "needs PostgreSQL .* and Redis"),
+        ("", "redis://127.0.0.1:6379/0", "needs PostgreSQL .* and Redis"),
+    ],
+)
+def test_spread_engines_need_postgresql_and_redis(
+    database_url: str, redis_url: str | None, refusal: str | None, tmp_path: Path
+) -> None:
+    settings = make_settings(
+        database_url, tmp_path, role="engine", redis_url=redis_url, engine_max_scenarios=2
+    )
+    if refusal is None:
+        check_role(settings)
+        assert spreads_scenarios(settings)
+    else:
+        with pytest.raises(RoleError, match=refusal):
+            check_role(settings)
 
 
 def test_keel_serve_refuses_an_api_replica_on_sqlite(tmp_path: Path) -> None:
