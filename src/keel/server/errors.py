@@ -121,6 +121,8 @@ PROBLEM_TYPES: dict[str, int] = {
     "scenario-not-running": 409,
     "scenario-archived": 409,
     "invalid-start-date": 422,
+    "unknown-dataset": 422,
+    "invalid-dataset": 422,
     "invalid-speed": 422,
     "invalid-skip": 422,
     # circuit breakers

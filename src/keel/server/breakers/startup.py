@@ -8,7 +8,7 @@ that day (SPX enters September 2008 in HIGH). Each symbol's regime thresholds ar
 bars before the scenario's first day, its own past only (`keel.volatility.calibration.
 thresholds_before`), so GOOG, livelier than SPX, is judged against its own storms, and a restart
 keeps the same thresholds. The warmed state is built once per process and (seed, first day,
-current day), then copied.
+current day, series), then copied.
 
 A process that mirrors a scenario (an API replica, or an engine that leaves it to another) gets
 a `ReplicaRisk`: its market and symbol breakers mirror those of the engine that runs it
@@ -37,7 +37,7 @@ from keel.server.volatility.tracker import SymbolVolatility
 from keel.volatility.calibration import thresholds_before
 from keel.volatility.regimes import HysteresisConfig, ThresholdRegimeClassifier
 
-_WARMED: dict[tuple[int, date, date], dict[str, SymbolVolatility]] = {}
+_WARMED: dict[tuple[int, date, date, tuple[tuple[str, str], ...]], dict[str, SymbolVolatility]] = {}
 
 
 def daily_symbols(feed: MarketFeed) -> list[str]:
@@ -52,7 +52,9 @@ def warm_trackers(feed: MarketFeed) -> dict[str, SymbolVolatility]:
         return {}
     first_day = feed.market_date or feed.calendar[-1]
     scenario_start = pd.Timestamp(feed.calendar[0])
-    key = (feed.seed, feed.calendar[0], first_day)
+    # The series too: two scenarios starting on one day may trade other symbols, or other data.
+    series = tuple((s, feed.instruments[s].info.source) for s in daily_symbols(feed))
+    key = (feed.seed, feed.calendar[0], first_day, series)
     if key not in _WARMED:
         trackers: dict[str, SymbolVolatility] = {}
         for symbol in daily_symbols(feed):

@@ -35,6 +35,7 @@ from keel.server.roles import ENGINE_ROLES
 from keel.server.runtime import Runtime
 from keel.server.scenarios.live import ClockKeeper, LiveScenario, MarketClock
 from keel.server.scenarios.models import DEFAULT_SCENARIO_ID, ScenarioRow
+from keel.server.scenarios.sources import scenario_instruments
 from keel.server.settings import Settings
 
 FEED_ROLES = ENGINE_ROLES
@@ -115,10 +116,7 @@ async def start_feed(
     step) and gives it a clock keeper; another mirrors it."""
     settings = runtime.settings
     data = market_data(runtime)
-    instruments = data.instruments
-    if row.universe is not None:
-        wanted = set(row.universe)
-        instruments = [item for item in instruments if item.symbol in wanted]
+    instruments = await scenario_instruments(runtime, row, data.instruments)
     kind = MarketFeed if runs else MirroredFeed
     feed = kind(
         data.store,
@@ -126,7 +124,7 @@ async def start_feed(
         start=row.start_date,
         ticks_per_bar=settings.replay_ticks_per_bar,
         seconds_per_day=row.seconds_per_day,
-        seed=settings.replay_seed,
+        seed=settings.replay_seed if row.seed is None else row.seed,
         pubsub=get_pubsub(runtime),
         paused=row.paused,
         scenario_id=row.id,

@@ -19,6 +19,7 @@ from keel.market.store import MarketStore, SymbolInfo
 
 log = structlog.get_logger(__name__)
 
+ONE_DAY = pd.Timedelta(days=1)
 REPLAYED_FREQUENCY = "1d"
 """The replay walks trading days; hourly series (EURUSD) are history only."""
 
@@ -29,6 +30,9 @@ class Instrument:
 
     info: SymbolInfo
     history: pd.DataFrame
+    stored: bool = True
+    """False for a scenario's own series (simulated from its seed, or uploaded): not in the
+    shared store, so its bars are cut from `history` (`keel.server.scenarios.sources`)."""
 
     @property
     def symbol(self) -> str:
@@ -85,5 +89,11 @@ def query_bars(
     end = last if end is None else min(end, last)
     if start > end:
         return []
-    frame = store.frame(instrument.symbol, start, end).tail(limit)
+    if instrument.stored:
+        frame = store.frame(instrument.symbol, start, end).tail(limit)
+    else:
+        history = instrument.history
+        frame = history[
+            (history.index >= pd.Timestamp(start)) & (history.index < pd.Timestamp(end) + ONE_DAY)
+        ].tail(limit)
     return bars_from_frame(instrument.symbol, frame, instrument.info.frequency)

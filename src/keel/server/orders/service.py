@@ -62,10 +62,13 @@ def refusal(order: Order, decision: GateDecision | None) -> ProblemError:
 
 
 def parse_request(runtime: Runtime, body: OrderIn) -> OrderRequest:
-    """Validate the body with the domain's rules; unknown or untradable symbols are refused."""
+    """Validate the body with the domain's rules; symbols no market trades are refused (whether
+    the account's market trades it is judged when the order meets its scenario)."""
     symbol = body.symbol.strip().upper()
     data = market_data(runtime)
-    if symbol not in data.tradable:
+    scenarios = runtime.scenarios.values()
+    # A scenario's own series (uploaded) are not in the shared store.
+    if symbol not in data.tradable and not any(s.feed.is_tradable(symbol) for s in scenarios):
         item = next((i for i in data.instruments if i.symbol == symbol), None)
         refused = untradable_reason(item, symbol) or "This instrument cannot be traded here."
         raise ProblemError(422, "unknown-symbol", refused, figures={"symbol": symbol})

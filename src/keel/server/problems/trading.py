@@ -117,6 +117,19 @@ TRADING_PAGES: dict[str, P] = {
         "A practice market replays real price history, so it must start on a day that history "
         "covers, with enough days after it. The answer gives the earliest and latest start.",
     ),
+    "unknown-dataset": P(
+        "You have no file by that name",
+        "A practice market can replay price files you uploaded, but one of the names you gave "
+        "is not among your files. Upload it first (PUT /api/v1/backtests/datasets/<name>), or "
+        "choose one of the names the answer lists.",
+    ),
+    "invalid-dataset": P(
+        "That file cannot be a market",
+        "A practice market can replay your own price files: each needs a date and the open, "
+        "high, low and close prices, one row a day, for at least a couple of months, and a name "
+        "that starts with a letter and is not already used by another instrument. The answer "
+        "says what is wrong with the file.",
+    ),
     "invalid-speed": P(
         "That speed does not work",
         "A market's clock says how many real seconds one trading day lasts. The answer gives "

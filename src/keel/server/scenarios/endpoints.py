@@ -60,6 +60,7 @@ def describe(runtime: Runtime, row: ScenarioRow) -> ScenarioOut:
         name=row.name,
         description=row.description,
         source=row.source,
+        seed=row.seed,
         start_date=row.start_date,
         universe=row.universe,
         starting_cash=row.starting_cash,
@@ -82,11 +83,12 @@ async def create_scenario(
     body: ScenarioIn, admin: AdminUser, session: SessionDep, runtime: RuntimeDep
 ) -> ScenarioOut:
     spec = NewScenario(**body.model_dump())
-    instruments = {item.symbol: item for item in market_data(runtime).instruments}
+    bundled = market_data(runtime).instruments
+    market = await service.new_market(runtime, spec, bundled, owner_id=admin.id)
     row = await service.create_scenario(
         session,
-        spec,
-        instruments=instruments,
+        runtime,
+        market,
         max_starting_cash=runtime.settings.max_starting_cash,
         actor=Actor(admin.email, admin.id),
         now=runtime.clock.now(),

@@ -30,7 +30,10 @@ class ScenarioRow(Base):
     name: Mapped[str] = mapped_column(String(100))
     description: Mapped[str] = mapped_column(String(500), default="")
     source: Mapped[str] = mapped_column(String(16))
-    """`replay`: bundled (or uploaded) history from `start_date`."""
+    """`replay`: bundled history from `start_date`; `simulator`: the fictional classroom tickers
+    simulated from `seed`; `upload`: uploaded history (`keel.server.scenarios.sources`)."""
+    seed: Mapped[int | None] = mapped_column(Integer, default=None)
+    """The simulator's seed (`simulator` only): the same seed, the same market, everywhere."""
     start_date: Mapped[date] = mapped_column(Date)
     seconds_per_day: Mapped[float] = mapped_column(Float)
     """Wall seconds per trading day while running."""

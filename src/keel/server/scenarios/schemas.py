@@ -31,7 +31,8 @@ class ScenarioOut(BaseModel):
     id: str
     name: str
     description: str
-    source: str
+    source: str = Field(description="`replay`, `simulator` or `upload` (see ScenarioIn).")
+    seed: int | None = Field(description="The simulator's seed (`simulator` only).")
     start_date: date
     universe: list[str] | None = Field(description="Symbols traded here; null: every bundled one.")
     starting_cash: CashStr
@@ -42,16 +43,36 @@ class ScenarioOut(BaseModel):
 
 
 class ScenarioIn(BaseModel):
-    """A new market: bundled history replayed from `start_date`."""
+    """A new market, replayed from `start_date`: bundled real history (`replay`), fictional
+    tickers simulated from a seed (`simulator`), or your uploaded daily OHLCV files (`upload`)."""
 
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=100)
     description: str = Field(default="", max_length=500)
+    source: Literal["replay", "simulator", "upload"] = Field(
+        default="replay",
+        description="`replay`: bundled history; `simulator`: the six fictional classroom "
+        "tickers only, simulated from `seed`; `upload`: your files named in `datasets`.",
+    )
+    seed: int | None = Field(
+        default=None,
+        ge=0,
+        le=2**31 - 1,
+        description="`simulator` only: the same seed gives the same market; left out: a new one.",
+    )
+    datasets: list[Annotated[str, Field(min_length=1, max_length=200)]] | None = Field(
+        default=None,
+        max_length=20,
+        description="`upload` only: names of your uploaded files (GET /backtests/datasets); "
+        "each becomes one symbol named after its file (`crash.csv` → CRASH).",
+    )
     start_date: date = Field(description="First replayed day (the first trading day on or after).")
     seconds_per_day: float = Field(default=6.0, description="Real seconds per trading day.")
     universe: list[Annotated[str, Field(min_length=1, max_length=16)]] | None = Field(
-        default=None, max_length=50, description="Symbols to trade; null: every bundled one."
+        default=None,
+        max_length=50,
+        description="Symbols to trade; null: every one the source has.",
     )
     starting_cash: Decimal = Field(
         default=Decimal(100000), gt=0, decimal_places=2, allow_inf_nan=False

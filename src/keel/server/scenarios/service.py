@@ -8,20 +8,34 @@ stored clock wins, so a restart never rewinds it.
 
 from __future__ import annotations
 
+import asyncio
+import secrets
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+import pandas as pd
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keel.domain.money import to_money
+from keel.server.backtests.validation import invalid
 from keel.server.errors import ProblemError, not_found
 from keel.server.market.history import Instrument
+from keel.server.runtime import Runtime
 from keel.server.scenarios import repository
 from keel.server.scenarios.control import Actor, ClockChange, check_change
 from keel.server.scenarios.models import DEFAULT_SCENARIO_ID, ScenarioEventRow, ScenarioRow
+from keel.server.scenarios.sources import (
+    REPLAY,
+    SIMULATOR,
+    UPLOAD,
+    read_uploads,
+    simulated_instruments,
+    store_uploads,
+    uploaded_instrument,
+)
 from keel.server.settings import Settings
 
 DEFAULT_NAME = "The 2008 crash"
@@ -93,6 +107,42 @@ class NewScenario:
     breaker_mode: str = "enforce"
     paused: bool = False
     description: str = ""
+    source: str = REPLAY
+    seed: int | None = None
+    datasets: list[str] | None = None
+
+
+@dataclass
+class NewMarket:
+    """What a new scenario's source gives it: the instruments it may trade (by symbol) and the
+    uploaded series to keep (`upload` only)."""
+
+    spec: NewScenario
+    instruments: dict[str, Instrument]
+    uploads: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+async def new_market(
+    runtime: Runtime, spec: NewScenario, bundled: Sequence[Instrument], *, owner_id: str
+) -> NewMarket:
+    """The instruments of `spec`'s source (422 for fields that do not belong to it, or files
+    that cannot be a market); a simulator without a seed gets a new one."""
+    if spec.seed is not None and spec.source != SIMULATOR:
+        raise invalid("seed", "only a market of simulated tickers (source simulator) has a seed")
+    if spec.datasets is not None and spec.source != UPLOAD:
+        raise invalid("datasets", "only a market of uploaded history (source upload) uses files")
+    if spec.source == SIMULATOR:
+        if spec.seed is None:
+            spec = replace(spec, seed=secrets.randbelow(2**31))
+        assert spec.seed is not None
+        items = await asyncio.to_thread(simulated_instruments, spec.seed, bundled)
+        return NewMarket(spec, {item.symbol: item for item in items})
+    if spec.source == UPLOAD:
+        taken = {item.symbol: item for item in bundled}
+        uploads = await read_uploads(runtime, owner_id, spec.datasets or [], taken)
+        items = [uploaded_instrument("new", symbol, frame) for symbol, frame in uploads.items()]
+        return NewMarket(spec, {item.symbol: item for item in items}, uploads)
+    return NewMarket(spec, {item.symbol: item for item in bundled})
 
 
 MIN_DAYS_LEFT = 20
@@ -139,20 +189,23 @@ def check_new(
 
 async def create_scenario(
     session: AsyncSession,
-    spec: NewScenario,
+    runtime: Runtime,
+    market: NewMarket,
     *,
-    instruments: Mapping[str, Instrument],
     max_starting_cash: Decimal,
     actor: Actor,
     now: datetime,
 ) -> ScenarioRow:
-    """Store a new active scenario (an engine starts it) with its `created` audit row."""
-    universe = check_new(spec, instruments, max_starting_cash)
+    """Store a new active scenario (an engine starts it) with its `created` audit row, and the
+    scenario's own copy of uploaded series."""
+    spec = market.spec
+    universe = check_new(spec, market.instruments, max_starting_cash)
     row = ScenarioRow(
         id=str(uuid.uuid4()),
         name=spec.name.strip(),
         description=spec.description.strip(),
-        source="replay",
+        source=spec.source,
+        seed=spec.seed,
         start_date=spec.start_date,
         seconds_per_day=spec.seconds_per_day,
         paused=spec.paused,
@@ -175,10 +228,17 @@ async def create_scenario(
         "created",
         actor_id=actor.user_id,
         actor=actor.name,
-        detail={"start_date": spec.start_date.isoformat(), "universe": universe},
+        detail={
+            "start_date": spec.start_date.isoformat(),
+            "universe": universe,
+            "source": spec.source,
+            "seed": spec.seed,
+            "datasets": spec.datasets,
+        },
         market_time=None,
         recorded_at=now,
     )
+    await store_uploads(runtime, row.id, market.uploads)
     return row
 
 
