@@ -33,7 +33,7 @@ from keel.server.scenarios.control import Actor
 from keel.server.scenarios.launcher import run_scenario
 from keel.server.scenarios.live import LiveScenario
 from keel.server.scenarios.models import DEFAULT_SCENARIO_ID
-from keel.server.scenarios.service import NewScenario, create_scenario
+from keel.server.scenarios.service import NewScenario, create_scenario, new_market
 from keel.server.settings import Environment, Settings
 
 COUNTS = (1, 5, 20)
@@ -44,7 +44,7 @@ FIRST_START = date(2002, 1, 7)
 
 async def add_scenarios(runtime: Runtime, count: int) -> list[LiveScenario]:
     """`count` scenarios beside the default, each starting 45 days after the previous one."""
-    instruments = {item.symbol: item for item in market_data(runtime).instruments}
+    bundled = market_data(runtime).instruments
     lives = []
     for index in range(count):
         spec = NewScenario(
@@ -54,11 +54,12 @@ async def add_scenarios(runtime: Runtime, count: int) -> list[LiveScenario]:
             universe=None,
             starting_cash=Decimal(100_000),
         )
+        market = await new_market(runtime, spec, bundled, owner_id="benchmark")
         async with runtime.sessionmaker.begin() as session:
             row = await create_scenario(
                 session,
-                spec,
-                instruments=instruments,
+                runtime,
+                market,
                 max_starting_cash=runtime.settings.max_starting_cash,
                 actor=Actor("benchmark"),
                 now=runtime.clock.now(),

@@ -17,6 +17,7 @@ from keel.market.bars import SESSION_TZ
 from keel.market.simulator import CLASSROOM, simulate_ticker
 from keel.server.objectstore import get_object_store
 from keel.server.runtime import Runtime
+from keel.server.scenarios.models import DEFAULT_SCENARIO_ID
 from keel.server.scenarios.sources import scenario_object_key
 from tests.integration.auth.factories import AuthedUser, create_user
 from tests.integration.breakers.factories import create_admin
@@ -209,3 +210,50 @@ async def test_sources_that_cannot_be_a_market_are_refused_with_what_to_change(
         assert named in str(problem), (fields, problem)
     missing = await create(client, admin, source="upload", datasets=["nope.csv"], start_date=start)
     assert sorted(missing.json()["figures"]["yours"]) == ["fine.csv", "short.csv", "spx.csv"]
+
+
+async def test_markets_starting_on_one_day_judge_their_own_symbols(
+    client: AsyncClient, runtime: Runtime
+) -> None:
+    admin = await create_admin(client, runtime)
+    ids = []
+    for fields in (
+        {"universe": ["SPX"]},
+        {"universe": ["SPX", "IXIC"]},
+        {"source": "simulator", "seed": 11},
+    ):
+        created = await create(client, admin, start_date="2005-06-01", **fields)
+        assert created.status_code == 201, created.text
+        ids.append(created.json()["id"])
+    boards = []
+    for scenario_id in ids:
+        risk = runtime.scenarios[scenario_id].risk
+        assert risk is not None
+        boards.append(sorted(risk.trackers))
+    assert boards == [["SPX"], ["IXIC", "SPX"], CLASSROOM_SYMBOLS]
+
+
+async def test_a_market_whose_upload_cannot_be_read_leaves_the_others_running(
+    client: AsyncClient, runtime: Runtime
+) -> None:
+    admin = await create_admin(client, runtime)
+    await upload(client, admin, "fine.csv", daily_csv(60))
+    broken = await create(
+        client, admin, source="upload", datasets=["fine.csv"], start_date=UPLOAD_START.isoformat()
+    )
+    calm = await create(client, admin, start_date="2005-06-01", universe=["SPX"])
+    assert broken.status_code == calm.status_code == 201
+    broken_id, calm_id = broken.json()["id"], calm.json()["id"]
+    await get_object_store(runtime).delete(scenario_object_key(broken_id, "FINE"))
+
+    # A second process on the same database and object store starts without that one market.
+    again = Runtime.build(runtime.settings)
+    await again.start()
+    try:
+        assert broken_id not in again.scenarios
+        assert {DEFAULT_SCENARIO_ID, calm_id} <= set(again.scenarios)
+        assert again.scenario_supervisor is not None
+        await again.scenario_supervisor.reconcile()  # tried again, still refused, nothing raised
+        assert broken_id not in again.scenarios
+    finally:
+        await again.stop()

@@ -91,6 +91,7 @@ class ScenarioSupervisor:
         self._task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
         self._lock = asyncio.Lock()
+        self._failed: set[str] = set()
 
     @property
     def running(self) -> int:
@@ -130,14 +131,23 @@ class ScenarioSupervisor:
                 session.expunge(row)
         for row in rows:
             live = self.runtime.scenarios.get(row.id)
-            if row.status == "active":
-                if live is None or live.mirrored:
-                    await self.ensure(row)
-                elif live.keeper is not None:
-                    await live.keeper.sync(row)
-            elif live is not None:
-                async with self._lock:
-                    await self.retire(row.id)
+            try:
+                if row.status == "active":
+                    if live is None or live.mirrored:
+                        await self.ensure(row)
+                    elif live.keeper is not None:
+                        await live.keeper.sync(row)
+                elif live is not None:
+                    async with self._lock:
+                        await self.retire(row.id)
+            except Exception:
+                # One market that cannot start (its uploaded copy unreadable here, say) must not
+                # hold up the others; it is tried again on the next look, logged once.
+                if row.id not in self._failed:
+                    self._failed.add(row.id)
+                    log.exception("a scenario could not be started here", scenario_id=row.id)
+            else:
+                self._failed.discard(row.id)
         await store_clocks(self.runtime)
 
     async def ensure(self, row: ScenarioRow) -> LiveScenario:
@@ -194,7 +204,15 @@ async def start_scenarios(runtime: Runtime) -> None:
             session.expunge(row)
     for row, latest_time in starts:
         generation = await ownership.claim(row.id, supervisor.running)
-        live = await start_feed(runtime, row, latest_time, runs=generation is not None)
+        try:
+            live = await start_feed(runtime, row, latest_time, runs=generation is not None)
+        except Exception:
+            if row.id == default.id:
+                raise
+            # Left to the supervisor, which tries again every second (and logs why).
+            log.exception("a scenario could not be started here", scenario_id=row.id)
+            await ownership.release(row.id)
+            continue
         if generation is not None:
             live.generation = generation
         await attach_risk(runtime, live)
