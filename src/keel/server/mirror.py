@@ -313,6 +313,8 @@ async def share(runtime: Runtime, live: LiveScenario) -> None:
         raise RuntimeError(f"scenario {live.id} has no risk runtime")
     pubsub = get_pubsub(runtime)
     if not live.mirrored:
+        if live.id != DEFAULT_SCENARIO_ID and not runtime.settings.redis_url:
+            return  # no other process can mirror it (in-process pub/sub): a step costs no snapshot
         publisher = EnginePublisher(runtime, live)
         live.publisher = publisher
         live.feed.add_step_listener(publisher.on_step)

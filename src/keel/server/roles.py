@@ -6,6 +6,7 @@
   (latest quotes, market time, breaker levels, regimes) to Redis after every feed step. On
   PostgreSQL it first takes a session-level advisory lock on a dedicated connection: exactly one
   engine is active, a standby blocks on the lock and takes over when the leader's connection ends.
+  The leader then takes each scenario's own lock too (`keel.server.scenarios.ownership`).
 - `engine` with `KEEL_ENGINE_MAX_SCENARIOS=N`: scenarios are spread over the engine processes
   instead. No process-wide lock: each engine serves at once, takes one advisory lock per scenario
   it runs (at most N, `keel.server.scenarios.ownership`), mirrors the others as a replica does,

@@ -13,6 +13,8 @@ import pytest
 import redis
 
 from keel.server.roles import ENGINE_LOCK_KEY
+from keel.server.scenarios.models import DEFAULT_SCENARIO_ID
+from keel.server.scenarios.ownership import scenario_lock_key
 from tests.integration.roles.conftest import sync_dsn
 from tests.integration.roles.processes import (
     admin_on,
@@ -25,15 +27,15 @@ from tests.integration.roles.processes import (
 pytestmark = pytest.mark.slow
 
 
-def lock_holders(database_url: str) -> tuple[set[int], int]:
-    """(pids holding the engine lock, count of sessions waiting for it) in the test database."""
+def lock_holders(database_url: str, key: int = ENGINE_LOCK_KEY) -> tuple[set[int], int]:
+    """(pids holding the lock `key`, count of sessions waiting for it) in the test database."""
     query = """
         SELECT l.pid, l.granted FROM pg_locks l JOIN pg_database d ON d.oid = l.database
         WHERE l.locktype = 'advisory' AND d.datname = current_database()
           AND ((l.classid::bigint << 32) | l.objid::bigint) = %s
     """
     with psycopg.connect(sync_dsn(database_url), autocommit=True) as connection:
-        rows = connection.execute(query, (ENGINE_LOCK_KEY,)).fetchall()
+        rows = connection.execute(query, (key,)).fetchall()
     return {pid for pid, granted in rows if granted}, sum(1 for _, granted in rows if not granted)
 
 
@@ -87,6 +89,9 @@ def test_a_standby_engine_takes_over_when_the_leader_dies(
         standby.wait_ready()
         holders, waiting = lock_holders(roles_database)
         assert len(holders) == 1 and waiting == 0
+        # The new leader runs the default scenario under its own lock too (and no one else does).
+        default_lock = scenario_lock_key(DEFAULT_SCENARIO_ID)
+        assert len(lock_holders(roles_database, default_lock)[0]) == 1
         second = engine_state(redis_url, cluster.namespace)
         assert second is not None and str(second["leader"]).endswith(f":{standby.popen.pid}")
         assert float(str(second["generation"])) > float(str(first["generation"]))

@@ -1,19 +1,21 @@
 """Which process runs which scenario.
 
 - `--role all`: this process runs every scenario (no election; one process per database).
-- `--role engine`, one leader (the default): the process leads by the engine's advisory lock
-  (`keel.server.roles`, taken before the server starts) and runs every scenario.
-- `--role engine` with `KEEL_ENGINE_MAX_SCENARIOS=N`: the process runs the scenarios whose
-  advisory locks it holds, at most N, and mirrors the others. One lock per scenario, all on one
-  dedicated PostgreSQL connection: when its owner dies the connection ends, PostgreSQL releases
-  its locks, and the next engine with room that tries one gets it. If that connection is lost
-  while this process still runs, the process exits at once (code 70): another engine may already
-  run its scenarios.
+- `--role engine` on PostgreSQL: the process runs the scenarios whose advisory locks it holds and
+  mirrors the others. One lock per scenario, all on one dedicated PostgreSQL connection: when its
+  owner dies the connection ends, PostgreSQL releases its locks, and the next engine with room
+  that tries one gets it. If that connection is lost while this process still runs, the process
+  exits at once (code 70): another engine may already run its scenarios.
+  - one leader (the default): the process first leads by the engine's advisory lock
+    (`keel.server.roles`, taken before the server starts), then takes every scenario's lock, so
+    it runs them all (and never one that an engine with `KEEL_ENGINE_MAX_SCENARIOS` runs);
+  - with `KEEL_ENGINE_MAX_SCENARIOS=N`: no leader lock; at most N scenarios.
+- `--role engine` on SQLite: one process, every scenario, no locks.
 - `--role api`: runs none, mirrors every active one.
 
 `claim(row)` returns the generation at which this process took the scenario (PostgreSQL's clock
-when the lock was granted; the leader's for the one-leader case): an API replica applies the
-newest engine state by it, so a late message from a dead owner never wins.
+when its lock was granted; this process's start without locks): a mirror applies the newest
+engine state by it, so a late message from a dead owner never wins.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import structlog
 
 from keel.server.roles import (
     API,
+    ENGINE,
     asyncpg_dsn,
     exit_now,
     leader_generation,
@@ -134,11 +137,8 @@ class Ownership:
     def __init__(self, settings: Settings) -> None:
         self.role = settings.role
         self.capacity = settings.engine_max_scenarios if spreads_scenarios(settings) else None
-        self.locks = ScenarioLocks(settings.resolved_database_url) if self.capacity else None
-
-    @property
-    def spread(self) -> bool:
-        return self.locks is not None
+        locking = settings.role == ENGINE and not settings.is_sqlite
+        self.locks = ScenarioLocks(settings.resolved_database_url) if locking else None
 
     async def open(self) -> None:
         if self.locks is not None:
@@ -151,8 +151,7 @@ class Ownership:
             return None
         if self.locks is None:
             return leader_generation()
-        assert self.capacity is not None
-        if running >= self.capacity:
+        if self.capacity is not None and running >= self.capacity:
             return None
         return await self.locks.try_take(scenario_id)
 
