@@ -1883,6 +1883,9 @@ export type ScenarioOut = {
   description: string;
   id: string;
   name: string;
+  /** The simulator's seed (`simulator` only). */
+  seed: number | null;
+  /** `replay`, `simulator` or `upload` (see ScenarioIn). */
   source: string;
   start_date: string;
   starting_cash: string;
@@ -1893,16 +1896,22 @@ export type ScenarioOut = {
 export type ScenarioIn = {
   allow_short?: boolean;
   breaker_mode?: "enforce" | "measure";
+  /** `upload` only: names of your uploaded files (GET /backtests/datasets); each becomes one symbol named after its file (`crash.csv` → CRASH). */
+  datasets?: string[] | null;
   description?: string;
   name: string;
   /** Create it with its clock stopped. */
   paused?: boolean;
   /** Real seconds per trading day. */
   seconds_per_day?: number;
+  /** `simulator` only: the same seed gives the same market; left out: a new one. */
+  seed?: number | null;
+  /** `replay`: bundled history; `simulator`: the six fictional classroom tickers only, simulated from `seed`; `upload`: your files named in `datasets`. */
+  source?: "replay" | "simulator" | "upload";
   /** First replayed day (the first trading day on or after). */
   start_date: string;
   starting_cash?: number | string;
-  /** Symbols to trade; null: every bundled one. */
+  /** Symbols to trade; null: every one the source has. */
   universe?: string[] | null;
 };
 export type ClockChangeIn = {
