@@ -4,6 +4,7 @@ replay; each refused with a problem that says what to change when it cannot be a
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -15,6 +16,7 @@ from httpx import AsyncClient
 
 from keel.market.bars import SESSION_TZ
 from keel.market.simulator import CLASSROOM, simulate_ticker
+from keel.server.market.history import query_bars
 from keel.server.objectstore import get_object_store
 from keel.server.runtime import Runtime
 from keel.server.scenarios.models import DEFAULT_SCENARIO_ID
@@ -257,3 +259,27 @@ async def test_a_market_whose_upload_cannot_be_read_leaves_the_others_running(
         assert broken_id not in again.scenarios
     finally:
         await again.stop()
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "before", "limit"),
+    [
+        (None, None, date(2008, 9, 15), 30),
+        (date(2008, 1, 2), date(2008, 1, 31), None, 500),
+        (date(2008, 1, 2), date(2008, 1, 31), date(2008, 1, 15), 5),
+        (date(2030, 1, 1), None, None, 10),
+    ],
+)
+async def test_bars_cut_in_memory_equal_the_stores(
+    runtime: Runtime, start: date | None, end: date | None, before: date | None, limit: int
+) -> None:
+    """A scenario's own series (simulated, uploaded) are cut in memory; on a stored one the cut
+    gives exactly what the store's DuckDB query gives."""
+    assert runtime.market is not None
+    stored = next(item for item in runtime.market.instruments if item.symbol == "SPX")
+    in_memory = replace(stored, stored=False)
+    store = runtime.market.store
+    wanted = {"start": start, "end": end, "before": before, "limit": limit}
+    bars = query_bars(store, stored, **wanted)
+    assert query_bars(store, in_memory, **wanted) == bars
+    assert len(bars) == {30: 30, 500: 21, 5: 5, 10: 0}[limit]  # none only past the history
