@@ -1,7 +1,7 @@
 """scenarios: the simulator's seed
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-06 02:47:41
 
 A scenario of source `simulator` replays the fictional classroom tickers simulated from its own
