@@ -19,6 +19,9 @@ LEARNER_PAGES = {
     "orders": "/orders",
     "breakers": "/risk",
     "backtests": "/backtests",
+    "learn": "/learn",
+    "lesson": "/learn/volatility-and-regimes",
+    "glossary": "/learn/glossary",
     "settings": "/settings",
     "not-found": "/no-such-page",
 }
@@ -84,7 +87,7 @@ def people(keel: Platform) -> dict[str, Person]:
 
 def _check(page: Page, name: str, problems: list[str]) -> None:
     page.wait_for_load_state("networkidle")
-    expect(page.locator("h1")).to_be_visible()
+    expect(page.locator("h1#page-title, main h1").first).to_be_visible()
     page.wait_for_timeout(300)  # charts draw on the next frame
     shoot(page, name)
     problems.extend(f"{name}: {violation}" for violation in accessibility_violations(page))

@@ -19,6 +19,9 @@ const BacktestsPage = page(() => import('./features/backtests/BacktestsPage'));
 const BacktestPage = page(() => import('./features/backtests/BacktestPage'));
 const SettingsPage = page(() => import('./features/settings/SettingsPage'));
 const AdminPage = page(() => import('./features/admin/AdminPage'));
+const LearnPage = page(() => import('./features/learn/LearnPage'));
+const LessonPage = page(() => import('./features/learn/LessonPage'));
+const GlossaryPage = page(() => import('./features/learn/GlossaryPage'));
 const NotFoundPage = page(() => import('./features/NotFoundPage'));
 
 function RequireSession({ children }: { children: ReactNode }) {
@@ -62,6 +65,9 @@ export default function App() {
           <Route path="guardian" element={<GuardianPage />} />
           <Route path="backtests" element={<BacktestsPage />} />
           <Route path="backtests/:runId" element={<BacktestPage />} />
+          <Route path="learn" element={<LearnPage />} />
+          <Route path="learn/glossary" element={<GlossaryPage />} />
+          <Route path="learn/:slug" element={<LessonPage />} />
           <Route path="settings" element={<SettingsPage />} />
           <Route path="admin" element={<AdminPage />} />
           <Route path="*" element={<NotFoundPage />} />

@@ -132,6 +132,7 @@ export default function Layout() {
     ['/trade', t('nav.trade')],
     ['/orders', t('nav.orders')],
     ['/risk', t('nav.risk')],
+    ['/learn', t('nav.learn')],
     ['/backtests', t('nav.backtests')],
   ];
   if (me?.role === 'guardian') links.push(['/guardian', t('nav.guardian')]);

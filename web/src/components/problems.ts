@@ -7,6 +7,9 @@ export type Problem = {
   status?: number;
   detail?: string;
   figures?: Record<string, unknown>;
+  /** The lesson that explains it (`/api/v1/lessons/<slug>`), or a glossary entry. */
+  lesson?: string | null;
+  glossary?: string | null;
   errors?: { loc?: (string | number)[]; msg?: string }[];
 };
 
@@ -20,6 +23,11 @@ export function readProblem(error: FetchBaseQueryError | SerializedError | undef
     return { status: typeof error.status === 'number' ? error.status : undefined };
   }
   return { detail: error.message };
+}
+
+/** The problem's code: the last part of its type (`/problems/breaker-closed` → `breaker-closed`). */
+export function problemCode(problem: Problem | null): string | null {
+  return problem?.type?.split('/').pop() || null;
 }
 
 /** The page the server serves for a problem type (`/problems/<code>`), if it is one of ours. */

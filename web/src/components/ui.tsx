@@ -4,6 +4,7 @@ import { Link } from 'react-router';
 
 import type { FetchBaseQueryError } from '@reduxjs/toolkit/query';
 import type { SerializedError } from '@reduxjs/toolkit';
+import { glossaryRoute, lessonRoute } from '../features/learn/links';
 import { problemPage, readProblem } from './problems';
 
 export function Page({ title, actions, children }: { title: string; actions?: ReactNode; children: ReactNode }) {
@@ -54,6 +55,7 @@ export function ProblemAlert({ error }: { error: FetchBaseQueryError | Serialize
   const problem = readProblem(error);
   if (!problem) return null;
   const page = problemPage(problem.type);
+  const lesson = lessonRoute(problem.lesson) ?? glossaryRoute(problem.glossary);
   const detail =
     problem.title === 'offline'
       ? t('common.offline')
@@ -61,11 +63,18 @@ export function ProblemAlert({ error }: { error: FetchBaseQueryError | Serialize
   return (
     <div role="alert" className="rounded-lg border border-rose-300 bg-rose-50 p-3 text-rose-900 dark:border-rose-700 dark:bg-rose-950 dark:text-rose-100">
       <p>{detail}</p>
-      {page && (
-        <a className="mt-1 inline-block font-medium underline" href={page} target="_blank" rel="noreferrer">
-          {t('common.whatThisMeans')}
-        </a>
-      )}
+      <p className="mt-1 flex flex-wrap gap-4">
+        {lesson && (
+          <Link className="font-medium underline" to={lesson}>
+            {t('common.learnWhy')}
+          </Link>
+        )}
+        {page && (
+          <a className="font-medium underline" href={page} target="_blank" rel="noreferrer">
+            {t('common.whatThisMeans')}
+          </a>
+        )}
+      </p>
     </div>
   );
 }

@@ -2,12 +2,12 @@
 const en = {
   common: {
     loading: 'Loading…', offline: 'Keel cannot be reached right now. Check your connection; we will try again.',
-    failed: 'Something went wrong. Try again.', whatThisMeans: 'What does this mean?', dismiss: 'Dismiss',
+    failed: 'Something went wrong. Try again.', whatThisMeans: 'What does this mean?', learnWhy: 'Learn why (a short lesson)', dismiss: 'Dismiss',
     symbol: 'Symbol', quantity: 'Quantity', price: 'Price', actions: 'Actions', change: 'Change it',
   },
   nav: {
     main: 'Main', skip: 'Skip to the page', dashboard: 'Dashboard', markets: 'Markets', trade: 'Trade', orders: 'Orders',
-    risk: 'Volatility & breakers', backtests: 'Backtest lab', guardian: 'Guardian', admin: 'Admin', settings: 'Settings',
+    risk: 'Volatility & breakers', learn: 'Learn', backtests: 'Backtest lab', guardian: 'Guardian', admin: 'Admin', settings: 'Settings',
     account: 'Account', language: 'Language', darkTheme: 'Dark theme', lightTheme: 'Light theme', signOut: 'Sign out',
   },
   live: { offline: 'Live updates paused: reconnecting in {{seconds}} s. Nothing you did is lost.' },
@@ -128,6 +128,15 @@ const en = {
     newScenario: 'New scenario', scenarioName: 'Name', startDate: 'Start date', create: 'Create',
     users: 'Users', usersHelp: 'People sign up themselves on the sign-up page; the server command `keel users create` adds admins and teachers.',
     onlyAdmins: 'Only for admins', onlyAdminsBody: 'This page is for the people who run this Keel.',
+  },
+  learn: {
+    title: 'Learn', intro: 'Short lessons on what you meet while trading. Each ends with a quiz; questions you answer come back after 1, 3 and 7 market days so they stick.',
+    glossary: 'Glossary', allLessons: 'All lessons', quiz: 'Quiz', check: 'Check my answers', tryAgain: 'Check again',
+    right: 'Right.', notQuite: 'Not quite.', score: '{{right}} of {{answered}} right', theLesson: 'The lesson',
+    reviewsDue_one: 'One question is due for review today.', reviewsDue_other: '{{count}} questions are due for review today.',
+    liveRegime: '{{symbol}} right now', yourRefusal: 'Your last refused order', noRefusal: 'You have not had an order refused yet. When you do, it shows up here.',
+    quickCheck: 'Quick check', quickCheckHelp: 'Two questions about what just happened. They help it stick.',
+    level: { not_started: 'Not started', attempted: 'Attempted', familiar: 'Familiar', proficient: 'Proficient' },
   },
   notFound: { title: 'Page not found', body: 'There is no page at this address.', home: 'Back to the dashboard' },
 };

@@ -4,12 +4,12 @@ import type { Strings } from './en';
 const es: Strings = {
   common: {
     loading: 'Cargando…', offline: 'No podemos conectar con Keel ahora. Revisa tu conexión; lo intentaremos de nuevo.',
-    failed: 'Algo salió mal. Inténtalo otra vez.', whatThisMeans: '¿Qué significa esto?', dismiss: 'Cerrar',
+    failed: 'Algo salió mal. Inténtalo otra vez.', whatThisMeans: '¿Qué significa esto?', learnWhy: 'Aprende por qué (una lección corta)', dismiss: 'Cerrar',
     symbol: 'Símbolo', quantity: 'Cantidad', price: 'Precio', actions: 'Acciones', change: 'Cambiarla',
   },
   nav: {
     main: 'Principal', skip: 'Saltar al contenido', dashboard: 'Panel', markets: 'Mercados', trade: 'Operar', orders: 'Órdenes',
-    risk: 'Volatilidad y cortacircuitos', backtests: 'Laboratorio', guardian: 'Tutor', admin: 'Administración', settings: 'Ajustes',
+    risk: 'Volatilidad y cortacircuitos', learn: 'Aprender', backtests: 'Laboratorio', guardian: 'Tutor', admin: 'Administración', settings: 'Ajustes',
     account: 'Cuenta', language: 'Idioma', darkTheme: 'Tema oscuro', lightTheme: 'Tema claro', signOut: 'Cerrar sesión',
   },
   live: { offline: 'Actualizaciones en pausa: reconectando en {{seconds}} s. No se ha perdido nada.' },
@@ -130,6 +130,15 @@ const es: Strings = {
     newScenario: 'Nuevo escenario', scenarioName: 'Nombre', startDate: 'Fecha de inicio', create: 'Crear',
     users: 'Usuarios', usersHelp: 'Las personas se registran solas en la página de registro; el comando del servidor `keel users create` añade administradores y profesores.',
     onlyAdmins: 'Solo para administradores', onlyAdminsBody: 'Esta página es para quienes gestionan este Keel.',
+  },
+  learn: {
+    title: 'Aprender', intro: 'Lecciones cortas sobre lo que encuentras al operar. Cada una termina con un test; las preguntas que respondes vuelven tras 1, 3 y 7 días de mercado para que se queden.',
+    glossary: 'Glosario', allLessons: 'Todas las lecciones', quiz: 'Test', check: 'Comprobar mis respuestas', tryAgain: 'Comprobar de nuevo',
+    right: 'Correcto.', notQuite: 'No exactamente.', score: '{{right}} de {{answered}} correctas', theLesson: 'La lección',
+    reviewsDue_one: 'Hoy toca repasar una pregunta.', reviewsDue_other: 'Hoy toca repasar {{count}} preguntas.',
+    liveRegime: '{{symbol}} ahora mismo', yourRefusal: 'Tu última orden rechazada', noRefusal: 'Aún no te han rechazado ninguna orden. Cuando pase, aparecerá aquí.',
+    quickCheck: 'Comprobación rápida', quickCheckHelp: 'Dos preguntas sobre lo que acaba de pasar. Ayudan a recordarlo.',
+    level: { not_started: 'Sin empezar', attempted: 'Intentado', familiar: 'Conocido', proficient: 'Dominado' },
   },
   notFound: { title: 'Página no encontrada', body: 'No hay ninguna página en esta dirección.', home: 'Volver al panel' },
 };

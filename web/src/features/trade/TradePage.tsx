@@ -6,6 +6,9 @@ import { useListInstrumentsQuery, useListQuotesQuery, usePlaceOrderMutation, typ
 import { useCurrentAccount, useMe } from '../../app/session';
 import { money, quantity as formatQuantity } from '../../components/format';
 import { buttonClass, Card, EmptyState, Field, inputClass, Page, ProblemAlert, secondaryButtonClass, TextLink } from '../../components/ui';
+import { problemCode, readProblem } from '../../components/problems';
+import { lessonRoute } from '../learn/links';
+import QuickCheck from '../learn/QuickCheck';
 import Preview from './Preview';
 
 const TYPES = ['market', 'limit', 'stop', 'stop_limit'] as const;
@@ -20,7 +23,8 @@ export function OrderResult({ order }: { order: OrderOut }) {
       </p>
       {order.cut && (
         <p data-testid="order-cut" className="mt-1">
-          {t('trade.cut', { requested: formatQuantity(order.requested_quantity), quantity: formatQuantity(order.quantity) })} {order.cut.detail}
+          {t('trade.cut', { requested: formatQuantity(order.requested_quantity), quantity: formatQuantity(order.quantity) })} {order.cut.detail}{' '}
+          {lessonRoute(order.cut.lesson) && <TextLink to={lessonRoute(order.cut.lesson)!}>{t('common.learnWhy')}</TextLink>}
         </p>
       )}
       {order.status === 'pending_approval' && <p className="mt-1">{t('trade.waitsForGuardian')}</p>}
@@ -57,6 +61,7 @@ export default function TradePage() {
     setPlaced(null);
   };
   const tradable = instruments.filter((each) => each.tradable);
+  const refusalCode = problemCode(readProblem(placeState.error));
   const quote = quotes.find((each) => each.symbol === form.symbol);
 
   const order = useMemo<OrderIn | null>(() => {
@@ -177,6 +182,7 @@ export default function TradePage() {
       )}
       <ProblemAlert error={placeState.error} />
       {placed && <OrderResult order={placed} />}
+      {refusalCode && <QuickCheck code={refusalCode} />}
     </Page>
   );
 }
