@@ -96,7 +96,7 @@ def print_demo_users(cast: list[DemoUser], console: Console | None = None) -> No
         Panel(
             table,
             title="Keel demo users — shown once, write them down",
-            subtitle="log in at /docs or with POST /api/v1/auth/login",
+            subtitle="open the web app at / and sign in with one of these",
         )
     )
 
