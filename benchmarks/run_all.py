@@ -23,6 +23,7 @@ BENCHMARKS = [
     "backtest_speed",
     "backtest_jobs",
     "orders_http",
+    "lighthouse",
 ]
 
 
