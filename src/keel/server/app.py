@@ -57,7 +57,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         version=__version__,
         summary="Educational paper trading that stays upright in volatile markets.",
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # /docs and /redoc are served offline by keel.server.apidocs
         redoc_url=None,
         lifespan=lifespan,
         # Operation ids are the endpoint functions' names: the web app's generated hooks read

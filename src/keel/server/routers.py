@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from keel.server.account_risk.endpoints import router as account_risk_router
 from keel.server.accounts.endpoints import router as accounts_router
+from keel.server.apidocs.endpoints import router as apidocs_router
 from keel.server.approvals.endpoints import router as approvals_router
 from keel.server.auth.endpoints import me_router
 from keel.server.auth.endpoints import router as auth_router
@@ -24,6 +25,7 @@ from keel.server.volatility.endpoints import router as volatility_router
 root_router = APIRouter()
 root_router.include_router(system_router)
 root_router.include_router(problems_router)
+root_router.include_router(apidocs_router)
 
 api_router = APIRouter()
 # Requests are matched against routes in this order: the busiest (placing orders, quotes) first.
