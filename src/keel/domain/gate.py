@@ -12,13 +12,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from keel.domain.account import Account
 from keel.domain.enums import Permission
 from keel.domain.errors import NO_FIGURES, Figures, no_figures
 from keel.domain.orders import Order
 from keel.domain.quotes import Quote
+
+GATE_REFUSED = "order-gate-refused"
+"""The code of a gate's decision that names no rule of its own."""
 
 
 class GateStage(StrEnum):
@@ -66,7 +69,7 @@ class GateDecision:
     reopen_at: datetime | None = None
     max_notional: Decimal | None = None
     reduced_quantity: Decimal | None = None
-    code: str = "order-gate-refused"
+    code: str = GATE_REFUSED
     figures: Figures = field(default_factory=no_figures)
 
     @classmethod
@@ -78,13 +81,16 @@ class GateDecision:
         max_notional: Decimal | None = None,
         reduced_quantity: Decimal | None = None,
         figures: Figures | None = None,
+        code: str = GATE_REFUSED,
     ) -> GateDecision:
+        """Go ahead; a cut (`reduced_quantity` / `max_notional`) names its rule's `code`."""
         return cls(
             True,
             permission,
             reason=reason,
             max_notional=max_notional,
             reduced_quantity=reduced_quantity,
+            code=code,
             figures=figures or NO_FIGURES,
         )
 
@@ -96,7 +102,7 @@ class GateDecision:
         permission: Permission = Permission.CLOSED,
         breaker: str | None = None,
         reopen_at: datetime | None = None,
-        code: str = "order-gate-refused",
+        code: str = GATE_REFUSED,
         figures: Figures | None = None,
     ) -> GateDecision:
         return cls(
@@ -108,6 +114,31 @@ class OrderGate(Protocol):
     """Anything with `check(order, context) -> GateDecision`."""
 
     def check(self, order: Order, context: GateContext) -> GateDecision: ...
+
+
+@dataclass(frozen=True, slots=True)
+class GateReview:
+    """Every check's verdict on one order, not only the first refusal (an order preview shows
+    them all). `decision` is exactly what the gate's `check` answers; `verdicts` are the checks'
+    own decisions in the order they ran, each told about the cuts of the checks before it."""
+
+    decision: GateDecision
+    verdicts: tuple[GateDecision, ...]
+
+
+@runtime_checkable
+class ReviewingGate(Protocol):
+    """A gate that can also give every check's verdict at once."""
+
+    def review(self, order: Order, context: GateContext) -> GateReview: ...
+
+
+def review_gate(gate: OrderGate, order: Order, context: GateContext) -> GateReview:
+    """Every verdict of `gate` on `order`: its `review` when it has one, else its one decision."""
+    if isinstance(gate, ReviewingGate):
+        return gate.review(order, context)
+    decision = gate.check(order, context)
+    return GateReview(decision, (decision,))
 
 
 class AllowAllGate:

@@ -31,7 +31,14 @@ from enum import StrEnum
 from keel.domain.account import Account
 from keel.domain.enums import OrderSide, Permission, Regime
 from keel.domain.errors import Figure as DomainFigure
-from keel.domain.gate import GateContext, GateDecision, OrderGate, wanted_units
+from keel.domain.gate import (
+    GATE_REFUSED,
+    GateContext,
+    GateDecision,
+    GateReview,
+    OrderGate,
+    wanted_units,
+)
 from keel.domain.instruments import instrument_label
 from keel.domain.money import (
     QUANTITY_PLACES,
@@ -195,6 +202,7 @@ class BreakerCheck:
             reduced_quantity=allowed,
             max_notional=to_money(allowed * price),
             figures=_figures(verdict, figures),
+            code=code,
         )
 
 
@@ -263,32 +271,51 @@ class GateChain:
     checks: Sequence[OrderGate]
 
     def check(self, order: Order, context: GateContext) -> GateDecision:
+        return self._run(order, context, every=False).decision
+
+    def review(self, order: Order, context: GateContext) -> GateReview:
+        """Every check's verdict (past a refusal too), and the decision `check` gives."""
+        return self._run(order, context, every=True)
+
+    def _run(self, order: Order, context: GateContext, *, every: bool) -> GateReview:
         reduced: Decimal | None = None
         max_notional: Decimal | None = None
         permission = Permission.OPEN
         reasons: list[str] = []
+        codes: list[str] = []
         figures: dict[str, DomainFigure] = {}
+        verdicts: list[GateDecision] = []
+        refusal: GateDecision | None = None
         for check in self.checks:
             decision = check.check(order, context)
+            verdicts.append(decision)
             if not decision.allowed:
-                return decision
+                refusal = refusal or decision
+                if every:
+                    continue
+                break
             permission = max(permission, decision.permission)
             figures.update(decision.figures or {})
             if decision.reduced_quantity is not None:
                 reduced = _smaller(reduced, decision.reduced_quantity)
                 reasons.append(decision.reason)
+                codes.append(decision.code)
                 if context.reference_price is not None:
                     context = replace(context, estimated_notional=reduced * context.reference_price)
             if decision.max_notional is not None:
                 max_notional = _smaller(max_notional, decision.max_notional)
+        if refusal is not None:
+            return GateReview(refusal, tuple(verdicts))
         reason = "; ".join(reasons) if reasons else "allowed"
-        return GateDecision.allow(
+        allowed = GateDecision.allow(
             reason,
             permission=permission,
             reduced_quantity=reduced,
             max_notional=max_notional,
             figures=figures or None,
+            code=codes[-1] if codes else GATE_REFUSED,
         )
+        return GateReview(allowed, tuple(verdicts))
 
 
 def _smaller(current: Decimal | None, new: Decimal) -> Decimal:

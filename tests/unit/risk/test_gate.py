@@ -200,3 +200,58 @@ def test_a_cut_at_restricted_says_the_cap_why_and_what_must_change() -> None:
     assert decision.figures is not None
     assert decision.figures["allowed_units"] == "10.000000"
     assert decision.figures["size_multiplier"] == "0.10" and decision.figures["ewma_vol"] == 0.632
+
+
+# (level, held units, is minor, side, units, codes of every objection, the decision's code)
+REVIEWS = [
+    (Permission.OPEN, "0", False, OrderSide.BUY, "50", [], None),
+    (
+        Permission.CLOSED,
+        "0",
+        False,
+        OrderSide.BUY,
+        "500",
+        ["breaker-closed", "insufficient-funds"],
+        "breaker-closed",
+    ),
+    (
+        Permission.CLOSED,
+        "0",
+        True,
+        OrderSide.SELL,
+        "5",
+        ["breaker-closed", "guardian-required"],
+        "breaker-closed",
+    ),
+    (
+        Permission.OPEN,
+        "0",
+        True,
+        OrderSide.BUY,
+        "500",
+        ["guardian-required", "insufficient-funds"],
+        "guardian-required",
+    ),
+    (Permission.RESTRICTED, "0", False, OrderSide.BUY, "500", ["breaker-restricted"], None),
+]
+
+
+@pytest.mark.parametrize(("level", "held", "minor", "side", "units", "codes", "first"), REVIEWS)
+def test_review_gives_every_verdict_and_the_decision_check_gives(
+    level: Permission,
+    held: str,
+    minor: bool,
+    side: OrderSide,
+    units: str,
+    codes: list[str],
+    first: str | None,
+) -> None:
+    acct, gate = account(held, is_minor=minor), standard_gate(board_at(level))
+    o = order(side, units)
+    review = gate.review(o, context(acct, o))
+    decision = gate.check(o, context(acct, o))
+    assert review.decision == decision
+    assert len(review.verdicts) == len(gate.checks)
+    objections = [v for v in review.verdicts if not v.allowed or v.reduced_quantity is not None]
+    assert [v.code for v in objections] == codes
+    assert (None if decision.allowed else decision.code) == first

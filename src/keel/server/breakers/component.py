@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from keel.domain.account import Account
 from keel.domain.enums import Permission
-from keel.domain.gate import GateContext, GateDecision
+from keel.domain.gate import GateContext, GateDecision, GateReview
 from keel.domain.orders import Order
 from keel.domain.quotes import Quote
 from keel.engine.fill_model import STOP_TYPES
@@ -84,6 +84,12 @@ class RiskGate:
             self.risk.accounts.note_stop_order(order.account_id, order.id)
         self.risk.observe_account(context.account)
         return self.chain.check(order, context)
+
+    def review(self, order: Order, context: GateContext) -> GateReview:
+        """Every check's verdict (an order preview), the account's breaker judged as `check`
+        judges it; a previewed order is never noted as a stop order (it will not fill)."""
+        self.risk.observe_account(context.account)
+        return self.chain.review(order, context)
 
     def note_stop_orders(self, account_id: str, order_ids: frozenset[str]) -> None:
         """The orders side's list of the account's filled stop orders (`StopOrderAware`)."""

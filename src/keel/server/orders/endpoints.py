@@ -13,10 +13,10 @@ from keel.server.auth.deps import CurrentUser
 from keel.server.deps import RuntimeDep, SessionDep
 from keel.server.errors import ProblemError
 from keel.server.lessons.moments import remember_refusal
-from keel.server.orders import service
+from keel.server.orders import preview, service
 from keel.server.orders.caller import AccessClaims
 from keel.server.orders.desk import order_desk
-from keel.server.orders.schemas import OrderDetailOut, OrderIn, OrderOut
+from keel.server.orders.schemas import OrderDetailOut, OrderIn, OrderOut, OrderPreviewOut
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 
@@ -38,6 +38,18 @@ async def place_order(
     if not created:
         response.status_code = status.HTTP_200_OK
     return order
+
+
+@router.post(
+    "/preview",
+    summary="What placing this order now would do: cost, buying power after, regime, breakers "
+    "and every rule that would refuse or cut it, at once (nothing is stored)",
+)
+async def preview_order(
+    body: OrderIn, caller: AccessClaims, runtime: RuntimeDep, session: SessionDep
+) -> OrderPreviewOut:
+    request = service.parse_request(runtime, body)
+    return await preview.preview_order(session, runtime, caller, request)
 
 
 @router.get("", summary="The caller's orders, newest first")

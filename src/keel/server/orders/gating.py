@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Protocol, runtime_checkable
 
-from keel.domain.gate import GateContext, GateDecision, OrderGate
+from keel.domain.gate import GateContext, GateDecision, GateReview, OrderGate, review_gate
 from keel.domain.orders import Order
 
 
@@ -38,3 +38,7 @@ class RecordingGate:
         if not decision.allowed:
             self.last_refusal = decision
         return decision
+
+    def review(self, order: Order, context: GateContext) -> GateReview:
+        """Every verdict of the wrapped gate (an order preview; nothing is recorded)."""
+        return review_gate(self.gate, order, context)

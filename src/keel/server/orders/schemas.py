@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from keel.server.breakers.schemas import BreakerOut
 from keel.server.lessons.links import cut_lesson, problem_links
 from keel.server.market.schemas import CashStr, DecimalStr
 
@@ -123,3 +124,80 @@ class OrderOut(BaseModel):
 class OrderDetailOut(OrderOut):
     events: list[OrderEventOut] = []
     fills: list[FillOut] = []
+
+
+FigureValue = str | int | float
+"""A figure: a plain decimal string for amounts, a number for statistics."""
+
+
+class PreviewFindingOut(BaseModel):
+    """One rule that would refuse or cut the order, as its problem would say it."""
+
+    code: str
+    """The problem type's code, e.g. `insufficient-funds`, `breaker-closed`."""
+    type: str
+    """The page that explains it: `/problems/<code>` on this server."""
+    effect: Literal["refuse", "cut"]
+    """`refuse`: the order would not be placed; `cut`: it would be placed, smaller."""
+    detail: str
+    """What the rule says, in plain words."""
+    reason: str | None = None
+    """For a cut: the rule's own words (the order gate's), beside the plain ones."""
+    breaker: str | None = None
+    """The breaker behind it, when one is (e.g. `market-wide breaker`)."""
+    figures: dict[str, FigureValue] = {}
+    """The numbers behind `detail`."""
+
+
+class PreviewEstimateOut(BaseModel):
+    """What would be accepted, valued at the current quote with the fill model's spread,
+    slippage and commission."""
+
+    price: DecimalStr | None
+    """Expected price per unit (null when no price is known yet)."""
+    quantity: DecimalStr
+    """Units."""
+    notional: CashStr
+    """Their value."""
+    commission: CashStr
+    cost: CashStr
+    """A buy: what it takes (value plus commission). A sale: what it brings (value minus
+    commission)."""
+
+
+class OrderPreviewOut(BaseModel):
+    """What placing this order now would do, every check at once. Nothing is stored."""
+
+    outcome: Literal["accepted", "refused", "waits_for_guardian"]
+    """`accepted` (perhaps cut: see `cut`), `refused`, or `waits_for_guardian` (a minor's order
+    is placed, then waits for a guardian's approval)."""
+    detail: str
+    """The outcome in plain words."""
+    code: str | None = None
+    """The problem code the order would be refused with (null unless refused)."""
+    type: str | None = None
+    """Its page, `/problems/<code>`."""
+    symbol: str
+    side: str
+    requested_quantity: DecimalStr | None
+    requested_notional: CashStr | None
+    quantity: DecimalStr | None
+    """Units that would be accepted (after any cut), for a quantity order."""
+    notional: CashStr | None
+    """Cash that would be accepted (after any cut), for a notional order."""
+    cut: OrderCutOut | None = None
+    estimate: PreviewEstimateOut
+    buying_power: CashStr
+    """Free to spend now: cash minus what open buy orders set aside."""
+    buying_power_after: CashStr | None
+    """Free to spend once the order is placed (a buy sets its cost aside; a sale's money comes
+    when it fills); null when the order would be refused."""
+    regime: str | None
+    """The instrument's market regime now: LOW, NORMAL, HIGH or EXTREME (null before the first
+    estimate)."""
+    breakers: list[BreakerOut]
+    """Where the breakers that judge this order stand: market-wide, the instrument's, the
+    account's (empty when breakers are not running here)."""
+    findings: list[PreviewFindingOut]
+    """Every rule that would refuse or cut the order, in the order they are checked."""
+    market_time: datetime | None

@@ -86,6 +86,25 @@ def parse_request(runtime: Runtime, body: OrderIn) -> OrderRequest:
     )
 
 
+async def lock_callers_account(
+    session: AsyncSession, caller: TokenClaims, account_id: str
+) -> accounts_repo.LockedAccount:
+    """Lock the account of the holder of `caller` with its owner's token version: a revoked token
+    gets 401, someone else's (or an unknown) account 404."""
+    locked = await accounts_repo.lock_account_with_owner(
+        session, account_id, user_id=caller.user_id
+    )
+    if locked is None:
+        # Rare path: tell a revoked token (401) from an account that is not the caller's (404).
+        user = await auth_repo.get_user(session, caller.user_id)
+        if user is None or not user.is_active or user.token_version != caller.version:
+            raise unauthorized(STALE_TOKEN)
+        raise not_found("account")
+    if not locked.owner_active or locked.owner_token_version != caller.version:
+        raise unauthorized(STALE_TOKEN)
+    return locked
+
+
 async def place_order(
     session: AsyncSession, runtime: Runtime, caller: TokenClaims, request: OrderRequest
 ) -> tuple[OrderRow, bool]:
@@ -96,17 +115,7 @@ async def place_order(
 
     The account is locked together with its owner's token version: a revoked token gets 401,
     someone else's (or an unknown) account 404."""
-    locked = await accounts_repo.lock_account_with_owner(
-        session, request.account_id, user_id=caller.user_id
-    )
-    if locked is None:
-        # Rare path: tell a revoked token (401) from an account that is not the caller's (404).
-        user = await auth_repo.get_user(session, caller.user_id)
-        if user is None or not user.is_active or user.token_version != caller.version:
-            raise unauthorized(STALE_TOKEN)
-        raise not_found("account")
-    if not locked.owner_active or locked.owner_token_version != caller.version:
-        raise unauthorized(STALE_TOKEN)
+    locked = await lock_callers_account(session, caller, request.account_id)
     if request.client_order_id is not None:
         existing = await repository.by_client_order_id(
             session, request.account_id, request.client_order_id
