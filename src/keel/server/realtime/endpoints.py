@@ -4,7 +4,9 @@ Protocol (JSON text frames):
 - authenticate with `?token=<access token>` or a first message `{"type": "auth", "token": …}`;
 - `{"type": "subscribe", "channels": ["quotes:SPX", "orders"]}` / `"unsubscribe"`;
 - `{"type": "ping"}` gets `{"type": "pong"}`; the server sends `{"type": "heartbeat"}` every
-  `HEARTBEAT_SECONDS`; messages arrive as `{"type": "message", "channel": …, "data": …}`.
+  `HEARTBEAT_SECONDS`; messages arrive as `{"type": "message", "kind": …, "channel": …,
+  "sent_at": …, "data": …}`. Every message the socket sends is a model of
+  `keel.server.realtime.messages`, listed in the OpenAPI document by `GET /ws/messages`.
 Close codes: 4401 bad token (also when a logout or password change revokes the token of an open
 socket), 4400 bad message, 4408 no auth in time, 4429 too slow a reader.
 """
@@ -21,19 +23,22 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from keel.server.auth.revocation import access_denylist
 from keel.server.auth.service import user_from_access_token
 from keel.server.auth.tokens import ACCESS_TOKEN, TokenClaims, decode_token
+from keel.server.deps import RuntimeDep
 from keel.server.errors import ProblemError
 from keel.server.market.component import get_feed
+from keel.server.market.feed import quote_message
 from keel.server.metrics import WS_CONNECTIONS
-from keel.server.pubsub import encode
-from keel.server.realtime.hub import ClientQueue, resolve_channel
+from keel.server.realtime import messages
+from keel.server.realtime.hub import ClientQueue, Hub, resolve_channel
+from keel.server.realtime.messages import sent_now
 from keel.server.realtime.runtime import get_hub
+from keel.server.realtime.schemas import ChannelOut, WebSocketProtocolOut
 from keel.server.runtime import Runtime
 
 router = APIRouter(tags=["realtime"])
 
 HEARTBEAT_SECONDS = 15.0
 AUTH_TIMEOUT_SECONDS = 10.0
-MAX_SUBSCRIPTIONS = 200
 
 
 async def _authenticate(websocket: WebSocket, runtime: Runtime) -> TokenClaims | None:
@@ -75,31 +80,28 @@ async def _writer(websocket: WebSocket, client: ClientQueue) -> None:
         if client.overflowed:
             await websocket.close(code=4429, reason="reader too slow; reconnect")
             return
-        for channel, data in batch:
-            await websocket.send_text(encode({"type": "message", "channel": channel, "data": data}))
+        for frame in batch:
+            await websocket.send_text(frame)
 
 
 async def _heartbeat(websocket: WebSocket, runtime: Runtime) -> None:
     while True:
         await asyncio.sleep(HEARTBEAT_SECONDS)
-        feed = get_feed(runtime)
-        market_time = feed.market_time.isoformat() if feed.market_time else None
-        await websocket.send_text(encode({"type": "heartbeat", "market_time": market_time}))
+        await websocket.send_text(messages.heartbeat(get_feed(runtime).market_time))
 
 
-def _handle(
-    message: Any, client: ClientQueue, user_id: str, runtime: Runtime
-) -> dict[str, Any] | None:
+def _handle(message: Any, client: ClientQueue, hub: Hub, user_id: str, runtime: Runtime) -> str:
+    """The answer to one message from the client (a text frame)."""
     if not isinstance(message, dict) or not isinstance(message.get("type"), str):
-        return {"type": "error", "detail": "messages are JSON objects with a `type`"}
+        return messages.error("messages are JSON objects with a `type`")
     kind = message["type"]
     if kind == "ping":
-        return {"type": "pong"}
+        return messages.pong()
     if kind not in ("subscribe", "unsubscribe"):
-        return {"type": "error", "detail": f"unknown message type {kind!r}"}
+        return messages.error(f"unknown message type {kind!r}")
     names = message.get("channels")
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-        return {"type": "error", "detail": "`channels` must be a list of channel names"}
+        return messages.error("`channels` must be a list of channel names")
 
     def known(scenario_id: str, symbol: str) -> bool:
         live = runtime.scenarios.get(scenario_id)
@@ -110,15 +112,55 @@ def _handle(
         channel = resolve_channel(name, user_id, known)
         if channel is None:
             refused.append(name)
-        elif kind == "subscribe" and len(client.channels) < MAX_SUBSCRIPTIONS:
-            client.channels.add(channel)
+        elif kind == "subscribe" and hub.subscribe(client, channel):
             accepted.append(name)
         elif kind == "unsubscribe":
-            client.channels.discard(channel)
+            hub.unsubscribe(client, channel)
             accepted.append(name)
         else:
             refused.append(name)
-    return {"type": f"{kind}d", "channels": accepted, "refused": refused}
+    return messages.subscription(
+        "subscribed" if kind == "subscribe" else "unsubscribed", accepted, refused
+    )
+
+
+CHANNELS = [
+    ChannelOut(name="quotes:<SYMBOL>", kind="quote", description="Every quote of the symbol."),
+    ChannelOut(name="bars:<SYMBOL>", kind="bar", description="Each day's bar at its close."),
+    ChannelOut(name="clock", kind="clock", description="The scenario clock: steps, pauses, skips."),
+    ChannelOut(name="breakers", kind="breaker", description="Market and symbol breaker moves."),
+    ChannelOut(
+        name="volatility", kind="volatility", description="Regime changes, readings, anomalies."
+    ),
+    ChannelOut(name="orders", kind="order", description="Your orders as they change."),
+    ChannelOut(name="accounts", kind="account", description="Your accounts' cash and equity."),
+    ChannelOut(
+        name="notifications",
+        kind="notification",
+        description="Approvals, guardians' decisions, backtests, your accounts' breakers.",
+    ),
+]
+
+
+@router.get("/ws/messages", summary="The WebSocket's channels and the messages it sends")
+async def websocket_messages(runtime: RuntimeDep) -> WebSocketProtocolOut:
+    feed = get_feed(runtime)
+    examples = [
+        messages.welcome("<user id>"),
+        messages.subscription("subscribed", ["quotes:SPX"], []),
+        messages.heartbeat(feed.market_time),
+        messages.pong(),
+        messages.error("`channels` must be a list of channel names"),
+    ]
+    quote = feed.latest_quote("SPX")
+    if quote is not None:
+        examples.append(messages.channel_frame("quotes:SPX", quote_message(quote), sent_now()))
+    return WebSocketProtocolOut(
+        url="/api/v1/ws",
+        client_messages=["auth", "subscribe", "unsubscribe", "ping"],
+        channels=CHANNELS,
+        examples=[messages.SERVER_MESSAGE.validate_json(text) for text in examples],
+    )
 
 
 @router.websocket("/ws")
@@ -137,16 +179,14 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
         asyncio.create_task(_heartbeat(websocket, runtime)),
     ]
     try:
-        await websocket.send_text(encode({"type": "welcome", "user_id": user_id}))
+        await websocket.send_text(messages.welcome(user_id))
         while True:
             text = await websocket.receive_text()
             try:
                 message = json.loads(text)
             except ValueError:
                 message = None
-            reply = _handle(message, client, user_id, runtime)
-            if reply is not None:
-                await websocket.send_text(encode(reply))
+            await websocket.send_text(_handle(message, client, hub, user_id, runtime))
             if any(task.done() for task in tasks):
                 break
     except (WebSocketDisconnect, RuntimeError):

@@ -1,11 +1,14 @@
 """Fan-out of pub/sub messages to WebSocket clients, each behind its own bounded queue.
 
-One pub/sub listener per process hands every message to the clients subscribed to its channel.
-A client's quotes are *conflated*: only the latest quote per symbol waits to be sent, so a slow
-reader gets fewer, fresher quotes. Other messages (orders, bars, breakers …) queue up to
-`MAX_QUEUED`; a client that falls that far behind is disconnected. Nothing here ever awaits a
-client, so one slow socket never stalls the others. A client whose access token is revoked (a
-logout, a password change; `TOKENS_REVOKED_CHANNEL`) is disconnected too.
+One pub/sub listener per process hands every message to the clients subscribed to its channel,
+found through an index (channel → clients), never by scanning every client. The message is
+encoded **once** into its text frame (`messages.channel_frame`, stamped with `sent_at`) and that
+same string is queued for every subscriber. A client's quotes are *conflated*: only the latest
+frame per quote channel waits to be sent, so a slow reader gets fewer, fresher quotes. Other
+messages (orders, bars, breakers …) queue up to `MAX_QUEUED`; a client that falls that far behind
+is disconnected. Nothing here ever awaits a client, so one slow socket never stalls the others. A
+client whose access token is revoked (a logout, a password change; `TOKENS_REVOKED_CHANNEL`) is
+disconnected too.
 """
 
 from __future__ import annotations
@@ -16,16 +19,18 @@ from collections.abc import Callable
 
 from keel.server.auth.revocation import TOKENS_REVOKED_CHANNEL
 from keel.server.pubsub import Message, PubSub
+from keel.server.realtime.messages import channel_frame, sent_now
 from keel.server.scenarios.channels import scenario_channel, split_channel
 
 MAX_QUEUED = 1000
+MAX_SUBSCRIPTIONS = 200
 PUBLIC_CHANNELS = ("volatility", "breakers")
 PRIVATE_KINDS = ("orders", "accounts", "notifications")
 SYMBOL_KINDS = ("quotes", "bars")
 
 
 class ClientQueue:
-    """What is waiting to be sent to one client."""
+    """What is waiting to be sent to one client: encoded text frames."""
 
     def __init__(
         self, max_queued: int = MAX_QUEUED, *, user_id: str = "", jti: str = "", version: int = 0
@@ -36,22 +41,22 @@ class ClientQueue:
         self.revoked: str | None = None
         """Why the client must go: its access token was revoked."""
         self.channels: set[str] = set()
-        self._quotes: dict[str, Message] = {}
-        self._queue: deque[tuple[str, Message]] = deque()
+        self._quotes: dict[str, str] = {}
+        self._queue: deque[str] = deque()
         self._ready = asyncio.Event()
         self.overflowed = False
         self.conflated = 0
 
-    def offer(self, channel: str, message: Message) -> None:
-        """Take a message without ever blocking (conflating quotes, dropping the client on overflow)."""
+    def offer(self, channel: str, frame: str) -> None:
+        """Take a frame without ever blocking (conflating quotes, dropping the client on overflow)."""
         if channel.startswith("quotes:"):
             if channel in self._quotes:
                 self.conflated += 1
-            self._quotes[channel] = message
+            self._quotes[channel] = frame
         elif len(self._queue) >= self.max_queued:
             self.overflowed = True
         else:
-            self._queue.append((channel, message))
+            self._queue.append(frame)
         self._ready.set()
 
     def revoke(self, reason: str) -> None:
@@ -59,13 +64,13 @@ class ClientQueue:
         self.revoked = reason
         self._ready.set()
 
-    async def next_batch(self) -> list[tuple[str, Message]]:
-        """Wait for something to send; returns queued messages first, then the latest quotes."""
+    async def next_batch(self) -> list[str]:
+        """Wait for something to send; returns queued frames first, then the latest quotes."""
         await self._ready.wait()
         self._ready.clear()
         batch = list(self._queue)
         self._queue.clear()
-        batch.extend(self._quotes.items())
+        batch.extend(self._quotes.values())
         self._quotes.clear()
         return batch
 
@@ -75,6 +80,7 @@ class Hub:
 
     def __init__(self, pubsub: PubSub) -> None:
         self._clients: set[ClientQueue] = set()
+        self._subscribers: dict[str, set[ClientQueue]] = {}
         self._remove_listener: Callable[[], None] = pubsub.add_listener(
             self._dispatch, wants=self._wanted
         )
@@ -86,12 +92,31 @@ class Hub:
         self._clients.add(client)
         return client
 
+    def subscribe(self, client: ClientQueue, channel: str) -> bool:
+        """Send `channel`'s messages to `client`; False when it has too many subscriptions."""
+        if channel not in client.channels and len(client.channels) >= MAX_SUBSCRIPTIONS:
+            return False
+        client.channels.add(channel)
+        self._subscribers.setdefault(channel, set()).add(client)
+        return True
+
+    def unsubscribe(self, client: ClientQueue, channel: str) -> None:
+        client.channels.discard(channel)
+        subscribers = self._subscribers.get(channel)
+        if subscribers is not None:
+            subscribers.discard(client)
+            if not subscribers:
+                del self._subscribers[channel]
+
     def disconnect(self, client: ClientQueue) -> None:
+        for channel in list(client.channels):
+            self.unsubscribe(client, channel)
         self._clients.discard(client)
 
     def close(self) -> None:
         self._remove_listener()
         self._clients.clear()
+        self._subscribers.clear()
 
     @property
     def connections(self) -> int:
@@ -100,15 +125,18 @@ class Hub:
     def _wanted(self, channel: str) -> bool:
         if channel == TOKENS_REVOKED_CHANNEL:
             return bool(self._clients)
-        return any(channel in client.channels for client in self._clients)
+        return channel in self._subscribers
 
     def _dispatch(self, channel: str, message: Message) -> None:
         if channel == TOKENS_REVOKED_CHANNEL:
             self._revoke(message)
             return
-        for client in self._clients:
-            if channel in client.channels:
-                client.offer(channel, message)
+        subscribers = self._subscribers.get(channel)
+        if not subscribers:
+            return
+        frame = channel_frame(channel, message, sent_now())
+        for client in subscribers:
+            client.offer(channel, frame)
 
     def _revoke(self, message: Message) -> None:
         """Close the sockets opened with a token a logout or password change revoked."""
