@@ -24,6 +24,7 @@ BENCHMARKS = [
     "backtest_jobs",
     "orders_http",
     "lighthouse",
+    "ws_fanout",
 ]
 
 

@@ -36,6 +36,11 @@ def db_upgrade() -> None:
     typer.secho(f"database at {url} is up to date", fg=typer.colors.GREEN)
 
 
+WS_DEFLATE = False
+"""No per-message compression on the WebSocket: every frame would be compressed once per client
+(one zlib context each), which costs more CPU than the small JSON messages save in bytes."""
+
+
 @app.command()
 def serve(
     host: str | None = typer.Option(None, help="Interface to bind (default KEEL_HOST)."),
@@ -76,6 +81,7 @@ def serve(
             log_config=None,
             access_log=False,  # the request middleware logs every request itself
             proxy_headers=False,
+            ws_per_message_deflate=WS_DEFLATE,
             host=bind_host,
             port=bind_port,
         )
@@ -87,6 +93,7 @@ def serve(
         log_config=None,
         access_log=False,
         proxy_headers=False,
+        ws_per_message_deflate=WS_DEFLATE,
         host=bind_host,
         port=bind_port,
     )

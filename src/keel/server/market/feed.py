@@ -323,6 +323,9 @@ class MarketFeed:
         for bar in step.bars:
             channel = scenario_channel(self.scenario_id, f"bars:{bar.symbol}")
             await self.pubsub.publish(channel, bar_message(bar))
+        # Let the WebSocket writers send what was just published before the step's own work
+        # (breakers, volatility, matching: long at a day's close) holds the event loop.
+        await asyncio.sleep(0)
         for listener in self._listeners:
             try:
                 await listener(step.quotes)
