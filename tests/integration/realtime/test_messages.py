@@ -14,13 +14,8 @@ from httpx import AsyncClient
 from keel.server.breakers.publishing import volatility_message
 from keel.server.breakers.startup import get_risk
 from keel.server.market.component import get_feed
-from keel.server.realtime.messages import (
-    SERVER_MESSAGE,
-    BarData,
-    ClockData,
-    QuoteData,
-    VolatilityData,
-)
+from keel.server.realtime.messages import SERVER_MESSAGE
+from keel.server.realtime.payloads import BarData, ClockData, QuoteData, VolatilityData
 from keel.server.runtime import Runtime
 from keel.server.scenarios.live import clock_message
 from tests.integration.auth.factories import create_user

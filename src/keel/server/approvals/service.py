@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,6 +32,7 @@ from keel.server.orders.models import OrderRow
 from keel.server.orders.schemas import OrderOut
 from keel.server.orders.workspace import Workspace, open_workspace
 from keel.server.pubsub import get_pubsub, publish_after_commit, user_channel
+from keel.server.realtime.payloads import approval_data
 from keel.server.runtime import Runtime
 
 APPROVE = "approve"
@@ -52,7 +54,7 @@ async def notify_guardians(
     session: AsyncSession, runtime: Runtime, minor_id: str, order: OrderOut
 ) -> None:
     """Tell every guardian of the minor (WebSocket `notifications`) that an order awaits approval."""
-    message = {"type": "approval_requested", "order": order.model_dump(mode="json")}
+    message = approval_data("approval_requested", order)
     for guardian in await guardians_of(session, minor_id):
         channel = user_channel("notifications", guardian.id)
         publish_after_commit(session, get_pubsub(runtime), channel, message)
@@ -105,8 +107,8 @@ class _Decider:
         self._tell_minor(row, "order_rejected")
         return row
 
-    def _tell_minor(self, row: OrderRow, kind: str) -> None:
-        message = {"type": kind, "order": OrderOut.model_validate(row).model_dump(mode="json")}
+    def _tell_minor(self, row: OrderRow, kind: Literal["order_approved", "order_rejected"]) -> None:
+        message = approval_data(kind, OrderOut.model_validate(row))
         channel = user_channel("notifications", row.user_id)
         publish_after_commit(self.session, get_pubsub(self.runtime), channel, message)
 

@@ -32,6 +32,7 @@ from keel.server.backtests.schemas import ACTIVE_STATUSES, JobStatus
 from keel.server.backtests.work import JobCancelled, JobFailed, JobSpec, execute
 from keel.server.objectstore import ObjectNotFound, get_object_store
 from keel.server.pubsub import get_pubsub, user_channel
+from keel.server.realtime.payloads import backtest_data
 from keel.server.runtime import Runtime
 
 log = structlog.get_logger(__name__)
@@ -275,10 +276,7 @@ class BacktestJobs:
         pubsub = self.runtime.pubsub
         if pubsub is None:
             return
-        message = {
-            "type": "backtest",
-            "backtest": {"id": run_id, "status": status.value, "progress": round(progress, 4)},
-        }
+        message = backtest_data(run_id, status.value, progress)
         try:
             await get_pubsub(self.runtime).publish(user_channel("notifications", owner_id), message)
         except Exception:

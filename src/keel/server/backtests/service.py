@@ -36,6 +36,7 @@ from keel.server.backtests.work import JobFailed, load_dataset_bytes
 from keel.server.errors import ProblemError, not_found
 from keel.server.objectstore import ObjectNotFound, get_object_store
 from keel.server.pubsub import get_pubsub, publish_after_commit, user_channel
+from keel.server.realtime.payloads import backtest_data
 from keel.server.runtime import Runtime
 
 API_BASE = "/api/v1/backtests"
@@ -84,10 +85,7 @@ def strategies() -> list[StrategyOut]:
 
 
 def _notify(session: AsyncSession, runtime: Runtime, row: BacktestRun) -> None:
-    message = {
-        "type": "backtest",
-        "backtest": {"id": row.id, "status": row.status, "progress": row.progress},
-    }
+    message = backtest_data(row.id, row.status, row.progress)
     channel = user_channel("notifications", row.owner_id)
     publish_after_commit(session, get_pubsub(runtime), channel, message)
 

@@ -4,11 +4,9 @@ The socket's own messages (`welcome`, `pong`, `heartbeat`, `subscribed` / `unsub
 `error`) are built here from their models. What is published on a channel arrives as a
 `ChannelMessage` envelope: `{"type": "message", "kind": …, "channel": …, "sent_at": …, "data": …}`,
 `kind` naming the channel's family (`quote`, `bar`, `clock`, `breaker`, `volatility`, `order`,
-`account`, `notification`) and so the shape of `data`. The envelope is encoded once per published
-message, for all its subscribers (`channel_frame`), not once per client; the payload models below
-describe `data` as the publishers build it (`market.feed.quote_message`, `bar_message`,
-`scenarios.live.clock_message`, `breakers.publishing`, `orders.updates`, approvals and backtests),
-and `tests/integration/realtime/test_messages.py` checks each against its model.
+`account`, `notification`) and so the shape of `data` (its models: `realtime/payloads.py`). The
+envelope is encoded once per published message, for all its subscribers (`channel_frame`), not
+once per client.
 
 Every message carries `sent_at`: the server's wall time when it sent it to the sockets (for a
 channel message, when this process's hub took it from pub/sub: with Redis, after the hop from the
@@ -24,7 +22,16 @@ from typing import Annotated, Any, Literal
 import orjson
 from pydantic import BaseModel, Field, TypeAdapter
 
-from keel.server.orders.schemas import OrderOut
+from keel.server.realtime.payloads import (
+    AccountData,
+    BarData,
+    BreakerTransitionData,
+    ClockData,
+    NotificationPayload,
+    OrderData,
+    QuoteData,
+    VolatilityPayload,
+)
 from keel.server.scenarios.channels import split_channel
 
 ChannelKind = Literal[
@@ -46,152 +53,6 @@ KINDS: dict[str, ChannelKind] = {
 def sent_now() -> str:
     """The server's wall time now, ISO 8601 with microseconds (UTC)."""
     return datetime.now(UTC).isoformat()
-
-
-# ----- payloads (`data`) ------------------------------------------------------------------------
-
-
-class QuoteData(BaseModel):
-    """A quote; prices and sizes as decimal strings."""
-
-    symbol: str
-    time: datetime
-    bid: str
-    ask: str
-    last: str
-    bid_size: str | None
-    ask_size: str | None
-
-
-class BarData(BaseModel):
-    """A completed daily bar; prices and volume as decimal strings."""
-
-    symbol: str
-    time: datetime
-    open: str
-    high: str
-    low: str
-    close: str
-    volume: str
-
-
-class ClockData(BaseModel):
-    """The scenario clock after a step, a pause, a speed change or a skip."""
-
-    type: Literal["clock"]
-    scenario_id: str
-    market_time: datetime | None
-    market_date: str | None
-    position: float
-    paused: bool
-    seconds_per_day: float
-    finished: bool
-
-
-class BreakerTransitionOut(BaseModel):
-    """One breaker's move between levels, with its reason in plain words."""
-
-    scope: str
-    scope_key: str
-    breaker: str
-    """Plain name, e.g. `market-wide breaker`, `symbol breaker SPX`."""
-    from_level: str
-    to_level: str
-    kind: str
-    rule: str
-    reason: str
-    figures: dict[str, Any]
-    at: datetime
-    reopen_at: datetime | None = None
-    enforced: bool = True
-    condition: str | None = None
-    """What must change for the level to ease, in plain words."""
-
-
-class BreakerTransitionData(BaseModel):
-    type: Literal["breaker_transition"]
-    transition: BreakerTransitionOut
-
-
-class RegimeChangeData(BaseModel):
-    type: Literal["regime_change"]
-    symbol: str
-    from_regime: str | None
-    to_regime: str
-    confidence: float | None
-    reason: str
-    figures: dict[str, Any]
-    at: datetime
-
-
-class VolatilityData(BaseModel):
-    type: Literal["volatility"]
-    symbol: str
-    as_of: datetime | None
-    regime: str
-    confidence: float | None
-    reason: str
-    estimators: dict[str, Any]
-
-
-class AnomalyData(BaseModel):
-    type: Literal["anomaly"]
-    symbol: str
-    kind: str
-    message: str
-    figures: dict[str, Any]
-    at: datetime | None
-
-
-class OrderData(BaseModel):
-    """One of the caller's orders changed."""
-
-    type: Literal["order"]
-    order: OrderOut
-
-
-class AccountState(BaseModel):
-    id: str
-    cash: str
-    buying_power: str
-    equity: str
-    epoch: int
-
-
-class AccountData(BaseModel):
-    """The caller's account after a change: cash, buying power, equity (decimal strings)."""
-
-    type: Literal["account"]
-    account: AccountState
-
-
-class ApprovalData(BaseModel):
-    """To a guardian: a minor's order waits (`approval_requested`); to the minor: a guardian
-    decided (`order_approved`, `order_rejected`)."""
-
-    type: Literal["approval_requested", "order_approved", "order_rejected"]
-    order: OrderOut
-
-
-class BacktestState(BaseModel):
-    id: str
-    status: str
-    progress: float
-
-
-class BacktestData(BaseModel):
-    """A backtest's progress or end."""
-
-    type: Literal["backtest"]
-    backtest: BacktestState
-
-
-VolatilityPayload = Annotated[
-    RegimeChangeData | VolatilityData | AnomalyData, Field(discriminator="type")
-]
-NotificationPayload = Annotated[
-    ApprovalData | BacktestData | BreakerTransitionData, Field(discriminator="type")
-]
 
 
 # ----- envelopes --------------------------------------------------------------------------------
