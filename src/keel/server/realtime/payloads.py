@@ -53,7 +53,7 @@ class ClockData(BaseModel):
     finished: bool
 
 
-class BreakerTransitionOut(BaseModel):
+class LiveBreakerTransition(BaseModel):
     """One breaker's move between levels, with its reason in plain words."""
 
     scope: str
@@ -75,7 +75,7 @@ class BreakerTransitionOut(BaseModel):
 
 class BreakerTransitionData(BaseModel):
     type: Literal["breaker_transition"]
-    transition: BreakerTransitionOut
+    transition: LiveBreakerTransition
 
 
 class RegimeChangeData(BaseModel):
