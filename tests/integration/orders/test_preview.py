@@ -214,6 +214,29 @@ async def test_preview_writes_nothing(client: AsyncClient, runtime: Runtime) -> 
     assert orders.json() == []
 
 
+async def test_preview_of_a_repeated_client_order_id(client: AsyncClient) -> None:
+    user = await create_user(client)
+    account_id = (await open_account(client, user))["id"]
+    first = await preview(client, user, account_id, quantity="1", client_order_id="k-1")
+    assert first["outcome"] == "accepted" and first["repeat_of"] is None
+    placed = await place(client, user, account_id, quantity="1", client_order_id="k-1")
+    assert placed.status_code == 201
+    again = await preview(client, user, account_id, quantity="1", client_order_id="k-1")
+    assert again["outcome"] == "repeat" and again["repeat_of"] == placed.json()["id"]
+    repeated = await place(client, user, account_id, quantity="1", client_order_id="k-1")
+    assert repeated.status_code == 200 and repeated.json()["id"] == again["repeat_of"]
+
+
+def test_no_schema_name_is_mangled_by_a_clash() -> None:
+    """Two models of one name get module-path names in the OpenAPI document (the generated
+    client's types would change name)."""
+    from keel.server.app import create_app
+    from keel.server.settings import Settings
+
+    document = create_app(Settings()).openapi()
+    assert [name for name in document["components"]["schemas"] if "__" in name] == []
+
+
 async def test_preview_refuses_what_placement_refuses(client: AsyncClient) -> None:
     user, other = await create_user(client), await create_user(client)
     account_id = (await open_account(client, user))["id"]

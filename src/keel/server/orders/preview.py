@@ -1,7 +1,7 @@
 """Order preview: what placing an order now would do, every check at once, nothing stored.
 
 The same steps as placement (`service.place_order`): the caller's account locked with the owner's
-token version (so the preview sees the reservations of orders committed before it), its
+token version, a repeated `client_order_id` looked up (so the preview sees the reservations of orders committed before it), its
 workspace, the instrument tradable in its scenario, then the core's `preview_placement` on the
 workspace's engine: the very gate chain placement runs (breakers, minors' rules), asked for every
 check's verdict, then the reservation (buying power, units to sell). Nothing is flushed: no
@@ -28,6 +28,7 @@ from keel.server.auth.tokens import TokenClaims
 from keel.server.breakers.schemas import BreakerOut
 from keel.server.breakers.service import breaker_out
 from keel.server.errors import problem_type
+from keel.server.orders import repository
 from keel.server.orders.mapping import cut_as_json
 from keel.server.orders.schemas import (
     FigureValue,
@@ -45,6 +46,10 @@ WAITS_FOR_GUARDIAN = (
     "guardian approves it."
 )
 ACCEPTED = "This order would be accepted."
+REPEAT = (
+    "You already placed an order with this client_order_id, so placing it again would give you "
+    "that order back unchanged: nothing new would be placed."
+)
 
 
 async def preview_order(
@@ -55,14 +60,23 @@ async def preview_order(
     workspace = await open_locked(session, runtime, locked)
     if (problem := workspace.untradable(request.symbol)) is not None:
         raise problem
+    repeated = None
+    if request.client_order_id is not None:
+        repeated = await repository.by_client_order_id(
+            session, request.account_id, request.client_order_id
+        )
     needs_approval = workspace.account.is_minor
     preview = preview_placement(workspace.engine, request, needs_approval=needs_approval)
-    return _preview_out(workspace, preview)
+    return _preview_out(workspace, preview, repeated.id if repeated is not None else None)
 
 
-def _preview_out(workspace: Workspace, preview: PlacementPreview) -> OrderPreviewOut:
+def _preview_out(
+    workspace: Workspace, preview: PlacementPreview, repeat_of: str | None
+) -> OrderPreviewOut:
     order, refusal = preview.order, preview.refusal
-    if refusal is not None:
+    if repeat_of is not None:
+        outcome, detail = "repeat", REPEAT
+    elif refusal is not None:
         outcome, detail = "refused", refusal.reason
     elif preview.needs_approval:
         outcome, detail = "waits_for_guardian", WAITS_FOR_GUARDIAN
@@ -76,8 +90,9 @@ def _preview_out(workspace: Workspace, preview: PlacementPreview) -> OrderPrevie
     return OrderPreviewOut(
         outcome=outcome,
         detail=detail,
-        code=refusal.code if refusal else None,
-        type=problem_type(refusal.code) if refusal else None,
+        repeat_of=repeat_of,
+        code=refusal.code if refusal and not repeat_of else None,
+        type=problem_type(refusal.code) if refusal and not repeat_of else None,
         symbol=order.symbol,
         side=order.side.value,
         requested_quantity=order.requested_quantity,

@@ -168,11 +168,15 @@ class PreviewEstimateOut(BaseModel):
 class OrderPreviewOut(BaseModel):
     """What placing this order now would do, every check at once. Nothing is stored."""
 
-    outcome: Literal["accepted", "refused", "waits_for_guardian"]
-    """`accepted` (perhaps cut: see `cut`), `refused`, or `waits_for_guardian` (a minor's order
-    is placed, then waits for a guardian's approval)."""
+    outcome: Literal["accepted", "refused", "waits_for_guardian", "repeat"]
+    """`accepted` (perhaps cut: see `cut`), `refused`, `waits_for_guardian` (a minor's order
+    is placed, then waits for a guardian's approval), or `repeat` (the `client_order_id` was
+    used already: placing returns that order, `repeat_of`; the rest says what a new order would
+    meet)."""
     detail: str
     """The outcome in plain words."""
+    repeat_of: str | None = None
+    """The id of the order placed earlier with this `client_order_id`."""
     code: str | None = None
     """The problem code the order would be refused with (null unless refused)."""
     type: str | None = None
