@@ -111,7 +111,8 @@ def preview_placement(
         reserve_for(order, account, quote, engine.config)
     except (InsufficientFunds, InsufficientPosition, NoMarketData) as error:
         objection = Objection(error.code, error.message, error.figures)
-        objections.append(objection)
+        if all(o.code != error.code for o in objections):  # a gate may check buying power too
+            objections.append(objection)
         refusal = refusal or objection
     finally:
         account.release(order.id)
