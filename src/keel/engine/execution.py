@@ -41,7 +41,8 @@ from keel.engine.sizing import amend_to_decision, estimate, gate_context, reserv
 GUARDIAN_REJECTED = "guardian-rejected"
 
 
-def _nothing_left(cut: str) -> str:
+def nothing_left(cut: str) -> str:
+    """The refusal of an order a cut left nothing of (`cut`: the cut in plain words)."""
     return f"No part of the order could be accepted. {cut}"
 
 
@@ -243,7 +244,7 @@ class ExecutionEngine:
             if amended is not None:
                 note = amended  # the cut in plain words; the gate's own words are in `order.cut`
                 if order.quantity_wanted_at(reference) <= 0:
-                    self._reject(order, _nothing_left(amended), decision.code, result)
+                    self._reject(order, nothing_left(amended), decision.code, result)
                     return None
         try:
             self._reserve(order, account)
@@ -329,7 +330,7 @@ class ExecutionEngine:
         if decision.allowed:
             amended = amend_to_decision(order, decision, quote.touch(order.side), time=quote.time)
             if amended is not None and order.quantity_wanted_at(quote.touch(order.side)) <= 0:
-                self._end(order, _nothing_left(amended), decision.code, result)
+                self._end(order, nothing_left(amended), decision.code, result)
                 return False
             return True
         # A breaker's refusal is a pause, not a verdict: the order keeps resting and is judged

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from keel.domain.enums import OrderSide
 from keel.domain.errors import (
@@ -25,11 +24,9 @@ from keel.domain.errors import (
 from keel.domain.gate import GateDecision, GateStage, review_gate
 from keel.domain.order_requests import OrderRequest
 from keel.domain.orders import Order
+from keel.engine.execution import ExecutionEngine, nothing_left
 from keel.engine.fill_model import order_commission
 from keel.engine.sizing import Estimate, amend_to_decision, estimate, gate_context, reserve_for
-
-if TYPE_CHECKING:
-    from keel.engine.execution import ExecutionEngine
 
 PREVIEW_ORDER_ID = "preview"
 ZERO = Decimal(0)
@@ -105,7 +102,8 @@ def preview_placement(
     if decision.allowed and reference is not None:
         cut = amend_to_decision(order, decision, reference, time=now)
         if cut is not None and order.quantity_wanted_at(reference) <= 0:
-            refusal = Objection(decision.code, cut, order.cut.figures if order.cut else NO_FIGURES)
+            figures = order.cut.figures if order.cut else NO_FIGURES
+            refusal = Objection(decision.code, nothing_left(cut), figures)
             order = Order.draft(request, order_id=PREVIEW_ORDER_ID, time=now)
     try:
         reserve_for(order, account, quote, engine.config)

@@ -23,12 +23,14 @@ from .factories import ScriptedGate, engine_with_account, tick
 
 D = Decimal
 CUT = GateDecision.allow("capped", permission=Permission.CAUTIOUS, reduced_quantity=D("3"))
+NOTHING = GateDecision.allow("capped", permission=Permission.RESTRICTED, reduced_quantity=D("0"))
 CLOSED = GateDecision.refuse("halted", breaker="market-wide breaker", code="breaker-closed")
 
 # (gate's answer at placement, side, units, cash, codes of every objection, the placed order's code)
 CASES = [
     (None, OrderSide.BUY, "10", "100000", [], None),
     (CUT, OrderSide.BUY, "10", "100000", ["order-gate-refused"], None),
+    (NOTHING, OrderSide.BUY, "10", "100000", ["order-gate-refused"], "order-gate-refused"),
     (None, OrderSide.BUY, "10", "500", ["insufficient-funds"], "insufficient-funds"),
     (
         CLOSED,
@@ -69,7 +71,9 @@ def test_preview_meets_what_placement_meets(
     assert (
         (preview.refusal.code if preview.refusal else None) == placed.rejection_code == placed_code
     )
-    if placed.status is not OrderStatus.REJECTED:
+    if placed.status is OrderStatus.REJECTED:
+        assert preview.refusal is not None and preview.refusal.reason == placed.events[-1].reason
+    else:
         assert preview.order.quantity == placed.quantity
         assert preview.buying_power_after is not None
 
