@@ -265,6 +265,8 @@ def main() -> int:
             stop(keel)
             stop(bare)
     print()
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"load average at the end (1, 5, 15 min): {load} on {os.cpu_count()} cores")
     print("clients  keel p50/p99 ms   bare p50/p99 ms   msgs/client/s keel/bare  p99 ratio")
     for clients, ours, peer in rows:
         print(_row(clients, ours, peer))
