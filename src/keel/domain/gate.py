@@ -82,11 +82,14 @@ class GateDecision:
         reduced_quantity: Decimal | None = None,
         figures: Figures | None = None,
         code: str = GATE_REFUSED,
+        breaker: str | None = None,
     ) -> GateDecision:
-        """Go ahead; a cut (`reduced_quantity` / `max_notional`) names its rule's `code`."""
+        """Go ahead; a cut (`reduced_quantity` / `max_notional`) names its rule's `code` (and
+        the `breaker` behind it, when one is)."""
         return cls(
             True,
             permission,
+            breaker,
             reason=reason,
             max_notional=max_notional,
             reduced_quantity=reduced_quantity,

@@ -203,6 +203,7 @@ class BreakerCheck:
             max_notional=to_money(allowed * price),
             figures=_figures(verdict, figures),
             code=code,
+            breaker=verdict.breaker,
         )
 
 

@@ -115,6 +115,7 @@ async def test_preview_agrees_with_placement_when_breakers_bind(
         assert real["cut"] is not None and Decimal(cut["quantity"]) < 60
         assert [f["effect"] for f in cut["findings"]] == ["cut"]
         assert cut["findings"][0]["code"] == "breaker-cautious-cap"
+        assert cut["findings"][0]["breaker"] == "symbol breaker SPX"
         assert cut["findings"][0]["detail"] == real["cut"]["detail"]
         assert cut["findings"][0]["reason"] == real["cut"]["reason"]
         assert cut["detail"].startswith("This order would be accepted. Your order was made smaller")
