@@ -11,12 +11,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from keel.server.orders.schemas import OrderOut
 
 
-class QuoteData(BaseModel):
+class _Payload(BaseModel):
+    # A field a publisher adds without its model fails the message tests, not the web client.
+    model_config = ConfigDict(extra="forbid")
+
+
+class QuoteData(_Payload):
     """A quote; prices and sizes as decimal strings."""
 
     symbol: str
@@ -28,7 +33,7 @@ class QuoteData(BaseModel):
     ask_size: str | None
 
 
-class BarData(BaseModel):
+class BarData(_Payload):
     """A completed daily bar; prices and volume as decimal strings."""
 
     symbol: str
@@ -40,7 +45,7 @@ class BarData(BaseModel):
     volume: str
 
 
-class ClockData(BaseModel):
+class ClockData(_Payload):
     """The scenario clock after a step, a pause, a speed change or a skip."""
 
     type: Literal["clock"]
@@ -53,7 +58,7 @@ class ClockData(BaseModel):
     finished: bool
 
 
-class LiveBreakerTransition(BaseModel):
+class LiveBreakerTransition(_Payload):
     """One breaker's move between levels, with its reason in plain words."""
 
     scope: str
@@ -71,14 +76,16 @@ class LiveBreakerTransition(BaseModel):
     enforced: bool = True
     condition: str | None = None
     """What must change for the level to ease, in plain words."""
+    lesson: str | None = None
+    """The URL of the lesson that explains the rule."""
 
 
-class BreakerTransitionData(BaseModel):
+class BreakerTransitionData(_Payload):
     type: Literal["breaker_transition"]
     transition: LiveBreakerTransition
 
 
-class RegimeChangeData(BaseModel):
+class RegimeChangeData(_Payload):
     type: Literal["regime_change"]
     symbol: str
     from_regime: str | None
@@ -89,7 +96,7 @@ class RegimeChangeData(BaseModel):
     at: datetime
 
 
-class VolatilityData(BaseModel):
+class VolatilityData(_Payload):
     type: Literal["volatility"]
     symbol: str
     as_of: datetime | None
@@ -99,7 +106,7 @@ class VolatilityData(BaseModel):
     estimators: dict[str, Any]
 
 
-class AnomalyData(BaseModel):
+class AnomalyData(_Payload):
     type: Literal["anomaly"]
     symbol: str
     kind: str
@@ -108,14 +115,14 @@ class AnomalyData(BaseModel):
     at: datetime | None
 
 
-class OrderData(BaseModel):
+class OrderData(_Payload):
     """One of the caller's orders changed."""
 
     type: Literal["order"]
     order: OrderOut
 
 
-class AccountState(BaseModel):
+class AccountState(_Payload):
     id: str
     cash: str
     buying_power: str
@@ -123,14 +130,14 @@ class AccountState(BaseModel):
     epoch: int
 
 
-class AccountData(BaseModel):
+class AccountData(_Payload):
     """The caller's account after a change: cash, buying power, equity (decimal strings)."""
 
     type: Literal["account"]
     account: AccountState
 
 
-class ApprovalData(BaseModel):
+class ApprovalData(_Payload):
     """To a guardian: a minor's order waits (`approval_requested`); to the minor: a guardian
     decided (`order_approved`, `order_rejected`)."""
 
@@ -138,13 +145,13 @@ class ApprovalData(BaseModel):
     order: OrderOut
 
 
-class BacktestState(BaseModel):
+class BacktestState(_Payload):
     id: str
     status: str
     progress: float
 
 
-class BacktestData(BaseModel):
+class BacktestData(_Payload):
     """A backtest's progress or end."""
 
     type: Literal["backtest"]
