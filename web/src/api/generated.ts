@@ -12,6 +12,7 @@ export const addTagTypes = [
   "orders",
   "volatility",
   "scenarios",
+  "realtime",
   "system",
 ] as const;
 const injectedRtkApi = api
@@ -587,6 +588,16 @@ const injectedRtkApi = api
         }),
         invalidatesTags: ["orders", "orders"],
       }),
+      previewOrder: build.mutation<PreviewOrderApiResponse, PreviewOrderApiArg>(
+        {
+          query: (queryArg) => ({
+            url: `/api/v1/orders/preview`,
+            method: "POST",
+            body: queryArg.orderIn,
+          }),
+          invalidatesTags: ["orders", "orders"],
+        },
+      ),
       cancelOrder: build.mutation<CancelOrderApiResponse, CancelOrderApiArg>({
         query: (queryArg) => ({
           url: `/api/v1/orders/${queryArg.orderId}`,
@@ -712,6 +723,13 @@ const injectedRtkApi = api
           providesTags: ["volatility", "volatility"],
         },
       ),
+      websocketMessages: build.query<
+        WebsocketMessagesApiResponse,
+        WebsocketMessagesApiArg
+      >({
+        query: () => ({ url: `/api/v1/ws/messages` }),
+        providesTags: ["realtime"],
+      }),
       healthz: build.query<HealthzApiResponse, HealthzApiArg>({
         query: () => ({ url: `/healthz` }),
         providesTags: ["system"],
@@ -1084,6 +1102,11 @@ export type PlaceOrderApiResponse =
 export type PlaceOrderApiArg = {
   orderIn: OrderIn;
 };
+export type PreviewOrderApiResponse =
+  /** status 200 Successful Response */ OrderPreviewOut;
+export type PreviewOrderApiArg = {
+  orderIn: OrderIn;
+};
 export type CancelOrderApiResponse =
   /** status 200 Successful Response */ OrderOut;
 export type CancelOrderApiArg = {
@@ -1159,6 +1182,9 @@ export type RegimeHistoryApiArg = {
   /** The scenario (market) to read; `default` when left out. */
   scenario?: string;
 };
+export type WebsocketMessagesApiResponse =
+  /** status 200 Successful Response */ WebSocketProtocolOut;
+export type WebsocketMessagesApiArg = void;
 export type HealthzApiResponse = /** status 200 Successful Response */ {
   [key: string]: string;
 };
@@ -1795,6 +1821,45 @@ export type OrderIn = {
   time_in_force?: "day" | "gtc";
   type?: "market" | "limit" | "stop" | "stop_limit";
 };
+export type PreviewEstimateOut = {
+  commission: string;
+  cost: string;
+  notional: string;
+  price: string | null;
+  quantity: string;
+};
+export type PreviewFindingOut = {
+  breaker?: string | null;
+  code: string;
+  detail: string;
+  effect: "refuse" | "cut";
+  figures?: {
+    [key: string]: string | number | number;
+  };
+  reason?: string | null;
+  type: string;
+};
+export type OrderPreviewOut = {
+  breakers: BreakerOut[];
+  buying_power: string;
+  buying_power_after: string | null;
+  code?: string | null;
+  cut?: OrderCutOut | null;
+  detail: string;
+  estimate: PreviewEstimateOut;
+  findings: PreviewFindingOut[];
+  market_time: string | null;
+  notional: string | null;
+  outcome: "accepted" | "refused" | "waits_for_guardian" | "repeat";
+  quantity: string | null;
+  regime: string | null;
+  repeat_of?: string | null;
+  requested_notional: string | null;
+  requested_quantity: string | null;
+  side: string;
+  symbol: string;
+  type?: string | null;
+};
 export type OrderEventOut = {
   code: string | null;
   from_status: string | null;
@@ -1977,6 +2042,273 @@ export type RegimeChangeOut = {
   symbol: string;
   to_regime: string;
 };
+export type ChannelOut = {
+  description: string;
+  kind:
+    | "quote"
+    | "bar"
+    | "clock"
+    | "breaker"
+    | "volatility"
+    | "order"
+    | "account"
+    | "notification";
+  name: string;
+};
+export type AccountState = {
+  buying_power: string;
+  cash: string;
+  epoch: number;
+  equity: string;
+  id: string;
+};
+export type AccountData = {
+  account: AccountState;
+  type: "account";
+};
+export type AccountMessage = {
+  channel: string;
+  data: AccountData;
+  kind: "account";
+  sent_at: string;
+  type?: "message";
+};
+export type BarData = {
+  close: string;
+  high: string;
+  low: string;
+  open: string;
+  symbol: string;
+  time: string;
+  volume: string;
+};
+export type BarMessage = {
+  channel: string;
+  data: BarData;
+  kind: "bar";
+  sent_at: string;
+  type?: "message";
+};
+export type LiveBreakerTransition = {
+  at: string;
+  breaker: string;
+  condition?: string | null;
+  enforced?: boolean;
+  figures: {
+    [key: string]: any;
+  };
+  from_level: string;
+  kind: string;
+  lesson?: string | null;
+  reason: string;
+  reopen_at?: string | null;
+  rule: string;
+  scope: string;
+  scope_key: string;
+  to_level: string;
+};
+export type BreakerTransitionData = {
+  transition: LiveBreakerTransition;
+  type: "breaker_transition";
+};
+export type BreakerMessage = {
+  channel: string;
+  data: BreakerTransitionData;
+  kind: "breaker";
+  sent_at: string;
+  type?: "message";
+};
+export type ClockData = {
+  finished: boolean;
+  market_date: string | null;
+  market_time: string | null;
+  paused: boolean;
+  position: number;
+  scenario_id: string;
+  seconds_per_day: number;
+  type: "clock";
+};
+export type ClockMessage = {
+  channel: string;
+  data: ClockData;
+  kind: "clock";
+  sent_at: string;
+  type?: "message";
+};
+export type ApprovalData = {
+  order: OrderOut;
+  type: "approval_requested" | "order_approved" | "order_rejected";
+};
+export type BacktestState = {
+  id: string;
+  progress: number;
+  status: string;
+};
+export type BacktestData = {
+  backtest: BacktestState;
+  type: "backtest";
+};
+export type NotificationMessage = {
+  channel: string;
+  data:
+    | ({
+        type: "approval_requested";
+      } & ApprovalData)
+    | ({
+        type: "backtest";
+      } & BacktestData)
+    | ({
+        type: "breaker_transition";
+      } & BreakerTransitionData)
+    | ({
+        type: "order_approved";
+      } & ApprovalData)
+    | ({
+        type: "order_rejected";
+      } & ApprovalData);
+  kind: "notification";
+  sent_at: string;
+  type?: "message";
+};
+export type OrderData = {
+  order: OrderOut;
+  type: "order";
+};
+export type OrderMessage = {
+  channel: string;
+  data: OrderData;
+  kind: "order";
+  sent_at: string;
+  type?: "message";
+};
+export type QuoteData = {
+  ask: string;
+  ask_size: string | null;
+  bid: string;
+  bid_size: string | null;
+  last: string;
+  symbol: string;
+  time: string;
+};
+export type QuoteMessage = {
+  channel: string;
+  data: QuoteData;
+  kind: "quote";
+  sent_at: string;
+  type?: "message";
+};
+export type AnomalyData = {
+  at: string | null;
+  figures: {
+    [key: string]: any;
+  };
+  kind: string;
+  message: string;
+  symbol: string;
+  type: "anomaly";
+};
+export type RegimeChangeData = {
+  at: string;
+  confidence: number | null;
+  figures: {
+    [key: string]: any;
+  };
+  from_regime: string | null;
+  reason: string;
+  symbol: string;
+  to_regime: string;
+  type: "regime_change";
+};
+export type VolatilityData = {
+  as_of: string | null;
+  confidence: number | null;
+  estimators: {
+    [key: string]: any;
+  };
+  reason: string;
+  regime: string;
+  symbol: string;
+  type: "volatility";
+};
+export type VolatilityMessage = {
+  channel: string;
+  data:
+    | ({
+        type: "anomaly";
+      } & AnomalyData)
+    | ({
+        type: "regime_change";
+      } & RegimeChangeData)
+    | ({
+        type: "volatility";
+      } & VolatilityData);
+  kind: "volatility";
+  sent_at: string;
+  type?: "message";
+};
+export type WelcomeMessage = {
+  sent_at: string;
+  type?: "welcome";
+  user_id: string;
+};
+export type PongMessage = {
+  sent_at: string;
+  type?: "pong";
+};
+export type HeartbeatMessage = {
+  market_time: string | null;
+  sent_at: string;
+  type?: "heartbeat";
+};
+export type SubscriptionMessage = {
+  channels: string[];
+  refused: string[];
+  sent_at: string;
+  type: "subscribed" | "unsubscribed";
+};
+export type ErrorMessage = {
+  detail: string;
+  sent_at: string;
+  type?: "error";
+};
+export type WebSocketProtocolOut = {
+  channels: ChannelOut[];
+  client_messages: string[];
+  examples: (
+    | (
+        | ({
+            kind: "account";
+          } & AccountMessage)
+        | ({
+            kind: "bar";
+          } & BarMessage)
+        | ({
+            kind: "breaker";
+          } & BreakerMessage)
+        | ({
+            kind: "clock";
+          } & ClockMessage)
+        | ({
+            kind: "notification";
+          } & NotificationMessage)
+        | ({
+            kind: "order";
+          } & OrderMessage)
+        | ({
+            kind: "quote";
+          } & QuoteMessage)
+        | ({
+            kind: "volatility";
+          } & VolatilityMessage)
+      )
+    | WelcomeMessage
+    | PongMessage
+    | HeartbeatMessage
+    | SubscriptionMessage
+    | ErrorMessage
+  )[];
+  url: string;
+};
 export const {
   useListAccountsQuery,
   useLazyListAccountsQuery,
@@ -2083,6 +2415,7 @@ export const {
   useListOrdersQuery,
   useLazyListOrdersQuery,
   usePlaceOrderMutation,
+  usePreviewOrderMutation,
   useCancelOrderMutation,
   useGetOrderQuery,
   useLazyGetOrderQuery,
@@ -2105,6 +2438,8 @@ export const {
   useLazyGetVolatilityQuery,
   useRegimeHistoryQuery,
   useLazyRegimeHistoryQuery,
+  useWebsocketMessagesQuery,
+  useLazyWebsocketMessagesQuery,
   useHealthzQuery,
   useLazyHealthzQuery,
   useReadyzQuery,
