@@ -72,6 +72,7 @@ PROBLEM_TYPES: dict[str, int] = {
     "unauthorized": 401,
     "invalid-refresh-token": 401,
     "login-throttled": 429,
+    "second-factor-throttled": 429,
     "wrong-password": 403,
     "weak-password": 422,
     "email-taken": 409,

@@ -48,7 +48,7 @@ async def start_runtime(runtime: Runtime) -> None:
     runtime.objects = build_object_store(settings)
     runtime.hub = Hub(runtime.pubsub)
     runtime.rate_limiter = RequestLimiter.from_settings(settings)
-    runtime.login_throttle = build_login_throttle(settings.redis_url)
+    runtime.login_throttle = build_login_throttle(settings.redis_url, settings.redis_namespace)
     runtime.access_denylist = build_access_denylist(settings.redis_url, settings.redis_namespace)
     await start_scenarios(runtime)
     assert runtime.market is not None  # built by start_scenarios

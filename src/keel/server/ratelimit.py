@@ -34,6 +34,11 @@ LIMITED_PREFIX = "/api/"
 """Only the API is rate-limited. Everything else is static — the web app's shell and hashed
 assets, the docs pages, problem pages (the `rate-limited` answer links to one: it must open even
 then) — or a probe (`/healthz`, `/readyz`, `/metrics`)."""
+ANONYMOUS_PATHS = frozenset(
+    f"/api/v1/auth/{name}" for name in ("register", "login", "login/2fa", "refresh", "logout")
+)
+"""Routes that take no access token are counted in the anonymous tier, by IP, whatever token is
+sent: a bearer token must not buy a password or code guesser the learner tier's allowance."""
 
 
 class Tier(StrEnum):
@@ -70,7 +75,9 @@ class RequestLimiter:
         storage: Storage
         if settings.redis_url:
             uri = "async+" + settings.redis_url
-            storage = RedisStorage(uri, implementation="redispy", key_prefix="keel:ratelimit")
+            storage = RedisStorage(
+                uri, implementation="redispy", key_prefix=f"{settings.redis_namespace}:ratelimit"
+            )
         else:
             storage = MemoryStorage()
         tiers = {
@@ -111,7 +118,12 @@ class RequestLimiter:
 
 
 def caller_of(scope: Scope, settings: Settings, runtime: Runtime) -> tuple[Tier, str]:
-    """The caller's tier and counter key: user id with a valid access token, else the client IP."""
+    """The caller's tier and counter key: user id with a valid access token, else the client IP
+    (always the IP on `ANONYMOUS_PATHS`)."""
+    client = scope.get("client")
+    anonymous = Tier.ANONYMOUS, f"ip:{client[0] if client else 'unknown'}"
+    if scope.get("path", "") in ANONYMOUS_PATHS:
+        return anonymous
     for name, value in scope.get("headers") or []:
         if name == b"authorization":
             scheme, _, token = value.decode("latin-1").partition(" ")
@@ -125,8 +137,7 @@ def caller_of(scope: Scope, settings: Settings, runtime: Runtime) -> tuple[Tier,
                 break
             tier = Tier.ADMIN if claims.role == Role.ADMIN.value else Tier.LEARNER
             return tier, f"user:{claims.user_id}"
-    client = scope.get("client")
-    return Tier.ANONYMOUS, f"ip:{client[0] if client else 'unknown'}"
+    return anonymous
 
 
 class RateLimitMiddleware:

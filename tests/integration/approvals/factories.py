@@ -18,6 +18,9 @@ async def enable_2fa(client: AsyncClient, user: AuthedUser) -> str:
         "/api/v1/auth/2fa/verify", headers=user.headers, json={"code": totp_code(secret, -1)}
     )
     assert verify.status_code == 200, verify.text
+    # Turning 2FA on ends every older session: the caller carries on with the new pair.
+    user.access_token = verify.json()["tokens"]["access_token"]
+    user.refresh_token = verify.json()["tokens"]["refresh_token"]
     return secret
 
 

@@ -17,6 +17,9 @@ async def _enable_2fa(client: AsyncClient, user: AuthedUser) -> tuple[str, list[
         "/api/v1/auth/2fa/verify", headers=user.headers, json={"code": totp_code(secret, -1)}
     )
     assert verify.status_code == 200, verify.text
+    # Turning 2FA on ends every older session: the caller carries on with the new pair.
+    user.access_token = verify.json()["tokens"]["access_token"]
+    user.refresh_token = verify.json()["tokens"]["refresh_token"]
     return secret, verify.json()["recovery_codes"]
 
 
@@ -84,8 +87,9 @@ async def test_recovery_codes_work_once(client: AsyncClient) -> None:
         "/api/v1/auth/login/2fa", json={"challenge_token": challenge, "code": recovery[3]}
     )
     assert again.status_code == 401
+    fresh = (await _password_step(client, user))["challenge_token"]
     other = await client.post(
-        "/api/v1/auth/login/2fa", json={"challenge_token": challenge, "code": recovery[4]}
+        "/api/v1/auth/login/2fa", json={"challenge_token": fresh, "code": recovery[4]}
     )
     assert other.status_code == 200
 
@@ -139,6 +143,7 @@ async def test_regenerated_recovery_codes_replace_the_old_ones(client: AsyncClie
         "/api/v1/auth/login/2fa", json={"challenge_token": challenge, "code": old[0]}
     )
     assert stale.status_code == 401
+    challenge = (await _password_step(client, user))["challenge_token"]
     current = await client.post(
         "/api/v1/auth/login/2fa", json={"challenge_token": challenge, "code": new[0]}
     )

@@ -25,6 +25,7 @@ from keel.server.approvals.schemas import (
     PendingApprovalOut,
 )
 from keel.server.auth.models import User
+from keel.server.auth.throttle import login_throttle
 from keel.server.auth.twofactor import require_fresh_second_factor
 from keel.server.errors import PROBLEM_TYPES, ProblemError, not_found, problem_type
 from keel.server.guardians.service import guardians_of
@@ -133,7 +134,9 @@ async def approve(
     """Approve one order (2FA when the guardian has it on)."""
     decider = _decider(session, runtime, guardian)
     await decider.pending_order(order_id)  # 404 / 409 before spending a code
-    await require_fresh_second_factor(session, guardian, code, now=runtime.clock.now())
+    await require_fresh_second_factor(
+        session, login_throttle(runtime), guardian, code, now=runtime.clock.now()
+    )
     return await decider.approve(order_id)
 
 
@@ -153,7 +156,9 @@ async def decide(
     """Approve and reject several orders in one 2FA step: the code is checked once, before any
     decision (a wrong code changes nothing); then each order gets its own result, in the order
     given (an order that is not found, not pending or expired does not stop the others)."""
-    await require_fresh_second_factor(session, guardian, code, now=runtime.clock.now())
+    await require_fresh_second_factor(
+        session, login_throttle(runtime), guardian, code, now=runtime.clock.now()
+    )
     decider = _decider(session, runtime, guardian)
     results = []
     for decision in decisions:

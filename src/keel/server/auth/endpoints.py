@@ -22,6 +22,7 @@ from keel.server.auth.schemas import (
     TokenPairOut,
     TotpEnrolmentOut,
     TwoFactorChallengeOut,
+    TwoFactorEnabledOut,
     UserOut,
 )
 from keel.server.auth.throttle import LoginThrottle, login_throttle
@@ -87,6 +88,7 @@ async def login_two_factor(
         session,
         runtime.settings,
         throttle,
+        access_denylist(runtime),
         challenge_token=body.challenge_token,
         code=body.code,
         now=runtime.clock.now(),
@@ -146,11 +148,16 @@ async def logout(
 
 @router.post("/password", summary="Change the password (a fresh 2FA code when 2FA is on)")
 async def change_password(
-    body: PasswordChangeIn, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
+    body: PasswordChangeIn,
+    user: CurrentUser,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    throttle: ThrottleDep,
 ) -> TokenPairOut:
     tokens = await service.change_password(
         session,
         runtime.settings,
+        throttle,
         user,
         current_password=body.current_password,
         new_password=body.new_password,
@@ -167,12 +174,24 @@ async def enrol_two_factor(user: CurrentUser) -> TotpEnrolmentOut:
     return twofactor.begin_totp_enrolment(user)
 
 
-@router.post("/2fa/verify", summary="Activate TOTP with a code; returns 10 recovery codes once")
+@router.post(
+    "/2fa/verify",
+    summary="Activate TOTP with a code; returns 10 recovery codes once and a new token pair "
+    "(every other session ends)",
+)
 async def verify_two_factor(
-    body: CodeIn, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
-) -> RecoveryCodesOut:
-    codes = await twofactor.activate_totp(session, user, body.code, now=runtime.clock.now())
-    return RecoveryCodesOut(recovery_codes=codes)
+    body: CodeIn,
+    user: CurrentUser,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    throttle: ThrottleDep,
+) -> TwoFactorEnabledOut:
+    enabled = await service.enable_two_factor(
+        session, runtime.settings, throttle, user, body.code, now=runtime.clock.now()
+    )
+    message = {"user_id": user.id, "below_version": user.token_version}
+    publish_after_commit(session, get_pubsub(runtime), TOKENS_REVOKED_CHANNEL, message)
+    return enabled
 
 
 @router.post(
@@ -181,18 +200,26 @@ async def verify_two_factor(
     summary="Turn TOTP off with a TOTP or recovery code",
 )
 async def disable_two_factor(
-    body: CodeIn, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
+    body: CodeIn,
+    user: CurrentUser,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    throttle: ThrottleDep,
 ) -> Response:
-    await twofactor.disable_totp(session, user, body.code, now=runtime.clock.now())
+    await twofactor.disable_totp(session, throttle, user, body.code, now=runtime.clock.now())
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/2fa/recovery-codes", summary="Replace the recovery codes (needs a TOTP code)")
 async def new_recovery_codes(
-    body: CodeIn, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
+    body: CodeIn,
+    user: CurrentUser,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    throttle: ThrottleDep,
 ) -> RecoveryCodesOut:
     codes = await twofactor.regenerate_recovery_codes(
-        session, user, body.code, now=runtime.clock.now()
+        session, throttle, user, body.code, now=runtime.clock.now()
     )
     return RecoveryCodesOut(recovery_codes=codes)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keel.server.auth.models import RecoveryCode, RefreshToken, User
@@ -65,6 +65,23 @@ async def replace_recovery_codes(
 
 async def delete_recovery_codes(session: AsyncSession, user_id: str) -> None:
     await session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))
+
+
+async def claim_totp_step(session: AsyncSession, user_id: str, step: int) -> bool:
+    """Record `step` as the user's last used TOTP step unless it (or a later one) already is.
+
+    One conditional UPDATE, so of two requests sending the same code at once only one wins: the
+    other waits on the row lock and then matches no row (a read-then-write lets both through)."""
+    result = await session.execute(
+        update(User)
+        .where(
+            User.id == user_id,
+            or_(User.totp_last_step.is_(None), User.totp_last_step < step),
+        )
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
 
 
 async def find_unused_recovery_code(

@@ -17,8 +17,8 @@ from typing import Any, Protocol
 from keel.server.runtime import Runtime
 
 TOKENS_REVOKED_CHANNEL = "auth:revoked"
-"""Published after a logout (`{"user_id", "jti"}`: that access token) and a password change
-(`{"user_id", "below_version"}`: every older token of the user); WebSockets opened with such a
+"""Published after a logout (`{"user_id", "jti"}`: that access token), a password change and
+turning 2FA on (`{"user_id", "below_version"}`: every older token of the user); WebSockets opened with such a
 token are closed (`keel.server.realtime`)."""
 
 
@@ -27,6 +27,10 @@ class AccessDenylist(Protocol):
         """Refuse the access token `jti` until `expires_at` (after which it is expired anyway)."""
 
     async def is_revoked(self, jti: str) -> bool: ...
+
+    async def spend(self, jti: str, *, expires_at: datetime, now: datetime) -> bool:
+        """Mark a single-use token (a 2FA login challenge) used: True the first time only, also
+        when several requests spend it at once."""
 
     async def close(self) -> None: ...
 
@@ -49,6 +53,12 @@ class MemoryAccessDenylist:
 
     async def is_revoked(self, jti: str) -> bool:
         return jti in self._revoked
+
+    async def spend(self, jti: str, *, expires_at: datetime, now: datetime) -> bool:
+        if jti in self._revoked:  # no await between the check and the mark: one winner
+            return False
+        await self.revoke(jti, expires_at=expires_at, now=now)
+        return True
 
     def __len__(self) -> int:
         return len(self._revoked)
@@ -75,6 +85,10 @@ class RedisAccessDenylist:
 
     async def is_revoked(self, jti: str) -> bool:
         return await self._redis.get(self.key(jti)) is not None
+
+    async def spend(self, jti: str, *, expires_at: datetime, now: datetime) -> bool:
+        remaining_ms = max(1, math.ceil((expires_at - now).total_seconds() * 1000))
+        return bool(await self._redis.set(self.key(jti), "1", px=remaining_ms, nx=True))
 
     async def close(self) -> None:
         await self._redis.aclose()

@@ -98,3 +98,9 @@ class TotpEnrolmentOut(BaseModel):
 
 class RecoveryCodesOut(BaseModel):
     recovery_codes: list[str] = Field(description="Shown once; each works once")
+
+
+class TwoFactorEnabledOut(RecoveryCodesOut):
+    tokens: TokenPairOut = Field(
+        description="A new sign-in for this device: every older session was ended when 2FA came on"
+    )

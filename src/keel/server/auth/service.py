@@ -22,13 +22,19 @@ from keel.server.auth.passwords import (
     verify_password,
 )
 from keel.server.auth.revocation import AccessDenylist
-from keel.server.auth.schemas import TokenPairOut, TwoFactorChallengeOut, UserOut
+from keel.server.auth.schemas import (
+    TokenPairOut,
+    TwoFactorChallengeOut,
+    TwoFactorEnabledOut,
+    UserOut,
+)
 from keel.server.auth.throttle import (
     ACCOUNT_POLICY,
     IP_POLICY,
     LoginThrottle,
     account_key,
     ip_key,
+    second_factor_key,
 )
 from keel.server.auth.tokens import (
     ACCESS_TOKEN,
@@ -41,7 +47,12 @@ from keel.server.auth.tokens import (
     new_opaque_token,
     sha256_hex,
 )
-from keel.server.auth.twofactor import require_fresh_second_factor, verify_second_factor
+from keel.server.auth.twofactor import (
+    activate_totp,
+    check_second_factor,
+    require_fresh_second_factor,
+    second_factor_throttled,
+)
 from keel.server.errors import ProblemError
 from keel.server.settings import Settings
 
@@ -186,12 +197,14 @@ async def login(
         await throttle.record_failure(keys[0], ACCOUNT_POLICY)
         await throttle.record_failure(keys[1], IP_POLICY)
         raise unauthorized("the email or the password is wrong")
-    await throttle.clear(keys[0])
     if password_hasher(settings).check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(settings, password)
     if user.totp_enabled:
+        # The failures stay counted until the second step succeeds: a right password alone must
+        # not reset the count an attacker guessing codes runs up.
         token = issue_challenge_token(settings, user_id=user.id, role=user.role, now=now)
         return TwoFactorChallengeOut(challenge_token=token)
+    await throttle.clear(keys[0])
     return await issue_token_pair(session, settings, user, now=now)
 
 
@@ -199,12 +212,14 @@ async def complete_two_factor_login(
     session: AsyncSession,
     settings: Settings,
     throttle: LoginThrottle,
+    denylist: AccessDenylist,
     *,
     challenge_token: str,
     code: str,
     now: datetime,
 ) -> TokenPairOut:
-    """Second login step: a valid challenge plus an authenticator or recovery code."""
+    """Second login step: a valid challenge plus an authenticator or recovery code. A challenge
+    is good for one try, right or wrong; a wrong code counts against the user's 2FA throttle."""
     try:
         claims = decode_token(settings, challenge_token, expected_use=CHALLENGE_TOKEN, now=now)
     except InvalidToken as exc:
@@ -214,14 +229,16 @@ async def complete_two_factor_login(
     user = await repository.get_user(session, claims.user_id)
     if user is None or not user.is_active or not user.totp_enabled:
         raise unauthorized("the login challenge is no longer valid; log in again")
-    key = account_key(user.email)
-    wait = await throttle.retry_after([key])
+    wait = await throttle.retry_after([second_factor_key(user.id)])
     if wait > 0:
-        raise throttled(wait)
-    if not await verify_second_factor(session, user, code, now=now):
-        await throttle.record_failure(key, ACCOUNT_POLICY)
-        raise unauthorized("the code is wrong, expired or already used")
-    await throttle.clear(key)
+        raise second_factor_throttled(wait)
+    if not await denylist.spend(claims.jti, expires_at=claims.expires_at, now=now):
+        raise unauthorized("this login challenge was already used; log in again with your password")
+    if not await check_second_factor(session, throttle, user, code, now=now):
+        raise unauthorized(
+            "the code is wrong, expired or already used; log in again with your password"
+        )
+    await throttle.clear(account_key(user.email))
     return await issue_token_pair(session, settings, user, now=now)
 
 
@@ -313,6 +330,7 @@ async def user_from_access_token(
 async def change_password(
     session: AsyncSession,
     settings: Settings,
+    throttle: LoginThrottle,
     user: User,
     *,
     current_password: str,
@@ -324,7 +342,7 @@ async def change_password(
     stops working; a new pair for the caller is returned."""
     if not verify_password(settings, user.password_hash, current_password):
         raise ProblemError(403, "wrong-password", "the current password is wrong")
-    await require_fresh_second_factor(session, user, code, now=now)
+    await require_fresh_second_factor(session, throttle, user, code, now=now)
     reasons = password_policy_violations(new_password, user.email)
     if new_password == current_password:
         reasons.append("choose a password different from the current one")
@@ -336,3 +354,22 @@ async def change_password(
     user.token_version += 1
     await repository.revoke_all_refresh_tokens(session, user.id, now)
     return await issue_token_pair(session, settings, user, now=now)
+
+
+async def enable_two_factor(
+    session: AsyncSession,
+    settings: Settings,
+    throttle: LoginThrottle,
+    user: User,
+    code: str,
+    *,
+    now: datetime,
+) -> TwoFactorEnabledOut:
+    """Turn 2FA on with a code of the enrolled secret. Every other session ends (a session opened
+    by someone who knew only the password must not outlive the second factor): older access and
+    refresh tokens stop working, and the caller gets a new pair with the recovery codes."""
+    codes = await activate_totp(session, throttle, user, code, now=now)
+    user.token_version += 1
+    await repository.revoke_all_refresh_tokens(session, user.id, now)
+    tokens = await issue_token_pair(session, settings, user, now=now)
+    return TwoFactorEnabledOut(recovery_codes=codes, tokens=tokens)

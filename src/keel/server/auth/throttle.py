@@ -2,8 +2,16 @@
 
 After `free_failures` failed logins for one key (an email or an IP) within `window_seconds`, the key is
 locked for `base_delay × 2^(failures − free_failures)` seconds, capped at `max_delay`; a locked key is
-refused with 429 and `Retry-After` before any password is checked. A success clears the account key.
-Counters live in Redis when `KEEL_REDIS_URL` is set (shared by API replicas), in memory otherwise.
+refused with 429 and `Retry-After` before any password is checked. A successful sign-in clears the
+account key; with 2FA on, only the second step does (a right password alone clears nothing).
+
+Wrong second-factor codes are counted per user (`second_factor_key`) on every endpoint that takes
+one (the second login step, 2FA activation and disabling, new recovery codes, password change,
+guardian approvals) under `SECOND_FACTOR_POLICY`: 5 free, then locks of 30 s, 60 s, 120 s …, so at
+most `SECOND_FACTOR_GUESSES_PER_15_MINUTES` wrong codes per user in any 15 minutes.
+
+Counters live in Redis when `KEEL_REDIS_URL` is set (shared by API replicas; keys under
+`KEEL_REDIS_NAMESPACE`), in memory otherwise.
 """
 
 from __future__ import annotations
@@ -34,6 +42,10 @@ class BackoffPolicy:
 
 ACCOUNT_POLICY = BackoffPolicy(free_failures=5)
 IP_POLICY = BackoffPolicy(free_failures=20)
+SECOND_FACTOR_POLICY = BackoffPolicy(free_failures=5, base_delay=30.0)
+SECOND_FACTOR_GUESSES_PER_15_MINUTES = 10
+"""5 free guesses, then one after each lock of 30 + 60 + 120 + 240 s: the 10th waits 480 s more, past
+the 15 minutes (`tests/unit/server/test_throttle_policy.py` proves the bound)."""
 
 
 class LoginThrottle(Protocol):
@@ -80,27 +92,26 @@ class MemoryLoginThrottle:
 class RedisLoginThrottle:
     """Counters in Redis: `…:fail:<key>` counts failures, `…:lock:<key>` expires with the lock."""
 
-    PREFIX = "keel:login"
-
-    def __init__(self, redis: Any) -> None:
+    def __init__(self, redis: Any, namespace: str = "keel") -> None:
         self._redis = redis
+        self._prefix = f"{namespace}:login"
 
     async def retry_after(self, keys: list[str]) -> float:
-        ttls = [await self._redis.pttl(f"{self.PREFIX}:lock:{key}") for key in keys]
+        ttls = [await self._redis.pttl(f"{self._prefix}:lock:{key}") for key in keys]
         return max((ttl / 1000 for ttl in ttls if ttl and ttl > 0), default=0.0)
 
     async def record_failure(self, key: str, policy: BackoffPolicy) -> None:
-        fail_key = f"{self.PREFIX}:fail:{key}"
+        fail_key = f"{self._prefix}:fail:{key}"
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.incr(fail_key)
             pipe.expire(fail_key, math.ceil(policy.window_seconds))
             count, _ = await pipe.execute()
         lock = policy.lock_seconds(int(count))
         if lock > 0:
-            await self._redis.set(f"{self.PREFIX}:lock:{key}", "1", px=math.ceil(lock * 1000))
+            await self._redis.set(f"{self._prefix}:lock:{key}", "1", px=math.ceil(lock * 1000))
 
     async def clear(self, key: str) -> None:
-        await self._redis.delete(f"{self.PREFIX}:fail:{key}", f"{self.PREFIX}:lock:{key}")
+        await self._redis.delete(f"{self._prefix}:fail:{key}", f"{self._prefix}:lock:{key}")
 
     async def close(self) -> None:
         await self._redis.aclose()
@@ -108,6 +119,10 @@ class RedisLoginThrottle:
 
 def account_key(email: str) -> str:
     return f"account:{email.strip().lower()}"
+
+
+def second_factor_key(user_id: str) -> str:
+    return f"2fa:{user_id}"
 
 
 def ip_key(ip: str) -> str:
@@ -120,10 +135,10 @@ def login_throttle(runtime: Runtime) -> LoginThrottle:
     return runtime.login_throttle
 
 
-def build_login_throttle(redis_url: str | None) -> LoginThrottle:
+def build_login_throttle(redis_url: str | None, namespace: str = "keel") -> LoginThrottle:
     """Redis-backed when Redis is configured (shared by every replica), in memory otherwise."""
     if redis_url:
         from redis.asyncio import Redis
 
-        return RedisLoginThrottle(Redis.from_url(redis_url))
+        return RedisLoginThrottle(Redis.from_url(redis_url), namespace)
     return MemoryLoginThrottle()

@@ -56,6 +56,12 @@ PEOPLE_PAGES: dict[str, P] = {
         "Someone typed a wrong password for this account several times, so sign-in is paused "
         "for a short while. Wait the number of seconds given, then try again carefully.",
     ),
+    "second-factor-throttled": P(
+        "Too many wrong codes",
+        "Someone typed several wrong codes from the authenticator app for this account, so "
+        "codes are not checked for a while. Wait the number of seconds given, then type the "
+        "newest code your app shows.",
+    ),
     "wrong-password": P(
         "The current password is wrong",
         "To change your password you must first type the password you use now, and it did not "

@@ -151,7 +151,9 @@ class Hub:
             if jti is not None and client.jti == jti:
                 client.revoke("the access token was revoked by a logout; log in again")
             elif isinstance(below, int) and client.version < below:
-                client.revoke("the password was changed; log in again")
+                client.revoke(
+                    "this sign-in was ended by a password change or by turning on two-step login; log in again"
+                )
 
 
 def resolve_channel(
