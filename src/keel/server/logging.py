@@ -3,9 +3,36 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 
 import structlog
+
+_SECRET_IN_URL = re.compile(r"([?&](?:access_token|token|refresh_token)=)[^&\s\"']+", re.IGNORECASE)
+
+
+def redact(text: str) -> str:
+    """`text` with the value of every `token=` (or `access_token=`, `refresh_token=`) URL
+    parameter replaced by `[redacted]`."""
+    return _SECRET_IN_URL.sub(r"\1[redacted]", text)
+
+
+class RedactTokens(logging.Filter):
+    """Keeps tokens out of every log line: uvicorn logs a WebSocket's URL with its query string
+    (`"WebSocket /api/v1/ws?token=…" [accepted]`), and an access token in a log is a session
+    anyone reading the log can use."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, dict):  # a structlog event: clean its text values
+            for key, value in record.msg.items():
+                if isinstance(value, str):
+                    record.msg[key] = redact(value)
+            return True
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
 
 
 def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
@@ -41,6 +68,7 @@ def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
     )
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(formatter)
+    handler.addFilter(RedactTokens())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

@@ -7,8 +7,8 @@ Protocol (JSON text frames):
   `HEARTBEAT_SECONDS`; messages arrive as `{"type": "message", "kind": …, "channel": …,
   "sent_at": …, "data": …}`. Every message the socket sends is a model of
   `keel.server.realtime.messages`, listed in the OpenAPI document by `GET /ws/messages`.
-Close codes: 4401 bad token (also when a logout or password change revokes the token of an open
-socket), 4400 bad message, 4408 no auth in time, 4429 too slow a reader.
+Close codes: 4401 bad token (also when the token of an open socket expires, or a logout, a password
+change or turning 2FA on revokes it), 4400 bad message, 4408 no auth in time, 4429 too slow a reader.
 """
 
 from __future__ import annotations
@@ -39,6 +39,9 @@ router = APIRouter(tags=["realtime"])
 
 HEARTBEAT_SECONDS = 15.0
 AUTH_TIMEOUT_SECONDS = 10.0
+EXPIRY_CHECK_SECONDS = 1.0
+"""How often an open socket compares its token's expiry with the runtime's clock."""
+MAX_SUBSCRIPTIONS = 200
 
 
 async def _authenticate(websocket: WebSocket, runtime: Runtime) -> TokenClaims | None:
@@ -88,6 +91,18 @@ async def _heartbeat(websocket: WebSocket, runtime: Runtime) -> None:
     while True:
         await asyncio.sleep(HEARTBEAT_SECONDS)
         await websocket.send_text(messages.heartbeat(get_feed(runtime).market_time))
+
+
+async def _expiry(client: ClientQueue, claims: TokenClaims, runtime: Runtime) -> None:
+    """Close the socket when its access token expires: a token is a session's only proof, so a
+    socket must not outlive it (the client reconnects with a refreshed token)."""
+    while True:
+        remaining = (claims.expires_at - runtime.clock.now()).total_seconds()
+        if remaining <= 0:
+            break
+        # Polled, not slept once: the runtime's clock (not the event loop's) decides expiry.
+        await asyncio.sleep(min(remaining, EXPIRY_CHECK_SECONDS))
+    client.revoke("the access token expired; get a new one and reconnect")
 
 
 def _handle(message: Any, client: ClientQueue, hub: Hub, user_id: str, runtime: Runtime) -> str:
@@ -177,6 +192,7 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
     tasks = [
         asyncio.create_task(_writer(websocket, client)),
         asyncio.create_task(_heartbeat(websocket, runtime)),
+        asyncio.create_task(_expiry(client, claims, runtime)),
     ]
     try:
         await websocket.send_text(messages.welcome(user_id))
