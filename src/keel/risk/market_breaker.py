@@ -7,6 +7,8 @@ Rules, each a `Demand` on the shared state machine:
   fires at most once a session (a fall straight through several levels fires the deepest and uses up
   the ones above it);
 - no index price for ``stale_after`` while the session is open closes the market until prices flow;
+  so does a feed that stopped delivering prices at all (market time stands still with it, so the
+  shell measures that silence in wall seconds and passes it to ``on_feed_stalled``);
 - an admin halts (CLOSED, pinned) and resumes (OPEN) by hand.
 
 After a halt the market reopens through RESTRICTED and CAUTIOUS, one level per cooldown.
@@ -99,6 +101,22 @@ class MarketWideBreaker:
         """Judge the passage of time without a price (stale feed, cooldowns)."""
         session = self._require_session()
         return self.machine.observe(self._stale_demand(session, at), at)
+
+    def on_feed_stalled(
+        self, at: datetime, seconds_without_prices: float
+    ) -> BreakerTransition | None:
+        """Judge a feed that stopped (`seconds_without_prices` wall seconds with no new price; `at`
+        is the market time where it stopped): CLOSED, as for a silent index, until prices flow
+        again and the cooldown passes."""
+        index = self.config.index_symbol
+        reason = (
+            f"no new prices have arrived for {seconds_without_prices:.0f} seconds: the last ones "
+            "may no longer be the market's real prices, so trading waits until they flow again"
+        )
+        figures = {"seconds_without_price": round(seconds_without_prices, 1)}
+        condition = f"prices for {index} arrive again"
+        demand = Demand(Permission.CLOSED, "stale_feed", reason, figures, condition=condition)
+        return self.machine.observe(demand, at)
 
     def halt(
         self, at: datetime, *, by: str, reason: str = "halted by an admin"

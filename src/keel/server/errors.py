@@ -103,6 +103,7 @@ PROBLEM_TYPES: dict[str, int] = {
     "account-not-found": 404,
     "unknown-symbol": 422,
     "no-quote": 404,
+    "market-data-stale": 503,
     "no-market-data": 422,
     "invalid-range": 422,
     "invalid-order": 422,
@@ -345,7 +346,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     async def _redis_unavailable(request: Request, exc: Exception) -> JSONResponse:
         # Token revocation, throttling and pub/sub fail closed when Redis is gone: say so plainly.
-        log.error("redis unavailable", path=request.url.path, error=str(exc))
+        log.error("redis unavailable", path=request.url.path, error=str(exc), exc_info=exc)
         return problem_response(
             503,
             "dependency-unavailable",

@@ -131,6 +131,8 @@ def engine_snapshot(feed: MarketFeed, risk: RiskRuntime, *, seq: int, generation
         "seq": seq,
         "market_time": _iso(feed.market_time),
         "market_date": _iso(feed.market_date),
+        "paused": feed.paused,
+        "seconds_per_day": feed.seconds_per_day,
         "quotes": {s: quote_message(q) for s, q in sorted(feed.latest_quotes().items())},
         "previous_close": {
             s: str(close) for s in symbols if (close := feed.previous_close(s)) is not None
@@ -174,6 +176,10 @@ class MirroredFeed(MarketFeed):
         if self._market_time is not None:
             self._position = self.position_of(self._market_time)
         self._mirrored_date = None if market_date is None else date.fromisoformat(market_date)
+        # Staleness as the engine's market runs: a paused engine sends nothing, and that is fine.
+        self.paused = bool(snapshot.get("paused", False))
+        self.seconds_per_day = float(snapshot.get("seconds_per_day", self.seconds_per_day))
+        self._moved_at = self.wall()
 
 
 def mirror_risk(risk: RiskRuntime, snapshot: Message) -> None:
@@ -210,8 +216,9 @@ class EnginePublisher:
         self._lock = asyncio.Lock()
         self._pending: asyncio.Task[None] | None = None
         breakers = scenario_channel(live.id, "breakers")
+        clock_channel = live.channel
         self._remove: Callable[[], None] = self.pubsub.add_listener(
-            self._on_message, wants=lambda channel: channel == breakers
+            self._on_message, wants=lambda channel: channel in (breakers, clock_channel)
         )
 
     async def publish(self) -> None:
@@ -230,7 +237,8 @@ class EnginePublisher:
         await self.publish()
 
     def _on_message(self, channel: str, message: Message) -> None:
-        # A transition outside a feed step (an admin halt) must reach the replicas at once.
+        # A transition outside a feed step (an admin halt), or a pause, resume or new speed, must
+        # reach the replicas at once.
         if self._pending is None or self._pending.done():
             self._pending = asyncio.get_running_loop().create_task(self.publish())
 
@@ -326,6 +334,7 @@ async def share(runtime: Runtime, live: LiveScenario) -> None:
     elif isinstance(live.feed, MirroredFeed):
         mirror = StateMirror(live.feed, risk, pubsub)
         live.mirror = mirror
+        live.feed.running = True  # quotes go stale when the engine stops sending them
         if not await mirror.load():
             log.info(
                 "no engine state yet: quotes and levels arrive once an engine runs it",

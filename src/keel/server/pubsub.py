@@ -146,7 +146,11 @@ class RedisPubSub(_Listeners):
 
         self.prefix = f"{namespace}:"
 
-        self._redis = aioredis.Redis.from_url(url, decode_responses=True)
+        from keel.server.redis_client import redis_options
+
+        # Blocking reads: the reader waits on the pattern subscription as long as it is quiet.
+        options = redis_options(blocking_reads=True)
+        self._redis = aioredis.Redis.from_url(url, decode_responses=True, **options)
         self._reader: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
 

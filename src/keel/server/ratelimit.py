@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from keel.domain.enums import Role
 from keel.server.auth.tokens import ACCESS_TOKEN, InvalidToken, decode_token
 from keel.server.errors import problem_response
+from keel.server.redis_client import redis_options
 from keel.server.runtime import Runtime
 from keel.server.settings import Settings
 
@@ -76,7 +77,10 @@ class RequestLimiter:
         if settings.redis_url:
             uri = "async+" + settings.redis_url
             storage = RedisStorage(
-                uri, implementation="redispy", key_prefix=f"{settings.redis_namespace}:ratelimit"
+                uri,
+                implementation="redispy",
+                key_prefix=f"{settings.redis_namespace}:ratelimit",
+                **redis_options(),
             )
         else:
             storage = MemoryStorage()

@@ -77,6 +77,10 @@ class Settings(BaseSettings):
     """Run the replay in a background task on `all`/`engine` processes, one tick every
     `replay_seconds_per_day / (replay_ticks_per_bar - 1)` seconds. Tests turn it off and step the
     feed by hand."""
+    feed_stale_seconds: float = Field(default=10.0, gt=0)
+    """Wall seconds without new prices (while the market runs) after which quotes count as stale:
+    `/readyz` answers 503, orders are refused (`market-data-stale`) and the engine trips the
+    market's stale-data breaker. Never less than three replay ticks."""
 
     breaker_mode: Literal["enforce", "measure"] = "enforce"
     """`enforce`: circuit breakers bind orders. `measure`: they run, record and publish their

@@ -104,7 +104,7 @@ def access_denylist(runtime: Runtime) -> AccessDenylist:
 def build_access_denylist(redis_url: str | None, namespace: str) -> AccessDenylist:
     """Redis-backed when Redis is configured (shared by every replica), in memory otherwise."""
     if redis_url:
-        from redis.asyncio import Redis
+        from keel.server.redis_client import redis_client
 
-        return RedisAccessDenylist(Redis.from_url(redis_url), namespace)
+        return RedisAccessDenylist(redis_client(redis_url), namespace)
     return MemoryAccessDenylist()

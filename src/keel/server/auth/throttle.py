@@ -138,7 +138,7 @@ def login_throttle(runtime: Runtime) -> LoginThrottle:
 def build_login_throttle(redis_url: str | None, namespace: str = "keel") -> LoginThrottle:
     """Redis-backed when Redis is configured (shared by every replica), in memory otherwise."""
     if redis_url:
-        from redis.asyncio import Redis
+        from keel.server.redis_client import redis_client
 
-        return RedisLoginThrottle(Redis.from_url(redis_url), namespace)
+        return RedisLoginThrottle(redis_client(redis_url), namespace)
     return MemoryLoginThrottle()

@@ -196,6 +196,14 @@ class RiskRuntime:
                 self._index_silent(max(q.time for q in quotes))
             await self.outbox.flush()
 
+    async def on_feed_stalled(self, seconds_without_prices: float) -> None:
+        """Prices stopped arriving (wall time; market time stands still with them): the
+        market-wide breaker's stale-data rule closes the market until they flow again."""
+        async with self._step_lock:
+            at = self.market_time()
+            self.outbox.transition(self.board.market.on_feed_stalled(at, seconds_without_prices))
+            await self.outbox.flush()
+
     def _on_quote(self, quote: Quote) -> None:
         tracker = self.trackers.get(quote.symbol)
         if tracker is None:

@@ -103,6 +103,7 @@ async def attach_risk(runtime: Runtime, live: LiveScenario) -> RiskRuntime:
     # The feed already took its first step when it started: judge those quotes too.
     await risk.on_step(list(feed.latest_quotes().values()))
     feed.add_step_listener(risk.on_step)
+    feed.add_stall_listener(risk.on_feed_stalled)
     return risk
 
 

@@ -128,6 +128,7 @@ async def start_feed(
         pubsub=get_pubsub(runtime),
         paused=row.paused,
         scenario_id=row.id,
+        stale_after=settings.feed_stale_seconds,
     )
     live = LiveScenario(
         row.id,
@@ -147,6 +148,22 @@ async def start_feed(
         live.keeper = ClockKeeper(live, runtime.sessionmaker, get_pubsub(runtime))
         await live.keeper.store()
     return live
+
+
+def stale_quotes_problem(feed: MarketFeed) -> ProblemError | None:
+    """The refusal for an order while the feed's quotes are stale (None when they are fresh):
+    filling at a price that stopped moving would be a price the market no longer has."""
+    stale = feed.stale_for()
+    if not stale:
+        return None
+    return ProblemError(
+        503,
+        "market-data-stale",
+        f"New prices have not arrived for {stale:.0f} seconds, so no order can be filled at a "
+        "fair price right now. Nothing was bought or sold. Try again in a minute.",
+        headers={"Retry-After": "15"},
+        figures={"seconds_without_prices": round(stale, 1)},
+    )
 
 
 def run_clock(runtime: Runtime, live: LiveScenario) -> None:

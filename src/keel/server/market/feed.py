@@ -19,6 +19,14 @@ catch-up never holds the event loop for long.
 
 Bars come from the store's DuckDB range queries and never from the replay's current day onwards:
 the feed never shows the future.
+
+Faults. Publishing to pub/sub (Redis) may fail: the step is kept (quotes, listeners, breakers and
+resting orders go on), the failure is logged once per outage, and what was not sent is sent again
+before the next step's messages (quotes conflated to the latest per channel, bars kept in order,
+at most `MAX_UNSENT`). A publish gets `PUBLISH_TIMEOUT_SECONDS`, so a Redis that hangs cannot
+freeze market time. Should the background task still fail, it is logged and restarted. While the
+market runs, quotes older than `stale_after` wall seconds are *stale* (`stale_for`): `/readyz`
+fails, orders are refused, and the stall listeners (the engine's market breaker) are told.
 """
 
 from __future__ import annotations
@@ -52,6 +60,13 @@ StepListener = Callable[[list[Quote]], Awaitable[None]]
 
 MAX_CATCHUP_DAYS = 3
 """Trading days one background step may replay after a stall; older backlog is dropped."""
+PUBLISH_TIMEOUT_SECONDS = 2.0
+MAX_UNSENT = 10_000
+"""Bar messages kept for resending while pub/sub is down (quotes are conflated per channel)."""
+RESTART_DELAY_SECONDS = (0.1, 1.0, 5.0)
+"""Waits before restarting a failed background task (the last one repeats)."""
+WATCH_EVERY_SECONDS = 1.0
+StallListener = Callable[[float], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -122,6 +137,7 @@ class MarketFeed:
         wall: Callable[[], float] = time.monotonic,
         paused: bool = False,
         scenario_id: str = DEFAULT_SCENARIO_ID,
+        stale_after: float = 10.0,
     ) -> None:
         self.store = store
         self.scenario_id = scenario_id
@@ -161,6 +177,19 @@ class MarketFeed:
         self._listeners: list[StepListener] = []
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
+        self._watch_task: asyncio.Task[None] | None = None
+        self.stale_after = stale_after
+        """Wall seconds without new prices, while the market runs, after which quotes are stale."""
+        self.running = False
+        """Whether prices are expected to move by themselves (the background task, or an engine
+        mirrored by a replica); a feed stepped by hand is never stale."""
+        self.restarts = 0
+        """How often the background task failed and was restarted."""
+        self._moved_at: float | None = None  # wall time of the last published instant
+        self._unsent_quotes: dict[str, dict[str, object]] = {}
+        self._unsent: deque[tuple[str, dict[str, object]]] = deque(maxlen=MAX_UNSENT)
+        self._publish_failing = False
+        self._stall_listeners: list[StallListener] = []
 
     # ----- reading ---------------------------------------------------------------------------
 
@@ -236,6 +265,20 @@ class MarketFeed:
             before=self.market_date,
             limit=limit,
         )
+
+    def stale_for(self) -> float:
+        """Wall seconds since prices last moved, when that is longer than allowed while the
+        market runs (`stale_after`, and never less than three ticks); 0 when the quotes are
+        fresh, or when nothing should move them (paused, finished, stepped by hand)."""
+        if not self.running or self.paused or self.finished or self._moved_at is None:
+            return 0.0
+        limit = max(self.stale_after, 3 * self.seconds_per_day * self._tick_days)
+        silence = self.wall() - self._moved_at
+        return silence if silence > limit else 0.0
+
+    def add_stall_listener(self, listener: StallListener) -> None:
+        """Await `listener(seconds_without_prices)` while the quotes are stale (once a second)."""
+        self._stall_listeners.append(listener)
 
     # ----- stepping --------------------------------------------------------------------------
 
@@ -317,12 +360,15 @@ class MarketFeed:
 
     async def _publish(self, step: FeedStep) -> None:
         self._apply(step)
+        self._moved_at = self.wall()
         for quote in step.quotes:
             channel = scenario_channel(self.scenario_id, f"quotes:{quote.symbol}")
-            await self.pubsub.publish(channel, quote_message(quote))
+            self._unsent_quotes.pop(channel, None)  # a newer quote replaces the unsent one
+            self._unsent_quotes[channel] = quote_message(quote)
         for bar in step.bars:
             channel = scenario_channel(self.scenario_id, f"bars:{bar.symbol}")
-            await self.pubsub.publish(channel, bar_message(bar))
+            self._unsent.append((channel, bar_message(bar)))
+        await self._send()
         # Let the WebSocket writers send what was just published before the step's own work
         # (breakers, volatility, matching: long at a day's close) holds the event loop.
         await asyncio.sleep(0)
@@ -332,19 +378,82 @@ class MarketFeed:
             except Exception:
                 log.exception("feed step listener failed")
 
+    async def _send(self) -> None:
+        """Publish what waits (earlier unsent messages first, in order); on failure keep it for
+        the next step, quotes conflated: market time never waits for pub/sub."""
+        if not self._unsent_quotes and not self._unsent:
+            return
+        messages = [*self._unsent_quotes.items(), *self._unsent]
+        try:
+            async with asyncio.timeout(PUBLISH_TIMEOUT_SECONDS):
+                await self.pubsub.publish_many(messages)
+        except Exception as error:
+            if not self._publish_failing:
+                log.warning(
+                    "publishing market data failed; the replay goes on and will send it again",
+                    scenario_id=self.scenario_id,
+                    error=repr(error),
+                )
+            self._publish_failing = True
+            return
+        self._unsent_quotes.clear()
+        self._unsent.clear()
+        if self._publish_failing:
+            log.info("publishing market data works again", scenario_id=self.scenario_id)
+        self._publish_failing = False
+
     # ----- background task -------------------------------------------------------------------
 
     def start_background(self) -> None:
-        """Advance the replay by wall time in a background task (`KEEL_REPLAY_AUTOSTART`)."""
+        """Advance the replay by wall time in a background task (`KEEL_REPLAY_AUTOSTART`),
+        restarted when it fails, and watch it for staleness."""
         if self._task is None:
-            self._task = asyncio.create_task(self._run(), name="keel-market-feed")
+            self.running = True
+            self._moved_at = self.wall()
+            self._task = asyncio.create_task(self._run_restarting(), name="keel-market-feed")
+            self._watch_task = asyncio.create_task(self._watch(), name="keel-market-feed-watch")
 
     async def stop_background(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        self.running = False
+        for task in (self._task, self._watch_task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._task = self._watch_task = None
+
+    async def _run_restarting(self) -> None:
+        """`_run`, started again after a failure (logged): market time must not stop for good
+        because one step failed."""
+        failures = 0
+        while True:
+            try:
+                await self._run()
+                return
+            except Exception:
+                delay = RESTART_DELAY_SECONDS[min(failures, len(RESTART_DELAY_SECONDS) - 1)]
+                log.exception(
+                    "market feed failed; restarting it", scenario_id=self.scenario_id, delay=delay
+                )
+                failures += 1
+                self.restarts += 1
+                await asyncio.sleep(delay)
+
+    async def _watch(self) -> None:
+        """Once a second: tell the stall listeners while the quotes are stale."""
+        while True:
+            await asyncio.sleep(WATCH_EVERY_SECONDS)
+            stale = self.stale_for()
+            if not stale:
+                continue
+            log.warning(
+                "market prices are stale", scenario_id=self.scenario_id, seconds=round(stale, 1)
+            )
+            for listener in self._stall_listeners:
+                try:
+                    await listener(stale)
+                except Exception:
+                    log.exception("feed stall listener failed")
 
     def pause(self) -> None:
         """Stop market time (the background task waits; `step` and `skip` still work)."""

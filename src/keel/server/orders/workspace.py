@@ -58,7 +58,7 @@ from keel.server.errors import ProblemError
 from keel.server.guardians import repository as guardians_repo
 from keel.server.lessons.models import LessonRequirementRow
 from keel.server.lessons.unlocks import lesson_locks
-from keel.server.market.component import scenario_of
+from keel.server.market.component import scenario_of, stale_quotes_problem
 from keel.server.orders import repository as orders_repo
 from keel.server.orders.caching import cache_after_commit
 from keel.server.orders.config import execution_config
@@ -187,9 +187,10 @@ class Workspace:
         return workspace
 
     def untradable(self, symbol: str) -> ProblemError | None:
-        """The refusal for an order in a symbol the account's scenario does not trade."""
+        """The refusal for an order in a symbol the account's scenario does not trade, or while
+        its quotes are stale."""
         if self.scenario.feed.is_tradable(symbol):
-            return None
+            return stale_quotes_problem(self.scenario.feed)
         return ProblemError(
             422,
             "unknown-symbol",

@@ -27,6 +27,12 @@ TRADING_PAGES: dict[str, P] = {
         "This instrument has no live price at the moment, for example because the market replay "
         "has not reached a day when it traded. Try again later or choose another instrument.",
     ),
+    "market-data-stale": P(
+        "Prices have stopped arriving",
+        "New market prices have not come in for a while, so the price the server knows may no "
+        "longer be the real one. To keep things fair, no order is filled until prices flow "
+        "again. Nothing was bought or sold: wait a minute and send the order again.",
+    ),
     "no-market-data": P(
         "No price yet to value the order",
         "The order needs today's price of the instrument to work out what it costs, and there "

@@ -1,4 +1,5 @@
-"""Liveness, readiness (database reachable) and the Prometheus scrape endpoint."""
+"""Liveness, readiness (database reachable, market prices not stale) and the Prometheus scrape
+endpoint."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok", "version": __version__}
 
 
-@router.get("/readyz", summary="Readiness: the database answers")
+@router.get("/readyz", summary="Readiness: the database answers and market prices are fresh")
 async def readyz(runtime: RuntimeDep) -> dict[str, str]:
     try:
         async with runtime.database.connect() as connection:
@@ -35,6 +36,21 @@ async def readyz(runtime: RuntimeDep) -> dict[str, str]:
             "Try again soon.",
             headers={"Retry-After": "5"},
         ) from exc
+    stale = {
+        scenario_id: seconds
+        for scenario_id, live in runtime.scenarios.items()
+        if (seconds := live.feed.stale_for())
+    }
+    if stale:
+        log.warning("readiness: market prices are stale", scenarios=sorted(stale))
+        raise ProblemError(
+            503,
+            "not-ready",
+            "New market prices have stopped arriving, so Keel is not ready to take orders. "
+            "Try again soon.",
+            headers={"Retry-After": "5"},
+            figures={"seconds_without_prices": {k: round(v, 1) for k, v in stale.items()}},
+        )
     return {"status": "ready", "database": runtime.database.dialect.name}
 
 
