@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from keel.domain.errors import DomainError
 from keel.domain.money import plain_decimal
 from keel.server.lessons.links import problem_links
+from keel.server.outages import REDIS, RETRY_AFTER_SECONDS, outage_detail, unavailable_service
 
 PROBLEM_PATH = "/problems/"
 """Problem types are relative URLs on this server: `/problems/<code>` serves a page saying what
@@ -285,6 +286,16 @@ def validation_detail(error: Mapping[str, Any]) -> str:
     return f"The field '{where}' is not right: {str(error.get('msg', '')).rstrip('.')}."
 
 
+def _unavailable(request: Request, service: str) -> JSONResponse:
+    return problem_response(
+        503,
+        "dependency-unavailable",
+        outage_detail(service),
+        instance=request.url.path,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     """Register handlers so every error leaves as problem+json, and document it so in OpenAPI."""
     generate_openapi = app.openapi
@@ -346,21 +357,18 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     async def _redis_unavailable(request: Request, exc: Exception) -> JSONResponse:
         # Token revocation, throttling and pub/sub fail closed when Redis is gone: say so plainly.
-        log.error("redis unavailable", path=request.url.path, error=str(exc), exc_info=exc)
-        return problem_response(
-            503,
-            "dependency-unavailable",
-            "A service Keel depends on (Redis) is not answering; nothing was applied. "
-            "Try again in a few seconds.",
-            instance=request.url.path,
-            headers={"Retry-After": "5"},
-        )
+        log.error("redis unavailable", path=request.url.path, error=str(exc))
+        return _unavailable(request, REDIS)
 
     app.add_exception_handler(RedisConnectionError, _redis_unavailable)
     app.add_exception_handler(RedisTimeoutError, _redis_unavailable)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        service = unavailable_service(exc)
+        if service is not None:  # PostgreSQL (or Redis) down: 503 and when to retry, not 500
+            log.error("backing service unavailable", service=service, path=request.url.path)
+            return _unavailable(request, service)
         log.exception("unhandled error", path=request.url.path)
         return problem_response(
             500,
