@@ -82,7 +82,11 @@ async def login(
 
 @router.post("/login/2fa", summary="Second login step: the challenge and a TOTP or recovery code")
 async def login_two_factor(
-    body: LoginTwoFactorIn, session: SessionDep, runtime: RuntimeDep, throttle: ThrottleDep
+    body: LoginTwoFactorIn,
+    request: Request,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    throttle: ThrottleDep,
 ) -> TokenPairOut:
     return await service.complete_two_factor_login(
         session,
@@ -91,6 +95,7 @@ async def login_two_factor(
         access_denylist(runtime),
         challenge_token=body.challenge_token,
         code=body.code,
+        client_ip=_client_ip(request),
         now=runtime.clock.now(),
     )
 

@@ -15,11 +15,11 @@ from keel.domain.enums import Role
 from keel.server.auth import repository
 from keel.server.auth.models import ADULT_AGE_YEARS, RefreshToken, User, age_on, new_id
 from keel.server.auth.passwords import (
-    burn_verification_time,
-    hash_password,
+    burn_verification_time_off_loop,
+    hash_password_off_loop,
     password_hasher,
     password_policy_violations,
-    verify_password,
+    verify_password_off_loop,
 )
 from keel.server.auth.revocation import AccessDenylist
 from keel.server.auth.schemas import (
@@ -34,6 +34,7 @@ from keel.server.auth.throttle import (
     LoginThrottle,
     account_key,
     ip_key,
+    password_change_key,
     second_factor_key,
 )
 from keel.server.auth.tokens import (
@@ -129,7 +130,7 @@ async def create_user(
         display_name=display_name,
         date_of_birth=date_of_birth,
         role=role.value,
-        password_hash=hash_password(settings, password),
+        password_hash=await hash_password_off_loop(settings, password),
         is_active=True,
         totp_enabled=False,
         token_version=0,
@@ -183,22 +184,24 @@ async def login(
 ) -> TokenPairOut | TwoFactorChallengeOut:
     """Check the password (throttled per account and IP); tokens, or a 2FA challenge."""
     email = normalize_email(email)
-    keys = [account_key(email), ip_key(client_ip)]
+    keys = [account_key(email, client_ip), ip_key(client_ip)]
     wait = await throttle.retry_after(keys)
     if wait > 0:
         raise throttled(wait)
     user = await repository.get_user_by_email(session, email)
     if user is None:
-        burn_verification_time(settings)
+        await burn_verification_time_off_loop(settings)
         valid = False
     else:
-        valid = user.is_active and verify_password(settings, user.password_hash, password)
+        valid = user.is_active and await verify_password_off_loop(
+            settings, user.password_hash, password
+        )
     if user is None or not valid:
         await throttle.record_failure(keys[0], ACCOUNT_POLICY)
         await throttle.record_failure(keys[1], IP_POLICY)
         raise unauthorized("the email or the password is wrong")
     if password_hasher(settings).check_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(settings, password)
+        user.password_hash = await hash_password_off_loop(settings, password)
     if user.totp_enabled:
         # The failures stay counted until the second step succeeds: a right password alone must
         # not reset the count an attacker guessing codes runs up.
@@ -216,6 +219,7 @@ async def complete_two_factor_login(
     *,
     challenge_token: str,
     code: str,
+    client_ip: str,
     now: datetime,
 ) -> TokenPairOut:
     """Second login step: a valid challenge plus an authenticator or recovery code. A challenge
@@ -238,7 +242,7 @@ async def complete_two_factor_login(
         raise unauthorized(
             "the code is wrong, expired or already used; log in again with your password"
         )
-    await throttle.clear(account_key(user.email))
+    await throttle.clear(account_key(user.email, client_ip))
     return await issue_token_pair(session, settings, user, now=now)
 
 
@@ -339,9 +343,16 @@ async def change_password(
     now: datetime,
 ) -> TokenPairOut:
     """Replace the password (fresh 2FA code when 2FA is on). Every older access and refresh token
-    stops working; a new pair for the caller is returned."""
-    if not verify_password(settings, user.password_hash, current_password):
+    stops working; a new pair for the caller is returned. Wrong current passwords are throttled
+    like failed logins (per user; 429 while locked, before any hashing)."""
+    key = password_change_key(user.id)
+    wait = await throttle.retry_after([key])
+    if wait > 0:
+        raise throttled(wait)
+    if not await verify_password_off_loop(settings, user.password_hash, current_password):
+        await throttle.record_failure(key, ACCOUNT_POLICY)
         raise ProblemError(403, "wrong-password", "the current password is wrong")
+    await throttle.clear(key)
     await require_fresh_second_factor(session, throttle, user, code, now=now)
     reasons = password_policy_violations(new_password, user.email)
     if new_password == current_password:
@@ -350,7 +361,7 @@ async def change_password(
         raise ProblemError(
             422, "weak-password", "the password is refused: " + "; ".join(reasons), reasons=reasons
         )
-    user.password_hash = hash_password(settings, new_password)
+    user.password_hash = await hash_password_off_loop(settings, new_password)
     user.token_version += 1
     await repository.revoke_all_refresh_tokens(session, user.id, now)
     return await issue_token_pair(session, settings, user, now=now)

@@ -2,8 +2,9 @@
 
 After `free_failures` failed logins for one key (an email or an IP) within `window_seconds`, the key is
 locked for `base_delay × 2^(failures − free_failures)` seconds, capped at `max_delay`; a locked key is
-refused with 429 and `Retry-After` before any password is checked. A successful sign-in clears the
-account key; with 2FA on, only the second step does (a right password alone clears nothing).
+refused with 429 and `Retry-After` before any password is checked. The account key is the email
+together with the client IP (`account_key`), so failures by someone else never lock the owner out.
+A successful sign-in clears the account key; with 2FA on, only the second step does (a right password alone clears nothing).
 
 Wrong second-factor codes are counted per user (`second_factor_key`) on every endpoint that takes
 one (the second login step, 2FA activation and disabling, new recovery codes, password change,
@@ -117,8 +118,15 @@ class RedisLoginThrottle:
         await self._redis.aclose()
 
 
-def account_key(email: str) -> str:
-    return f"account:{email.strip().lower()}"
+def account_key(email: str, ip: str) -> str:
+    """The failures of one account *from one client IP*: someone guessing from elsewhere never
+    locks the owner out (a lock on the email alone did); the IP key bounds a guesser across
+    accounts, and second factors are counted per user whatever the IP."""
+    return f"account:{email.strip().lower()}|{ip}"
+
+
+def password_change_key(user_id: str) -> str:
+    return f"password-change:{user_id}"
 
 
 def second_factor_key(user_id: str) -> str:
