@@ -24,6 +24,7 @@ from keel.server.auth.service import create_user
 from keel.server.errors import ProblemError
 from keel.server.guardians.service import create_invitation, redeem_invitation
 from keel.server.runtime import Runtime
+from keel.server.settings import Environment
 
 log = structlog.get_logger(__name__)
 
@@ -102,8 +103,12 @@ def print_demo_users(cast: list[DemoUser], console: Console | None = None) -> No
 
 
 async def demo_users_on_first_start(runtime: Runtime) -> None:
-    """Create and print the demo users on an empty database (`KEEL_DEMO_USERS`)."""
+    """Create and print the demo users on an empty database (`KEEL_DEMO_USERS`); never in
+    production, whatever the setting (known emails and an admin password in the log)."""
     if not runtime.settings.demo_users:
+        return
+    if runtime.settings.environment is Environment.PRODUCTION:
+        log.info("demo users are never created in production")
         return
     try:
         cast = await create_demo_users(runtime)

@@ -79,3 +79,25 @@ async def _role_after_login(database_url: str, var: Path) -> str:
         )
         role: str = me.json()["role"]
         return role
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_a_production_start_creates_no_demo_users(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cryptography.fernet import Fernet
+
+    from keel.server.auth import repository as users
+    from keel.server.settings import Environment
+    from tests.integration.auth.factories import runtime_with
+
+    production = {
+        "environment": Environment.PRODUCTION,
+        "jwt_secret": "a-production-secret-of-more-than-32-characters",
+        "encryption_keys": Fernet.generate_key().decode(),
+        "demo_users": True,
+    }
+    var = tmp_path_factory.mktemp("var")
+    async with runtime_with(database_url, var, **production) as rt, rt.sessionmaker() as session:
+        assert await users.count_users(session) == 0
+    assert "example.com" not in capsys.readouterr().out

@@ -119,7 +119,12 @@ async def test_admin_halts_and_resumes_the_market(client: AsyncClient, runtime: 
     )
     assert halted.status_code == 200, halted.text
     assert (halted.json()["to_level"], halted.json()["kind"]) == ("CLOSED", "force")
-    assert halted.json()["figures"] == {"by": admin.email}
+    assert halted.json()["figures"] == {"by": f"admin {admin.id}"}
+    # Learners read the history and the levels: the admin's id is there, their email never.
+    for path in ("/api/v1/breakers/history", "/api/v1/breakers"):
+        seen = await client.get(path, headers=learner.headers)
+        assert seen.status_code == 200 and admin.id in seen.text
+        assert admin.email not in seen.text
     # The admin's halt binds every symbol, even a calm one, until resumed.
     refusal = await place(client, learner, account_id, symbol="ACME", quantity="1")
     assert refusal.status_code == 422
