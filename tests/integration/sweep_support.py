@@ -43,6 +43,18 @@ Operation = APIOperation[Any, Any, Any, Any]
 SweepCase = Case[Any]
 
 PROBLEM_FIELDS = ("type", "title", "status", "detail")
+DATASET_NAMES = [
+    "sweep-dataset.csv",
+    "a..csv",
+    "..csv",
+    "a.csv.",
+    ".hidden.csv",
+    "x..parquet",
+    "prices.CSV",
+    "a%2F..%2Fb.csv",
+]
+"""Dataset names the sweep uploads (`/backtests/datasets/{name}`): one good, the rest each a way a
+name could slip past the API's check and fail in storage (`a..csv` did, with a 500)."""
 AMOUNT_FIELDS = ("quantity", "notional", "limit_price", "stop_price", "starting_cash", "cash")
 PLAUSIBLE_AMOUNT = {
     "type": "string",
@@ -90,6 +102,7 @@ class World:
             "run_id": [self.run_id],
             "minor_id": [self.minor.id],
             "symbol": self.symbols,
+            "name": DATASET_NAMES,
         }
 
     def concrete_path(self, template: str) -> str:
@@ -97,7 +110,7 @@ class World:
         path = template
         for name, values in self.path_pins(template).items():
             path = path.replace("{" + name + "}", values[0])
-        return path.replace("{name}", "sweep-dataset")
+        return path
 
 
 async def _admin(client: httpx.AsyncClient, runtime: Runtime) -> AuthedUser:

@@ -269,7 +269,10 @@ async def datasets(runtime: Runtime, user: User) -> list[DatasetOut]:
 async def upload_dataset(runtime: Runtime, user: User, name: str, data: bytes) -> DatasetOut:
     """Store an OHLCV CSV or Parquet file as the caller's dataset `name` (replacing one)."""
     if not DATASET_NAME.match(name):
-        raise invalid("name", "a dataset name ends in .csv or .parquet (letters, digits, ._-)")
+        raise invalid(
+            "name",
+            "a dataset name ends in .csv or .parquet (letters, digits, ._-, no two dots in a row)",
+        )
     try:
         frame = await asyncio.to_thread(load_dataset_bytes, data, name)
     except JobFailed as exc:

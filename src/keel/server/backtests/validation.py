@@ -21,7 +21,9 @@ from keel.server.errors import ProblemError
 from keel.server.settings import Settings
 
 TRADABLE_SYMBOLS = tuple(symbol for symbol, (info, _) in BUNDLED.items() if info.tradable)
-DATASET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.(csv|parquet)$")
+DATASET_NAME = re.compile(r"^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.(csv|parquet)$")
+"""Letters, digits and `._-`, ending in .csv or .parquet, never two dots in a row (the object
+store refuses `..` in a key: `a..csv` passed this check and failed there with a 500)."""
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 
 
@@ -81,7 +83,10 @@ async def validate(body: BacktestIn, settings: Settings) -> dict[str, Any]:
             "symbol", f"no bundled history for {body.symbol!r}", choices=list(TRADABLE_SYMBOLS)
         )
     if body.dataset is not None and not DATASET_NAME.match(body.dataset):
-        raise invalid("dataset", "a dataset name ends in .csv or .parquet (letters, digits, ._-)")
+        raise invalid(
+            "dataset",
+            "a dataset name ends in .csv or .parquet (letters, digits, ._-, no two dots in a row)",
+        )
     if body.strategy not in BUILTIN:
         raise invalid("strategy", f"unknown strategy {body.strategy!r}", choices=list(BUILTIN))
     params = resolved_params(body.strategy, body.params)
