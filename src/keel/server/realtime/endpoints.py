@@ -7,8 +7,11 @@ Protocol (JSON text frames):
   `HEARTBEAT_SECONDS`; messages arrive as `{"type": "message", "kind": …, "channel": …,
   "sent_at": …, "data": …}`. Every message the socket sends is a model of
   `keel.server.realtime.messages`, listed in the OpenAPI document by `GET /ws/messages`.
+Limits: at most `MAX_SOCKETS_PER_USER` open sockets per user in one process (4430 past it), and
+handshakes counted per client IP against the anonymous rate-limit tier (4429 past it), so one
+learner cannot open hundreds of sockets and slow everyone's fan-out.
 Close codes: 4401 bad token (also when the token of an open socket expires, or a logout, a password
-change or turning 2FA on revokes it), 4400 bad message, 4408 no auth in time, 4429 too slow a reader.
+change or turning 2FA on revokes it), 4400 bad message, 4408 no auth in time, 4429 too slow a reader or too many handshakes, 4430 too many sockets.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from keel.server.errors import ProblemError
 from keel.server.market.component import get_feed
 from keel.server.market.feed import quote_message
 from keel.server.metrics import WS_CONNECTIONS
+from keel.server.ratelimit import Tier
 from keel.server.realtime import messages
 from keel.server.realtime.hub import ClientQueue, Hub, resolve_channel
 from keel.server.realtime.messages import sent_now
@@ -39,6 +43,7 @@ router = APIRouter(tags=["realtime"])
 
 HEARTBEAT_SECONDS = 15.0
 AUTH_TIMEOUT_SECONDS = 10.0
+MAX_SOCKETS_PER_USER = 5
 EXPIRY_CHECK_SECONDS = 1.0
 """How often an open socket compares its token's expiry with the runtime's clock."""
 MAX_SUBSCRIPTIONS = 200
@@ -178,15 +183,38 @@ async def websocket_messages(runtime: RuntimeDep) -> WebSocketProtocolOut:
     )
 
 
+async def _handshake_refused(websocket: WebSocket, runtime: Runtime) -> str | None:
+    """Why this handshake is refused (too many from the client's IP), or None."""
+    limiter = runtime.rate_limiter
+    if limiter is None:
+        return None
+    ip = websocket.client.host if websocket.client else "unknown"
+    try:
+        decision = await limiter.hit(Tier.ANONYMOUS, f"ws:{ip}")
+    except Exception:  # a broken counter store must not take sockets down: fail open
+        return None
+    if decision.allowed:
+        return None
+    return f"too many connection attempts: wait {decision.reset_seconds} seconds"
+
+
 @router.websocket("/ws")
 async def websocket_endpoint(websocket: WebSocket) -> None:
     runtime: Runtime = websocket.app.state.runtime
     await websocket.accept()
+    refused = await _handshake_refused(websocket, runtime)
+    if refused is not None:
+        await websocket.close(code=4429, reason=refused)
+        return
     claims = await _authenticate(websocket, runtime)
     if claims is None:
         return
     user_id = claims.user_id
     hub = get_hub(runtime)
+    if hub.connections_of(user_id) >= MAX_SOCKETS_PER_USER:
+        reason = f"at most {MAX_SOCKETS_PER_USER} live connections per person; close one first"
+        await websocket.close(code=4430, reason=reason)
+        return
     client = hub.connect(user_id=user_id, jti=claims.jti, version=claims.version)
     WS_CONNECTIONS.inc()
     tasks = [

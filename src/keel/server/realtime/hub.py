@@ -122,6 +122,10 @@ class Hub:
     def connections(self) -> int:
         return len(self._clients)
 
+    def connections_of(self, user_id: str) -> int:
+        """Open sockets of one user in this process."""
+        return sum(1 for client in self._clients if client.user_id == user_id)
+
     def _wanted(self, channel: str) -> bool:
         if channel == TOKENS_REVOKED_CHANNEL:
             return bool(self._clients)
