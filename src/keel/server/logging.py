@@ -14,7 +14,9 @@ _SECRET_IN_URL = re.compile(r"([?&](?:access_token|token|refresh_token)=)[^&\s\"
 def redact(text: str) -> str:
     """`text` with the value of every `token=` (or `access_token=`, `refresh_token=`) URL
     parameter replaced by `[redacted]`."""
-    return _SECRET_IN_URL.sub(r"\1[redacted]", text)
+    if "token=" not in text.lower():  # the common case, and safe while Python shuts down
+        return text
+    return _SECRET_IN_URL.sub(lambda found: found.group(1) + "[redacted]", text)
 
 
 class RedactTokens(logging.Filter):

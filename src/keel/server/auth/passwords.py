@@ -94,7 +94,7 @@ def burn_verification_time(settings: Settings) -> None:
     verify_password(settings, _dummy_hash(settings.environment is Environment.TEST), "x")
 
 
-HASHING_WORKERS = 2
+HASHING_WORKERS = 1
 """Threads hashing passwords at once (each argon2id hash holds 64 MiB while it runs)."""
 
 
