@@ -230,8 +230,16 @@ class Outbox:
 
     async def _publish(self, outgoing: list[tuple[str, Message]]) -> None:
         pubsub = get_pubsub(self.runtime)
-        for channel, message in outgoing:
+        for sent, (channel, message) in enumerate(outgoing):
             try:
                 await pubsub.publish(channel, message)
-            except Exception:
-                log.exception("publishing a risk update failed", channel=channel)
+            except Exception as error:
+                # Pub/sub is down: the rest would fail the same way, each after its retries,
+                # holding up the market step. One line per step, not one per message.
+                log.warning(
+                    "publishing risk updates failed; this step's are dropped",
+                    channel=channel,
+                    dropped=len(outgoing) - sent,
+                    error=repr(error),
+                )
+                return
