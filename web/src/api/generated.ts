@@ -814,7 +814,7 @@ export type NewRecoveryCodesApiArg = {
   codeIn: CodeIn;
 };
 export type VerifyTwoFactorApiResponse =
-  /** status 200 Successful Response */ RecoveryCodesOut;
+  /** status 200 Successful Response */ TwoFactorEnabledOut;
 export type VerifyTwoFactorApiArg = {
   codeIn: CodeIn;
 };
@@ -1349,6 +1349,12 @@ export type TokenPairOut = {
   expires_in: number;
   refresh_token: string;
   token_type?: "bearer";
+};
+export type TwoFactorEnabledOut = {
+  /** Shown once; each works once */
+  recovery_codes: string[];
+  /** A new sign-in for this device: every older session was ended when 2FA came on */
+  tokens: TokenPairOut;
 };
 export type TwoFactorChallengeOut = {
   challenge_token: string;

@@ -2,11 +2,14 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { useDisableTwoFactorMutation, useEnrolTwoFactorMutation, useVerifyTwoFactorMutation } from '../../api/generated';
+import { useAppDispatch } from '../../app/hooks';
 import { useMe } from '../../app/session';
 import { buttonClass, Field, inputClass, ProblemAlert, secondaryButtonClass } from '../../components/ui';
+import { tokensRefreshed } from '../auth/authSlice';
 
 export default function TwoFactor() {
   const { t } = useTranslation();
+  const dispatch = useAppDispatch();
   const { data: me } = useMe();
   const [enrol, enrolState] = useEnrolTwoFactorMutation();
   const [verify, verifyState] = useVerifyTwoFactorMutation();
@@ -18,6 +21,8 @@ export default function TwoFactor() {
     event.preventDefault();
     const answer = await verify({ codeIn: { code: code.trim() } }).unwrap().catch(() => null);
     if (answer) {
+      // Turning 2FA on ends every older session, this one's tokens too: carry on with the new pair.
+      dispatch(tokensRefreshed(answer.tokens));
       setCodes(answer.recovery_codes);
       setCode('');
     }
