@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from httpx import AsyncClient
 
@@ -18,7 +19,7 @@ from keel.backtest.strategies import SmaCross
 from keel.market.datasets import load_bundled, load_file
 from keel.server.backtests import jobs as jobs_module
 from keel.server.backtests.jobs import RESTART_MESSAGE, JobLimits, get_jobs
-from keel.server.backtests.work import JobSpec
+from keel.server.backtests.work import MAX_DATASET_ROWS, JobSpec
 from keel.server.objectstore import get_object_store
 from keel.server.runtime import Runtime
 from tests.integration.auth.factories import AuthedUser, create_user
@@ -150,6 +151,26 @@ async def test_bad_uploads_are_422(client: AsyncClient, name: str, content: byte
     response = await client.put(f"{BASE}/datasets/{name}", content=content, headers=user.headers)
     assert response.status_code == 422, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
+    assert (await client.get(f"{BASE}/datasets", headers=user.headers)).json() == []
+
+
+async def test_a_small_parquet_file_of_too_many_rows_is_refused_before_it_is_decoded(
+    client: AsyncClient,
+) -> None:
+    user = await create_user(client)
+    rows = MAX_DATASET_ROWS * 2 + 1
+    frame = pd.DataFrame(
+        {"Date": [pd.Timestamp("2020-01-01")] * rows}
+        | {column: [1.0] * rows for column in ("Open", "High", "Low", "Close", "Volume")}
+    )
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, compression="zstd", index=False)
+    assert len(buffer.getvalue()) < 16 * 1024  # a few KiB on the wire, 200,001 rows inside
+    response = await client.put(
+        f"{BASE}/datasets/bomb.parquet", content=buffer.getvalue(), headers=user.headers
+    )
+    assert response.status_code == 422, response.text
+    assert "too big" in response.json()["detail"]
     assert (await client.get(f"{BASE}/datasets", headers=user.headers)).json() == []
 
 

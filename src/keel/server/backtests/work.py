@@ -54,12 +54,43 @@ def in_range(frame: pd.DataFrame, start: date | None, end: date | None) -> pd.Da
     return frame
 
 
+MAX_DATASET_ROWS = 100_000
+"""Rows an uploaded dataset may have (the longest bundled history has about 5,000 bars)."""
+MAX_DATASET_DECODED_BYTES = 64 * 1024 * 1024
+"""What an uploaded Parquet file may expand to: a 27 KiB file of 10 million repeated rows took 8 s
+to parse and gigabytes of memory before any check on its size."""
+
+
+def _too_big(path: Path, data: bytes) -> str | None:
+    """Why the file is refused before it is decoded (rows or expanded size), or None. Parquet
+    files declare both in their footer; a CSV's rows are its lines."""
+    if path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            metadata = pq.ParquetFile(path).metadata
+        except Exception:
+            return None  # not Parquet: load_file says why
+        rows = metadata.num_rows
+        decoded = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
+        if decoded > MAX_DATASET_DECODED_BYTES:
+            return f"it expands to {decoded:,} bytes; at most {MAX_DATASET_DECODED_BYTES:,}"
+    else:
+        rows = data.count(b"\n")
+    if rows > MAX_DATASET_ROWS:
+        return f"it has {rows:,} rows; at most {MAX_DATASET_ROWS:,} are accepted"
+    return None
+
+
 def load_dataset_bytes(data: bytes, name: str) -> pd.DataFrame:
-    """Parse an uploaded CSV or Parquet file into a normalised OHLCV frame."""
+    """Parse an uploaded CSV or Parquet file into a normalised OHLCV frame; files with too many
+    rows, or that would expand too far, are refused before they are decoded."""
     suffix = ".parquet" if name.lower().endswith(".parquet") else ".csv"
     with tempfile.TemporaryDirectory(prefix="keel-dataset-") as folder:
         path = Path(folder) / f"data{suffix}"
         path.write_bytes(data)
+        if (reason := _too_big(path, data)) is not None:
+            raise JobFailed(f"dataset {name!r} is too big: {reason}")
         try:
             return load_file(path)
         except Exception as exc:
