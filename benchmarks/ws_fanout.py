@@ -192,6 +192,8 @@ def keel_server(port: int, var_dir: str) -> subprocess.Popen[bytes]:
         "KEEL_DEMO_USERS": "false",
         "KEEL_BREAKER_MODE": "measure",
         "KEEL_RATE_LIMIT_ANONYMOUS": "100000000/minute",
+        # Every simulated client signs in as the same learner (one registration, not thousands).
+        "KEEL_WS_MAX_SOCKETS_PER_USER": "100000",
         "KEEL_RATE_LIMIT_LEARNER": "100000000/minute",
     }
     env.pop("KEEL_REDIS_URL", None)

@@ -102,6 +102,9 @@ class Settings(BaseSettings):
     """How long a batch waits for more orders when fewer than `order_batch_max` are queued (larger
     batches, fewer round trips per order; this much more latency for a lone order)."""
 
+    ws_max_sockets_per_user: int = Field(default=5, ge=1)
+    """Open WebSockets one user may hold in one process (the app needs one per browser tab);
+    past it a new one is closed with 4430."""
     rate_limit_anonymous: str = "60/minute"
     rate_limit_learner: str = "600/minute"
     rate_limit_admin: str = "3000/minute"

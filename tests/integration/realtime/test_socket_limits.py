@@ -9,7 +9,6 @@ from contextlib import AsyncExitStack
 import pytest
 import websockets
 
-from keel.server.realtime.endpoints import MAX_SOCKETS_PER_USER
 from tests.integration.auth.factories import create_user, http_client, runtime_with
 from tests.integration.realtime.live import live_server, receive_until
 
@@ -31,7 +30,7 @@ async def test_a_user_opens_at_most_the_cap_of_sockets(
     ):
         greedy = await create_user(client)
         other = await create_user(client)
-        for _ in range(MAX_SOCKETS_PER_USER):
+        for _ in range(runtime.settings.ws_max_sockets_per_user):
             await _welcomed(url, greedy.access_token, stack)
         async with websockets.connect(f"{url}?token={greedy.access_token}") as extra:
             with pytest.raises(websockets.ConnectionClosed) as closed:

@@ -7,7 +7,7 @@ Protocol (JSON text frames):
   `HEARTBEAT_SECONDS`; messages arrive as `{"type": "message", "kind": …, "channel": …,
   "sent_at": …, "data": …}`. Every message the socket sends is a model of
   `keel.server.realtime.messages`, listed in the OpenAPI document by `GET /ws/messages`.
-Limits: at most `MAX_SOCKETS_PER_USER` open sockets per user in one process (4430 past it), and
+Limits: at most `KEEL_WS_MAX_SOCKETS_PER_USER` (5) open sockets per user in one process (4430 past it), and
 handshakes counted per client IP against the anonymous rate-limit tier (4429 past it), so one
 learner cannot open hundreds of sockets and slow everyone's fan-out.
 Close codes: 4401 bad token (also when the token of an open socket expires, or a logout, a password
@@ -43,7 +43,6 @@ router = APIRouter(tags=["realtime"])
 
 HEARTBEAT_SECONDS = 15.0
 AUTH_TIMEOUT_SECONDS = 10.0
-MAX_SOCKETS_PER_USER = 5
 EXPIRY_CHECK_SECONDS = 1.0
 """How often an open socket compares its token's expiry with the runtime's clock."""
 MAX_SUBSCRIPTIONS = 200
@@ -211,8 +210,9 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
         return
     user_id = claims.user_id
     hub = get_hub(runtime)
-    if hub.connections_of(user_id) >= MAX_SOCKETS_PER_USER:
-        reason = f"at most {MAX_SOCKETS_PER_USER} live connections per person; close one first"
+    cap = runtime.settings.ws_max_sockets_per_user
+    if hub.connections_of(user_id) >= cap:
+        reason = f"at most {cap} live connections per person; close one first"
         await websocket.close(code=4430, reason=reason)
         return
     client = hub.connect(user_id=user_id, jti=claims.jti, version=claims.version)
