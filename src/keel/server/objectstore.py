@@ -1,7 +1,8 @@
-"""Object store for reports, results and uploaded data: a local folder by default.
+"""Object store for reports, results and uploaded data: a local folder by default, S3 when asked.
 
-The interface is small (`put`, `get`, `exists`, `delete`, `list`, `url`) and asynchronous, so an S3
-implementation can slot in behind `build_object_store` without touching callers. Keys are
+The interface is small (`put`, `get`, `exists`, `delete`, `list`, `url`, `presigned_url`) and
+asynchronous; `build_object_store` picks the local folder or `keel.server.s3store` from
+`KEEL_OBJECT_STORE_URL`, and callers never know which. Keys are
 `/`-separated relative paths of safe characters (`backtests/<owner>/<id>/report.html`); anything
 that could escape the root (`..`, absolute paths, backslashes) is refused.
 """
@@ -60,6 +61,11 @@ class ObjectStore(Protocol):
 
     def url(self, key: str) -> str: ...
 
+    async def presigned_url(self, key: str, *, filename: str, expires_seconds: int) -> str | None:
+        """A URL anyone holding it can download `key` from, or None when the store has none
+        (the local folder: the server itself sends the bytes)."""
+        ...
+
 
 def check_key(key: str) -> str:
     """Return `key` if it is a safe relative object key, else raise `InvalidObjectKey`."""
@@ -92,6 +98,10 @@ class LocalObjectStore:
 
     def url(self, key: str) -> str:
         return self.path(key).as_uri()
+
+    async def presigned_url(self, key: str, *, filename: str, expires_seconds: int) -> str | None:
+        check_key(key)
+        return None
 
     async def put(self, key: str, data: bytes, content_type: str) -> ObjectInfo:
         return await asyncio.to_thread(self._put, key, data, content_type)
@@ -179,12 +189,22 @@ def _atomic_write(target: Path, data: bytes) -> None:
 
 
 def build_object_store(settings: Settings) -> ObjectStore:
-    """The store named by `KEEL_OBJECT_STORE_URL`: empty or `file://…` is a local folder."""
+    """The store named by `KEEL_OBJECT_STORE_URL`: empty or `file://…` is a local folder,
+    `s3://…` a bucket (`keel.server.s3store`)."""
     url = settings.object_store_url
+    if url.startswith("s3://"):
+        from keel.server.s3store import S3ObjectStore, parse_s3_url
+
+        secret = settings.s3_secret_access_key
+        return S3ObjectStore(
+            parse_s3_url(url),
+            access_key_id=settings.s3_access_key_id,
+            secret_access_key=secret.get_secret_value() if secret else None,
+        )
     if url and not url.startswith("file://"):
         raise ValueError(
-            f"object store {url.split(':', 1)[0]}:// is not supported yet; use file://PATH or leave "
-            "KEEL_OBJECT_STORE_URL empty for a folder under KEEL_VAR_DIR"
+            f"object store {url.split(':', 1)[0]}:// is not supported; use s3://BUCKET/PREFIX, "
+            "file://PATH or leave KEEL_OBJECT_STORE_URL empty for a folder under KEEL_VAR_DIR"
         )
     return LocalObjectStore(settings.object_dir)
 

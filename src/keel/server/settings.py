@@ -13,10 +13,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from keel.server.sealing import DEV_ENCRYPTION_KEY, key_ring
+from keel.server.secret_files import SecretFilesSettingsSource
 
 DEV_JWT_SECRET = "keel-development-secret-change-me-0123456789abcdef"
 
@@ -47,7 +48,13 @@ class Settings(BaseSettings):
     Pub/sub channels ignore the Redis database number, so deployments sharing one Redis need
     their own namespace."""
     object_store_url: str = ""
-    """`file://…` or empty (a folder under `var_dir`)."""
+    """`file://…` or empty (a folder under `var_dir`), or `s3://BUCKET/PREFIX?endpoint=…`
+    (`keel.server.s3store`)."""
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: SecretStr | None = None
+    """Unset: boto3's own credential chain (`AWS_*` variables, web identity, instance role)."""
+    object_download_seconds: int = Field(default=300, ge=10, le=7 * 24 * 3600)
+    """How long a presigned download URL (S3) stays valid."""
 
     web_dist: Path | None = None
     """The built web app (`web/dist`) served at `/`; unset means the repository's own `web/dist`."""
@@ -117,6 +124,19 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
     demo_users: bool = True
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # `KEEL_<NAME>_FILE` (a mounted Secret) after the plain variables, before `.env`.
+        files = SecretFilesSettingsSource(settings_cls, "KEEL_")
+        return init_settings, env_settings, files, dotenv_settings, file_secret_settings
 
     @model_validator(mode="after")
     def _refuse_insecure_defaults(self) -> Settings:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, status
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from keel.server.auth.deps import CurrentUser
 from keel.server.backtests import service
@@ -120,6 +120,31 @@ async def get_report(
 ) -> HTMLResponse:
     return HTMLResponse(
         await service.report(session, runtime, user, run_id), headers=REPORT_HEADERS
+    )
+
+
+@router.get(
+    "/{run_id}/report/download",
+    response_class=Response,
+    responses={
+        200: {"content": {"text/html": {}}, "description": "The report, as an attachment"},
+        307: {"description": "A presigned URL of the object store (S3) serving the report"},
+    },
+    summary="Download the HTML report: redirects to a short-lived presigned URL on S3",
+)
+async def download_report(
+    run_id: str, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
+) -> Response:
+    found = await service.report_download(session, runtime, user, run_id)
+    if isinstance(found, str):
+        return RedirectResponse(found, status_code=307, headers={"Cache-Control": "no-store"})
+    return Response(
+        found,
+        media_type="text/html; charset=utf-8",
+        headers={
+            **REPORT_HEADERS,
+            "Content-Disposition": f'attachment; filename="backtest-{run_id}.html"',
+        },
     )
 
 

@@ -189,6 +189,24 @@ async def report(session: AsyncSession, runtime: Runtime, user: User, run_id: st
     return await _stored(runtime, row.report_key)
 
 
+async def report_download(
+    session: AsyncSession, runtime: Runtime, user: User, run_id: str
+) -> str | bytes:
+    """The report as a download: a presigned URL where the store has them (S3), else its bytes."""
+    row = await get_run(session, user, run_id)
+    _require_success(row)
+    store = get_object_store(runtime)
+    if row.report_key is not None and await store.exists(row.report_key):
+        url = await store.presigned_url(
+            row.report_key,
+            filename=f"backtest-{row.id}.html",
+            expires_seconds=runtime.settings.object_download_seconds,
+        )
+        if url is not None:
+            return url
+    return await _stored(runtime, row.report_key)
+
+
 async def cancel(session: AsyncSession, runtime: Runtime, user: User, run_id: str) -> BacktestRun:
     """Cancel a queued or running backtest; a finished one is refused (409)."""
     row = await get_run(session, user, run_id)
@@ -227,6 +245,7 @@ def describe_detail(row: BacktestRun) -> JobDetailOut:
             trades=f"{API_BASE}/{row.id}/trades",
             equity=f"{API_BASE}/{row.id}/equity",
             report=f"{API_BASE}/{row.id}/report",
+            report_download=f"{API_BASE}/{row.id}/report/download",
         )
     return JobDetailOut.model_validate(
         {**_fields(row), "request": row.request, "stats": row.stats, "links": links}
