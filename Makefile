@@ -10,7 +10,10 @@ WEB_DIST  := $(WEB)/dist/index.html
 WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/public -type f 2>/dev/null) \
 	$(WEB)/index.html $(WEB)/vite.config.ts $(WEB)/package.json $(wildcard $(WEB)/tsconfig*.json)
 
-.PHONY: run test install lint typecheck contracts bench lock migration clean web web-check web-client
+TOOLS   := .venv-tools
+TOOLS_STAMP := $(TOOLS)/.installed
+
+.PHONY: run test install tools lint typecheck contracts bench lock migration clean web web-check web-client
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -29,6 +32,17 @@ $(WEB_DIST): $(WEB_STAMP) $(WEB_SOURCES)
 
 ## The web app, built into web/dist (once; again only when its sources change).
 web: $(WEB_DIST)
+
+# Tools whose pins clash with the app's (checkov, semgrep) in their own venv, and the offline
+# schemas the deployment tests use (deploy/tools/package.json); installed here, never by a test.
+$(TOOLS_STAMP): deploy/tools/requirements.txt deploy/tools/package-lock.json
+	test -x $(TOOLS)/bin/python || $(PY) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --upgrade pip==26.3
+	$(TOOLS)/bin/python -m pip install --quiet -r deploy/tools/requirements.txt
+	cd deploy/tools && npm ci --no-audit --no-fund --silent
+	touch $(TOOLS_STAMP)
+
+tools: $(TOOLS_STAMP)
 
 ## Run the whole platform on embedded defaults (SQLite, in-process cache, replayed history).
 run: install web
@@ -49,7 +63,7 @@ web-check: install $(WEB_STAMP)
 
 ## The whole test suite: lint, types, layer contracts, the web app's checks, unit + integration
 ## tests and the browser tests (which drive the web app just built).
-test: install lint typecheck contracts web-check
+test: install tools lint typecheck contracts web-check
 	$(BIN)/pytest -n 2 --dist loadgroup tests
 
 lint: install
@@ -76,4 +90,4 @@ lock:
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache $(WEB)/node_modules $(WEB)/dist
+	rm -rf $(VENV) $(TOOLS) deploy/tools/node_modules var .pytest_cache .mypy_cache .ruff_cache $(WEB)/node_modules $(WEB)/dist

@@ -34,7 +34,7 @@ def test_the_plain_variable_wins_and_production_still_refuses_the_default(
     assert Settings().jwt_secret == "x" * 40
     monkeypatch.delenv("KEEL_JWT_SECRET")
     monkeypatch.setenv("KEEL_JWT_SECRET_FILE", str(tmp_path / "missing"))
-    with pytest.raises(ValueError, match="KEEL_JWT_SECRET_FILE names .* cannot be read"):
+    with pytest.raises(ValueError, match=r"KEEL_JWT_SECRET_FILE names .* cannot be read"):
         Settings()
     monkeypatch.delenv("KEEL_JWT_SECRET_FILE")
     with pytest.raises(ValueError, match="KEEL_JWT_SECRET"):

@@ -58,6 +58,7 @@ def serve(
     the market feed, the circuit breakers and the engine loop)."""
     from keel.server.logging import configure_logging
     from keel.server.roles import RoleError, check_role, take_leadership
+    from keel.server.standby import standby_health
 
     settings = get_settings()
     if role:
@@ -69,10 +70,12 @@ def serve(
         typer.secho(f"keel serve: {error}", fg=typer.colors.RED, err=True)
         raise typer.Exit(code=2) from error
     configure_logging(settings.log_level, json=settings.log_json)
-    # An engine waits here, outside the server, until it leads (a standby blocks on the lock).
-    take_leadership(settings)
-    asyncio.run(_upgrade())
     bind_host, bind_port = host or settings.host, port or settings.port
+    # An engine waits here, outside the server, until it leads (a standby blocks on the lock),
+    # answering liveness probes meanwhile (`keel.server.standby`).
+    with standby_health(bind_host, bind_port):
+        take_leadership(settings)
+    asyncio.run(_upgrade())
     if workers > 1:
         uvicorn.run(
             "keel.server.app:create_app",

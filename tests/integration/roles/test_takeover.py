@@ -8,6 +8,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+import httpx
 import psycopg
 import pytest
 import redis
@@ -76,7 +77,7 @@ def test_a_standby_engine_takes_over_when_the_leader_dies(
         )
 
         standby = cluster.start("engine")
-        # The standby blocks on the lock (visible in pg_locks) and serves nothing meanwhile.
+        # The standby blocks on the lock (visible in pg_locks) and serves no API meanwhile...
         wait_for(
             lambda: lock_holders(roles_database)[1] == 1,
             60,
@@ -84,6 +85,10 @@ def test_a_standby_engine_takes_over_when_the_leader_dies(
         )
         assert len(lock_holders(roles_database)[0]) == 1
         assert not standby.ready()
+        # ... but answers liveness (a probe must not restart it) and refuses readiness.
+        alive = httpx.get(f"{standby.base}/healthz", timeout=2)
+        assert alive.status_code == 200 and alive.json()["status"] == "standby"
+        assert httpx.get(f"{standby.base}/readyz", timeout=2).status_code == 503
 
         leader.kill()
         standby.wait_ready()
