@@ -73,7 +73,8 @@ def serve(
     bind_host, bind_port = host or settings.host, port or settings.port
     # An engine waits here, outside the server, until it leads (a standby blocks on the lock),
     # answering liveness probes meanwhile (`keel.server.standby`).
-    with standby_health(bind_host, bind_port):
+    token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
+    with standby_health(bind_host, bind_port, token):
         take_leadership(settings)
     asyncio.run(_upgrade())
     if workers > 1:

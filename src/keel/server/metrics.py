@@ -37,3 +37,18 @@ BREAKER_LEVEL = Gauge(
     ["scope", "key"],
     registry=REGISTRY,
 )
+ENGINE_LEADER = Gauge(
+    "keel_engine_leader",
+    "1 on the process that runs the market (the leading engine, or an `all` process), else 0.",
+    registry=REGISTRY,
+)
+ENGINE_STATE_AGE = Gauge(
+    "keel_engine_state_age_seconds",
+    "On an api replica: seconds since it last applied an engine state (the mirror's lag).",
+    registry=REGISTRY,
+)
+BACKTEST_JOBS = Gauge(
+    "keel_backtest_jobs_active",
+    "Backtest jobs queued or running in this process.",
+    registry=REGISTRY,
+)

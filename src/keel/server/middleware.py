@@ -4,6 +4,7 @@ and refusal of text no database can store."""
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
 from decimal import Decimal
@@ -17,6 +18,20 @@ from keel.server.errors import problem_response
 from keel.server.metrics import HTTP_LATENCY
 
 log = structlog.get_logger("keel.http")
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+_TRACEPARENT = re.compile(r"([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})")
+
+
+def trace_context(header: bytes) -> dict[str, str]:
+    """`trace_id` and `parent_span_id` of a W3C `traceparent` header, for the logs; nothing
+    for a missing or malformed one (version ff, all-zero ids), as the spec asks."""
+    match = _TRACEPARENT.fullmatch(header.decode("latin-1").strip().lower())
+    if match is None:
+        return {}
+    version, trace_id, span_id, _flags = match.groups()
+    if version == "ff" or trace_id == "0" * 32 or span_id == "0" * 16:
+        return {}
+    return {"trace_id": trace_id, "parent_span_id": span_id}
 
 
 class RequestContextMiddleware:
@@ -31,9 +46,11 @@ class RequestContextMiddleware:
             return
         headers = dict(scope.get("headers") or [])
         incoming = headers.get(b"x-request-id", b"").decode("latin-1")
-        request_id = incoming if 0 < len(incoming) <= 64 else uuid.uuid4().hex
+        request_id = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         structlog.contextvars.clear_contextvars()
-        structlog.contextvars.bind_contextvars(request_id=request_id)
+        structlog.contextvars.bind_contextvars(
+            request_id=request_id, **trace_context(headers.get(b"traceparent", b""))
+        )
         started = time.perf_counter()
         status_holder: dict[str, int] = {"status": 500}
 

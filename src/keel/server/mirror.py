@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
@@ -259,6 +260,8 @@ class StateMirror:
         self.key = state_key(feed.scenario_id)
         self.version: tuple[float, int] = (float("-inf"), 0)
         self.leader: str | None = None
+        self.applied_at: float | None = None
+        """`time.monotonic()` when the last snapshot was applied (`/metrics`: the mirror's lag)."""
         key = self.key
         self._remove: Callable[[], None] = pubsub.add_listener(
             self._on_message, wants=lambda channel: channel == key
@@ -280,6 +283,7 @@ class StateMirror:
         mirror_risk(self.risk, snapshot)
         self.version = version
         self.leader = str(snapshot["leader"])
+        self.applied_at = time.monotonic()
         return True
 
     def _on_message(self, channel: str, message: Message) -> None:

@@ -121,6 +121,9 @@ class Settings(BaseSettings):
     """Lessons (`lessons/*.md`) and the glossary (`glossary.yaml`); unset: the repository's
     `content/`. Checked at start-up: a malformed lesson stops it, naming the file and line."""
 
+    metrics_token: SecretStr | None = None
+    """Bearer token `/metrics` requires; unset, `/metrics` answers loopback clients only."""
+
     log_level: str = "INFO"
     log_json: bool = True
     demo_users: bool = True

@@ -89,6 +89,9 @@ def test_a_standby_engine_takes_over_when_the_leader_dies(
         alive = httpx.get(f"{standby.base}/healthz", timeout=2)
         assert alive.status_code == 200 and alive.json()["status"] == "standby"
         assert httpx.get(f"{standby.base}/readyz", timeout=2).status_code == 503
+        scraped = httpx.get(f"{standby.base}/metrics", timeout=2).text
+        assert "keel_engine_leader 0.0" in scraped  # Prometheus sees a standby, not a gap
+        assert "keel_engine_leader 1.0" in httpx.get(f"{leader.base}/metrics", timeout=2).text
 
         leader.kill()
         standby.wait_ready()

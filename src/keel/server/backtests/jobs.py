@@ -116,6 +116,11 @@ class BacktestJobs:
             await self._finish(run_id, None, JobStatus.FAILED, error=STOP_MESSAGE)
         self._pool.shutdown(wait=False, cancel_futures=True)
 
+    @property
+    def active(self) -> int:
+        """Jobs queued or running in this process."""
+        return len(self._tasks)
+
     # -- API of the service --------------------------------------------------------------------
 
     def submit(self, run_id: str, owner_id: str) -> None:
@@ -164,6 +169,8 @@ class BacktestJobs:
                 if cancel.is_set():
                     return
                 request = await self._start_running(run_id, owner_id)
+                # The task was made in the submitting request's context: this line names it.
+                log.info("backtest started", run_id=run_id)
                 if request is not None:
                     await self._execute(run_id, owner_id, request, cancel)
         except asyncio.CancelledError:

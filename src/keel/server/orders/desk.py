@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 from dataclasses import dataclass, field
 
 import structlog
@@ -62,6 +63,10 @@ class Ticket:
     order_id: str | None = None
     """The order this ticket is answered with, once the engine has placed it."""
     created: bool = True
+    request_id: str | None = field(
+        default_factory=lambda: structlog.contextvars.get_contextvars().get("request_id")
+    )
+    """The HTTP request that queued it: the batch's log lines name every one."""
 
     def answer(self, order: OrderOut, created: bool) -> None:
         if not self.future.done():  # a request whose client went away is not answered
@@ -107,7 +112,11 @@ class OrderDesk:
         self._queue.append(Ticket(caller, request, future))
         self._wakeup.set()
         if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._run(), name="keel-order-desk")
+            # A context of its own: the desk outlives the request that happened to start it,
+            # and must not log under that request's id.
+            self._task = asyncio.create_task(
+                self._run(), name="keel-order-desk", context=contextvars.Context()
+            )
         return await future
 
     async def stop(self) -> None:
@@ -146,12 +155,18 @@ class OrderDesk:
                     continue
                 ORDER_BATCH_SIZE.observe(len(batch))
                 self._in_flight = batch
+                structlog.contextvars.bind_contextvars(
+                    request_ids=[ticket.request_id for ticket in batch]
+                )
                 try:
+                    log.debug("order batch", orders=len(batch))
                     await self._place_batch(batch)
                 except Exception as error:  # never leave a request waiting for ever
                     log.exception("order batch failed")
                     for ticket in batch:
                         ticket.fail(error)
+                finally:
+                    structlog.contextvars.unbind_contextvars("request_ids")
                 self._in_flight = []
 
     async def _place_batch(self, tickets: list[Ticket]) -> None:
