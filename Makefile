@@ -13,7 +13,7 @@ WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/public -type f 2>/dev/null) \
 TOOLS   := .venv-tools
 TOOLS_STAMP := $(TOOLS)/.installed
 
-.PHONY: run test install tools lint typecheck contracts bench lock migration clean web web-check web-client
+.PHONY: run test install tools lint typecheck contracts security bench lock migration clean web web-check web-client
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -63,7 +63,7 @@ web-check: install $(WEB_STAMP)
 
 ## The whole test suite: lint, types, layer contracts, the web app's checks, unit + integration
 ## tests and the browser tests (which drive the web app just built).
-test: install tools lint typecheck contracts web-check
+test: install tools lint typecheck contracts security web-check
 	$(BIN)/pytest -n 2 --dist loadgroup tests
 
 lint: install
@@ -75,6 +75,16 @@ typecheck: install
 
 contracts: install
 	$(BIN)/lint-imports
+
+## Security checks; any finding fails: bandit, semgrep with Keel's rules (deploy/security), and
+## detect-secrets against the reviewed .secrets.baseline (tests/ holds only fake credentials).
+security: install tools
+	$(BIN)/bandit -q -c pyproject.toml -r src
+	$(TOOLS)/bin/semgrep scan --test --config deploy/security/semgrep.yml deploy/security/semgrep.py \
+		--metrics=off --disable-version-check --quiet
+	$(TOOLS)/bin/semgrep scan --config deploy/security/semgrep.yml --metrics=off \
+		--disable-version-check --error --quiet src
+	deploy/security/check-secrets.sh
 
 bench: install
 	$(BIN)/python benchmarks/run_all.py

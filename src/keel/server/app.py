@@ -19,6 +19,7 @@ from keel.server.middleware import (
 from keel.server.ratelimit import RateLimitMiddleware
 from keel.server.routers import api_router, root_router
 from keel.server.runtime import Runtime
+from keel.server.security_headers import SecurityHeadersMiddleware
 from keel.server.settings import Settings, get_settings
 from keel.server.webapp.serving import install_web_app
 
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RateLimitMiddleware)
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)  # outermost: problem answers get them too
     app.include_router(root_router)
     app.include_router(api_router, prefix=API_PREFIX)
     install_web_app(app, settings.web_dir)
