@@ -50,3 +50,9 @@ async def test_hsts_only_over_tls(runtime: Runtime) -> None:
     async with AsyncClient(transport=transport, base_url="https://keel.example") as https:
         answer = await https.get("/problems")
     assert answer.headers["strict-transport-security"].startswith("max-age=31536000")
+
+
+async def test_the_web_app_page_carries_the_spa_policy(client: AsyncClient) -> None:
+    page = await client.get("/")  # the built SPA (or the page saying it is not built yet)
+    assert page.headers["content-type"].startswith("text/html")
+    assert page.headers["content-security-policy"] == policy_for("/", "test", tls=False)

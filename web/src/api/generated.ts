@@ -280,6 +280,15 @@ const injectedRtkApi = api
         }),
         providesTags: ["backtests", "backtests"],
       }),
+      downloadReport: build.query<
+        DownloadReportApiResponse,
+        DownloadReportApiArg
+      >({
+        query: (queryArg) => ({
+          url: `/api/v1/backtests/${queryArg.runId}/report/download`,
+        }),
+        providesTags: ["backtests", "backtests"],
+      }),
       getTrades: build.query<GetTradesApiResponse, GetTradesApiArg>({
         query: (queryArg) => ({
           url: `/api/v1/backtests/${queryArg.runId}/trades`,
@@ -887,6 +896,11 @@ export type GetBacktestEquityApiArg = {
 };
 export type GetReportApiResponse = /** status 200 Successful Response */ string;
 export type GetReportApiArg = {
+  runId: string;
+};
+export type DownloadReportApiResponse =
+  /** status 200 The report, as an attachment */ string;
+export type DownloadReportApiArg = {
   runId: string;
 };
 export type GetTradesApiResponse =
@@ -2356,6 +2370,8 @@ export const {
   useLazyGetBacktestEquityQuery,
   useGetReportQuery,
   useLazyGetReportQuery,
+  useDownloadReportQuery,
+  useLazyDownloadReportQuery,
   useGetTradesQuery,
   useLazyGetTradesQuery,
   useListBreakersQuery,
