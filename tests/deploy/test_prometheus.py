@@ -1,11 +1,12 @@
 """Keel's rules and Alertmanager routing, checked by the real tools: `promtool test rules` for
 every alert (fires when it must, silent when it must not) and the SLO recording rules,
 `promtool check config`, `amtool check-config`; and Debian's Prometheus scraping a running Keel,
-PostgreSQL's and Redis's exporters, to show every metric the rules name exists and every rule
-evaluates."""
+PostgreSQL's and Redis's exporters, to show every metric the rules and the Grafana dashboards
+name exists, every rule evaluates and every dashboard query parses."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -36,11 +37,21 @@ def rules() -> list[dict[str, str]]:
     ]
 
 
+def dashboard_queries() -> list[str]:
+    """Every PromQL query of the Grafana dashboards (deploy/grafana/dashboards)."""
+    return [
+        target["expr"]
+        for path in sorted((DEPLOY / "grafana/dashboards").glob("*.json"))
+        for panel in json.loads(path.read_text(encoding="utf-8"))["panels"]
+        for target in panel["targets"]
+    ]
+
+
 def named_metrics() -> set[str]:
-    """Every series name the rules read (recorded names excluded: they are made here)."""
+    """Every series name the rules and dashboards read (recorded names are made here)."""
     names: set[str] = set()
-    for rule in rules():
-        names |= set(re.findall(r"\b(keel_[a-z_]+|pg_up|redis_up)\b", rule["expr"]))
+    for expr in [rule["expr"] for rule in rules()] + dashboard_queries():
+        names |= set(re.findall(r"\b(keel_[a-z_]+|pg_up|redis_up)\b", expr))
     return names
 
 
@@ -169,8 +180,19 @@ def test_prometheus_scraping_keel_finds_every_metric_the_rules_name(
     keel = f"http://127.0.0.1:{keel_port}"
     api = f"http://127.0.0.1:{prom_port}/api/v1"
     wait_until(lambda: httpx.get(f"{keel}/readyz", timeout=2).status_code == 200, "Keel ready")
-    # An order placement without a token (401) puts the SLO's route into the histogram.
-    assert httpx.post(f"{keel}/api/v1/orders", json={}, timeout=10).status_code == 401
+    # A learner buys: the SLO's route, a fill and the order desk's batch reach the metrics.
+    with httpx.Client(base_url=f"{keel}/api/v1", timeout=30) as http:
+        email = f"prometheus-{time.monotonic_ns()}@example.org"
+        learner = {"email": email, "password": TOKEN, "display_name": "Prom Etheus",
+                   "date_of_birth": "1990-01-01", "role": "learner"}  # fmt: skip
+        assert http.post("/auth/register", json=learner).status_code == 201
+        login = http.post("/auth/login", json={"email": email, "password": TOKEN}).json()
+        auth = {"Authorization": f"Bearer {login['access_token']}"}
+        account = http.post("/accounts", json={"name": "Main"}, headers=auth).json()
+        order = {"account_id": account["id"], "symbol": "SPX", "side": "buy", "type": "market",
+                 "time_in_force": "day", "quantity": "0.01"}  # fmt: skip
+        placed = http.post("/orders", json=order, headers=auth)
+        assert placed.status_code == 201 and placed.json()["status"] == "filled", placed.text
     assert httpx.get(f"{keel}/metrics", timeout=5).status_code == 404  # not public
 
     def query(expr: str) -> list[dict[str, object]]:
@@ -199,3 +221,5 @@ def test_prometheus_scraping_keel_finds_every_metric_the_rules_name(
     wait_until(evaluated, "every rule evaluated", timeout=60)
     unhealthy = [(r["name"], r.get("lastError")) for r in evaluated() if r["health"] != "ok"]
     assert unhealthy == [] and len(evaluated()) == len(rules())
+    for expr in dashboard_queries():  # each dashboard query parses and evaluates
+        query(expr)
