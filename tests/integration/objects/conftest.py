@@ -1,7 +1,9 @@
 """Object-store fixtures: the local folder, and S3 on a real Ceph RADOS Gateway.
 
-The gateway starts once per test session (about 20–30 s), on the one xdist worker that runs the
-`s3` group. Without Ceph's programs the S3 cases skip, and under `CI=true` they fail instead.
+The gateway starts once per test session and worker (about 15–30 s): the `s3` xdist group was
+meant to keep it to one worker, but pytest-xdist 3.8's grouping has no effect under pytest 9 (it
+rewrites `item._nodeid`, which pytest 9 no longer reads), so with `-n 2` each worker may start
+one. Without Ceph's programs the S3 cases skip, and under `CI=true` they fail instead.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from tests.integration.objects.ceph import ACCESS_KEY, SECRET_KEY, CephGateway, 
 
 BUCKET = "keel-tests"
 S3 = pytest.mark.xdist_group("s3")
-"""Every test that needs the gateway carries this mark, so one worker starts it."""
+"""Every test that needs the gateway carries this mark (see the module's docstring)."""
 
 
 @pytest.fixture(scope="session")
