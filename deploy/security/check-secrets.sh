@@ -9,7 +9,7 @@ hook="${DETECT_SECRETS_HOOK:-.venv/bin/detect-secrets-hook}"
 baseline="$(mktemp)"
 trap 'rm -f "$baseline"' EXIT
 cp "${SECRETS_BASELINE:-.secrets.baseline}" "$baseline"
-excluded='^(tests/|deploy/tools/|web/package-lock\.json$|constraints\.txt$)'
+excluded='^(tests/|deploy/tools/|web/package-lock\.json$|constraints\.txt$|\.secrets\.baseline$)'
 if [ "$#" -gt 0 ]; then
   files=("$@")
 else
