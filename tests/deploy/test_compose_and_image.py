@@ -72,6 +72,9 @@ def test_the_image_builds_the_spa_and_runs_unprivileged_on_pinned_bases() -> Non
     assert "RUN npm ci" in dockerfile and "RUN npm run build" in dockerfile
     assert "COPY --from=web /web/dist /opt/keel/web" in dockerfile
     assert "KEEL_WEB_DIST=/opt/keel/web" in dockerfile
+    # The installed package has no repository around it: lessons come along and are named.
+    assert "COPY content /opt/keel/content" in dockerfile
+    assert "KEEL_CONTENT_DIR=/opt/keel/content" in dockerfile
     assert re.search(r"^USER 10001:10001$", dockerfile, flags=re.MULTILINE)
     assert dockerfile.rstrip().endswith('CMD ["serve"]')
     ignored = (DEPLOY / "Dockerfile.dockerignore").read_text(encoding="utf-8").splitlines()
