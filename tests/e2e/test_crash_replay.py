@@ -49,6 +49,9 @@ def test_the_crash_shows_its_breakers_and_cuts_a_big_buy(
     page.goto("/trade?symbol=SPX&side=buy")
     page.fill("#amount", "100")
     page.get_by_role("button", name="Review order").click()
+    preview = page.get_by_test_id("order-preview")
+    expect(preview).to_contain_text("Makes it smaller:")  # RESTRICTED: new positions kept small
+    expect(preview.get_by_role("link", name="Learn why (a short lesson)").first).to_be_visible()
     page.get_by_role("button", name="Place order").click()
     cut = page.get_by_test_id("order-cut")
     refusal = page.get_by_role("alert")

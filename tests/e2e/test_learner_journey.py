@@ -33,6 +33,9 @@ def test_sign_up_open_an_account_preview_and_buy(keel: Platform, browsing: Brows
     page.fill("#amount", "10")
     page.get_by_role("button", name="Review order").click()
     expect(page.get_by_role("heading", name="Check your order")).to_be_visible()
+    preview = page.get_by_test_id("order-preview")  # the server's own gate, judged before sending
+    expect(preview).to_contain_text("It would go through.")
+    expect(preview).to_contain_text("Buying power now → after")
     page.get_by_role("button", name="Place order").click()
     expect(page.get_by_test_id("order-result")).to_contain_text("ACME")
 

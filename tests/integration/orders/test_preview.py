@@ -74,11 +74,16 @@ async def preview_then_place(
     """(the preview, the real order's outcome) for the same order, one right after the other."""
     fields = {"symbol": "SPX", "side": "buy", **fields}
     previewed = await preview(client, user, account_id, **fields)
-    real = outcome_of(await place(client, user, account_id, **fields))
+    placed = await place(client, user, account_id, **fields)
+    real = outcome_of(placed)
     assert verdict_of(previewed, real["outcome"] == "refused") == real, previewed
     if real["outcome"] == "refused":
         refusal = [f for f in previewed["findings"] if f["code"] == real["code"]]
         assert refusal and refusal[0]["effect"] == "refuse", previewed["findings"]
+        # The same teachable moment as the refusal itself: its lesson (or glossary entry).
+        body = placed.json()
+        links = (refusal[0]["lesson"], refusal[0]["glossary"])
+        assert links == (body.get("lesson"), body.get("glossary")) and any(links), body
         assert previewed["type"] == f"/problems/{real['code']}"
         assert previewed["buying_power_after"] is None
     return previewed, real
@@ -154,7 +159,7 @@ async def test_preview_lists_every_objection_at_once(database_url: str, tmp_path
         for finding in previewed["findings"]:
             assert finding["type"] == f"/problems/{finding['code']}"
             assert finding["detail"] and finding["effect"] == "refuse"
-            assert "lesson" not in finding
+            assert (finding["lesson"] or finding["glossary"] or "").startswith("/api/v1/")
             page = await client.get(finding["type"])
             assert page.status_code == 200
         funds = previewed["findings"][2]["figures"]

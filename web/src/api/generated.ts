@@ -1856,6 +1856,8 @@ export type PreviewFindingOut = {
   figures?: {
     [key: string]: string | number | number;
   };
+  glossary?: string | null;
+  lesson?: string | null;
   reason?: string | null;
   type: string;
 };

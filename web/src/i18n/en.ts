@@ -138,6 +138,11 @@ const en = {
     quickCheck: 'Quick check', quickCheckHelp: 'Two questions about what just happened. They help it stick.',
     level: { not_started: 'Not started', attempted: 'Attempted', familiar: 'Familiar', proficient: 'Proficient' },
   },
+  preview: {
+    cost: 'Estimated cost', fees: 'Fees', buyingPowerAfter: 'Buying power now → after', findings: 'What would stop or shrink this order',
+    outcome: { accepted: 'It would go through.', waits_for_guardian: 'It would wait for your guardian.', refused: 'It would be refused.', repeat: 'You already placed this order.' },
+    effect: { refuse: 'Refuses it:', cut: 'Makes it smaller:' },
+  },
   notFound: { title: 'Page not found', body: 'There is no page at this address.', home: 'Back to the dashboard' },
 };
 

@@ -140,6 +140,11 @@ const es: Strings = {
     quickCheck: 'Comprobación rápida', quickCheckHelp: 'Dos preguntas sobre lo que acaba de pasar. Ayudan a recordarlo.',
     level: { not_started: 'Sin empezar', attempted: 'Intentado', familiar: 'Conocido', proficient: 'Dominado' },
   },
+  preview: {
+    cost: 'Coste estimado', fees: 'Comisiones', buyingPowerAfter: 'Poder de compra ahora → después', findings: 'Lo que frenaría o reduciría esta orden',
+    outcome: { accepted: 'Saldría adelante.', waits_for_guardian: 'Esperaría a tu tutor.', refused: 'Sería rechazada.', repeat: 'Ya enviaste esta orden.' },
+    effect: { refuse: 'La rechaza:', cut: 'La reduce:' },
+  },
   notFound: { title: 'Página no encontrada', body: 'No hay ninguna página en esta dirección.', home: 'Volver al panel' },
 };
 

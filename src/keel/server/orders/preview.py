@@ -28,6 +28,7 @@ from keel.server.auth.tokens import TokenClaims
 from keel.server.breakers.schemas import BreakerOut
 from keel.server.breakers.service import breaker_out
 from keel.server.errors import problem_type
+from keel.server.lessons.links import problem_links
 from keel.server.orders import repository
 from keel.server.orders.mapping import cut_as_json
 from keel.server.orders.schemas import (
@@ -148,6 +149,7 @@ def _finding(objection: Objection, cut: OrderCut | None) -> PreviewFindingOut:
         reason=reason,
         breaker=objection.breaker,
         figures=_figures(objection.figures),
+        **problem_links(objection.code),  # the same teachable moment as the problem would carry
     )
 
 

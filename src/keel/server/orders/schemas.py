@@ -147,6 +147,10 @@ class PreviewFindingOut(BaseModel):
     """The breaker behind it, when one is (e.g. `market-wide breaker`)."""
     figures: dict[str, FigureValue] = {}
     """The numbers behind `detail`."""
+    lesson: str | None = None
+    """The lesson that explains it (`/api/v1/lessons/<slug>`), as its problem body would say."""
+    glossary: str | None = None
+    """The glossary entry that explains it, when no lesson does."""
 
 
 class PreviewEstimateOut(BaseModel):
