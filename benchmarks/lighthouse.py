@@ -27,7 +27,7 @@ from playwright.sync_api import sync_playwright
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 LIGHTHOUSE = REPO / "web" / "node_modules" / ".bin" / "lighthouse"
-PASSWORD = "plum-Orbit-42-velvet"
+PASSWORD = "plum-Orbit-42-velvet"  # pragma: allowlist secret (a throwaway learner of a local run)
 PAGES = {"sign-in (reference)": "/login", "dashboard": "/", "trade ticket": "/trade?symbol=ACME"}
 
 
