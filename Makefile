@@ -64,7 +64,8 @@ web-check: install $(WEB_STAMP)
 ## The whole test suite: lint, types, layer contracts, the web app's checks, unit + integration
 ## tests and the browser tests (which drive the web app just built).
 test: install tools lint typecheck contracts security web-check
-	$(BIN)/pytest -n 2 --dist loadgroup tests
+	$(BIN)/pytest -n 2 --dist loadgroup tests --ignore=tests/e2e
+	$(BIN)/pytest -n 2 --dist loadfile tests/e2e
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks

@@ -53,8 +53,10 @@ def keel(
         yield running
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser() -> Iterator[Browser]:
+    # Per test, never per session: Playwright's sync API keeps its own event loop running while it
+    # is open, which would break every asyncio test that runs after it in the same worker.
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=CHROMIUM,

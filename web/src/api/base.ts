@@ -55,6 +55,16 @@ export async function refreshTokens(
   return refreshing;
 }
 
+type Pair = { access_token: string; refresh_token: string; expires_in: number };
+
+function tokenPairIn(data: unknown): Pair | null {
+  const isPair = (value: unknown): value is Pair =>
+    typeof value === 'object' && value !== null && 'access_token' in value && 'refresh_token' in value;
+  if (isPair(data)) return data;
+  const nested = (data as { tokens?: unknown } | null)?.tokens;
+  return isPair(nested) ? nested : null;
+}
+
 const baseQuery: BaseQueryFn<string | FetchArgs, unknown, FetchBaseQueryError> = async (
   args,
   api,
@@ -62,6 +72,10 @@ const baseQuery: BaseQueryFn<string | FetchArgs, unknown, FetchBaseQueryError> =
 ) => {
   let result = await rawBaseQuery(args, api, extra);
   const url = typeof args === 'string' ? args : args.url;
+  // An answer that carries a new token pair (sign-in, password change, turning 2FA on — the last
+  // two end every older session) is taken before anything refetches with the revoked tokens.
+  const pair = tokenPairIn(result.data);
+  if (pair) api.dispatch(tokensRefreshed(pair));
   if (result.error?.status === 401 && !url.includes('/auth/')) {
     const refreshToken = (api.getState() as WithAuth).auth.refreshToken;
     if (refreshToken && (await refreshTokens(refreshToken, api.dispatch))) {

@@ -8,6 +8,8 @@ import { statusChanged } from './liveSlice';
 export type LiveMessage = { type: string; [key: string]: unknown };
 
 const PRIVATE = ['orders', 'accounts', 'notifications'];
+/** How long a revoked socket waits for a new token pair that may be on its way over HTTP. */
+const TOKEN_SETTLE_MS = 400;
 
 /** The name a message's channel was subscribed under: the server sends the caller's own
  * channels as `orders:<user id>` and a scenario's clock as `scenario:<id>`. */
@@ -121,11 +123,19 @@ export class LiveSocket {
       this.socket = null;
       if (!this.wanted) return;
       if (event.code === 4401) {
-        // The token expired or was revoked: refresh it, then reconnect straight away.
-        void this.deps.refresh().then((ok) => {
-          if (ok) this.schedule(0);
-          else this.stop();
-        });
+        // The token expired or was revoked. When the app already holds a newer one (a password
+        // change or turning 2FA on answers with a new pair as it revokes the old), use it;
+        // otherwise refresh first. Either way, reconnect straight away.
+        setTimeout(() => {
+          if (this.deps.getToken() !== token) {
+            this.schedule(0);
+            return;
+          }
+          void this.deps.refresh().then((ok) => {
+            if (ok) this.schedule(0);
+            else this.stop();
+          });
+        }, TOKEN_SETTLE_MS);
         return;
       }
       this.schedule(backoffDelay(this.attempt++));
