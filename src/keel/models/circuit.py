@@ -1,0 +1,133 @@
+"""The variational quantum classifier: a real circuit on PennyLane's statevector simulator.
+
+Features are standardised and reduced to one component per qubit (PCA), squeezed by arctan into
+(−π/2, π/2) (wider angles would wrap: RY(π) and RY(−π) prepare the same state) and *re-uploaded*
+in every layer: RY(angle) on each qubit, then a trainable general
+rotation Rot(φ, θ, ω) on each qubit and a ring of CNOTs. The readout is ⟨Z⟩ on qubit 0, turned
+into P(up) = sigmoid(scale · ⟨Z⟩ + bias) with a trainable scale and bias.
+
+Training minimises the log loss with Adam on seeded mini-batches. Gradients are exact: the
+simulator's backpropagation through the statevector (a test checks them against the
+parameter-shift rule and finite differences). `default.qubit` evaluates a whole batch of days in
+one call (parameter broadcasting). PennyLane's own `seed=` is not needed: the simulator is exact
+(no shots), and everything random here (initial weights, batches) comes from our seeded
+generator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pennylane as qml
+from pennylane import numpy as pnp
+from sklearn.decomposition import PCA
+from sklearn.preprocessing import StandardScaler
+
+DEVICE = "default.qubit"
+
+
+@dataclass(frozen=True)
+class CircuitConfig:
+    """Shape and training of the circuit; `steps` Adam steps on batches of `batch` days."""
+
+    qubits: int = 4
+    layers: int = 3
+    steps: int = 80
+    batch: int = 256
+    learning_rate: float = 0.05
+
+
+def build_qnode(qubits: int, layers: int, diff_method: str = "backprop") -> Any:
+    """The circuit as a PennyLane QNode: (weights[layers, qubits, 3], angles[..., qubits]) → ⟨Z₀⟩."""
+    device = qml.device(DEVICE, wires=qubits)
+
+    @qml.qnode(device, interface="autograd", diff_method=diff_method)  # type: ignore[untyped-decorator]
+    def circuit(weights: Any, angles: Any) -> Any:
+        for layer in range(layers):
+            for wire in range(qubits):
+                qml.RY(angles[..., wire], wires=wire)
+            for wire in range(qubits):
+                qml.Rot(
+                    weights[layer, wire, 0],
+                    weights[layer, wire, 1],
+                    weights[layer, wire, 2],
+                    wires=wire,
+                )
+            for wire in range(qubits):
+                qml.CNOT(wires=[wire, (wire + 1) % qubits])
+        return qml.expval(qml.PauliZ(0))
+
+    return circuit
+
+
+def _sigmoid(values: Any) -> Any:
+    return 1.0 / (1.0 + pnp.exp(-values))
+
+
+class QuantumMember:
+    """Variational quantum classifier over a PCA-reduced feature set (see the module doc)."""
+
+    name = "quantum"
+
+    def __init__(self, seed: int = 0, config: CircuitConfig | None = None) -> None:
+        self.seed = seed
+        self.config = config or CircuitConfig()
+        self.scaler = StandardScaler()
+        self.reducer = PCA(n_components=self.config.qubits, svd_solver="full")
+        self.qnode = build_qnode(self.config.qubits, self.config.layers)
+        self.weights = np.zeros((self.config.layers, self.config.qubits, 3))
+        self.readout = np.array([1.0, 0.0])
+        self.losses: list[float] = []
+
+    def angles(self, features: np.ndarray) -> np.ndarray:
+        """Features → one angle in (−π/2, π/2) per qubit (the fitted scaler and PCA)."""
+        reduced = self.reducer.transform(self.scaler.transform(features))
+        spread = np.sqrt(self.reducer.explained_variance_)
+        return np.arctan(reduced / spread)
+
+    def _probabilities(self, weights: Any, readout: Any, angles: np.ndarray) -> Any:
+        return _sigmoid(readout[0] * self.qnode(weights, angles) + readout[1])
+
+    def fit(self, features: np.ndarray, labels: np.ndarray) -> QuantumMember:
+        """Adam on seeded mini-batches of the log loss; gradients by backpropagation (exact)."""
+        config = self.config
+        rng = np.random.default_rng(self.seed)
+        self.scaler.fit(features)
+        self.reducer.fit(self.scaler.transform(features))
+        angles = self.angles(features)
+        targets = labels.astype(float)
+        weights = pnp.array(rng.normal(0.0, 0.1, self.weights.shape), requires_grad=True)
+        readout = pnp.array(
+            [1.0, float(np.log((targets.mean() + 1e-3) / (1 - targets.mean() + 1e-3)))],
+            requires_grad=True,
+        )
+        optimiser = qml.AdamOptimizer(config.learning_rate)
+        self.losses = []
+
+        for _ in range(config.steps):
+            rows = rng.choice(len(angles), size=min(config.batch, len(angles)), replace=False)
+            batch, truth = angles[rows], targets[rows]
+
+            def loss(w: Any, r: Any, batch: np.ndarray = batch, truth: np.ndarray = truth) -> Any:
+                p = pnp.clip(self._probabilities(w, r, batch), 1e-7, 1 - 1e-7)
+                return -pnp.mean(truth * pnp.log(p) + (1 - truth) * pnp.log(1 - p))
+
+            (weights, readout), value = optimiser.step_and_cost(loss, weights, readout)
+            self.losses.append(float(value))
+        self.weights = np.array(weights)
+        self.readout = np.array(readout)
+        return self
+
+    def predict_up(self, features: np.ndarray) -> np.ndarray:
+        if len(features) == 0:
+            return np.zeros(0)
+        angles = self.angles(features)
+        expectation = np.atleast_1d(np.asarray(self.qnode(self.weights, angles), dtype=float))
+        return np.asarray(1.0 / (1.0 + np.exp(-(self.readout[0] * expectation + self.readout[1]))))
+
+    def draw(self) -> str:
+        """The trained circuit as PennyLane draws it (text), for a day with all angles zero."""
+        drawing: str = qml.draw(self.qnode, decimals=2)(self.weights, np.zeros(self.config.qubits))
+        return drawing
