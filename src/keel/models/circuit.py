@@ -25,6 +25,8 @@ from pennylane import numpy as pnp
 from sklearn.decomposition import PCA
 from sklearn.preprocessing import StandardScaler
 
+from keel.models.members import one_thread
+
 DEVICE = "default.qubit"
 
 
@@ -90,6 +92,7 @@ class QuantumMember:
     def _probabilities(self, weights: Any, readout: Any, angles: np.ndarray) -> Any:
         return _sigmoid(readout[0] * self.qnode(weights, angles) + readout[1])
 
+    @one_thread
     def fit(self, features: np.ndarray, labels: np.ndarray) -> QuantumMember:
         """Adam on seeded mini-batches of the log loss; gradients by backpropagation (exact)."""
         config = self.config
