@@ -25,6 +25,7 @@ BENCHMARKS = [
     "orders_http",
     "lighthouse",
     "ws_fanout",
+    "model",
 ]
 
 

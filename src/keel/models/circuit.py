@@ -41,7 +41,7 @@ class CircuitConfig:
     learning_rate: float = 0.05
 
 
-def build_qnode(qubits: int, layers: int, diff_method: str = "backprop") -> Any:
+def build_qnode(qubits: int, layers: int, diff_method: str | None = "backprop") -> Any:
     """The circuit as a PennyLane QNode: (weights[layers, qubits, 3], angles[..., qubits]) → ⟨Z₀⟩."""
     device = qml.device(DEVICE, wires=qubits)
 
@@ -131,6 +131,17 @@ class QuantumMember:
         return np.asarray(1.0 / (1.0 + np.exp(-(self.readout[0] * expectation + self.readout[1]))))
 
     def draw(self) -> str:
-        """The trained circuit as PennyLane draws it (text), for a day with all angles zero."""
-        drawing: str = qml.draw(self.qnode, decimals=2)(self.weights, np.zeros(self.config.qubits))
-        return drawing
+        """The circuit with this member's weights as PennyLane draws it (text), all angles zero."""
+        return draw_circuit(self.config, self.weights)
+
+
+def draw_circuit(config: CircuitConfig, weights: np.ndarray | None = None) -> str:
+    """The circuit as PennyLane draws it, with `weights` and every angle zero shown to two
+    decimals; without weights, the gates alone (no figures)."""
+    qnode = build_qnode(config.qubits, config.layers, diff_method=None)
+    shown = np.zeros((config.layers, config.qubits, 3)) if weights is None else weights
+    decimals = None if weights is None else 2
+    drawing: str = qml.draw(qnode, decimals=decimals, max_length=100)(
+        shown, np.zeros(config.qubits)
+    )
+    return drawing

@@ -58,6 +58,13 @@ def confidence_thresholds(bars: pd.DataFrame, regimes: pd.Series) -> np.ndarray:
     return out
 
 
+def _every_regime_result(rates: dict[str, float], regimes: int) -> str:
+    """Fail as soon as one measured regime is below target; pass only when all are measured."""
+    if any(rate < TARGET_WIN_RATE for rate in rates.values()):
+        return "fail"
+    return "pass" if len(rates) == regimes else INSUFFICIENT
+
+
 def _targets(cells: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """The original design's targets, pass or fail beside the measured figures."""
     measured = {
@@ -71,9 +78,7 @@ def _targets(cells: dict[str, dict[str, Any]]) -> dict[str, Any]:
     every = {
         "target": f"win rate ≥ {TARGET_WIN_RATE:g} % in every regime",
         "measured": {name: rates.get(name, INSUFFICIENT) for name in cells},
-        "result": ("pass" if rates and min(rates.values()) >= TARGET_WIN_RATE else "fail")
-        if len(rates) == len(cells)
-        else INSUFFICIENT,
+        "result": _every_regime_result(rates, len(cells)),
     }
     spread = max(rates.values()) - min(rates.values()) if len(rates) >= 2 else math.nan
     return {

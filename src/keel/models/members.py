@@ -12,10 +12,8 @@ from functools import wraps
 from typing import Any, Protocol, TypeVar
 
 import numpy as np
-from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import TimeSeriesSplit
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import ThreadpoolController
@@ -103,28 +101,46 @@ class LogisticMember:
 
 
 class BoostingMember:
-    """Gradient-boosted trees with probabilities calibrated (Platt) on later time folds."""
+    """Gradient-boosted trees with Platt-calibrated probabilities.
+
+    The calibration is learned on the last quarter of the training window, from trees fitted on
+    the first three quarters (later days, as at test time); the trees are then refitted on the
+    whole window, and the calibration applied to their scores (scikit-learn's
+    ``CalibratedClassifierCV(ensemble=False)`` does the same with shuffled folds). One set of
+    trees to evaluate keeps a signal fast: three, as with an ensemble of folds, took 5 ms of CPU.
+    """
 
     name = "boosting"
+    calibration_share = 0.25
 
     def __init__(self, seed: int = 0) -> None:
-        trees = HistGradientBoostingClassifier(
+        self.seed = seed
+        self.trees = self._trees()
+        self.slope, self.intercept = 1.0, 0.0
+
+    def _trees(self) -> HistGradientBoostingClassifier:
+        return HistGradientBoostingClassifier(
             max_iter=150,
             learning_rate=0.05,
             max_depth=3,
             min_samples_leaf=50,
             l2_regularization=1.0,
             early_stopping=False,
-            random_state=seed,
+            random_state=self.seed,
         )
-        # Time-ordered folds: each calibration fold comes after the trees it calibrates.
-        self.model = CalibratedClassifierCV(trees, method="sigmoid", cv=TimeSeriesSplit(3))
 
     @one_thread
     def fit(self, features: np.ndarray, labels: np.ndarray) -> BoostingMember:
-        self.model.fit(features, labels.astype(int))
+        labels = labels.astype(int)
+        split = int(len(labels) * (1 - self.calibration_share))
+        early = self._trees().fit(features[:split], labels[:split])
+        scores = early.decision_function(features[split:]).reshape(-1, 1)
+        platt = LogisticRegression(C=1e4).fit(scores, labels[split:])
+        self.slope, self.intercept = float(platt.coef_[0, 0]), float(platt.intercept_[0])
+        self.trees = self._trees().fit(features, labels)
         return self
 
     @one_thread
     def predict_up(self, features: np.ndarray) -> np.ndarray:
-        return self.model.predict_proba(features)[:, 1]
+        scores = self.trees.decision_function(features)
+        return np.asarray(1.0 / (1.0 + np.exp(-(self.slope * scores + self.intercept))))

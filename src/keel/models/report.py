@@ -11,6 +11,7 @@ import math
 from typing import Any
 
 from keel.domain.enums import Regime
+from keel.models.circuit import CircuitConfig, draw_circuit
 from keel.models.scorecard import INSUFFICIENT
 
 DECIMALS = 6
@@ -120,6 +121,17 @@ def to_markdown(card: dict[str, Any]) -> str:
                 _backtest_row(f"{model}, confident calls", entry["backtest"]["confident_calls"])
             )
             lines.append(_backtest_row(f"{model}, every call", entry["backtest"]["every_call"]))
+    circuit = card["circuit"]
+    config = CircuitConfig(qubits=circuit["qubits"], layers=circuit["layers"])
+    lines += [
+        "",
+        f"The circuit ({config.qubits} qubits, {config.layers} layers) as PennyLane draws it: each "
+        "day's angles go into the RY gates, the trained weights into the Rot gates:",
+        "",
+        "```text",
+        draw_circuit(config),
+        "```",
+    ]
     return "\n".join(lines) + "\n"
 
 

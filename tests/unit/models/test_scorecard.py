@@ -70,3 +70,14 @@ def test_coverage_and_win_rate_follow_the_threshold() -> None:
     assert figures["coverage_pct"] == pytest.approx(500 / 6)
     assert figures["win_rate_pct"] == pytest.approx(60.0)
     assert figures["accuracy_pct"] == pytest.approx(100 * 4 / 6)
+
+
+def test_every_regime_target_fails_on_one_measured_miss_and_passes_only_when_all_measured() -> None:
+    from keel.models.evaluation import _every_regime_result
+
+    assert _every_regime_result({"LOW": 61.0, "NORMAL": 59.9}, 4) == "fail"
+    assert _every_regime_result({"LOW": 61.0, "NORMAL": 60.0}, 4) == INSUFFICIENT
+    assert (
+        _every_regime_result({"LOW": 61.0, "NORMAL": 60.0, "HIGH": 70.0, "EXTREME": 65.0}, 4)
+        == "pass"
+    )

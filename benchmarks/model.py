@@ -1,0 +1,129 @@
+"""Direction models: SPX walk-forward wall time per member, and inference latency per signal.
+
+Walk-forward: every member alone over SPX's full walk-forward (yearly refits, 2002 … 2018: the
+hybrid's validation years and the 15 scored ones), in this process (one core), then the hybrid's
+stacking over their predictions. Peer: logistic regression's walk-forward in the same run.
+
+Latency: one signal = one day's feature row in, P(up) out, for 1,000 different days: the
+logistic regression (the peer), the classical member (calibrated boosting), the circuit alone,
+and the hybrid (every member + the stacker + the explanation) with its 5 ms budget and without a
+budget (the circuit on every signal). Targets (issue 10): hybrid p99 < 5 ms per signal; the full
+SPX walk-forward of every member < 5 min on the 2-core machine.
+
+Run: `.venv/bin/python benchmarks/model.py [signals]`
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from keel.domain.enums import Regime
+from keel.market import load_bundled
+from keel.models.features import build_dataset
+from keel.models.latest import fit_latest
+from keel.models.walkforward import (
+    MEMBER_NAMES,
+    EvaluationConfig,
+    WalkForward,
+    _stack,
+    run_walk_forward,
+)
+
+Timing = tuple[np.ndarray, float]
+"""Wall milliseconds per call, and mean CPU milliseconds per call (a busy machine stretches
+wall time, not CPU time)."""
+
+
+def latencies(call: Callable[[int], object], rows: int) -> Timing:
+    call(0)  # warm caches
+    out = np.empty(rows)
+    cpu = time.process_time()
+    for i in range(rows):
+        started = time.perf_counter()
+        call(i)
+        out[i] = time.perf_counter() - started
+    return out * 1000, (time.process_time() - cpu) / rows * 1000
+
+
+def line(label: str, timing: Timing, peer: Timing | None = None) -> str:
+    p50, p99 = np.percentile(timing[0], [50, 99])
+    text = f"{label:<34} p50 {p50:7.3f} ms   p99 {p99:7.3f} ms   CPU {timing[1]:7.3f} ms"
+    if peer is not None:
+        text += f"   ({p50 / np.percentile(peer[0], 50):5.1f}× logistic's p50)"
+    return text
+
+
+def main() -> None:
+    signals = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    dataset = build_dataset("SPX", load_bundled("SPX"))
+    config = EvaluationConfig()
+    seconds: dict[str, float] = {}
+    predictions: dict[str, np.ndarray] = {}
+    walk: WalkForward | None = None
+    cpu: dict[str, float] = {}
+    for name in MEMBER_NAMES:
+        started, cpu_started = time.perf_counter(), time.process_time()
+        walk = run_walk_forward(dataset, config, models=(name,))
+        seconds[name] = time.perf_counter() - started
+        cpu[name] = time.process_time() - cpu_started
+        predictions[name] = walk.predictions[name]
+    assert walk is not None
+    started, cpu_started = time.perf_counter(), time.process_time()
+    predictions["hybrid"], weights = _stack(dataset, config, walk.splits, predictions, MEMBER_NAMES)
+    seconds["hybrid stacking"] = time.perf_counter() - started
+    cpu["hybrid stacking"] = time.process_time() - cpu_started
+    walk = WalkForward(dataset, config, walk.splits, predictions, weights)
+    refits = len(walk.splits)
+    print(f"SPX walk-forward, {refits} yearly refits, one process (wall time):")
+    for name, value in seconds.items():
+        ratio = value / seconds["logistic"]
+        print(f"  {name:<16} {value:8.2f} s   CPU {cpu[name]:8.2f} s   ({ratio:6.1f}× logistic)")
+    total = sum(seconds.values())
+    print(
+        f"  {'every member':<16} {total:8.2f} s   CPU {sum(cpu.values()):8.2f} s   "
+        "(target < 300 s on 2 cores)"
+    )
+
+    model = fit_latest(walk, latency_budget_seconds=0.005)
+    unbudgeted = fit_latest(walk, latency_budget_seconds=float("inf"))
+    rows = dataset.matrix[dataset.warm][-signals:]
+    regimes = dataset.features["regime"].to_numpy()[dataset.warm][-signals:]
+    members = model.members
+
+    def one(name: str) -> Callable[[int], object]:
+        return lambda i: members[name].predict_up(rows[i : i + 1])
+
+    logistic = latencies(one("logistic"), len(rows))
+    print(f"\nLatency per signal over {len(rows)} days (one row at a time):")
+    print(line("logistic regression (peer)", logistic))
+    print(line("classical (calibrated boosting)", latencies(one("boosting"), len(rows)), logistic))
+    print(line("quantum circuit alone", latencies(one("quantum"), len(rows)), logistic))
+    print(
+        line(
+            "hybrid, circuit every time",
+            latencies(
+                lambda i: unbudgeted.signal(rows[i], Regime(int(regimes[i])), time.perf_counter),
+                len(rows),
+            ),
+            logistic,
+        )
+    )
+    used = []
+
+    def budgeted(i: int) -> None:
+        used.append(model.signal(rows[i], Regime(int(regimes[i])), time.perf_counter).used_quantum)
+
+    hybrid = latencies(budgeted, len(rows))
+    print(line("hybrid, 5 ms budget", hybrid, logistic))
+    print(
+        f"  the circuit ran on {sum(used[1:])} of {len(rows)} signals; "
+        f"last measured {model.last_quantum_seconds * 1000 if model.last_quantum_seconds else 0:.1f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()
