@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -45,8 +46,19 @@ def evaluate(
     workers: int = typer.Option(0, help="processes (0: one per core, 1: this process only)"),
     json_out: Path | None = typer.Option(None, "--json", help="write the scorecard as JSON here"),
     markdown: Path | None = typer.Option(None, help="write the scorecard as Markdown here"),
+    from_json: Path | None = typer.Option(
+        None, help="show a scorecard written earlier with --json, without training anything"
+    ),
 ) -> None:
     """Walk-forward every model out of sample and print its scorecard per volatility regime."""
+    if from_json is not None:
+        from keel.models.report import to_markdown as render
+
+        text = render(json.loads(from_json.read_text(encoding="utf-8")))
+        if markdown:
+            markdown.write_text(text, encoding="utf-8")
+        typer.echo(text)
+        return
     symbol = symbol.upper()
     if (
         symbol not in BUNDLED
@@ -86,9 +98,11 @@ def evaluate(
             progress.update(task, completed=done, total=total)
 
         card = evaluate_symbol(bars, config, vix=vix, executor=_executor(workers), progress=report)
-    text = to_markdown(card)
+    canonical = to_json(card)
+    # The Markdown is drawn from the JSON's rounded figures, so --from-json shows the same page.
+    text = to_markdown(json.loads(canonical))
     if json_out:
-        json_out.write_text(to_json(card), encoding="utf-8")
+        json_out.write_text(canonical, encoding="utf-8")
     if markdown:
         markdown.write_text(text, encoding="utf-8")
     typer.echo(text)

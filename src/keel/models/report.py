@@ -13,6 +13,7 @@ from typing import Any
 from keel.domain.enums import Regime
 from keel.models.circuit import CircuitConfig, draw_circuit
 from keel.models.scorecard import INSUFFICIENT
+from keel.models.walkforward import MODEL_NAMES
 
 DECIMALS = 6
 
@@ -50,7 +51,10 @@ def _cell_row(model: str, group: str, cell: dict[str, Any]) -> str:
     if cell.get("status") == INSUFFICIENT:
         return f"| {model} | {group} | {cell['days']} | {INSUFFICIENT} | | | | | | | |"
     versus = cell.get("versus_always_up")
-    p_value = f"{versus['p_value']:.3f}" if versus else "–"
+    p_value = "–"
+    if versus:
+        better = versus["model_right_always_up_wrong"] > versus["always_up_right_model_wrong"]
+        p_value = f"{versus['p_value']:.3f} ({'better' if better else 'worse'})"
     return (
         f"| {model} | {group} | {cell['days']} | {_pct(cell['accuracy_pct'])}"
         f"{_interval(cell['accuracy_ci95_pct'])} | {_pct(cell['balanced_accuracy_pct'])} | "
@@ -62,6 +66,8 @@ def _cell_row(model: str, group: str, cell: dict[str, Any]) -> str:
 
 def to_markdown(card: dict[str, Any]) -> str:
     """The scorecard as Markdown tables (overall and per regime, targets, backtests)."""
+    # JSON sorts the keys; the tables list the models from the baseline to the hybrid.
+    card = {**card, "models": {m: card["models"][m] for m in MODEL_NAMES if m in card["models"]}}
     lines = [
         f"**{card['symbol']}**, out of sample {card['scored_from']} … {card['scored_to']} "
         f"({card['scored_days']:,} days, {card['refits']} refits, period {card['refit_period']}), "
@@ -70,7 +76,7 @@ def to_markdown(card: dict[str, Any]) -> str:
         + ".",
         "",
         "| model | regime | days | accuracy % [95 %] | balanced acc. % | AUC | log loss | Brier | "
-        "coverage % | win rate % [95 %] (trades) | p vs always-up |",
+        "coverage % | win rate % [95 %] (trades) | p vs always-up (better or worse) |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for model, entry in card["models"].items():
@@ -97,14 +103,17 @@ def to_markdown(card: dict[str, Any]) -> str:
         claim = t["claimed_high_volatility_win_rate"]
         measured = claim["measured_pct"]
         claim_text = (
-            measured
+            claim["result"]
             if isinstance(measured, str)
-            else f"{measured:.1f}{_interval(claim['ci95_pct'])}"
+            else f"{claim['result']} ({measured:.1f}{_interval(claim['ci95_pct'])})"
         )
-        lines.append(
-            f"| {model} | {every['result']} ({rates}) | {spread['result']} "
-            f"({_pct(spread['measured_points'])}) | {claim['result']} ({claim_text}) |"
+        points = spread["measured_points"]
+        spread_text = (
+            spread["result"]
+            if points is None or math.isnan(points)
+            else f"{spread['result']} ({points:.1f})"
         )
+        lines.append(f"| {model} | {every['result']} ({rates}) | {spread_text} | {claim_text} |")
     hold = card["buy_and_hold"]
     lines += [
         "",

@@ -50,6 +50,14 @@ def test_two_runs_give_byte_identical_json(tmp_path: Path) -> None:
         assert markdown.read_text() in done.stdout
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
+    shown = subprocess.run(
+        [str(KEEL), "evaluate", "--from-json", str(tmp_path / "run0.json")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert shown.stdout.strip() == (tmp_path / "run0.md").read_text().strip()
+    assert "hybrid" in shown.stdout and "RY──Rot" in shown.stdout
     card = json.loads(outputs[0])
     assert card["scored_from"] == "2003-01-02" and card["scored_to"] == "2003-12-30"
     assert card["scored_days"] == 251

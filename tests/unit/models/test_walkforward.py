@@ -83,3 +83,21 @@ def test_signal_explains_itself_and_falls_back_over_its_budget(walk: WalkForward
         assert roomy.signal(row, Regime.HIGH, timer=time.perf_counter).used_quantum
     # Without a timer (the walk-forward, tests of figures) the circuit always runs.
     assert model.signal(row, Regime.NORMAL).used_quantum
+
+
+@pytest.mark.slow
+def test_on_a_local_ray_cluster_the_walk_forward_is_the_same(
+    spx: pd.DataFrame, walk: WalkForward
+) -> None:
+    ray = pytest.importorskip("ray")
+    from keel.backtest.parallel import RayExecutor
+
+    try:
+        executor = RayExecutor("local", workers=2)
+        on_ray = run_walk_forward(
+            build_dataset("SPX", spx.loc[:"2004-12-31"]), CONFIG, executor=executor
+        )
+    finally:
+        ray.shutdown()
+    for name, values in walk.predictions.items():
+        np.testing.assert_array_equal(on_ray.predictions[name], values, name)
