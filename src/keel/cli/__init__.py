@@ -22,4 +22,4 @@ def main() -> None:
 
 def _register_commands() -> None:
     # Imported for their side effect of adding commands to `app`; one line per module.
-    from keel.cli import backtest, check, evaluate, openapi, regimes, scenarios, serve, users  # noqa: F401
+    from keel.cli import backtest, check, evaluate, openapi, regimes, scenarios, serve, train, users  # noqa: F401

@@ -83,6 +83,16 @@ class QuantumMember:
         self.readout = np.array([1.0, 0.0])
         self.losses: list[float] = []
 
+    def __getstate__(self) -> dict[str, Any]:
+        # The QNode is a closure over a device: rebuilt from the config when loaded.
+        state = dict(self.__dict__)
+        del state["qnode"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.qnode = build_qnode(self.config.qubits, self.config.layers)
+
     def angles(self, features: np.ndarray) -> np.ndarray:
         """Features → one angle in (−π/2, π/2) per qubit (the fitted scaler and PCA)."""
         reduced = self.reducer.transform(self.scaler.transform(features))
