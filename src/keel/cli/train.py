@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import typer
 
 from keel.cli import app
 from keel.cli.evaluate import CIRCUIT_STEPS, _executor, console
 from keel.market.datasets import BUNDLED, load_bundled
-
-
-def model_keys(symbol: str, version: str) -> tuple[str, str]:
-    """Object-store keys of a model's bytes and of its metadata."""
-    return f"models/{symbol}/{version}/model.pkl", f"models/{symbol}/{version}/metadata.json"
 
 
 @app.command()
@@ -29,12 +23,11 @@ def train(
 ) -> None:
     """Walk-forward (for the scorecard and the stacker), refit on everything, store the model."""
     import keel
-    from keel.models.artifact import artifact_version, build_metadata, dump_metadata, dump_model
+    from keel.models.artifact import dump_model
+    from keel.models.artifact import train as train_model
     from keel.models.circuit import CircuitConfig
-    from keel.models.evaluation import scorecard
-    from keel.models.features import build_dataset
-    from keel.models.latest import fit_latest
-    from keel.models.walkforward import EvaluationConfig, run_walk_forward
+    from keel.models.walkforward import EvaluationConfig
+    from keel.server.model_registry.repository import save_model
     from keel.server.objectstore import build_object_store
     from keel.server.settings import get_settings
 
@@ -55,21 +48,12 @@ def train(
         circuit=CircuitConfig(steps=circuit_steps),
     )
     with console.status(f"walk-forward and training on {symbol}…"):
-        walk = run_walk_forward(build_dataset(symbol, bars), config, executor=_executor(workers))
-        card = scorecard(walk, bars)
-        model = fit_latest(walk)
-    first, last = (bars.index[i].date().isoformat() for i in (0, -1))
-    metadata: dict[str, Any] = build_metadata(card, first, last, keel.__version__)
-    version = artifact_version(metadata)
-    metadata["version"] = version
+        artifact = train_model(bars, config, keel.__version__, _executor(workers))
+    version, metadata = artifact.version, artifact.metadata
     store = build_object_store(get_settings())
-    model_key, metadata_key = model_keys(symbol, version)
-
-    async def save() -> None:
-        await store.put(model_key, dump_model(model), "application/octet-stream")
-        await store.put(metadata_key, dump_metadata(metadata), "application/json")
-
-    asyncio.run(save())
+    saving = save_model(store, symbol, version, dump_model(artifact.model), metadata)
+    metadata_key = asyncio.run(saving)
+    first, last = metadata["data_from"], metadata["data_to"]
     typer.echo(
         f"stored {symbol} model {version} (bars {first} … {last}) at {store.url(metadata_key)}"
     )

@@ -14,8 +14,15 @@ import pickle
 from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
+
+from keel.backtest.parallel import Executor
+from keel.models.evaluation import scorecard
+from keel.models.features import build_dataset
 from keel.models.hybrid import HybridModel
+from keel.models.latest import fit_latest
 from keel.models.report import to_json
+from keel.models.walkforward import EvaluationConfig, run_walk_forward
 
 FORMAT = 1
 
@@ -82,3 +89,18 @@ def dump_metadata(metadata: dict[str, Any]) -> bytes:
 def load_metadata(data: bytes) -> dict[str, Any]:
     loaded: dict[str, Any] = json.loads(data)
     return loaded
+
+
+def train(
+    bars: pd.DataFrame,
+    config: EvaluationConfig,
+    code_version: str,
+    executor: Executor | None = None,
+) -> Artifact:
+    """Walk-forward over daily `bars` (scorecard, validation days), then the model on all days."""
+    walk = run_walk_forward(build_dataset(config.symbol, bars), config, executor=executor)
+    card = scorecard(walk, bars)
+    first, last = (pd.Timestamp(bars.index[i]).date().isoformat() for i in (0, -1))
+    metadata = build_metadata(card, first, last, code_version)
+    metadata["version"] = artifact_version(metadata)
+    return Artifact(fit_latest(walk), metadata)

@@ -15,6 +15,7 @@ from keel.server.breakers.endpoints import router as breakers_router
 from keel.server.guardians.endpoints import router as guardian_router
 from keel.server.lessons.endpoints import router as lessons_router
 from keel.server.market.endpoints import router as market_router
+from keel.server.model_registry.endpoints import router as model_registry_router
 from keel.server.orders.endpoints import router as orders_router
 from keel.server.problems.endpoints import router as problems_router
 from keel.server.realtime.endpoints import router as realtime_router
@@ -43,3 +44,4 @@ api_router.include_router(volatility_router, tags=["volatility"])
 api_router.include_router(breakers_router, tags=["breakers"])
 api_router.include_router(scenarios_router, tags=["scenarios"])
 api_router.include_router(lessons_router, tags=["lessons"])
+api_router.include_router(model_registry_router, tags=["models"])

@@ -1,0 +1,1 @@
+"""Trained direction models: versioned artifacts in the object store and their scorecards."""
