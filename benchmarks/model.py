@@ -15,6 +15,7 @@ Run: `.venv/bin/python benchmarks/model.py [signals]`
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -59,6 +60,8 @@ def line(label: str, timing: Timing, peer: Timing | None = None) -> str:
 
 def main() -> None:
     signals = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    # Wall time on a shared machine stretches with its load; CPU time much less.
+    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     dataset = build_dataset("SPX", load_bundled("SPX"))
     config = EvaluationConfig()
     seconds: dict[str, float] = {}
@@ -123,6 +126,7 @@ def main() -> None:
         f"  the circuit ran on {sum(used[1:])} of {len(rows)} signals; "
         f"last measured {model.last_quantum_seconds * 1000 if model.last_quantum_seconds else 0:.1f} ms"
     )
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
