@@ -9,6 +9,7 @@ export const addTagTypes = [
   "market",
   "instruments",
   "me",
+  "models",
   "orders",
   "volatility",
   "scenarios",
@@ -576,6 +577,15 @@ const injectedRtkApi = api
         query: () => ({ url: `/api/v1/me` }),
         providesTags: ["auth", "me"],
       }),
+      listModels: build.query<ListModelsApiResponse, ListModelsApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/models`,
+          params: {
+            symbol: queryArg["symbol"],
+          },
+        }),
+        providesTags: ["models", "models"],
+      }),
       listOrders: build.query<ListOrdersApiResponse, ListOrdersApiArg>({
         query: (queryArg) => ({
           url: `/api/v1/orders`,
@@ -696,6 +706,15 @@ const injectedRtkApi = api
           },
         }),
         providesTags: ["scenarios", "scenarios"],
+      }),
+      listSignals: build.query<ListSignalsApiResponse, ListSignalsApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/signals`,
+          params: {
+            scenario: queryArg.scenario,
+          },
+        }),
+        providesTags: ["models", "models"],
       }),
       listVolatility: build.query<
         ListVolatilityApiResponse,
@@ -1102,6 +1121,11 @@ export type MarketClockApiArg = {
 };
 export type MeApiResponse = /** status 200 Successful Response */ UserOut;
 export type MeApiArg = void;
+export type ListModelsApiResponse =
+  /** status 200 Successful Response */ ModelOut[];
+export type ListModelsApiArg = {
+  symbol?: string | null;
+};
 export type ListOrdersApiResponse =
   /** status 200 Successful Response */ OrderOut[];
 export type ListOrdersApiArg = {
@@ -1174,6 +1198,12 @@ export type ScenarioEventsApiResponse =
 export type ScenarioEventsApiArg = {
   scenarioId: string;
   limit?: number;
+};
+export type ListSignalsApiResponse =
+  /** status 200 Successful Response */ SignalOut[];
+export type ListSignalsApiArg = {
+  /** The scenario (market) to read; `default` when left out. */
+  scenario?: string;
 };
 export type ListVolatilityApiResponse =
   /** status 200 Successful Response */ VolatilityOut[];
@@ -1829,6 +1859,25 @@ export type MarketClockOut = {
   market_date: string | null;
   market_time: string | null;
 };
+export type ModelOut = {
+  code_version: string;
+  /** first day of the history it was trained on */
+  data_from: string;
+  /** last day of the history it was trained on */
+  data_to: string;
+  features: string[];
+  parameters: {
+    [key: string]: any;
+  };
+  /** the walk-forward scorecard, as `keel evaluate --json` writes it */
+  scorecard: {
+    [key: string]: any;
+  };
+  seed: number;
+  symbol: string;
+  /** hash of the data range, parameters, seed and code version */
+  version: string;
+};
 export type OrderIn = {
   account_id: string;
   client_order_id?: string | null;
@@ -2021,6 +2070,39 @@ export type ScenarioEventOut = {
   market_time: string | null;
   /** Wall time of the change (audit). */
   recorded_at: string;
+};
+export type FeatureOut = {
+  feature: string;
+  /** how much this feature pushed the logistic member up (+) or down (−) */
+  log_odds: number;
+};
+export type SignalOut = {
+  /** the last completed trading day the signal is computed from */
+  as_of: string;
+  /** max(probability_up, 1 − probability_up) */
+  confidence: number;
+  /** up or down */
+  direction: string;
+  /** the model saw no day after this one */
+  model_data_to: string;
+  model_version: string;
+  /** why the quantum circuit was left out, if it was */
+  note: string;
+  /** chance the next close is higher, 0 … 1 */
+  probability_up: number;
+  regime: string;
+  scenario: string;
+  symbol: string;
+  top_features: FeatureOut[];
+  used_quantum: boolean;
+  /** each member's probability of up */
+  votes: {
+    [key: string]: number;
+  };
+  /** each member's weight in this regime */
+  weights: {
+    [key: string]: number;
+  };
 };
 export type GarchOut = {
   alpha: number;
@@ -2436,6 +2518,8 @@ export const {
   useLazyMarketClockQuery,
   useMeQuery,
   useLazyMeQuery,
+  useListModelsQuery,
+  useLazyListModelsQuery,
   useListOrdersQuery,
   useLazyListOrdersQuery,
   usePlaceOrderMutation,
@@ -2456,6 +2540,8 @@ export const {
   useSkipScenarioClockMutation,
   useScenarioEventsQuery,
   useLazyScenarioEventsQuery,
+  useListSignalsQuery,
+  useLazyListSignalsQuery,
   useListVolatilityQuery,
   useLazyListVolatilityQuery,
   useGetVolatilityQuery,
