@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import pickle
+import pickle  # nosec B403 - our own artifacts only, see the module doc
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,7 +75,7 @@ def dump_model(model: HybridModel) -> bytes:
 
 def load_model(data: bytes) -> HybridModel:
     """A model from `dump_model` bytes; only for bytes from a store you trust."""
-    model = pickle.loads(data)
+    model = pickle.loads(data)  # nosec B301 - bytes from Keel's own object store only
     if not isinstance(model, HybridModel):
         raise ValueError("these bytes do not hold a Keel hybrid model")
     return model
