@@ -109,3 +109,22 @@ def open_account(http: httpx.Client, person: Person, scenario_id: str = "default
         lambda: "the account never became readable",
     )
     return account_id
+
+
+def buy_at_market(
+    http: httpx.Client, person: Person, account_id: str, symbol: str, quantity: str
+) -> str:
+    """Place a market buy through the API (not the browser); the new order's id."""
+    placed = http.post(
+        "/api/v1/orders",
+        json={
+            "account_id": account_id,
+            "symbol": symbol,
+            "side": "buy",
+            "type": "market",
+            "quantity": quantity,
+        },
+        headers=person.headers,
+    )
+    assert placed.status_code == 201, placed.text
+    return str(placed.json()["id"])

@@ -8,7 +8,15 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import DESKTOP, PHONE, Browsing, accessibility_violations, shoot, sign_in
-from tests.e2e.people import PASSWORD, Person, log_in, open_account, register, unique_email
+from tests.e2e.people import (
+    PASSWORD,
+    Person,
+    buy_at_market,
+    log_in,
+    open_account,
+    register,
+    unique_email,
+)
 from tests.e2e.servers import Platform
 
 LEARNER_PAGES = {
@@ -40,18 +48,7 @@ def people(keel: Platform) -> dict[str, Person]:
         learner = register(http, "pages", born="1993-03-03")
         account_id = open_account(http, learner)
         for symbol, quantity in (("ACME", "5"), ("GLBX", "3")):
-            placed = http.post(
-                "/api/v1/orders",
-                json={
-                    "account_id": account_id,
-                    "symbol": symbol,
-                    "side": "buy",
-                    "type": "market",
-                    "quantity": quantity,
-                },
-                headers=learner.headers,
-            )
-            assert placed.status_code == 201, placed.text
+            buy_at_market(http, learner, account_id, symbol, quantity)
         backtest = http.post(
             "/api/v1/backtests",
             json={
@@ -69,17 +66,7 @@ def people(keel: Platform) -> dict[str, Person]:
         code = http.post("/api/v1/guardian/invitations", headers=guardian.headers).json()["code"]
         http.post("/api/v1/guardian/links", json={"code": code}, headers=minor.headers)
         minor_account = open_account(http, minor)
-        http.post(
-            "/api/v1/orders",
-            json={
-                "account_id": minor_account,
-                "symbol": "ACME",
-                "side": "buy",
-                "type": "market",
-                "quantity": "2",
-            },
-            headers=minor.headers,
-        )
+        buy_at_market(http, minor, minor_account, "ACME", "2")  # it waits for the guardian
         admin = log_in(http, Person(admin_email))
     learner.pages = {**LEARNER_PAGES, "backtest": backtest_page}
     return {"learner": learner, "guardian": guardian, "admin": admin}

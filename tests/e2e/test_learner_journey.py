@@ -8,7 +8,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import Browsing, sign_in
-from tests.e2e.people import PASSWORD, log_in, open_account, register, unique_email
+from tests.e2e.people import PASSWORD, buy_at_market, log_in, open_account, register, unique_email
 from tests.e2e.servers import Platform
 
 
@@ -57,18 +57,6 @@ def test_an_order_fills_live_on_the_orders_page(keel: Platform, browsing: Browsi
         page.evaluate("window.__noReload = true")
         page.get_by_role("tab", name="History").click()
 
-        placed = http.post(
-            "/api/v1/orders",
-            json={
-                "account_id": account_id,
-                "symbol": "ACME",
-                "side": "buy",
-                "type": "market",
-                "quantity": "3",
-            },
-            headers=log_in(http, learner).headers,
-        )
-        assert placed.status_code == 201, placed.text
-        order_id = placed.json()["id"]
+        order_id = buy_at_market(http, log_in(http, learner), account_id, "ACME", "3")
         expect(page.get_by_test_id(f"order-{order_id}")).to_contain_text("Filled", timeout=30_000)
         assert page.evaluate("window.__noReload") is True

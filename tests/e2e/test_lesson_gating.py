@@ -11,7 +11,7 @@ import yaml
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import Browsing, sign_in
-from tests.e2e.people import open_account, register
+from tests.e2e.people import buy_at_market, open_account, register
 from tests.e2e.servers import REPO, Platform
 
 
@@ -32,18 +32,7 @@ def test_a_stop_order_unlocks_after_the_lesson(keel: Platform, browsing: Browsin
             headers=learner.headers,
         )
         assert locked.status_code == 200, locked.text
-        bought = http.post(
-            "/api/v1/orders",
-            json={
-                "account_id": account_id,
-                "symbol": "ACME",
-                "side": "buy",
-                "type": "market",
-                "quantity": "5",
-            },
-            headers=learner.headers,
-        )
-        assert bought.status_code == 201, bought.text
+        buy_at_market(http, learner, account_id, "ACME", "5")
 
     page, watch = browsing.page()
     watch.allow(422, "/api/v1/orders")

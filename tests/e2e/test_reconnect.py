@@ -8,7 +8,7 @@ import re
 from playwright.sync_api import WebSocketRoute, expect
 
 from tests.e2e.conftest import Browsing, sign_in
-from tests.e2e.people import log_in, open_account, register
+from tests.e2e.people import buy_at_market, log_in, open_account, register
 from tests.e2e.servers import Platform
 
 
@@ -41,20 +41,9 @@ def test_the_app_reconnects_and_catches_up(keel: Platform, browsing: Browsing) -
     expect(page.get_by_text("Live updates paused")).to_be_visible()
 
     with keel.http() as http:
-        placed = http.post(
-            "/api/v1/orders",
-            json={
-                "account_id": account_id,
-                "symbol": "ACME",
-                "side": "buy",
-                "type": "market",
-                "quantity": "2",
-            },
-            headers=log_in(http, learner).headers,
-        )
-        assert placed.status_code == 201, placed.text
+        order_id = buy_at_market(http, log_in(http, learner), account_id, "ACME", "2")
     cut["on"] = False
     expect(page.get_by_text("Live updates paused")).to_be_hidden(timeout=30_000)
-    row = page.get_by_test_id(f"order-{placed.json()['id']}")
+    row = page.get_by_test_id(f"order-{order_id}")
     expect(row).to_contain_text("Filled", timeout=30_000)
     assert page.evaluate("window.__noReload") is True
