@@ -25,6 +25,7 @@ from keel.domain.fills import Fill
 from keel.domain.portfolio import Position
 from keel.risk.machine import BreakerMachine, BreakerPolicy
 from keel.risk.transitions import CALM, BreakerTransition, Demand, Figure, Scope
+from keel.risk.wording import duration
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +179,7 @@ class AccountBreaker:
         reason = (
             f"{len(stops)} stop-loss exits in the last {hours:g} h (limit {needed}, set by "
             f"{self.config.who_set('stoploss_guard')}): new positions are paused for "
-            f"{self.config.stoploss_lock.total_seconds() / 60:g} min"
+            f"{duration(self.config.stoploss_lock)}"
         )
         shown: dict[str, Figure] = {
             "stop_losses": len(stops),
@@ -201,7 +202,7 @@ class AccountBreaker:
         reason = (
             f"{needed} losing trades in a row (together {total}; limit set by "
             f"{self.config.who_set('loss_cooldown')}): take a breath, new positions are capped "
-            f"for {self.config.loss_cooldown.total_seconds() / 60:g} min"
+            f"for {duration(self.config.loss_cooldown)}"
         )
         shown: dict[str, Figure] = {"losing_trades": needed, "total_loss": str(total)}
         return Demand(Permission.CAUTIOUS, "loss_cooldown", reason, shown, cooldown_left)

@@ -41,7 +41,7 @@ from keel.risk.transitions import (
     Scope,
     TransitionKind,
 )
-from keel.risk.wording import LEVEL_MEANING, subject
+from keel.risk.wording import LEVEL_MEANING, duration, subject
 
 __all__ = ["BreakerMachine", "BreakerPolicy", "BreakerState", "check_transition"]
 
@@ -252,7 +252,7 @@ class BreakerMachine:
         if calm < self.policy.probe_observations or at - started < self.policy.probe_duration:
             return None
         reason = (
-            f"{subject(self.scope, self.scope_key)} stayed quiet for {_minutes(at - started)} "
+            f"{subject(self.scope, self.scope_key)} stayed quiet for {duration(at - started)} "
             "after the last warning: trading is fully open again"
         )
         figures: dict[str, Figure] = {
@@ -275,7 +275,7 @@ class BreakerMachine:
         cooldown = self.cooldown_for(state.trips)
         if reason is None:
             reason = (
-                f"{subject(self.scope, self.scope_key)} has had {_minutes(cooldown)} without a "
+                f"{subject(self.scope, self.scope_key)} has had {duration(cooldown)} without a "
                 f"new alarm: trading eases one step, from {state.level.name} to {to_level.name} "
                 f"({LEVEL_MEANING[to_level]})"
             )
@@ -345,10 +345,3 @@ class BreakerMachine:
         self.state = new_state
         self.history.append(transition)
         return transition
-
-
-def _minutes(duration: timedelta) -> str:
-    minutes = duration.total_seconds() / 60
-    if minutes >= 120:
-        return f"{minutes / 60:g} h"
-    return f"{minutes:g} min"

@@ -23,7 +23,7 @@ from decimal import Decimal
 from keel.domain.enums import Permission
 from keel.risk.machine import BreakerMachine, BreakerPolicy
 from keel.risk.transitions import CALM, BreakerTransition, Demand, Scope
-from keel.risk.wording import INDEX_SYMBOL, instrument
+from keel.risk.wording import INDEX_SYMBOL, duration, instrument
 
 MARKET_KEY = "market"
 
@@ -148,7 +148,7 @@ class MarketWideBreaker:
         hold = (
             deepest.halt if deepest.halt is not None else max(session.closes_at - at, timedelta(0))
         )
-        until = "for the rest of the session" if deepest.halt is None else f"for {_mins(hold)}"
+        until = "for the rest of the session" if deepest.halt is None else f"for {duration(hold)}"
         reason = (
             f"{instrument(self.config.index_symbol)}, which the whole market is judged by, fell "
             f"{fall:.1%} below its previous closing price, past the {deepest.fall:.0%} alarm "
@@ -171,13 +171,9 @@ class MarketWideBreaker:
             return CALM
         index = self.config.index_symbol
         reason = (
-            f"no price for {instrument(index)} has arrived for {_mins(silence)}: without it no one "
+            f"no price for {instrument(index)} has arrived for {duration(silence)}: without it no one "
             "can tell what the market is doing, so trading waits"
         )
         figures = {"seconds_without_price": silence.total_seconds()}
         condition = f"prices for {index} arrive again"
         return Demand(Permission.CLOSED, "stale_feed", reason, figures, condition=condition)
-
-
-def _mins(duration: timedelta) -> str:
-    return f"{duration.total_seconds() / 60:g} min"

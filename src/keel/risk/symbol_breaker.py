@@ -24,7 +24,7 @@ from types import MappingProxyType
 from keel.domain.enums import Permission, Regime
 from keel.risk.machine import BreakerMachine, BreakerPolicy
 from keel.risk.transitions import CALM, BreakerTransition, Demand, Figure, Scope
-from keel.risk.wording import instrument, percent
+from keel.risk.wording import duration, instrument, percent
 
 SECONDS_PER_TRADING_YEAR = 252 * 6.5 * 3600
 """Trading time in a year (252 sessions of 6.5 h), to scale annualised volatility to one move."""
@@ -127,11 +127,11 @@ class SymbolBreaker:
             return None
         # The pause is the longer of the halt and the breaker's cooldown (more after repeated
         # jumps): "at least" keeps the sentence true, the refusal gives the time.
-        pause = max(self.config.jump_halt, self.config.policy.cooldown).total_seconds() / 60
+        pause = max(self.config.jump_halt, self.config.policy.cooldown)
         usual = ", far more than it usually moves in that time" if sigmas is not None else ""
         reason = (
-            f"{instrument(self.symbol)} jumped {move:+.1%} in {_duration(elapsed)}{usual}: "
-            f"trading in {self.symbol} pauses for at least {pause:g} min so prices can settle"
+            f"{instrument(self.symbol)} jumped {move:+.1%} in {duration(elapsed)}{usual}: "
+            f"trading in {self.symbol} pauses for at least {duration(pause)} so prices can settle"
         )
         figures: dict[str, float | int | str] = {
             "move": round(move, 6),
@@ -175,11 +175,3 @@ def regime_words(
         f"(now {percent(vol)}; {float(calm):g} of {run:g} days so far)"
     )
     return reason, condition
-
-
-def _duration(elapsed: timedelta) -> str:
-    seconds = elapsed.total_seconds()
-    if seconds < 120:
-        return f"{seconds:g} s"
-    minutes = seconds / 60
-    return f"{minutes:.0f} min" if minutes < 120 else f"{minutes / 60:.1f} h"

@@ -8,6 +8,7 @@ A learner of 14 should understand every reason without a glossary, so a text nam
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from types import MappingProxyType
 
 from keel.domain.enums import Permission
@@ -38,6 +39,20 @@ def percent(fraction: float) -> str:
     """0.632 → ``63%``, 0.0725 → ``7.3%`` (one decimal under 10 %, none above)."""
     value = fraction * 100
     return f"{value:.1f}%" if abs(value) < 10 else f"{value:.0f}%"
+
+
+def duration(span: timedelta) -> str:
+    """A span as people say it: ``45 s``, ``26 min`` (whole minutes), ``2.5 h``, ``3 days``."""
+    seconds = span.total_seconds()
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    minutes = seconds / 60
+    if minutes < 120:
+        return f"{minutes:.0f} min"
+    hours = minutes / 60
+    if hours < 48:
+        return f"{hours:.1f}".removesuffix(".0") + " h"
+    return f"{hours / 24:.1f}".removesuffix(".0") + " days"
 
 
 LEVEL_MEANING: Mapping[Permission, str] = MappingProxyType(

@@ -111,15 +111,18 @@ class HysteresisMachine:
         config = self.config
         target = target_regime(vol, thresholds)
         fast_on = fast_vol >= config.fast_trigger
-        reason = f"EWMA vol {vol:.1%}"
+        reason = f"its recent price swings add up to {vol:.1%} a year"
         if fast_on and target < config.fast_regime:
             target = config.fast_regime
-            reason = f"fast vol {fast_vol:.1%} ≥ trigger {config.fast_trigger:.0%}"
+            reason = (
+                f"a sudden burst of swings ({fast_vol:.1%} a year) passed the "
+                f"{config.fast_trigger:.0%} alarm line"
+            )
         if self.regime is None or target > self.regime:
             previous = self.regime
             self.regime, self.calm_count = target, 0
-            verb = "starts" if previous is None else f"escalates from {previous.name}"
-            return target, f"{verb} to {target.name}: {reason}"
+            verb = "starts at" if previous is None else f"rises from {previous.name} to"
+            return target, f"{verb} {target.name}: {reason}"
         current = self.regime
         calm_limit = self.calm_limit(current, thresholds)
         if current > Regime.LOW and vol < calm_limit and not fast_on:
@@ -127,12 +130,15 @@ class HysteresisMachine:
             if self.calm_count >= config.calm_run:
                 self.regime, self.calm_count = Regime(current - 1), 0
                 return self.regime, (
-                    f"de-escalates from {current.name}: {config.calm_run} calm observations "
-                    f"below {calm_limit:.1%}"
+                    f"eases from {current.name} to {self.regime.name}: calm for {config.calm_run} "
+                    f"readings in a row (swings under {calm_limit:.1%} a year)"
                 )
-            return current, f"holds {current.name}: calm {self.calm_count}/{config.calm_run}"
+            return current, (
+                f"stays {current.name}: calm for {self.calm_count} of the {config.calm_run} "
+                "readings in a row it needs to ease"
+            )
         self.calm_count = 0
-        return current, f"holds {current.name}: {reason}"
+        return current, f"stays {current.name}: {reason}"
 
 
 def warming_up(figures: dict[str, float] | None = None) -> RegimeReading:
