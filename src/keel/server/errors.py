@@ -85,6 +85,7 @@ PROBLEM_TYPES: dict[str, int] = {
     "two-factor-not-enabled": 409,
     "two-factor-not-enrolled": 409,
     "admin-only": 403,
+    "own-access": 409,
     "guardian-only": 403,
     # guardians and approvals
     "minors-only": 403,

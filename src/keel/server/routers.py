@@ -21,6 +21,7 @@ from keel.server.problems.endpoints import router as problems_router
 from keel.server.realtime.endpoints import router as realtime_router
 from keel.server.scenarios.endpoints import router as scenarios_router
 from keel.server.system.endpoints import router as system_router
+from keel.server.users.endpoints import router as users_router
 from keel.server.volatility.endpoints import router as volatility_router
 
 root_router = APIRouter()
@@ -45,3 +46,4 @@ api_router.include_router(breakers_router, tags=["breakers"])
 api_router.include_router(scenarios_router, tags=["scenarios"])
 api_router.include_router(lessons_router, tags=["lessons"])
 api_router.include_router(model_registry_router, tags=["models"])
+api_router.include_router(users_router, tags=["admin"])

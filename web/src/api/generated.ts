@@ -2,6 +2,7 @@ import { baseApi as api } from "./base";
 export const addTagTypes = [
   "accounts",
   "breakers",
+  "admin",
   "auth",
   "backtests",
   "lessons",
@@ -111,6 +112,32 @@ const injectedRtkApi = api
           },
         }),
         invalidatesTags: ["breakers", "breakers"],
+      }),
+      listUsers: build.query<ListUsersApiResponse, ListUsersApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/admin/users`,
+          params: {
+            q: queryArg.q,
+            role: queryArg.role,
+            limit: queryArg.limit,
+            offset: queryArg.offset,
+          },
+        }),
+        providesTags: ["admin", "admin"],
+      }),
+      getUser: build.query<GetUserApiResponse, GetUserApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/admin/users/${queryArg.userId}`,
+        }),
+        providesTags: ["admin", "admin"],
+      }),
+      changeUser: build.mutation<ChangeUserApiResponse, ChangeUserApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/admin/users/${queryArg.userId}`,
+          method: "PATCH",
+          body: queryArg.userChangeIn,
+        }),
+        invalidatesTags: ["admin", "admin"],
       }),
       disableTwoFactor: build.mutation<
         DisableTwoFactorApiResponse,
@@ -829,6 +856,26 @@ export type ResumeApiArg = {
   scenario?: string;
   forceIn: ForceIn;
 };
+export type ListUsersApiResponse =
+  /** status 200 Successful Response */ UserPageOut;
+export type ListUsersApiArg = {
+  /** Part of a name or email */
+  q?: string | null;
+  role?: Role | null;
+  limit?: number;
+  offset?: number;
+};
+export type GetUserApiResponse =
+  /** status 200 Successful Response */ AdminUserDetailOut;
+export type GetUserApiArg = {
+  userId: string;
+};
+export type ChangeUserApiResponse =
+  /** status 200 Successful Response */ AdminUserDetailOut;
+export type ChangeUserApiArg = {
+  userId: string;
+  userChangeIn: UserChangeIn;
+};
 export type DisableTwoFactorApiResponse = unknown;
 export type DisableTwoFactorApiArg = {
   codeIn: CodeIn;
@@ -1371,6 +1418,61 @@ export type ForceIn = {
   reason?: string | null;
   scope?: "market" | "symbol";
   symbol?: string | null;
+};
+export type AdminUserOut = {
+  /** How many paper accounts the user has */
+  accounts: number;
+  /** False once an admin switched the user off: no sign-in */
+  active: boolean;
+  created_at: string;
+  display_name: string;
+  email: string;
+  id: string;
+  /** Under 18 today: trades with a guardian's approval */
+  minor: boolean;
+  role: string;
+  two_factor: boolean;
+};
+export type UserPageOut = {
+  items: AdminUserOut[];
+  /** Users matching the search, over all pages */
+  total: number;
+};
+export type Role = "learner" | "guardian" | "admin";
+export type PersonOut = {
+  display_name: string;
+  id: string;
+};
+export type AdminAccountOut = {
+  cash: string;
+  created_at: string;
+  id: string;
+  name: string;
+  scenario_id: string;
+  starting_cash: string;
+};
+export type AdminUserDetailOut = {
+  /** How many paper accounts the user has */
+  accounts: number;
+  /** False once an admin switched the user off: no sign-in */
+  active: boolean;
+  created_at: string;
+  display_name: string;
+  email: string;
+  /** For a minor: the linked guardians */
+  guardians: PersonOut[];
+  id: string;
+  /** Under 18 today: trades with a guardian's approval */
+  minor: boolean;
+  /** For a guardian: the linked minors */
+  minors: PersonOut[];
+  paper_accounts: AdminAccountOut[];
+  role: string;
+  two_factor: boolean;
+};
+export type UserChangeIn = {
+  /** false: the user can no longer sign in and every session ends at once; true: they can sign in again */
+  active: boolean;
 };
 export type CodeIn = {
   /** A 6-digit authenticator code or a recovery code */
@@ -2429,6 +2531,11 @@ export const {
   useSetRiskLimitsMutation,
   useHaltMutation,
   useResumeMutation,
+  useListUsersQuery,
+  useLazyListUsersQuery,
+  useGetUserQuery,
+  useLazyGetUserQuery,
+  useChangeUserMutation,
   useDisableTwoFactorMutation,
   useEnrolTwoFactorMutation,
   useNewRecoveryCodesMutation,

@@ -117,6 +117,11 @@ PEOPLE_PAGES: dict[str, P] = {
         "This action changes things for everyone, so only administrators may do it. Ask an "
         "administrator if you think it is needed.",
     ),
+    "own-access": P(
+        "You cannot switch off your own sign-in",
+        "An administrator who switched themselves off could lock everyone out. Ask another "
+        "administrator to do it, or leave your account on.",
+    ),
     "guardian-only": P(
         "Only a guardian can do this",
         "This action is for guardians, the adults who look after a young learner's account. "

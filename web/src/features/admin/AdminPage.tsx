@@ -11,6 +11,7 @@ import {
   type ScenarioOut,
 } from '../../api/generated';
 import { useMe } from '../../app/session';
+import { UsersCard } from './UsersCard';
 import { marketTime } from '../../components/format';
 import { buttonClass, Card, EmptyState, Field, inputClass, Page, ProblemAlert, secondaryButtonClass } from '../../components/ui';
 
@@ -87,7 +88,7 @@ export default function AdminPage() {
     <Page title={t('admin.title')}>
       {scenarios.map((scenario) => <ScenarioControls key={scenario.id} scenario={scenario} />)}
       <Card title={t('admin.newScenario')}><NewScenario /></Card>
-      <Card title={t('admin.users')}><p className="text-slate-700 dark:text-slate-300">{t('admin.usersHelp')}</p></Card>
+      <UsersCard />
     </Page>
   );
 }
