@@ -1,4 +1,4 @@
-import { Suspense, useEffect } from 'react';
+import { Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet, useNavigate } from 'react-router';
 
@@ -101,12 +101,23 @@ function useNotices(scenarioId: string) {
 
 function Clock({ scenarioId }: { scenarioId: string }) {
   const { t } = useTranslation();
-  const { data, refetch } = useMarketClockQuery({ scenario: scenarioId }, { pollingInterval: 15_000 });
-  useEffect(() => getLive().subscribe(scenarioChannel('clock', scenarioId), () => void refetch()), [scenarioId, refetch]);
+  const { data } = useMarketClockQuery({ scenario: scenarioId }, { pollingInterval: 60_000 });
+  // The engine announces every new market day (and every pause, speed change or skip) on the
+  // scenario's clock channel: the date follows the replay without a request per day.
+  const [announced, setAnnounced] = useState<string | null>(null);
+  useEffect(
+    () =>
+      getLive().subscribe(scenarioChannel('clock', scenarioId), (message) => {
+        const time = (message as { market_time?: string | null }).market_time;
+        if (time) setAnnounced(time);
+      }),
+    [scenarioId],
+  );
   if (!data) return null;
+  const shown = announced && (!data.market_time || Date.parse(announced) > Date.parse(data.market_time)) ? announced : data.market_time;
   return (
     <span className="text-sm text-slate-700 dark:text-slate-300" title={t('clock.title')}>
-      {t('clock.marketDate')}: <strong data-testid="market-date">{marketTime(data.market_time, false)}</strong>
+      {t('clock.marketDate')}: <strong data-testid="market-date">{marketTime(shown, false)}</strong>
     </span>
   );
 }

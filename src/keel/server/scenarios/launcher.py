@@ -77,6 +77,8 @@ async def store_clocks(runtime: Runtime) -> None:
         await repository.save_clocks(session, clocks)
     for keeper, values in zip(keepers, clocks, strict=True):
         keeper.stored(values["position"])
+    for keeper in keepers:
+        await keeper.announce_new_day()
 
 
 class ScenarioSupervisor:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -105,6 +105,7 @@ class ClockKeeper:
         self.sessionmaker = sessionmaker
         self.pubsub = pubsub
         self._stored: float | None = None
+        self._announced: date | None = None
         self._lock = asyncio.Lock()
 
     @property
@@ -120,6 +121,16 @@ class ClockKeeper:
     def stored(self, position: float) -> None:
         """Note that `position` was stored."""
         self._stored = position
+
+    async def announce_new_day(self) -> None:
+        """Publish the clock when the market date moved since the last announcement, so the
+        app's "market date" follows the replay without polling (at most one message a market
+        day: a clock changed by a person is published by `apply`)."""
+        feed = self.scenario.feed
+        if feed.market_date is None or feed.market_date == self._announced:
+            return
+        self._announced = feed.market_date
+        await self.pubsub.publish(self.scenario.channel, clock_message(self.scenario.id, feed))
 
     async def store(self) -> None:
         """Store the feed's position if it moved (only ever forward)."""
