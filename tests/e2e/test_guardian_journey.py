@@ -47,7 +47,7 @@ def test_a_guardian_approves_a_minors_order_with_two_factor(
     request.focus()
     parent.keyboard.press("Space")
     parent.fill("#approval-code", guardian.authenticator.code())
-    parent.get_by_role("button", name="Approve 1").click()
+    parent.get_by_role("button", name="Approve 1 order").click()
     expect(parent.get_by_role("status").filter(has_text="Approved")).to_be_visible()
 
     # The minor's open orders empty themselves live; the order is in the history, filled.

@@ -51,7 +51,7 @@ class BreakerState:
     probe_started_at: datetime | None = None
     calm_observations: int = 0
     rule: str = "calm"
-    reason: str = "no rule is firing"
+    reason: str = "all calm: nothing is limiting trading here"
     cause: str = ""
     """The reason of the trip that began this episode, kept while the breaker recovers."""
     condition: str | None = None

@@ -62,7 +62,7 @@ class Demand:
 
     level: Permission
     rule: str = "calm"
-    reason: str = "no rule is firing"
+    reason: str = "all calm: nothing is limiting trading here"
     figures: Mapping[str, Figure] = field(default_factory=dict)
     hold: timedelta | None = None
     condition: str | None = None

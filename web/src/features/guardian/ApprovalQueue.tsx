@@ -50,6 +50,17 @@ export default function ApprovalQueue() {
     <form onSubmit={submit('approve')} className="space-y-4">
       <fieldset>
         <legend className="sr-only">{t('guardian.queue')}</legend>
+        {pending.length > 1 && (
+          <label className="flex items-center gap-3 border-b border-slate-100 pb-3 font-medium dark:border-slate-800">
+            <input
+              type="checkbox"
+              className="h-5 w-5"
+              checked={pending.every(({ order }) => selected.has(order.id))}
+              onChange={(event) => setSelected(event.target.checked ? new Set(pending.map(({ order }) => order.id)) : new Set())}
+            />
+            {t('guardian.selectAll')}
+          </label>
+        )}
         <ul className="divide-y divide-slate-100 dark:divide-slate-800">
           {pending.map(({ order, minor_display_name }) => {
             const reading = volatility.find((each) => each.symbol === order.symbol);
