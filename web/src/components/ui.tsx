@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
@@ -22,9 +22,11 @@ export function Page({ title, actions, children }: { title: string; actions?: Re
 }
 
 export function Card({ title, children, className = '' }: { title?: string; children: ReactNode; className?: string }) {
+  const headingId = useId();
   return (
-    <section className={`rounded-xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-700 dark:bg-slate-900 ${className}`}>
-      {title && <h2 className="mb-3 text-lg font-semibold">{title}</h2>}
+    // Named by its heading: a landmark that screen readers (and tests) find by its title.
+    <section aria-labelledby={title ? headingId : undefined} className={`rounded-xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-700 dark:bg-slate-900 ${className}`}>
+      {title && <h2 id={headingId} className="mb-3 text-lg font-semibold">{title}</h2>}
       {children}
     </section>
   );

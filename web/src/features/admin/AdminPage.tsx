@@ -3,7 +3,6 @@ import { useTranslation } from 'react-i18next';
 
 import {
   useChangeScenarioClockMutation,
-  useCreateScenarioMutation,
   useHaltMutation,
   useListScenariosQuery,
   useResumeMutation,
@@ -11,6 +10,7 @@ import {
   type ScenarioOut,
 } from '../../api/generated';
 import { useMe } from '../../app/session';
+import NewScenario from './NewScenario';
 import { UsersCard } from './UsersCard';
 import { marketTime } from '../../components/format';
 import { buttonClass, Card, EmptyState, Field, inputClass, Page, ProblemAlert, secondaryButtonClass } from '../../components/ui';
@@ -35,7 +35,7 @@ function ScenarioControls({ scenario }: { scenario: ScenarioOut }) {
         </button>
         <form className="flex items-end gap-2" onSubmit={(event: FormEvent) => { event.preventDefault(); void change({ scenarioId: scenario.id, clockChangeIn: { seconds_per_day: Number(speed) } }); }}>
           <Field label={t('admin.speed')} htmlFor={`speed-${scenario.id}`}>
-            <input id={`speed-${scenario.id}`} type="number" min="0.05" step="any" className={`${inputClass} w-28`} value={speed} onChange={(e) => setSpeed(e.target.value)} />
+            <input id={`speed-${scenario.id}`} type="number" min="0.5" step="any" className={`${inputClass} w-28`} value={speed} onChange={(e) => setSpeed(e.target.value)} />
           </Field>
           <button className={secondaryButtonClass}>{t('admin.setSpeed')}</button>
         </form>
@@ -52,28 +52,6 @@ function ScenarioControls({ scenario }: { scenario: ScenarioOut }) {
       </div>
       <ProblemAlert error={changeState.error ?? skipState.error ?? haltState.error ?? resumeState.error} />
     </Card>
-  );
-}
-
-function NewScenario() {
-  const { t } = useTranslation();
-  const [create, state] = useCreateScenarioMutation();
-  const [form, setForm] = useState({ name: '', start_date: '2020-02-03', seconds_per_day: '6', starting_cash: '10000' });
-  return (
-    <form
-      className="grid gap-3 sm:grid-cols-2 lg:grid-cols-5 lg:items-end"
-      onSubmit={(event) => {
-        event.preventDefault();
-        void create({ scenarioIn: { name: form.name, start_date: form.start_date, seconds_per_day: Number(form.seconds_per_day), starting_cash: form.starting_cash } });
-      }}
-    >
-      <Field label={t('admin.scenarioName')} htmlFor="sc-name"><input id="sc-name" className={inputClass} required value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} /></Field>
-      <Field label={t('admin.startDate')} htmlFor="sc-start"><input id="sc-start" type="date" className={inputClass} required value={form.start_date} onChange={(e) => setForm({ ...form, start_date: e.target.value })} /></Field>
-      <Field label={t('admin.speed')} htmlFor="sc-speed"><input id="sc-speed" type="number" min="0.05" step="any" className={inputClass} value={form.seconds_per_day} onChange={(e) => setForm({ ...form, seconds_per_day: e.target.value })} /></Field>
-      <Field label={t('backtests.cash')} htmlFor="sc-cash"><input id="sc-cash" className={inputClass} inputMode="decimal" value={form.starting_cash} onChange={(e) => setForm({ ...form, starting_cash: e.target.value })} /></Field>
-      <button className={buttonClass} disabled={state.isLoading}>{t('admin.create')}</button>
-      <div className="sm:col-span-2 lg:col-span-5"><ProblemAlert error={state.error} /></div>
-    </form>
   );
 }
 
