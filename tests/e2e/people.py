@@ -128,3 +128,10 @@ def buy_at_market(
     )
     assert placed.status_code == 201, placed.text
     return str(placed.json()["id"])
+
+
+def link_minor(http: httpx.Client, guardian: Person, minor: Person) -> None:
+    """The guardian invites, the minor redeems the code: they are linked."""
+    code = http.post("/api/v1/guardian/invitations", headers=guardian.headers).json()["code"]
+    linked = http.post("/api/v1/guardian/links", json={"code": code}, headers=minor.headers)
+    assert linked.is_success, linked.text

@@ -12,6 +12,7 @@ from tests.e2e.people import (
     PASSWORD,
     Person,
     buy_at_market,
+    link_minor,
     log_in,
     open_account,
     register,
@@ -63,8 +64,7 @@ def people(keel: Platform) -> dict[str, Person]:
         backtest_page = f"/backtests/{backtest.json()['id']}"
         guardian = register(http, "pages-guardian", born="1980-08-08", role="guardian")
         minor = register(http, "pages-minor", born="2011-04-04")
-        code = http.post("/api/v1/guardian/invitations", headers=guardian.headers).json()["code"]
-        http.post("/api/v1/guardian/links", json={"code": code}, headers=minor.headers)
+        link_minor(http, guardian, minor)
         minor_account = open_account(http, minor)
         buy_at_market(http, minor, minor_account, "ACME", "2")  # it waits for the guardian
         admin = log_in(http, Person(admin_email))

@@ -8,7 +8,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import Browsing, sign_in
-from tests.e2e.people import enrol_two_factor, open_account, register
+from tests.e2e.people import enrol_two_factor, link_minor, open_account, register
 from tests.e2e.servers import Platform
 
 
@@ -19,10 +19,7 @@ def test_a_guardian_approves_a_minors_order_with_two_factor(
         guardian = register(http, "guardian", born="1979-03-04", role="guardian")
         enrol_two_factor(http, guardian)
         minor = register(http, "minor", born="2012-06-01")
-        code = http.post("/api/v1/guardian/invitations", headers=guardian.headers).json()["code"]
-        assert http.post(
-            "/api/v1/guardian/links", json={"code": code}, headers=minor.headers
-        ).is_success
+        link_minor(http, guardian, minor)
         open_account(http, minor)
 
     kid, _ = browsing.page()

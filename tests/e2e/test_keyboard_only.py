@@ -9,7 +9,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import Browsing, sign_in
-from tests.e2e.people import buy_at_market, enrol_two_factor, open_account, register
+from tests.e2e.people import buy_at_market, enrol_two_factor, link_minor, open_account, register
 from tests.e2e.servers import Platform
 
 FOCUSED_ID = "() => document.activeElement && document.activeElement.id"
@@ -63,10 +63,7 @@ def test_the_approval_queue_by_keyboard(keel: Platform, browsing: Browsing) -> N
         guardian = register(http, "keyguard", born="1975-08-09", role="guardian")
         enrol_two_factor(http, guardian)
         minor = register(http, "keykid", born="2012-04-05")
-        code = http.post("/api/v1/guardian/invitations", headers=guardian.headers).json()["code"]
-        assert http.post(
-            "/api/v1/guardian/links", json={"code": code}, headers=minor.headers
-        ).is_success
+        link_minor(http, guardian, minor)
         account_id = open_account(http, minor)
         for symbol, quantity in (("ACME", "2"), ("ACME", "3"), ("STRK", "4")):
             buy_at_market(http, minor, account_id, symbol, quantity)
