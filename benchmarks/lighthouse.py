@@ -1,6 +1,7 @@
 """Lighthouse scores of the web app, signed in, as a learner sees it.
 
     .venv/bin/python benchmarks/lighthouse.py
+    KEEL_LIGHTHOUSE_REPORTS=var/lighthouse .venv/bin/python benchmarks/lighthouse.py  # keep the reports
 
 Starts the platform on embedded defaults (a temporary SQLite database, the web app from
 `web/dist`, built by `make web`), signs a learner in through Debian's Chromium (Playwright,
@@ -28,6 +29,10 @@ REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 LIGHTHOUSE = REPO / "web" / "node_modules" / ".bin" / "lighthouse"
 PASSWORD = "plum-Orbit-42-velvet"  # pragma: allowlist secret (a throwaway learner of a local run)
+REPORTS = (
+    Path(os.environ["KEEL_LIGHTHOUSE_REPORTS"]) if "KEEL_LIGHTHOUSE_REPORTS" in os.environ else None
+)
+"""Where to keep each page's whole Lighthouse report (JSON), when set."""
 PAGES = {"sign-in (reference)": "/login", "dashboard": "/", "trade ticket": "/trade?symbol=ACME"}
 
 
@@ -151,6 +156,9 @@ def audit(base: str, profile: Path) -> dict[str, tuple[float, float, str]]:
                 env={**os.environ, "CHROME_PATH": CHROMIUM},
             )
             result = json.loads(report.stdout)
+            if REPORTS:  # the whole report, to read where the time went
+                REPORTS.mkdir(parents=True, exist_ok=True)
+                (REPORTS / f"{name.split()[0]}.json").write_text(report.stdout)
             categories, audits = result["categories"], result["audits"]
             scores[name] = (
                 round(categories["performance"]["score"] * 100),

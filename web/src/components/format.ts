@@ -1,29 +1,48 @@
 // Display only: amounts arrive as exact decimal strings and are never computed with here.
 import i18n from '../i18n';
 
+// Building an Intl formatter costs far more than using one (tables format hundreds of cells per
+// render): one per language and options, kept.
+const numberFormats = new Map<string, Intl.NumberFormat>();
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+function numberFormat(options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${i18n.language}|${JSON.stringify(options)}`;
+  let format = numberFormats.get(key);
+  if (!format) numberFormats.set(key, (format = new Intl.NumberFormat(i18n.language, options)));
+  return format;
+}
+
+function dateFormat(options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${i18n.language}|${JSON.stringify(options)}`;
+  let format = dateFormats.get(key);
+  if (!format) dateFormats.set(key, (format = new Intl.DateTimeFormat(i18n.language, options)));
+  return format;
+}
+
 export function money(value: string | number | null | undefined, currency = 'USD'): string {
   if (value === null || value === undefined || value === '') return '—';
   const number = Number(value);
   if (!Number.isFinite(number)) return String(value);
-  return new Intl.NumberFormat(i18n.language, { style: 'currency', currency }).format(number);
+  return numberFormat({ style: 'currency', currency }).format(number);
 }
 
 export function quantity(value: string | number | null | undefined): string {
   if (value === null || value === undefined || value === '') return '—';
   const number = Number(value);
-  return new Intl.NumberFormat(i18n.language, { maximumFractionDigits: 6 }).format(number);
+  return numberFormat({ maximumFractionDigits: 6 }).format(number);
 }
 
 export function price(value: string | number | null | undefined): string {
   if (value === null || value === undefined || value === '') return '—';
-  return new Intl.NumberFormat(i18n.language, { minimumFractionDigits: 2, maximumFractionDigits: 4 }).format(
+  return numberFormat({ minimumFractionDigits: 2, maximumFractionDigits: 4 }).format(
     Number(value),
   );
 }
 
 export function percent(value: number | null | undefined, digits = 1): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
-  return new Intl.NumberFormat(i18n.language, {
+  return numberFormat({
     style: 'percent',
     minimumFractionDigits: digits,
     maximumFractionDigits: digits,
@@ -35,7 +54,7 @@ export function percent(value: number | null | undefined, digits = 1): string {
 export function marketTime(value: string | null | undefined, withTime = true): string {
   if (!value) return '—';
   const date = new Date(value);
-  return new Intl.DateTimeFormat(i18n.language, {
+  return dateFormat({
     dateStyle: 'medium',
     ...(withTime ? { timeStyle: 'short' } : {}),
     timeZone: 'UTC',

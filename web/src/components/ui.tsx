@@ -42,6 +42,15 @@ export function EmptyState({ title, children, action }: { title: string; childre
   );
 }
 
+/** The room a chart will take while its code or data loads, so nothing below it jumps. */
+export function ChartSpace({ height }: { height: number }) {
+  return (
+    <div style={{ minHeight: height }}>
+      <Loading />
+    </div>
+  );
+}
+
 export function Loading() {
   const { t } = useTranslation();
   return (

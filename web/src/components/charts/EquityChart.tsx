@@ -28,12 +28,8 @@ export default function EquityChart({ equity, index, indexName }: { equity: Poin
       if (theirs) chart.removeSeries(theirs);
     };
   }, [chart, equity, index, indexName, t]);
-  return (
-    <figure>
-      <div ref={container} role="img" aria-label={t('dashboard.equityChart', { index: indexName })} />
-      <figcaption className="mt-1 text-sm text-slate-600 dark:text-slate-300">{t('dashboard.equityCaption', { index: indexName })}</figcaption>
-    </figure>
-  );
+  // The caption is the page's (DashboardPage): it shows at once, before this chunk arrives.
+  return <div ref={container} role="img" aria-label={t('dashboard.equityChart', { index: indexName })} />;
 }
 
 /** One value per second, in time order (the chart refuses repeated times). */

@@ -4,7 +4,7 @@ import { useParams } from 'react-router';
 
 import { useCancelBacktestMutation, useGetBacktestEquityQuery, useGetBacktestQuery } from '../../api/generated';
 import { money, percent } from '../../components/format';
-import { Card, Loading, Page, ProblemAlert, secondaryButtonClass } from '../../components/ui';
+import { Card, ChartSpace, Loading, Page, ProblemAlert, secondaryButtonClass } from '../../components/ui';
 import { Progress } from './BacktestsPage';
 
 const BacktestCharts = lazy(() => import('../../components/charts/BacktestCharts'));
@@ -45,7 +45,7 @@ export default function BacktestPage() {
                 </dl>
               </Card>
               <Card title={t('backtests.equityTitle')}>
-                <Suspense fallback={<Loading />}>{points.length > 0 ? <BacktestCharts points={points} /> : <Loading />}</Suspense>
+                <Suspense fallback={<ChartSpace height={380} />}>{points.length > 0 ? <BacktestCharts points={points} /> : <ChartSpace height={380} />}</Suspense>
               </Card>
             </>
           )}

@@ -5,11 +5,12 @@ import { Link } from 'react-router';
 import { useGetAccountQuery, useGetEquityQuery, useListBarsQuery } from '../../api/generated';
 import { useCurrentAccount } from '../../app/session';
 import { money, quantity, price, signClass } from '../../components/format';
-import { Card, EmptyState, Loading, Page, Table, td, th, secondaryButtonClass } from '../../components/ui';
+import { Card, ChartSpace, EmptyState, Loading, Page, Table, td, th, secondaryButtonClass } from '../../components/ui';
 import OpenAccount from './OpenAccount';
 
 const EquityChart = lazy(() => import('../../components/charts/EquityChart'));
 const INDEX = 'SPX';
+const CHART_HEIGHT = 260;
 
 function Figure({ label, value, tone = '' }: { label: string; value: string; tone?: string }) {
   return (
@@ -25,7 +26,10 @@ export default function DashboardPage() {
   const { account: chosen, isLoading } = useCurrentAccount();
   const accountId = chosen?.id ?? '';
   const { data: account = chosen } = useGetAccountQuery({ accountId }, { skip: !accountId, refetchOnMountOrArgChange: true });
-  const { data: equity = [] } = useGetEquityQuery({ accountId, limit: 2000 }, { skip: !accountId });
+  const equityQuery = useGetEquityQuery({ accountId, limit: 2000 }, { skip: !accountId });
+  const equity = useMemo(() => equityQuery.data ?? [], [equityQuery.data]);
+  // Until the first answer (also on the render before the request starts) the chart's room is kept.
+  const equityLoading = !equityQuery.isSuccess && !equityQuery.isError;
   const since = equity[0]?.time.slice(0, 10);
   const { data: bars = [] } = useListBarsQuery(
     { symbol: INDEX, start: since, scenario: account?.scenario_id, limit: 2000 },
@@ -57,12 +61,17 @@ export default function DashboardPage() {
         </dl>
       </Card>
       <Card title={t('dashboard.equityTitle')}>
-        {equity.length < 2 ? (
+        {equityLoading ? (
+          <ChartSpace height={CHART_HEIGHT} />
+        ) : equity.length < 2 ? (
           <p className="text-slate-700 dark:text-slate-300">{t('dashboard.equityEmpty')}</p>
         ) : (
-          <Suspense fallback={<Loading />}>
-            <EquityChart equity={equityPoints} index={indexPoints} indexName={INDEX} />
-          </Suspense>
+          <figure>
+            <Suspense fallback={<ChartSpace height={CHART_HEIGHT} />}>
+              <EquityChart equity={equityPoints} index={indexPoints} indexName={INDEX} />
+            </Suspense>
+            <figcaption className="mt-1 text-sm text-slate-600 dark:text-slate-300">{t('dashboard.equityCaption', { index: INDEX })}</figcaption>
+          </figure>
         )}
       </Card>
       <Card title={t('dashboard.positions')}>

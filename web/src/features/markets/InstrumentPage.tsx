@@ -5,7 +5,7 @@ import { Link, useParams } from 'react-router';
 import { useGetVolatilityQuery, useListBarsQuery, useListBreakersQuery, useListQuotesQuery, useRegimeHistoryQuery } from '../../api/generated';
 import { useScenarioId } from '../../app/session';
 import { percent, price } from '../../components/format';
-import { buttonClass, Card, LevelBadge, Loading, Page, ProblemAlert, RegimeBadge, secondaryButtonClass } from '../../components/ui';
+import { buttonClass, Card, ChartSpace, LevelBadge, Loading, Page, ProblemAlert, RegimeBadge, secondaryButtonClass } from '../../components/ui';
 
 const InstrumentChart = lazy(() => import('../../components/charts/InstrumentChart'));
 
@@ -44,7 +44,7 @@ export default function InstrumentPage() {
       </Card>
       <Card title={t('instrument.chartTitle')}>
         {isLoading ? <Loading /> : bars.length === 0 ? <p>{t('instrument.noBars')}</p> : (
-          <Suspense fallback={<Loading />}>
+          <Suspense fallback={<ChartSpace height={420} />}>
             <InstrumentChart bars={bars} changes={changes} symbol={symbol} />
           </Suspense>
         )}
