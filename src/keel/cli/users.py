@@ -53,7 +53,7 @@ async def _with_session(work: Callable[[AsyncSession, Settings], Awaitable[T]]) 
 @users_app.command("create")
 def create(
     email: str = typer.Option(..., help="Login email (stored lower-cased)."),
-    role: Role = typer.Option(Role.LEARNER, help="learner | guardian | admin."),
+    role: Role = typer.Option(Role.LEARNER, help="learner | guardian | teacher | admin."),
     display_name: str = typer.Option("", help="Shown name (default: the email's local part)."),
     date_of_birth: str = typer.Option(
         ..., prompt="Date of birth (YYYY-MM-DD)", help="Under 18 makes a minor learner."

@@ -55,12 +55,15 @@ class Account:
         positions: Mapping[str, Position] | None = None,
         guardian_limits: GuardianLimits | None = None,
         lesson_locks: Mapping[Feature, LessonLock] | None = None,
+        position_limit: Decimal | None = None,
     ) -> None:
         """`positions`, when given, must be what replaying `fills` gives (a cache of it: copied, so
         the caller's objects never change); otherwise the fills are replayed. `guardian_limits`:
         for a minor's account, what its linked guardians allow (`None`: no guardian linked).
-        `lesson_locks`: features the account may not use until a lesson is mastered."""
+        `lesson_locks`: features the account may not use until a lesson is mastered.
+        `position_limit`: the most one position may be worth, in cash (a class's rule)."""
         self.id = account_id
+        self.position_limit = position_limit
         self.is_minor = is_minor
         self.guardian_limits = guardian_limits
         self.lesson_locks: Mapping[Feature, LessonLock] = dict(lesson_locks or {})

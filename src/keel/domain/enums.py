@@ -33,6 +33,7 @@ class Permission(IntEnum):
 class Role(StrEnum):
     LEARNER = "learner"
     GUARDIAN = "guardian"
+    TEACHER = "teacher"
     ADMIN = "admin"
 
 

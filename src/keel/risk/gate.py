@@ -58,6 +58,11 @@ from keel.risk.wording import instrument
 ZERO = Decimal(0)
 RESTRICTED_FRACTION = Decimal("0.10")
 """RESTRICTED's cap: a new position may be worth this share of the normal size."""
+BREAKER_CLOSED = "breaker-closed"
+BREAKER_RESTRICTED = "breaker-restricted"
+BREAKER_CAUTIOUS_CAP = "breaker-cautious-cap"
+BREAKER_CODES = frozenset({BREAKER_CLOSED, BREAKER_RESTRICTED, BREAKER_CAUTIOUS_CAP})
+"""The codes of an order refused or cut by a circuit breaker (a class's leaderboard counts them)."""
 MIN_ROOM = Decimal("1")
 """Room under a cap worth less than this (one unit of currency) counts as none: a cut to a few
 micro-units is a refusal, said as one, not an order cut to nothing further down."""
@@ -126,7 +131,7 @@ class BreakerCheck:
                 f"Trading in {instrument(order.symbol)} is paused (CLOSED): no new orders for now, "
                 "though you can still cancel"
             )
-            return self._refuse(verdict, headline, "breaker-closed")
+            return self._refuse(verdict, headline, BREAKER_CLOSED)
         if context.reduces_exposure:
             return GateDecision.allow(
                 f"allowed at {level.name}: the order makes an existing position in "
@@ -156,7 +161,7 @@ class BreakerCheck:
     def _capped(self, order: Order, context: GateContext, verdict: Verdict) -> GateDecision:
         """CAUTIOUS and RESTRICTED: new exposure up to the level's share of the normal size."""
         level, name = verdict.level, instrument(order.symbol)
-        code = "breaker-restricted" if level is Permission.RESTRICTED else "breaker-cautious-cap"
+        code = BREAKER_RESTRICTED if level is Permission.RESTRICTED else BREAKER_CAUTIOUS_CAP
         price = context.reference_price
         units = wanted_units(order, context)
         if price is None or price <= 0 or units is None:
@@ -236,13 +241,27 @@ class BuyingPowerCheck:
 
 @dataclass
 class PositionLimitCheck:
-    """The position after the order is worth at most a cash limit (per account, else default)."""
+    """The position after the order is worth at most a cash limit: the tightest of the
+    account's own (`Account.position_limit`, e.g. a class's "no position above 50 % of the
+    starting cash"), this check's per-account one, and its default."""
 
     default_limit: Decimal | None = None
     per_account: Mapping[str, Decimal] | None = None
 
+    def limit_for(self, order: Order, context: GateContext) -> Decimal | None:
+        """The cash limit on one position of the order's account (None: no limit)."""
+        limits = [
+            limit
+            for limit in (
+                context.account.position_limit,
+                (self.per_account or {}).get(order.account_id, self.default_limit),
+            )
+            if limit is not None
+        ]
+        return min(limits) if limits else None
+
     def check(self, order: Order, context: GateContext) -> GateDecision:
-        limit = (self.per_account or {}).get(order.account_id, self.default_limit)
+        limit = self.limit_for(order, context)
         price, units = context.reference_price, wanted_units(order, context)
         if limit is None or context.reduces_exposure or price is None or units is None:
             return GateDecision.allow("no position limit applies")

@@ -87,6 +87,13 @@ PROBLEM_TYPES: dict[str, int] = {
     "admin-only": 403,
     "own-access": 409,
     "guardian-only": 403,
+    "teacher-only": 403,
+    "password-change-required": 403,
+    # classes
+    "invalid-roster": 422,
+    "unknown-join-code": 404,
+    "already-in-class": 409,
+    "learners-only": 403,
     # guardians and approvals
     "minors-only": 403,
     "invalid-invitation": 404,

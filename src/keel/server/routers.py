@@ -12,6 +12,7 @@ from keel.server.auth.endpoints import me_router
 from keel.server.auth.endpoints import router as auth_router
 from keel.server.backtests.endpoints import router as backtests_router
 from keel.server.breakers.endpoints import router as breakers_router
+from keel.server.classes.endpoints import router as classes_router
 from keel.server.guardians.endpoints import router as guardian_router
 from keel.server.lessons.endpoints import router as lessons_router
 from keel.server.market.endpoints import router as market_router
@@ -45,5 +46,6 @@ api_router.include_router(volatility_router, tags=["volatility"])
 api_router.include_router(breakers_router, tags=["breakers"])
 api_router.include_router(scenarios_router, tags=["scenarios"])
 api_router.include_router(lessons_router, tags=["lessons"])
+api_router.include_router(classes_router, tags=["classes"])
 api_router.include_router(model_registry_router, tags=["models"])
 api_router.include_router(users_router, tags=["admin"])

@@ -24,13 +24,15 @@ from typing import cast
 import structlog
 from sqlalchemy import Table, insert
 
-from keel.domain.enums import OrderStatus
+from keel.domain.enums import OrderStatus, Regime
 from keel.domain.money import to_money
 from keel.domain.orders import Order
 from keel.domain.quotes import Quote
 from keel.engine.fill_model import STOP_TYPES, is_marketable, is_triggered
 from keel.server.accounts import repository as accounts_repo
 from keel.server.accounts.models import EquitySnapshot
+from keel.server.classes.board import publish_leaderboards
+from keel.server.classes.figures import fold_close
 from keel.server.db import session_scope
 from keel.server.orders import repository as orders_repo
 from keel.server.orders.mapping import order_from_row
@@ -136,7 +138,8 @@ class TradingLoop:
 
     async def record_closing_equity(self) -> None:
         """One equity point per account of the scenario at the day's close (market time),
-        written in one INSERT."""
+        written in one INSERT; the accounts of a class fold it into their running figures, and
+        the classes' leaderboards are published."""
         feed = self.live.feed
         at = self.live.clock.now()
         recorded_at = self.runtime.clock.now()
@@ -144,27 +147,45 @@ class TradingLoop:
         try:
             async for session in session_scope(self.runtime.sessionmaker):
                 holdings = await accounts_repo.scenario_holdings(session, self.live.id)
+                equity = {
+                    item.account_id: to_money(
+                        item.cash
+                        + sum(
+                            (q * closes[s] for s, q in item.quantities.items() if s in closes),
+                            ZERO,
+                        )
+                    )
+                    for item in holdings
+                }
                 points = [
                     {
                         "account_id": item.account_id,
                         "epoch": item.epoch,
                         "time": at,
                         "cash": item.cash,
-                        "equity": to_money(
-                            item.cash
-                            + sum(
-                                (q * closes[s] for s, q in item.quantities.items() if s in closes),
-                                ZERO,
-                            )
-                        ),
+                        "equity": equity[item.account_id],
                         "recorded_at": recorded_at,
                     }
                     for item in holdings
                 ]
                 if points:
                     await session.execute(insert(cast(Table, EquitySnapshot.__table__)), points)
+                # The close folds into the running figures of the accounts of a class.
+                day = feed.market_date
+                in_classes = day is not None and await fold_close(
+                    session, self.live.id, day, self.index_regime(), equity, now=recorded_at
+                )
         except Exception:
             log.exception("closing equity failed", scenario_id=self.live.id)
+            return
+        if in_classes:  # each class of this market gets its new leaderboard
+            await publish_leaderboards(self.runtime, self.live.id)
+
+    def index_regime(self) -> Regime | None:
+        """The market index's regime as classified at the latest close (None: not tracked)."""
+        risk = self.live.risk
+        tracker = None if risk is None else risk.trackers.get(risk.index_symbol)
+        return None if tracker is None else tracker.reading.regime
 
     async def _expire(
         self, by_account: dict[str, list[str]], still_due: Callable[[Order], bool], reason: str

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from keel.domain.enums import Role
@@ -31,20 +31,33 @@ def unauthorized(detail: str) -> ProblemError:
     )
 
 
+PASSWORD_CHANGE_ROUTES = ("/api/v1/auth/password", "/api/v1/me")
+"""What a user whose password must change may call: change it, and read their own profile."""
+
+
 async def get_current_user(
+    request: Request,
     session: SessionDep,
     runtime: RuntimeDep,
     credentials: BearerCredentials,
 ) -> User:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise unauthorized("send an access token as `Authorization: Bearer <token>`")
-    return await user_from_access_token(
+    user = await user_from_access_token(
         session,
         runtime.settings,
         access_denylist(runtime),
         credentials.credentials,
         now=runtime.clock.now(),
     )
+    if user.must_change_password and request.url.path not in PASSWORD_CHANGE_ROUTES:
+        raise ProblemError(
+            403,
+            "password-change-required",
+            "Your teacher gave you a one-time password. Choose your own password first "
+            "(POST /api/v1/auth/password), then carry on.",
+        )
+    return user
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
@@ -66,3 +79,13 @@ async def get_admin_user(user: CurrentUser) -> User:
 
 
 AdminUser = Annotated[User, Depends(get_admin_user)]
+
+
+async def get_teacher_user(user: CurrentUser) -> User:
+    if user.role not in (Role.TEACHER.value, Role.ADMIN.value):
+        raise ProblemError(403, "teacher-only", "only a teacher (or an administrator) can do this")
+    return user
+
+
+TeacherUser = Annotated[User, Depends(get_teacher_user)]
+"""A teacher, or an admin (who may do anything a teacher does, for any class)."""

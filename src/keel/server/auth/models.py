@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from keel.domain.enums import Role
@@ -36,6 +36,11 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16), default=Role.LEARNER.value)
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    """Set for an account a teacher's roster import created with a one-time password: until the
+    learner picks their own (`POST /auth/password`), every other route answers 403."""
 
     totp_secret: Mapped[str | None] = mapped_column(SealedString(255), default=None)
     """Base32 secret, stored sealed (`keel.server.sealing`); set at enrolment, meaningful once

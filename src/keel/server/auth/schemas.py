@@ -87,6 +87,10 @@ class UserOut(BaseModel):
     role: str
     is_minor: bool
     two_factor_enabled: bool
+    must_change_password: bool = Field(
+        default=False,
+        description="True after a roster import: choose a password (POST /auth/password) first.",
+    )
     created_at: datetime
 
 

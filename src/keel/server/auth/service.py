@@ -60,6 +60,8 @@ from keel.server.settings import Settings
 log = structlog.get_logger(__name__)
 
 MAX_AGE_YEARS = 120
+ADULT_ROLES = (Role.GUARDIAN, Role.TEACHER, Role.ADMIN)
+"""Roles only an adult may hold."""
 
 
 def normalize_email(email: str) -> str:
@@ -92,6 +94,7 @@ def user_out(user: User, *, today: date) -> UserOut:
         role=user.role,
         is_minor=user.is_minor_on(today),
         two_factor_enabled=user.totp_enabled,
+        must_change_password=user.must_change_password,
         created_at=user.created_at,
     )
 
@@ -106,8 +109,10 @@ async def create_user(
     date_of_birth: date,
     role: Role,
     now: datetime,
+    must_change_password: bool = False,
 ) -> User:
-    """Add a user after checking age, role and password policy; 409 when the email is taken."""
+    """Add a user after checking age, role and password policy; 409 when the email is taken.
+    `must_change_password`: a one-time password (a teacher's roster import)."""
     email = normalize_email(email)
     today = now.date()
     if date_of_birth > today:
@@ -115,7 +120,7 @@ async def create_user(
     age = age_on(date_of_birth, today)
     if age > MAX_AGE_YEARS:
         raise ProblemError(422, "invalid-date-of-birth", "the date of birth is implausibly old")
-    if role in (Role.GUARDIAN, Role.ADMIN) and age < ADULT_AGE_YEARS:
+    if role in ADULT_ROLES and age < ADULT_AGE_YEARS:
         raise ProblemError(422, "must-be-adult", f"a {role.value} must be at least 18 years old")
     reasons = password_policy_violations(password, email)
     if reasons:
@@ -132,6 +137,7 @@ async def create_user(
         role=role.value,
         password_hash=await hash_password_off_loop(settings, password),
         is_active=True,
+        must_change_password=must_change_password,
         totp_enabled=False,
         token_version=0,
         created_at=now,
@@ -362,6 +368,7 @@ async def change_password(
             422, "weak-password", "the password is refused: " + "; ".join(reasons), reasons=reasons
         )
     user.password_hash = await hash_password_off_loop(settings, new_password)
+    user.must_change_password = False
     user.token_version += 1
     await repository.revoke_all_refresh_tokens(session, user.id, now)
     return await issue_token_pair(session, settings, user, now=now)

@@ -49,6 +49,7 @@ from keel.risk import (
     MarketBreakerConfig,
     MarketWideBreaker,
     MinorRulesCheck,
+    PositionLimitCheck,
 )
 from keel.server.breakers.accounts import AccountWatch
 from keel.server.breakers.publishing import Outbox
@@ -68,7 +69,9 @@ INDEX_SYMBOL = "SPX"
 class RiskGate:
     """The order gate: judges the order's account breaker, then the breaker permission
     (`keel.risk.BreakerCheck`: the tightest of market, symbol and account), then the minors' rules
-    (`keel.risk.MinorRulesCheck`, the guardian limits coming with the minor's account).
+    (`keel.risk.MinorRulesCheck`, the guardian limits coming with the minor's account), then the
+    account's position limit (`keel.risk.PositionLimitCheck`: a class's rule comes with the
+    account).
 
     Buying power and positions to sell stay with the orders side (the engine's reservations), so
     their refusals keep their own codes and words; `keel.risk.standard_gate` composes all of them
@@ -124,7 +127,10 @@ class RiskRuntime:
         self.accounts = AccountWatch(board)
         self.outbox = Outbox(runtime, feed.scenario_id)
         self.gate = RiskGate(
-            self, GateChain([LessonLockCheck(), BreakerCheck(board), MinorRulesCheck()])
+            self,
+            GateChain(
+                [LessonLockCheck(), BreakerCheck(board), MinorRulesCheck(), PositionLimitCheck()]
+            ),
         )
         self._session_day: date | None = None
         self._prior_closes: dict[tuple[str, date], Decimal | None] = {}

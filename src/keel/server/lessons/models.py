@@ -69,11 +69,12 @@ class RefusalMomentRow(Base):
 
 OWNER = "owner"
 GUARDIAN = "guardian"
+TEACHER = "teacher"
 
 
 class LessonRequirementRow(Base):
-    """A feature of an account locked until a lesson is mastered, set by its holder (`owner`) or
-    a minor's guardian (`guardian`); either layer's lock binds."""
+    """A feature of an account locked until a lesson is mastered, set by its holder (`owner`), a
+    minor's guardian (`guardian`) or a class's teacher (`teacher`); every layer's lock binds."""
 
     __tablename__ = "lesson_requirements"
 

@@ -179,6 +179,6 @@ class RequirementOut(BaseModel):
     lesson: str
     title: str
     url: str
-    set_by: Literal["owner", "guardian"]
+    set_by: Literal["owner", "guardian", "teacher"]
     unlocked: bool
     """True once the learner's latest quiz answers for the lesson are at least familiar."""

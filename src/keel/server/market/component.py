@@ -137,6 +137,7 @@ async def start_feed(
         row.control_version,
         allow_short=row.allow_short,
         breaker_mode=row.breaker_mode,
+        max_position_fraction=row.max_position_fraction,
         mirrored=not runs,
     )
     if runs:

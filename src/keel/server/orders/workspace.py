@@ -44,6 +44,7 @@ from keel.domain.orders import Order
 from keel.domain.portfolio import Position, positions_from_fills
 from keel.engine.execution import ExecutionEngine
 from keel.engine.fill_model import STOP_TYPES
+from keel.risk.gate import GateChain, PositionLimitCheck
 from keel.risk.minors import MinorRulesCheck
 from keel.server.accounts import repository as accounts_repo
 from keel.server.accounts.models import (
@@ -90,8 +91,11 @@ def fill_cache(runtime: Runtime) -> FillCache:
 
 
 def order_gate(live: LiveScenario) -> OrderGate:
-    """The scenario's risk gate when its breakers are running, else the minors' rules alone."""
-    return live.risk.gate if live.risk is not None else MinorRulesCheck()
+    """The scenario's risk gate when its breakers are running, else the minors' rules and the
+    position limit alone."""
+    if live.risk is not None:
+        return live.risk.gate
+    return GateChain([MinorRulesCheck(), PositionLimitCheck()])
 
 
 @dataclass
@@ -159,6 +163,12 @@ class Workspace:
             # Features locked until a lesson is mastered (keel.server.lessons.unlocks).
             lesson_locks=await lesson_locks(
                 session, runtime.lessons, row.id, row.user_id, lesson_requirements
+            ),
+            # A class's rule: no single position above a share of the starting cash.
+            position_limit=(
+                None
+                if live.max_position_fraction is None
+                else to_money(row.starting_cash * live.max_position_fraction)
             ),
         )
         risk_gate = order_gate(live)

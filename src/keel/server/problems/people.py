@@ -127,6 +127,39 @@ PEOPLE_PAGES: dict[str, P] = {
         "This action is for guardians, the adults who look after a young learner's account. "
         "Sign in with the guardian's account to do it.",
     ),
+    "teacher-only": P(
+        "Only a teacher can do this",
+        "This action is for teachers, who run classes: they make the class, add students, and "
+        "start or pause the class's market. An administrator can turn an account into a teacher's.",
+    ),
+    "password-change-required": P(
+        "Choose your own password first",
+        "Your teacher made your account and gave you a password to use once. Before anything "
+        "else, pick a new password that only you know, then carry on where you were.",
+    ),
+    # ----- classes -----
+    "invalid-roster": P(
+        "Some rows of the class list need fixing",
+        "Nobody was added, so nothing is half done. The answer lists each row with a problem and "
+        "what is wrong with it: a missing name, an email that is not an email or is used twice, "
+        "or a date of birth not written as YYYY-MM-DD. Fix those rows and send the whole list "
+        "again.",
+    ),
+    "unknown-join-code": P(
+        "No class has this code",
+        "The code does not match any class. Check it with your teacher, letter by letter, and "
+        "try again.",
+    ),
+    "already-in-class": P(
+        "You are already in this class",
+        "You joined this class before, so you already have its practice account. Open it from "
+        "your accounts.",
+    ),
+    "learners-only": P(
+        "Only learners join classes",
+        "Classes are for learners. Teachers, guardians and administrators cannot join one as a "
+        "student; sign in with a learner's account to join.",
+    ),
     # ----- guardians and approvals -----
     "minors-only": P(
         "Only learners under 18 link to a guardian",

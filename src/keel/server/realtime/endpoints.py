@@ -158,6 +158,11 @@ CHANNELS = [
         kind="notification",
         description="Approvals, guardians' decisions, backtests, your accounts' breakers.",
     ),
+    ChannelOut(
+        name="leaderboards",
+        kind="leaderboard",
+        description="Your classes' leaderboards (teachers), at each market day's close.",
+    ),
 ]
 
 

@@ -25,7 +25,7 @@ from keel.server.scenarios.channels import scenario_channel, split_channel
 MAX_QUEUED = 1000
 MAX_SUBSCRIPTIONS = 200
 PUBLIC_CHANNELS = ("volatility", "breakers")
-PRIVATE_KINDS = ("orders", "accounts", "notifications")
+PRIVATE_KINDS = ("orders", "accounts", "notifications", "leaderboards")
 SYMBOL_KINDS = ("quotes", "bars")
 
 
@@ -165,7 +165,8 @@ def resolve_channel(
 ) -> str | None:
     """The pub/sub channel behind a subscription name, or None when it is not allowed.
 
-    `orders`, `accounts` and `notifications` always mean the caller's own; `quotes:SYM` and
+    `orders`, `accounts`, `notifications` and `leaderboards` (a teacher's classes) always mean
+    the caller's own; `quotes:SYM` and
     `bars:SYM` need a symbol the scenario knows (`known_symbol(scenario_id, symbol)`); `clock` is
     the scenario clock (pause, speed, skip). A name ending in `@<scenario id>` is that scenario's
     (`quotes:SPX@<id>`, `breakers@<id>`, `clock@<id>`); without it, the default scenario's.

@@ -4,7 +4,7 @@ The socket's own messages (`welcome`, `pong`, `heartbeat`, `subscribed` / `unsub
 `error`) are built here from their models. What is published on a channel arrives as a
 `ChannelMessage` envelope: `{"type": "message", "kind": …, "channel": …, "sent_at": …, "data": …}`,
 `kind` naming the channel's family (`quote`, `bar`, `clock`, `breaker`, `volatility`, `order`,
-`account`, `notification`) and so the shape of `data` (its models: `realtime/payloads.py`). The
+`account`, `notification`, `leaderboard`) and so the shape of `data` (its models: `realtime/payloads.py`). The
 envelope is encoded once per published message, for all its subscribers (`channel_frame`), not
 once per client.
 
@@ -22,6 +22,7 @@ from typing import Annotated, Any, Literal
 import orjson
 from pydantic import BaseModel, Field, TypeAdapter
 
+from keel.server.classes.schemas import LeaderboardOut
 from keel.server.realtime.payloads import (
     AccountData,
     BarData,
@@ -35,7 +36,15 @@ from keel.server.realtime.payloads import (
 from keel.server.scenarios.channels import split_channel
 
 ChannelKind = Literal[
-    "quote", "bar", "clock", "breaker", "volatility", "order", "account", "notification"
+    "quote",
+    "bar",
+    "clock",
+    "breaker",
+    "volatility",
+    "order",
+    "account",
+    "notification",
+    "leaderboard",
 ]
 KINDS: dict[str, ChannelKind] = {
     "quotes": "quote",
@@ -46,6 +55,7 @@ KINDS: dict[str, ChannelKind] = {
     "orders": "order",
     "accounts": "account",
     "notifications": "notification",
+    "leaderboards": "leaderboard",
 }
 """Pub/sub channel family → the `kind` of its messages."""
 
@@ -105,6 +115,13 @@ class NotificationMessage(_Channel):
     data: NotificationPayload
 
 
+class LeaderboardMessage(_Channel):
+    """A teacher's class leaderboard, recomputed at each market day's close."""
+
+    kind: Literal["leaderboard"]
+    data: LeaderboardOut
+
+
 ChannelMessage = Annotated[
     QuoteMessage
     | BarMessage
@@ -113,7 +130,8 @@ ChannelMessage = Annotated[
     | VolatilityMessage
     | OrderMessage
     | AccountMessage
-    | NotificationMessage,
+    | NotificationMessage
+    | LeaderboardMessage,
     Field(discriminator="kind"),
 ]
 

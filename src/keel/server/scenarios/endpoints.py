@@ -66,6 +66,7 @@ def describe(runtime: Runtime, row: ScenarioRow) -> ScenarioOut:
         starting_cash=row.starting_cash,
         allow_short=row.allow_short,
         breaker_mode=row.breaker_mode,
+        max_position_fraction=row.max_position_fraction,
         status=row.status,
         clock=clock,
     )

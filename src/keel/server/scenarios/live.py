@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -71,6 +72,9 @@ class LiveScenario:
     allow_short: bool = False
     breaker_mode: str = "enforce"
     """`enforce` or `measure` (breakers record but bind nothing)."""
+    max_position_fraction: Decimal | None = None
+    """The most one position may be worth, as a share of the account's starting cash (a
+    class's rule, enforced by the order gate's `PositionLimitCheck`); None: no such rule."""
     mirrored: bool = False
     """True where another process runs the scenario: its feed and breakers mirror that engine's
     published state (`keel.server.mirror`), and it has no engine loop or clock keeper here."""

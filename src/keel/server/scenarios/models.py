@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from keel.server.db import Base, Money, UTCDateTime
@@ -43,6 +43,9 @@ class ScenarioRow(Base):
     starting_cash: Mapped[Decimal] = mapped_column(Money)
     allow_short: Mapped[bool] = mapped_column(Boolean, default=False)
     breaker_mode: Mapped[str] = mapped_column(String(16), default="enforce")
+    max_position_fraction: Mapped[Decimal | None] = mapped_column(Numeric(6, 4), default=None)
+    """A class's rule: one position may be worth at most this share of the account's starting
+    cash (0.5: "no single position above 50 %"); None: no such rule."""
     status: Mapped[str] = mapped_column(String(16), default="active")
     """`active` (an engine runs it) or `archived` (its clock is stopped for good)."""
     position: Mapped[float] = mapped_column(Float, default=0.0)

@@ -38,6 +38,9 @@ class ScenarioOut(BaseModel):
     starting_cash: CashStr
     allow_short: bool
     breaker_mode: str
+    max_position_fraction: Decimal | None = Field(
+        description="The most one position may be worth, as a share of the starting cash."
+    )
     status: str
     clock: ClockOut
 
@@ -79,6 +82,15 @@ class ScenarioIn(BaseModel):
     )
     allow_short: bool = False
     breaker_mode: Literal["enforce", "measure"] = "enforce"
+    max_position_fraction: Decimal | None = Field(
+        default=None,
+        gt=0,
+        le=1,
+        decimal_places=4,
+        allow_inf_nan=False,
+        description="A rule: one position may be worth at most this share of the account's "
+        "starting cash (0.5: no single position above 50 %); null: no such rule.",
+    )
     paused: bool = Field(default=False, description="Create it with its clock stopped.")
 
 

@@ -96,7 +96,7 @@ async def audit_trail(
 
 @dataclass(frozen=True)
 class NewScenario:
-    """What an admin (later a teacher) chooses for a new market."""
+    """What an admin or a teacher (for a class) chooses for a new market."""
 
     name: str
     start_date: date
@@ -105,6 +105,7 @@ class NewScenario:
     starting_cash: Decimal
     allow_short: bool = False
     breaker_mode: str = "enforce"
+    max_position_fraction: Decimal | None = None
     paused: bool = False
     description: str = ""
     source: str = REPLAY
@@ -213,6 +214,7 @@ async def create_scenario(
         starting_cash=to_money(spec.starting_cash),
         allow_short=spec.allow_short,
         breaker_mode=spec.breaker_mode,
+        max_position_fraction=spec.max_position_fraction,
         status="active",
         position=0.0,
         control_version=0,
@@ -234,6 +236,9 @@ async def create_scenario(
             "source": spec.source,
             "seed": spec.seed,
             "datasets": spec.datasets,
+            "max_position_fraction": (
+                None if spec.max_position_fraction is None else str(spec.max_position_fraction)
+            ),
         },
         market_time=None,
         recorded_at=now,
