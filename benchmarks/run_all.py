@@ -26,6 +26,7 @@ BENCHMARKS = [
     "lighthouse",
     "ws_fanout",
     "model",
+    "leaderboard",
 ]
 
 

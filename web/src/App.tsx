@@ -22,6 +22,9 @@ const AdminPage = page(() => import('./features/admin/AdminPage'));
 const LearnPage = page(() => import('./features/learn/LearnPage'));
 const LessonPage = page(() => import('./features/learn/LessonPage'));
 const GlossaryPage = page(() => import('./features/learn/GlossaryPage'));
+const ClassesPage = page(() => import('./features/classes/ClassesPage'));
+const ClassPage = page(() => import('./features/classes/ClassPage'));
+const StudentPage = page(() => import('./features/classes/StudentPage'));
 const NotFoundPage = page(() => import('./features/NotFoundPage'));
 
 function RequireSession({ children }: { children: ReactNode }) {
@@ -70,6 +73,9 @@ export default function App() {
           <Route path="learn/:slug" element={<LessonPage />} />
           <Route path="settings" element={<SettingsPage />} />
           <Route path="admin" element={<AdminPage />} />
+          <Route path="classes" element={<ClassesPage />} />
+          <Route path="classes/:classId" element={<ClassPage />} />
+          <Route path="classes/:classId/students/:userId" element={<StudentPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

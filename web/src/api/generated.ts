@@ -2,6 +2,7 @@ import { baseApi as api } from "./base";
 export const addTagTypes = [
   "accounts",
   "breakers",
+  "classes",
   "admin",
   "auth",
   "backtests",
@@ -112,6 +113,17 @@ const injectedRtkApi = api
           },
         }),
         invalidatesTags: ["breakers", "breakers"],
+      }),
+      createTeacher: build.mutation<
+        CreateTeacherApiResponse,
+        CreateTeacherApiArg
+      >({
+        query: (queryArg) => ({
+          url: `/api/v1/admin/teachers`,
+          method: "POST",
+          body: queryArg.newTeacherIn,
+        }),
+        invalidatesTags: ["classes", "classes"],
       }),
       listUsers: build.query<ListUsersApiResponse, ListUsersApiArg>({
         query: (queryArg) => ({
@@ -347,6 +359,106 @@ const injectedRtkApi = api
           },
         }),
         providesTags: ["breakers", "breakers"],
+      }),
+      listClasses: build.query<ListClassesApiResponse, ListClassesApiArg>({
+        query: () => ({ url: `/api/v1/classes` }),
+        providesTags: ["classes", "classes"],
+      }),
+      createClass: build.mutation<CreateClassApiResponse, CreateClassApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/classes`,
+          method: "POST",
+          body: queryArg.classIn,
+        }),
+        invalidatesTags: ["classes", "classes"],
+      }),
+      joinClass: build.mutation<JoinClassApiResponse, JoinClassApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/classes/join`,
+          method: "POST",
+          body: queryArg.joinIn,
+        }),
+        invalidatesTags: ["classes", "classes"],
+      }),
+      getClass: build.query<GetClassApiResponse, GetClassApiArg>({
+        query: (queryArg) => ({ url: `/api/v1/classes/${queryArg.classId}` }),
+        providesTags: ["classes", "classes"],
+      }),
+      patchClass: build.mutation<PatchClassApiResponse, PatchClassApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/classes/${queryArg.classId}`,
+          method: "PATCH",
+          body: queryArg.classPatchIn,
+        }),
+        invalidatesTags: ["classes", "classes"],
+      }),
+      changeClassClock: build.mutation<
+        ChangeClassClockApiResponse,
+        ChangeClassClockApiArg
+      >({
+        query: (queryArg) => ({
+          url: `/api/v1/classes/${queryArg.classId}/clock`,
+          method: "PATCH",
+          body: queryArg.clockChangeIn,
+        }),
+        invalidatesTags: ["classes", "classes"],
+      }),
+      skipClassClock: build.mutation<
+        SkipClassClockApiResponse,
+        SkipClassClockApiArg
+      >({
+        query: (queryArg) => ({
+          url: `/api/v1/classes/${queryArg.classId}/clock/skip`,
+          method: "POST",
+          body: queryArg.skipIn,
+        }),
+        invalidatesTags: ["classes", "classes"],
+      }),
+      getLeaderboard: build.query<
+        GetLeaderboardApiResponse,
+        GetLeaderboardApiArg
+      >({
+        query: (queryArg) => ({
+          url: `/api/v1/classes/${queryArg.classId}/leaderboard`,
+          params: {
+            score: queryArg.score,
+          },
+        }),
+        providesTags: ["classes", "classes"],
+      }),
+      exportLeaderboard: build.query<
+        ExportLeaderboardApiResponse,
+        ExportLeaderboardApiArg
+      >({
+        query: (queryArg) => ({
+          url: `/api/v1/classes/${queryArg.classId}/leaderboard.csv`,
+          params: {
+            score: queryArg.score,
+          },
+        }),
+        providesTags: ["classes", "classes"],
+      }),
+      importRoster: build.mutation<ImportRosterApiResponse, ImportRosterApiArg>(
+        {
+          query: (queryArg) => ({
+            url: `/api/v1/classes/${queryArg.classId}/roster`,
+            method: "POST",
+            body: queryArg.rosterIn,
+          }),
+          invalidatesTags: ["classes", "classes"],
+        },
+      ),
+      listStudents: build.query<ListStudentsApiResponse, ListStudentsApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/classes/${queryArg.classId}/students`,
+        }),
+        providesTags: ["classes", "classes"],
+      }),
+      getStudent: build.query<GetStudentApiResponse, GetStudentApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/classes/${queryArg.classId}/students/${queryArg.userId}`,
+        }),
+        providesTags: ["classes", "classes"],
       }),
       listGlossary: build.query<ListGlossaryApiResponse, ListGlossaryApiArg>({
         query: () => ({ url: `/api/v1/glossary` }),
@@ -856,6 +968,11 @@ export type ResumeApiArg = {
   scenario?: string;
   forceIn: ForceIn;
 };
+export type CreateTeacherApiResponse =
+  /** status 201 Successful Response */ NewTeacherOut;
+export type CreateTeacherApiArg = {
+  newTeacherIn: NewTeacherIn;
+};
 export type ListUsersApiResponse =
   /** status 200 Successful Response */ UserPageOut;
 export type ListUsersApiArg = {
@@ -989,6 +1106,73 @@ export type BreakerHistoryApiArg = {
   limit?: number;
   /** The scenario (market) to read; `default` when left out. */
   scenario?: string;
+};
+export type ListClassesApiResponse =
+  /** status 200 Successful Response */ ClassOut[];
+export type ListClassesApiArg = void;
+export type CreateClassApiResponse =
+  /** status 201 Successful Response */ ClassOut;
+export type CreateClassApiArg = {
+  classIn: ClassIn;
+};
+export type JoinClassApiResponse =
+  /** status 200 Successful Response */ ClassOut;
+export type JoinClassApiArg = {
+  joinIn: JoinIn;
+};
+export type GetClassApiResponse =
+  /** status 200 Successful Response */ ClassOut;
+export type GetClassApiArg = {
+  classId: string;
+};
+export type PatchClassApiResponse =
+  /** status 200 Successful Response */ ClassOut;
+export type PatchClassApiArg = {
+  classId: string;
+  classPatchIn: ClassPatchIn;
+};
+export type ChangeClassClockApiResponse =
+  /** status 200 Successful Response */ ScenarioOut;
+export type ChangeClassClockApiArg = {
+  classId: string;
+  clockChangeIn: ClockChangeIn;
+};
+export type SkipClassClockApiResponse =
+  /** status 200 Successful Response */ ScenarioOut;
+export type SkipClassClockApiArg = {
+  classId: string;
+  skipIn: SkipIn;
+};
+export type GetLeaderboardApiResponse =
+  /** status 200 Successful Response */ LeaderboardOut;
+export type GetLeaderboardApiArg = {
+  classId: string;
+  /** Rank by this score instead of the class's own. */
+  score?: ("sharpe" | "sortino" | "calmar") | null;
+};
+export type ExportLeaderboardApiResponse =
+  /** status 200 Successful Response */ string;
+export type ExportLeaderboardApiArg = {
+  classId: string;
+  /** Rank by this score instead of the class's own. */
+  score?: ("sharpe" | "sortino" | "calmar") | null;
+};
+export type ImportRosterApiResponse =
+  /** status 201 Successful Response */ RosterOut;
+export type ImportRosterApiArg = {
+  classId: string;
+  rosterIn: RosterIn;
+};
+export type ListStudentsApiResponse =
+  /** status 200 Successful Response */ StudentOut[];
+export type ListStudentsApiArg = {
+  classId: string;
+};
+export type GetStudentApiResponse =
+  /** status 200 Successful Response */ StudentDetailOut;
+export type GetStudentApiArg = {
+  classId: string;
+  userId: string;
 };
 export type ListGlossaryApiResponse =
   /** status 200 Successful Response */ GlossaryEntryOut[];
@@ -1419,6 +1603,17 @@ export type ForceIn = {
   scope?: "market" | "symbol";
   symbol?: string | null;
 };
+export type NewTeacherOut = {
+  email: string;
+  /** Shown this once; changed at first sign-in. */
+  one_time_password: string;
+  user_id: string;
+};
+export type NewTeacherIn = {
+  date_of_birth: string;
+  display_name: string;
+  email: string;
+};
 export type AdminUserOut = {
   /** How many paper accounts the user has */
   accounts: number;
@@ -1438,7 +1633,7 @@ export type UserPageOut = {
   /** Users matching the search, over all pages */
   total: number;
 };
-export type Role = "learner" | "guardian" | "admin";
+export type Role = "learner" | "guardian" | "teacher" | "admin";
 export type PersonOut = {
   display_name: string;
   id: string;
@@ -1530,6 +1725,8 @@ export type UserOut = {
   email: string;
   id: string;
   is_minor: boolean;
+  /** True after a roster import: choose a password (POST /auth/password) first. */
+  must_change_password?: boolean;
   role: string;
   two_factor_enabled: boolean;
 };
@@ -1675,11 +1872,171 @@ export type BreakersOut = {
   breakers: BreakerOut[];
   market_time: string | null;
 };
-export type GlossaryEntryOut = {
-  definition: string;
-  lesson: string | null;
-  slug: string;
-  term: string;
+export type ClassOut = {
+  created_at: string;
+  id: string;
+  /** Shown to the class's teacher and admins only. */
+  join_code: string | null;
+  /** The class's rule: one position at most this share of the starting cash. */
+  max_position_fraction: string | null;
+  /** For a student: their account in the class. */
+  my_account_id: string | null;
+  name: string;
+  required_lessons: {
+    [key: string]: string;
+  };
+  scenario_id: string;
+  score: "sharpe" | "sortino" | "calmar";
+  /** Shown to the class's teacher and admins only. */
+  student_count: number | null;
+  teacher_name: string;
+};
+export type ScenarioIn = {
+  allow_short?: boolean;
+  breaker_mode?: "enforce" | "measure";
+  /** `upload` only: names of your uploaded files (GET /backtests/datasets); each becomes one symbol named after its file (`crash.csv` → CRASH). */
+  datasets?: string[] | null;
+  description?: string;
+  /** A rule: one position may be worth at most this share of the account's starting cash (0.5: no single position above 50 %); null: no such rule. */
+  max_position_fraction?: number | string | null;
+  name: string;
+  /** Create it with its clock stopped. */
+  paused?: boolean;
+  /** Real seconds per trading day. */
+  seconds_per_day?: number;
+  /** `simulator` only: the same seed gives the same market; left out: a new one. */
+  seed?: number | null;
+  /** `replay`: bundled history; `simulator`: the six fictional classroom tickers only, simulated from `seed`; `upload`: your files named in `datasets`. */
+  source?: "replay" | "simulator" | "upload";
+  /** First replayed day (the first trading day on or after). */
+  start_date: string;
+  starting_cash?: number | string;
+  /** Symbols to trade; null: every one the source has. */
+  universe?: string[] | null;
+};
+export type ClassIn = {
+  name: string;
+  /** Feature → lesson: locked on every student's account until mastered. */
+  required_lessons?: {
+    [key: string]: string;
+  };
+  /** A new market for the class: start date, speed, universe, starting cash, rules (max_position_fraction: no single position above this share of starting cash). */
+  scenario?: ScenarioIn | null;
+  scenario_id?: string | null;
+  /** What ranks the leaderboard. */
+  score?: "sharpe" | "sortino" | "calmar";
+};
+export type JoinIn = {
+  code: string;
+};
+export type ClassPatchIn = {
+  name?: string | null;
+  score?: ("sharpe" | "sortino" | "calmar") | null;
+};
+export type ClockOut = {
+  /** True once the history has run out. */
+  finished: boolean;
+  /** The trading day being replayed. */
+  market_date: string | null;
+  /** Market time of the last instant (UTC). */
+  market_time: string | null;
+  paused: boolean;
+  /** Trading days since the scenario's first day's open. */
+  position: number;
+  /** True when this server process runs the clock (else the stored clock). */
+  running_here: boolean;
+  /** Real seconds per trading day while running. */
+  seconds_per_day: number;
+};
+export type ScenarioOut = {
+  allow_short: boolean;
+  breaker_mode: string;
+  clock: ClockOut;
+  description: string;
+  id: string;
+  /** The most one position may be worth, as a share of the starting cash. */
+  max_position_fraction: string | null;
+  name: string;
+  /** The simulator's seed (`simulator` only). */
+  seed: number | null;
+  /** `replay`, `simulator` or `upload` (see ScenarioIn). */
+  source: string;
+  start_date: string;
+  starting_cash: string;
+  status: string;
+  /** Symbols traded here; null: every bundled one. */
+  universe: string[] | null;
+};
+export type ClockChangeIn = {
+  /** true: stop market time; false: go on. */
+  paused?: boolean | null;
+  /** Real seconds per trading day (0.5 to 86,400). */
+  seconds_per_day?: number | null;
+};
+export type SkipIn = {
+  /** Trading days to jump ahead (every instant is replayed at once, so breakers and resting orders see them all). */
+  days: number;
+};
+export type RegimeFiguresOut = {
+  days: number;
+  regime: "HIGH" | "EXTREME";
+  /** Compounded over those days; null: none. */
+  total_return: number | null;
+};
+export type StandingOut = {
+  /** Share of orders no breaker refused or cut; null: no order yet. */
+  breaker_compliance: number | null;
+  calmar: number | null;
+  days: number;
+  equity: string;
+  /** Share of lessons passed (familiar+). */
+  lesson_mastery: number | null;
+  max_drawdown: number;
+  name: string;
+  orders: number;
+  rank: number;
+  regimes: RegimeFiguresOut[];
+  /** The chosen score; null: not enough days yet. */
+  score: number | null;
+  sharpe: number | null;
+  sortino: number | null;
+  /** Raw return since the start (0.05 is 5 %). */
+  total_return: number;
+  user_id: string;
+};
+export type LeaderboardOut = {
+  class_id: string;
+  market_date: string | null;
+  score: "sharpe" | "sortino" | "calmar";
+  standings: StandingOut[];
+};
+export type NewStudentOut = {
+  account_id: string;
+  email: string;
+  name: string;
+  /** Shown this once: the student must choose their own at first sign-in. */
+  one_time_password: string;
+  row: number;
+  user_id: string;
+};
+export type RosterOut = {
+  class_id: string;
+  created: NewStudentOut[];
+};
+export type RosterIn = {
+  /** CSV text with a header row: name,email,date_of_birth (YYYY-MM-DD). */
+  csv: string;
+};
+export type StudentOut = {
+  account_id: string;
+  email: string;
+  /** False while the one-time password is unchanged. */
+  has_signed_in: boolean;
+  is_minor: boolean;
+  joined_at: string;
+  name: string;
+  user_id: string;
+  via: string;
 };
 export type OrderCutOut = {
   detail: string;
@@ -1716,6 +2073,31 @@ export type OrderOut = {
   time_in_force: string;
   type: string;
   updated_at: string;
+};
+export type SkillMasteryOut = {
+  answered: number;
+  lessons: string[];
+  level: "not_started" | "attempted" | "familiar" | "proficient";
+  percent: number;
+  right: number;
+  skill: string;
+  total: number;
+};
+export type ProgressOut = {
+  reviews_due: number;
+  skills: SkillMasteryOut[];
+};
+export type StudentDetailOut = {
+  account: AccountOut;
+  orders: OrderOut[];
+  progress: ProgressOut;
+  student: StudentOut;
+};
+export type GlossaryEntryOut = {
+  definition: string;
+  lesson: string | null;
+  slug: string;
+  term: string;
 };
 export type PendingApprovalOut = {
   minor_display_name: string;
@@ -1819,15 +2201,6 @@ export type QuoteOut = {
   symbol: string;
   time: string;
 };
-export type SkillMasteryOut = {
-  answered: number;
-  lessons: string[];
-  level: "not_started" | "attempted" | "familiar" | "proficient";
-  percent: number;
-  right: number;
-  skill: string;
-  total: number;
-};
 export type LessonSummaryOut = {
   mastery: SkillMasteryOut;
   position: number;
@@ -1855,14 +2228,10 @@ export type CheckOut = {
   questions: QuestionOut[];
   url: string | null;
 };
-export type ProgressOut = {
-  reviews_due: number;
-  skills: SkillMasteryOut[];
-};
 export type RequirementOut = {
   feature: "limit_orders" | "stop_orders" | "short_selling";
   lesson: string;
-  set_by: "owner" | "guardian";
+  set_by: "owner" | "guardian" | "teacher";
   title: string;
   unlocked: boolean;
   url: string;
@@ -2099,69 +2468,6 @@ export type RiskParametersOut = {
   regime: string;
   symbol: string;
 };
-export type ClockOut = {
-  /** True once the history has run out. */
-  finished: boolean;
-  /** The trading day being replayed. */
-  market_date: string | null;
-  /** Market time of the last instant (UTC). */
-  market_time: string | null;
-  paused: boolean;
-  /** Trading days since the scenario's first day's open. */
-  position: number;
-  /** True when this server process runs the clock (else the stored clock). */
-  running_here: boolean;
-  /** Real seconds per trading day while running. */
-  seconds_per_day: number;
-};
-export type ScenarioOut = {
-  allow_short: boolean;
-  breaker_mode: string;
-  clock: ClockOut;
-  description: string;
-  id: string;
-  name: string;
-  /** The simulator's seed (`simulator` only). */
-  seed: number | null;
-  /** `replay`, `simulator` or `upload` (see ScenarioIn). */
-  source: string;
-  start_date: string;
-  starting_cash: string;
-  status: string;
-  /** Symbols traded here; null: every bundled one. */
-  universe: string[] | null;
-};
-export type ScenarioIn = {
-  allow_short?: boolean;
-  breaker_mode?: "enforce" | "measure";
-  /** `upload` only: names of your uploaded files (GET /backtests/datasets); each becomes one symbol named after its file (`crash.csv` → CRASH). */
-  datasets?: string[] | null;
-  description?: string;
-  name: string;
-  /** Create it with its clock stopped. */
-  paused?: boolean;
-  /** Real seconds per trading day. */
-  seconds_per_day?: number;
-  /** `simulator` only: the same seed gives the same market; left out: a new one. */
-  seed?: number | null;
-  /** `replay`: bundled history; `simulator`: the six fictional classroom tickers only, simulated from `seed`; `upload`: your files named in `datasets`. */
-  source?: "replay" | "simulator" | "upload";
-  /** First replayed day (the first trading day on or after). */
-  start_date: string;
-  starting_cash?: number | string;
-  /** Symbols to trade; null: every one the source has. */
-  universe?: string[] | null;
-};
-export type ClockChangeIn = {
-  /** true: stop market time; false: go on. */
-  paused?: boolean | null;
-  /** Real seconds per trading day (0.5 to 86,400). */
-  seconds_per_day?: number | null;
-};
-export type SkipIn = {
-  /** Trading days to jump ahead (every instant is replayed at once, so breakers and resting orders see them all). */
-  days: number;
-};
 export type ScenarioEventOut = {
   action: string;
   actor: string;
@@ -2258,7 +2564,8 @@ export type ChannelOut = {
     | "volatility"
     | "order"
     | "account"
-    | "notification";
+    | "notification"
+    | "leaderboard";
   name: string;
 };
 export type AccountState = {
@@ -2338,6 +2645,13 @@ export type ClockMessage = {
   channel: string;
   data: ClockData;
   kind: "clock";
+  sent_at: string;
+  type?: "message";
+};
+export type LeaderboardMessage = {
+  channel: string;
+  data: LeaderboardOut;
+  kind: "leaderboard";
   sent_at: string;
   type?: "message";
 };
@@ -2495,6 +2809,9 @@ export type WebSocketProtocolOut = {
             kind: "clock";
           } & ClockMessage)
         | ({
+            kind: "leaderboard";
+          } & LeaderboardMessage)
+        | ({
             kind: "notification";
           } & NotificationMessage)
         | ({
@@ -2531,6 +2848,7 @@ export const {
   useSetRiskLimitsMutation,
   useHaltMutation,
   useResumeMutation,
+  useCreateTeacherMutation,
   useListUsersQuery,
   useLazyListUsersQuery,
   useGetUserQuery,
@@ -2569,6 +2887,24 @@ export const {
   useLazyListBreakersQuery,
   useBreakerHistoryQuery,
   useLazyBreakerHistoryQuery,
+  useListClassesQuery,
+  useLazyListClassesQuery,
+  useCreateClassMutation,
+  useJoinClassMutation,
+  useGetClassQuery,
+  useLazyGetClassQuery,
+  usePatchClassMutation,
+  useChangeClassClockMutation,
+  useSkipClassClockMutation,
+  useGetLeaderboardQuery,
+  useLazyGetLeaderboardQuery,
+  useExportLeaderboardQuery,
+  useLazyExportLeaderboardQuery,
+  useImportRosterMutation,
+  useListStudentsQuery,
+  useLazyListStudentsQuery,
+  useGetStudentQuery,
+  useLazyGetStudentQuery,
   useListGlossaryQuery,
   useLazyListGlossaryQuery,
   useGlossaryEntryQuery,

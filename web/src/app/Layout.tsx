@@ -147,6 +147,8 @@ export default function Layout() {
     ['/backtests', t('nav.backtests')],
   ];
   if (me?.role === 'guardian') links.push(['/guardian', t('nav.guardian')]);
+  if (me?.role === 'teacher' || me?.role === 'admin') links.push(['/classes', t('nav.classes')]);
+  if (me?.role === 'learner') links.push(['/classes', t('nav.myClass')]);
   if (me?.role === 'admin') links.push(['/admin', t('nav.admin')]);
   links.push(['/settings', t('nav.settings')]);
 
@@ -237,6 +239,11 @@ export default function Layout() {
       </header>
       <LiveBanner />
       <BreakerBanner breakers={board?.breakers ?? []} />
+      {me?.must_change_password && (
+        <div role="status" data-testid="password-banner" className="bg-amber-100 px-4 py-2 text-center text-amber-950 dark:bg-amber-900 dark:text-amber-50">
+          {t('classes.choosePassword')} <Link className="font-medium underline" to="/settings">{t('nav.settings')}</Link>
+        </div>
+      )}
       <main id="main">
         <Suspense fallback={<div className="p-6"><Loading /></div>}>
           <Outlet />
