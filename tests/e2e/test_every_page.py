@@ -4,6 +4,7 @@ zero violations. Console errors fail the test too (the `browsing` fixture)."""
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -32,6 +33,7 @@ LEARNER_PAGES = {
     "lesson": "/learn/volatility-and-regimes",
     "glossary": "/learn/glossary",
     "settings": "/settings",
+    "my-classes": "/classes",
     "not-found": "/no-such-page",
 }
 
@@ -68,8 +70,56 @@ def people(keel: Platform) -> dict[str, Person]:
         minor_account = open_account(http, minor)
         buy_at_market(http, minor, minor_account, "ACME", "2")  # it waits for the guardian
         admin = log_in(http, Person(admin_email))
+        teacher = classroom(http, admin)
     learner.pages = {**LEARNER_PAGES, "backtest": backtest_page}
-    return {"learner": learner, "guardian": guardian, "admin": admin}
+    return {"learner": learner, "guardian": guardian, "admin": admin, "teacher": teacher}
+
+
+def classroom(http: httpx.Client, admin: Person) -> Person:
+    """A teacher (made by the admin) with a class of two students, one of whom traded."""
+    made = http.post(
+        "/api/v1/admin/teachers",
+        json={
+            "email": unique_email("pages-teacher"),
+            "display_name": "Ms Page",
+            "date_of_birth": "1975-05-05",
+        },
+        headers=admin.headers,
+    )
+    assert made.status_code == 201, made.text
+    teacher = log_in(http, Person(made.json()["email"], made.json()["one_time_password"]))
+    changed = http.post(
+        "/api/v1/auth/password",
+        json={"current_password": teacher.password, "new_password": PASSWORD},
+        headers=teacher.headers,
+    )
+    assert changed.status_code == 200, changed.text
+    teacher = log_in(http, Person(teacher.email))
+    market = {
+        "name": "Pages 2008",
+        "start_date": "2008-09-02",
+        "starting_cash": "10000",
+        "paused": True,
+    }
+    created = http.post(
+        "/api/v1/classes", json={"name": "Pages class", "scenario": market}, headers=teacher.headers
+    )
+    assert created.status_code == 201, created.text
+    class_id = created.json()["id"]
+    rows = "name,email,date_of_birth\n" + "".join(
+        f"Pupil {n},{unique_email('pupil')},1990-01-0{n + 1}\n" for n in range(2)
+    )
+    imported = http.post(
+        f"/api/v1/classes/{class_id}/roster", json={"csv": rows}, headers=teacher.headers
+    )
+    assert imported.status_code == 201, imported.text
+    pupil = imported.json()["created"][0]
+    teacher.pages = {
+        "classes": "/classes",
+        "class": f"/classes/{class_id}",
+        "student-view": f"/classes/{class_id}/students/{pupil['user_id']}",
+    }
+    return teacher
 
 
 def _check(page: Page, name: str, problems: list[str]) -> None:
@@ -101,6 +151,7 @@ def test_every_page_is_accessible_in_both_themes_and_sizes(
         ("learner", people["learner"].pages),
         ("guardian", {"guardian": "/guardian"}),
         ("admin", {"admin": "/admin"}),
+        ("teacher", people["teacher"].pages),
     ):
         person = people[who]
         sign_in(page, person.email, person.password)

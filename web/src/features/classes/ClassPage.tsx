@@ -51,7 +51,7 @@ function Roster({ classId }: { classId: string }) {
 
 function Clock({ classId, scenarioId }: { classId: string; scenarioId: string }) {
   const { t } = useTranslation();
-  const { data: scenario } = useGetScenarioQuery({ scenarioId }, { pollingInterval: 5000 });
+  const { data: scenario, refetch } = useGetScenarioQuery({ scenarioId }, { pollingInterval: 5000 });
   const [change, changeState] = useChangeClassClockMutation();
   const [skip, skipState] = useSkipClassClockMutation();
   const [speed, setSpeed] = useState('');
@@ -61,12 +61,12 @@ function Clock({ classId, scenarioId }: { classId: string; scenarioId: string })
     <Card title={t('classes.clock')}>
       {clock && <p data-testid="class-clock">{t('admin.clockNow', { when: marketTime(clock.market_time), state: clock.paused ? t('admin.paused') : t('admin.running', { seconds: clock.seconds_per_day }) })}</p>}
       <div className="mt-3 flex flex-wrap items-end gap-3">
-        <button type="button" className={buttonClass} onClick={() => void change({ classId, clockChangeIn: { paused: !clock?.paused } })}>{clock?.paused ? t('admin.resumeClock') : t('admin.pauseClock')}</button>
-        <form className="flex items-end gap-2" onSubmit={(e) => { e.preventDefault(); void change({ classId, clockChangeIn: { seconds_per_day: Number(speed) } }); }}>
+        <button type="button" className={buttonClass} onClick={() => void change({ classId, clockChangeIn: { paused: !clock?.paused } }).then(() => refetch())}>{clock?.paused ? t('admin.resumeClock') : t('admin.pauseClock')}</button>
+        <form className="flex items-end gap-2" onSubmit={(e) => { e.preventDefault(); void change({ classId, clockChangeIn: { seconds_per_day: Number(speed) } }).then(() => refetch()); }}>
           <Field label={t('admin.speed')} htmlFor="class-clock-speed"><input id="class-clock-speed" inputMode="decimal" className={inputClass} required value={speed} onChange={(e) => setSpeed(e.target.value)} /></Field>
           <button className={secondaryButtonClass}>{t('admin.setSpeed')}</button>
         </form>
-        <form className="flex items-end gap-2" onSubmit={(e) => { e.preventDefault(); void skip({ classId, skipIn: { days: Number(days) } }); }}>
+        <form className="flex items-end gap-2" onSubmit={(e) => { e.preventDefault(); void skip({ classId, skipIn: { days: Number(days) } }).then(() => refetch()); }}>
           <Field label={t('admin.skipDays')} htmlFor="class-clock-skip"><input id="class-clock-skip" inputMode="decimal" className={inputClass} required value={days} onChange={(e) => setDays(e.target.value)} /></Field>
           <button className={secondaryButtonClass}>{t('admin.skip')}</button>
         </form>
