@@ -43,7 +43,7 @@ async def test_only_admins_create_teachers_and_teachers_are_adults(
     tokens = await login(client, body["email"], password)
     headers = {"Authorization": f"Bearer {tokens['access_token']}"}
     me = await client.get("/api/v1/me", headers=headers)
-    assert me.json()["role"] == "teacher" and me.json()["must_change_password"] is True
+    assert me.json()["role"] == "teacher" and me.json()["one_time_sign_in"] is True
     blocked = await client.get("/api/v1/classes", headers=headers)
     assert blocked.status_code == 403
     assert blocked.json()["type"] == "/problems/password-change-required"

@@ -1725,8 +1725,8 @@ export type UserOut = {
   email: string;
   id: string;
   is_minor: boolean;
-  /** True after a roster import: choose a password (POST /auth/password) first. */
-  must_change_password?: boolean;
+  /** True while signed in with a one-time password (a roster import, a teacher an admin made): choose your own (POST /auth/password) first. */
+  one_time_sign_in?: boolean;
   role: string;
   two_factor_enabled: boolean;
 };

@@ -239,7 +239,7 @@ export default function Layout() {
       </header>
       <LiveBanner />
       <BreakerBanner breakers={board?.breakers ?? []} />
-      {me?.must_change_password && (
+      {me?.one_time_sign_in && (
         <div role="status" data-testid="password-banner" className="bg-amber-100 px-4 py-2 text-center text-amber-950 dark:bg-amber-900 dark:text-amber-50">
           {t('classes.choosePassword')} <Link className="font-medium underline" to="/settings">{t('nav.settings')}</Link>
         </div>

@@ -87,9 +87,10 @@ class UserOut(BaseModel):
     role: str
     is_minor: bool
     two_factor_enabled: bool
-    must_change_password: bool = Field(
+    one_time_sign_in: bool = Field(
         default=False,
-        description="True after a roster import: choose a password (POST /auth/password) first.",
+        description="True while signed in with a one-time password (a roster import, a teacher "
+        "an admin made): choose your own (POST /auth/password) first.",
     )
     created_at: datetime
 

@@ -94,7 +94,7 @@ def user_out(user: User, *, today: date) -> UserOut:
         role=user.role,
         is_minor=user.is_minor_on(today),
         two_factor_enabled=user.totp_enabled,
-        must_change_password=user.must_change_password,
+        one_time_sign_in=user.must_change_password,
         created_at=user.created_at,
     )
 
