@@ -3,10 +3,11 @@ import { useTranslation } from 'react-i18next';
 
 import { useChangeUserMutation, useGetUserQuery, useListUsersQuery, type AdminUserOut, type Role } from '../../api/generated';
 import { money } from '../../components/format';
+import NewTeacher from './NewTeacher';
 import { Card, EmptyState, Field, inputClass, Loading, ProblemAlert, secondaryButtonClass, Table, td, th } from '../../components/ui';
 
 const PAGE = 20;
-const ROLES: Role[] = ['learner', 'guardian', 'admin'];
+const ROLES: Role[] = ['learner', 'guardian', 'teacher', 'admin'];
 
 function UserDetail({ user, onClose }: { user: AdminUserOut; onClose: () => void }) {
   const { t } = useTranslation();
@@ -104,6 +105,7 @@ export function UsersCard() {
         </nav>
       )}
       {chosen && <UserDetail key={chosen.id} user={chosen} onClose={() => setChosen(null)} />}
+      <div className="mt-6 border-t border-slate-200 pt-4 dark:border-slate-700"><NewTeacher /></div>
     </Card>
   );
 }
