@@ -31,217 +31,55 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import re
-import socket
 import statistics
 import subprocess
-import sys
 import time
 import uuid
 
 import httpx
-import psycopg
 
-PASSWORD = "plum-Orbit-42-velvet"
+from harness import (
+    KeepAlive,
+    async_url,
+    create_database,
+    create_schema,
+    drop_database,
+    encode_request,
+    new_learner,
+    percentile,
+    server_env,
+    start_topology,
+    stop,
+    with_database,
+)
+
 TARGET_RATIO = 0.5
 """Issue 2: orders/s at least half of pgbench's TPC-B TPS measured in the same run …"""
 TARGET_P99_MS = 50.0
 """… with a p99 latency under 50 ms."""
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def create_database(admin_url: str, name: str) -> None:
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_database(admin_url: str, name: str) -> None:
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def with_database(url: str, name: str) -> str:
-    return re.sub(r"/[^/]*$", f"/{name}", url)
-
-
-async def create_schema(async_url: str) -> None:
-    from keel.server.db import create_engine
-    from keel.server.migrate import upgrade
-
-    engine = create_engine(async_url, pool_size=2)
-    await upgrade(engine)
-    await engine.dispose()
-
-
-def server_env(async_url: str, var_dir: str, redis_url: str, pre_ping: bool) -> dict[str, str]:
-    return {
-        **os.environ,
-        "KEEL_DATABASE_URL": async_url,
-        "KEEL_REDIS_URL": redis_url,
-        "KEEL_REDIS_NAMESPACE": f"keel-bench-{uuid.uuid4().hex[:8]}",
-        "KEEL_ENVIRONMENT": "test",
-        # Every order meets the same kind of quote: the feed is stepped once at start, and the
-        # breakers judge every order but only record (measure mode), so no level changes mid-run.
-        "KEEL_REPLAY_AUTOSTART": "false",
-        "KEEL_BREAKER_MODE": "measure",
-        "KEEL_VAR_DIR": var_dir,
-        "KEEL_LOG_LEVEL": "WARNING",
-        "KEEL_DEMO_USERS": "false",
-        "KEEL_DATABASE_POOL_SIZE": "40",
-        "KEEL_DATABASE_PRE_PING": "true" if pre_ping else "false",
-        "KEEL_RATE_LIMIT_LEARNER": "100000000/minute",
-        "KEEL_RATE_LIMIT_ANONYMOUS": "100000000/minute",
-    }
-
-
-def keel_serve(env: dict[str, str], role: str, port: int, workers: int) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-c", "from keel.cli import main; main()", "serve"]
-    options = ["--role", role, "--host", "127.0.0.1", "--port", str(port)]
-    return subprocess.Popen([*command, *options, "--workers", str(workers)], env=env)
-
-
-def start_topology(
-    topology: str, env: dict[str, str], api_replicas: int
-) -> tuple[list[subprocess.Popen[bytes]], list[str]]:
-    """Start the servers of `topology`; returns them and the base URLs that take the orders."""
-    if topology == "single":
-        port = free_port()
-        return [keel_serve(env, "all", port, 1)], [f"http://127.0.0.1:{port}"]
-    engine_port = free_port()
-    engine = keel_serve(env, "engine", engine_port, 1)
-    asyncio.run(wait_ready(f"http://127.0.0.1:{engine_port}"))  # the engine state is published
-    ports = [free_port() for _ in range(api_replicas)]
-    replicas = [keel_serve(env, "api", port, 1) for port in ports]
-    return [engine, *replicas], [f"http://127.0.0.1:{port}" for port in ports]
-
-
-def stop(servers: list[subprocess.Popen[bytes]]) -> None:
-    for server in reversed(servers):
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-
-
-async def wait_ready(base: str) -> None:
-    async with httpx.AsyncClient(base_url=base) as http:
-        for _ in range(600):
-            try:
-                if (await http.get("/readyz")).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            await asyncio.sleep(0.1)
-    raise RuntimeError("the server did not become ready")
-
-
-async def new_trader(http: httpx.AsyncClient, index: int) -> tuple[dict[str, str], str]:
-    email = f"bench-{index}-{uuid.uuid4().hex[:6]}@example.com"
-    registered = await http.post(
-        "/api/v1/auth/register",
-        json={
-            "email": email,
-            "password": PASSWORD,
-            "display_name": f"Bench {index}",
-            "date_of_birth": "1985-01-01",
-        },
-    )
-    registered.raise_for_status()
-    for _ in range(50):
-        # The session dependency commits after the response is sent (FastAPI's default
-        # "request" scope), so a fresh registration may not be visible yet.
-        login = await http.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
-        if login.status_code == 200:
-            break
-        await asyncio.sleep(0.05)
-    if login.status_code != 200:
-        raise RuntimeError(f"login refused: {login.status_code} {login.text}")
-    tokens = login.json()
-    headers = {"Authorization": f"Bearer {tokens['access_token']}"}
-    account = await http.post(
-        "/api/v1/accounts", json={"name": "bench", "starting_cash": "10000000"}, headers=headers
-    )
-    account.raise_for_status()
-    await asyncio.sleep(0.1)  # see above: let the account's transaction commit
-    return headers, str(account.json()["id"])
-
-
-class RawHTTP:
-    """One keep-alive HTTP/1.1 connection sending the same JSON POST again and again."""
-
-    def __init__(self, base: str, path: str, body: dict[str, str], headers: dict[str, str]):
-        host_port = base.removeprefix("http://")
-        self.host, port = host_port.split(":")
-        self.port = int(port)
-        payload = json.dumps(body).encode()
-        lines = [
-            f"POST {path} HTTP/1.1",
-            f"Host: {host_port}",
-            "Content-Type: application/json",
-            f"Content-Length: {len(payload)}",
-            *(f"{name}: {value}" for name, value in headers.items()),
-        ]
-        self.request = ("\r\n".join(lines) + "\r\n\r\n").encode() + payload
-        self.reader: asyncio.StreamReader | None = None
-        self.writer: asyncio.StreamWriter | None = None
-
-    async def post(self) -> int:
-        """Send the request, read the whole response; its status code."""
-        if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
-        assert self.reader is not None
-        self.writer.write(self.request)
-        head = await self.reader.readuntil(b"\r\n\r\n")
-        status = int(head[9:12])
-        length = 0
-        for line in head.split(b"\r\n")[1:]:
-            name, _, value = line.partition(b":")
-            if name.strip().lower() == b"content-length":
-                length = int(value)
-            elif name.strip().lower() == b"transfer-encoding":
-                raise RuntimeError("chunked responses are not expected here")
-        await self.reader.readexactly(length)
-        return status
-
-    def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-
-
 async def place_orders(bases: list[str], clients: int, seconds: float) -> tuple[list[float], int]:
     async with httpx.AsyncClient(base_url=bases[0], timeout=30) as http:
-        traders = [await new_trader(http, i) for i in range(clients)]
+        traders = [await new_learner(http, i) for i in range(clients)]
     latencies: list[float] = []
     errors = 0
-    connections = [
-        RawHTTP(
-            bases[index % len(bases)],
-            "/api/v1/orders",
-            {
-                "account_id": account_id,
-                "symbol": "SPX",
-                "side": "buy",
-                "type": "market",
-                "quantity": "0.01",
-            },
-            headers,
-        )
-        for index, (headers, account_id) in enumerate(traders)
-    ]
+    connections = []
+    for index, (_email, token, account_id) in enumerate(traders):
+        base = bases[index % len(bases)]
+        order = {"account_id": account_id, "symbol": "SPX", "side": "buy", "type": "market",
+                 "quantity": "0.01"}  # fmt: skip
+        headers = {"Authorization": f"Bearer {token}"}
+        request = encode_request(base, "POST", "/api/v1/orders", headers, order)
+        connections.append((KeepAlive(base), request))
 
-    async def trade(connection: RawHTTP, until: float, record: bool) -> None:
+    async def trade(connection: KeepAlive, request: bytes, until: float, record: bool) -> None:
         nonlocal errors
         while time.perf_counter() < until:
             started = time.perf_counter()
-            status = await connection.post()
+            status, _ = await connection.send(request)
             if not record:
                 continue
             if status == 201:
@@ -251,11 +89,11 @@ async def place_orders(bases: list[str], clients: int, seconds: float) -> tuple[
 
     try:
         warmup = time.perf_counter() + 1.0
-        await asyncio.gather(*(trade(c, warmup, False) for c in connections))
+        await asyncio.gather(*(trade(c, r, warmup, False) for c, r in connections))
         until = time.perf_counter() + seconds
-        await asyncio.gather(*(trade(c, until, True) for c in connections))
+        await asyncio.gather(*(trade(c, r, until, True) for c, r in connections))
     finally:
-        for connection in connections:
+        for connection, _ in connections:
             connection.close()
     return latencies, errors
 
@@ -275,22 +113,15 @@ def pgbench_tps(admin_url: str, name: str, seconds: int) -> float:
     return float(match.group(1))
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
 def measure(
-    topology: str, args: argparse.Namespace, async_url: str, suffix: str
+    topology: str, args: argparse.Namespace, database_url: str, suffix: str
 ) -> tuple[list[float], int, float]:
     """Orders through `topology`: latencies of filled orders, failures, client CPU seconds."""
-    env = server_env(
-        async_url, f"/tmp/keel-bench-{suffix}-{topology}", args.redis_url, args.pre_ping
-    )
+    var_dir = f"/tmp/keel-bench-{suffix}-{topology}"
+    pre_ping = "true" if args.pre_ping else "false"
+    env = server_env(database_url, var_dir, args.redis_url, database_pre_ping=pre_ping)
     servers, bases = start_topology(topology, env, args.api_replicas)
     try:
-        for base in bases:
-            asyncio.run(wait_ready(base))
         cpu = time.process_time()
         latencies, errors = asyncio.run(place_orders(bases, args.clients, args.seconds))
         return latencies, errors, time.process_time() - cpu
@@ -334,17 +165,15 @@ def main() -> None:
     topologies = ["single", "split"] if args.topology == "both" else [args.topology]
     suffix = uuid.uuid4().hex[:8]
     keel_db, pgbench_db = f"keel_bench_{suffix}", f"pgbench_{suffix}"
-    async_url = with_database(args.admin_url, keel_db).replace(
-        "postgresql://", "postgresql+asyncpg://", 1
-    )
+    database_url = async_url(args.admin_url, keel_db)
     create_database(args.admin_url, keel_db)
     create_database(args.admin_url, pgbench_db)
     load = os.getloadavg()
     results = {}
     try:
-        asyncio.run(create_schema(async_url))
+        asyncio.run(create_schema(database_url))
         for topology in topologies:
-            results[topology] = measure(topology, args, async_url, suffix)
+            results[topology] = measure(topology, args, database_url, suffix)
         tps = pgbench_tps(args.admin_url, pgbench_db, args.seconds)
     finally:
         drop_database(args.admin_url, keel_db)

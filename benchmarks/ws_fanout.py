@@ -44,6 +44,8 @@ import httpx
 import orjson
 import websockets
 
+from harness import keel_serve
+
 PASSWORD = "plum-Orbit-42-velvet"  # pragma: allowlist secret (a throwaway benchmark learner)
 CHANNEL = "quotes:SPX"
 TARGET_CLIENTS = 1000
@@ -197,9 +199,7 @@ def keel_server(port: int, var_dir: str) -> subprocess.Popen[bytes]:
         "KEEL_RATE_LIMIT_LEARNER": "100000000/minute",
     }
     env.pop("KEEL_REDIS_URL", None)
-    command = [sys.executable, "-c", "from keel.cli import main; main()", "serve"]
-    options = ["--role", "all", "--host", "127.0.0.1", "--port", str(port)]
-    return subprocess.Popen([*command, *options], env=env)
+    return keel_serve(env, "all", port)
 
 
 def access_token(base: str) -> str:

@@ -210,9 +210,12 @@ async def scenario_holdings(session: AsyncSession, scenario_id: str) -> list[Hol
     """Every account of the scenario with its cash and current positions, in two queries."""
     accounts = (
         await session.execute(
-            select(PaperAccount.id, PaperAccount.epoch, PaperAccount.cash).where(
-                PaperAccount.scenario_id == scenario_id
-            )
+            select(PaperAccount.id, PaperAccount.epoch, PaperAccount.cash)
+            .where(PaperAccount.scenario_id == scenario_id)
+            # In id order: an INSERT of one row per account (closing equity) takes its foreign
+            # key locks in this order, the order desk's FOR UPDATE in the same one, so the two
+            # never deadlock (benchmarks/soak.py met one in unsorted order).
+            .order_by(PaperAccount.id)
         )
     ).all()
     by_id = {row.id: Holdings(row.id, row.epoch, row.cash, {}) for row in accounts}

@@ -1,0 +1,263 @@
+"""Soak: mixed learner traffic at 70 % of the measured capacity, per minute, on PostgreSQL + Redis.
+
+    .venv/bin/python benchmarks/soak.py [--minutes 10] [--share 0.7] [--api-replicas 2]
+        [--learners 100] [--step-seconds 15] [--start-rate 20]
+        [--admin-url postgresql://postgres@127.0.0.1:5432/postgres] [--redis-url redis://…]
+
+What it does:
+1. a scratch database; one `keel serve --role engine` and `--api-replicas` `--role api` processes
+   (benchmarks/harness.py, as orders_http.py starts them) with `KEEL_ENVIRONMENT=production`: real
+   argon2id password hashing, the replay running at its default speed, breakers judging every
+   order in measure mode (as the other benchmarks: a 2008 replay would otherwise close the market
+   mid-run), rate limits lifted (every simulated learner comes from 127.0.0.1);
+2. registers `--learners` learners with one account each and opens one WebSocket per learner;
+3. **capacity**: a ramp of `--step-seconds` steps of the mix (benchmarks/soak_traffic.py), from
+   `--start-rate` orders/s up by half each step (then one step between the last pass and the
+   first failure); a step passes when it placed at least 95 % of the orders it offered, the
+   orders' p99 stayed under 250 ms (the order latency SLO), nothing answered 5xx, nothing failed
+   to connect and nothing was shed; the capacity is the best passing step's placed orders/s;
+4. **soak**: the mix at `--share` of that capacity for `--minutes`, printing per minute the
+   requests, answers by status (5xx apart), p50/p99 latency (all requests; orders apart),
+   WebSocket messages and their p99, each server's RSS (children included) and the load average;
+5. the verdicts: total 5xx (target 0); p99 flat (the rule: the least-squares line through the
+   per-minute p99s rises over the run by less than 25 % of their median); RSS growth from the
+   soak's start to its end, each process (target < 5 %).
+
+Everything shares the machine: PostgreSQL, Redis, the servers and this load generator (its CPU is
+printed); on a machine shared with other work, read each figure beside its load average.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import time
+
+import httpx
+from cryptography.fernet import Fernet
+
+from harness import (
+    PASSWORD,
+    new_learner,
+    percentile,
+    scratch_database,
+    server_env,
+    start_topology,
+    stop,
+    tree_rss_bytes,
+)
+from soak_traffic import REQUESTS_PER_ORDER, Learner, Traffic, Window
+
+TARGET_ORDER_P99_S = 0.25
+TARGET_PLACED_SHARE = 0.95
+RAMP_STEPS = 8
+FLAT_RISE = 0.25
+TARGET_RSS_GROWTH = 0.05
+MIB = 1024 * 1024
+
+
+def load() -> str:
+    return "/".join(f"{value:.1f}" for value in os.getloadavg())
+
+
+def ms(values: list[float], share: float) -> str:
+    return f"{1000 * percentile(values, share):7.1f}" if values else "      –"
+
+
+async def register(bases: list[str], count: int) -> list[Learner]:
+    """`count` learners, spread over the replicas (round-robin), a few registrations at a time."""
+    gate = asyncio.Semaphore(4)
+
+    async def one(index: int) -> Learner:
+        base = bases[index % len(bases)]
+        async with gate, httpx.AsyncClient(base_url=base, timeout=120) as http:
+            email, token, account_id = await new_learner(http, index)
+        return Learner(email, token, account_id, base)
+
+    return list(await asyncio.gather(*(one(i) for i in range(count))))
+
+
+async def step(traffic: Traffic, rate: float, seconds: float) -> tuple[Window, float]:
+    """One ramp step at `rate` orders/s: its window and whether it held (placed orders/s)."""
+    traffic.window = window = Window()
+    await traffic.drive(rate, seconds)
+    await traffic.drain(10.0)
+    traffic.window = Window()
+    return window, window.orders_placed / seconds
+
+
+def step_passes(window: Window, rate: float, placed: float) -> bool:
+    fives = sum(n for status, n in window.statuses.items() if status >= 500)
+    return (
+        placed >= TARGET_PLACED_SHARE * rate
+        and bool(window.order_latencies)
+        and percentile(window.order_latencies, 0.99) < TARGET_ORDER_P99_S
+        and fives == 0
+        and window.connection_errors == 0
+        and window.shed == 0
+    )
+
+
+async def ramp(traffic: Traffic, start: float, seconds: float) -> float:
+    """The highest placed orders/s of a passing step (0 when none passes)."""
+    print(f"capacity ramp: {seconds:.0f} s per step; a step passes with >= "
+          f"{TARGET_PLACED_SHARE:.0%} of its orders placed, order p99 < "
+          f"{1000 * TARGET_ORDER_P99_S:.0f} ms, no 5xx, no failed connection, nothing shed")  # fmt: skip
+    print("  offered/s  placed/s  order p50/p99 ms   5xx  conn  shed  verdict  load 1/5/15")
+    best, passed_rate, failed_rate, rate = 0.0, 0.0, 0.0, start
+
+    async def measured(rate: float) -> bool:
+        nonlocal best
+        window, placed = await step(traffic, rate, seconds)
+        passes = step_passes(window, rate, placed)
+        fives = sum(n for status, n in window.statuses.items() if status >= 500)
+        print(f"  {rate:9.1f}  {placed:8.1f}  {ms(window.order_latencies, 0.5)} / "
+              f"{ms(window.order_latencies, 0.99)}  {fives:4d}  {window.connection_errors:4d}  "
+              f"{window.shed:4d}  {'pass' if passes else 'FAIL':7s}  {load()}", flush=True)  # fmt: skip
+        if passes:
+            best = max(best, placed)
+        else:
+            await traffic.drain(30.0)  # let an overloaded step's backlog clear
+        return passes
+
+    for _ in range(RAMP_STEPS):
+        if await measured(rate):
+            passed_rate, rate = rate, rate * 1.5
+        elif passed_rate:
+            failed_rate = rate
+            break
+        else:
+            rate /= 2  # the first steps already too much: come down
+    if passed_rate and failed_rate:
+        await measured((passed_rate * failed_rate) ** 0.5)
+    return best
+
+
+def trend_rise(values: list[float]) -> float:
+    """How much the least-squares line through `values` rises from the first to the last."""
+    if len(values) < 2:
+        return 0.0
+    xs = range(len(values))
+    mean_x, mean_y = statistics.fmean(xs), statistics.fmean(values)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, values, strict=True)) / sum(
+        (x - mean_x) ** 2 for x in xs
+    )
+    return slope * (len(values) - 1)
+
+
+async def soak(
+    traffic: Traffic, servers: list[subprocess.Popen[bytes]], names: list[str], rate: float,
+    minutes: int,
+) -> tuple[list[Window], list[int], list[int]]:  # fmt: skip
+    """Drive `rate` orders/s for `minutes`, one line per minute; windows, RSS at start and end."""
+    baseline = [tree_rss_bytes(server.pid) for server in servers]
+    print(f"soak: {rate:.1f} orders/s ({rate * REQUESTS_PER_ORDER:.0f} requests/s) for "
+          f"{minutes} min; RSS at start " + ", ".join(
+              f"{name} {rss / MIB:.0f} MiB" for name, rss in zip(names, baseline, strict=True)))  # fmt: skip
+    print("  min  requests  2xx  4xx by status         5xx  conn  p50 ms  p99 ms  order p99  "
+          "ws msgs  ws p99 ms  RSS MiB " + "/".join(names) + "  load 1/5/15  client CPU")  # fmt: skip
+    windows, rss = [], baseline
+    for minute in range(1, minutes + 1):
+        traffic.window = window = Window()
+        cpu = time.process_time()
+        await traffic.drive(rate, 60.0)
+        windows.append(window)
+        rss = [tree_rss_bytes(server.pid) for server in servers]
+        print(minute_line(minute, window, rss, time.process_time() - cpu), flush=True)
+    traffic.window = Window()
+    await traffic.drain(10.0)
+    return windows, baseline, rss
+
+
+def minute_line(minute: int, window: Window, rss: list[int], cpu: float) -> str:
+    total = sum(window.statuses.values())
+    ok = sum(n for status, n in window.statuses.items() if status < 400)
+    fours = {status: n for status, n in sorted(window.statuses.items()) if 400 <= status < 500}
+    fives = sum(n for status, n in window.statuses.items() if status >= 500)
+    return (
+        f"  {minute:3d}  {total:8d}  {ok:4d}  {fours or '{}'!s:20s} {fives:4d}  "
+        f"{window.connection_errors:4d} {ms(window.latencies, 0.5)} {ms(window.latencies, 0.99)}"
+        f"    {ms(window.order_latencies, 0.99)}  {window.ws_messages:7d}    "
+        f"{ms(window.ws_latencies, 0.99)}  {'/'.join(f'{r / MIB:.0f}' for r in rss)}  "
+        f"{load()}  {100 * cpu / 60:.0f} %"
+    )
+
+
+def verdicts(windows: list[Window], names: list[str], start: list[int], end: list[int]) -> None:
+    requests = sum(sum(w.statuses.values()) for w in windows)
+    fives = sum(n for w in windows for status, n in w.statuses.items() if status >= 500)
+    failed = sum(w.connection_errors + w.shed for w in windows)
+    print(f"total: {requests} requests, {fives} answered 5xx (target 0: "
+          f"{'met' if fives == 0 else 'NOT met'}), {failed} failed to connect or shed")  # fmt: skip
+    for label, series in (("all requests", [w.latencies for w in windows]),
+                          ("orders", [w.order_latencies for w in windows])):  # fmt: skip
+        p99s = [1000 * percentile(values, 0.99) for values in series if values]
+        if not p99s:
+            continue
+        rise, middle = trend_rise(p99s), statistics.median(p99s)
+        flat = rise < FLAT_RISE * middle
+        print(f"p99 {label}: first minute {p99s[0]:.1f} ms, last {p99s[-1]:.1f} ms; fitted line "
+              f"rises {rise:+.1f} ms over the run, {FLAT_RISE:.0%} of the median {middle:.1f} ms "
+              f"is {FLAT_RISE * middle:.1f} ms: {'flat' if flat else 'NOT flat'}")  # fmt: skip
+    for name, before, after in zip(names, start, end, strict=True):
+        growth = (after - before) / before if before else 0.0
+        print(f"RSS {name}: {before / MIB:.0f} -> {after / MIB:.0f} MiB ({growth:+.1%}; target < "
+              f"{TARGET_RSS_GROWTH:.0%}: {'met' if growth < TARGET_RSS_GROWTH else 'NOT met'})")  # fmt: skip
+    reconnects = sum(w.ws_reconnects for w in windows)
+    print(f"WebSocket: {sum(w.ws_messages for w in windows)} messages, {reconnects} reconnects")
+
+
+async def run(bases: list[str], servers: list[subprocess.Popen[bytes]],
+              args: argparse.Namespace) -> None:  # fmt: skip
+    names = ["engine", *(f"api{i + 1}" for i in range(len(bases)))]
+    learners = await register(bases, args.learners)
+    traffic = Traffic(learners, PASSWORD)
+    traffic.open_sockets()
+    try:
+        capacity = await ramp(traffic, args.start_rate, args.step_seconds)
+        print(f"capacity: {capacity:.1f} orders/s ({capacity * REQUESTS_PER_ORDER:.0f} requests/s "
+              f"of the mix), load {load()}")  # fmt: skip
+        if not capacity:
+            print("no ramp step passed: nothing to soak at", file=sys.stderr)
+            return
+        windows, start, end = await soak(traffic, servers, names, args.share * capacity,
+                                         args.minutes)  # fmt: skip
+    finally:
+        await traffic.close_sockets()
+    verdicts(windows, names, start, end)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=int, default=10)
+    parser.add_argument("--share", type=float, default=0.7)
+    parser.add_argument("--api-replicas", type=int, default=2)
+    parser.add_argument("--learners", type=int, default=100)
+    parser.add_argument("--step-seconds", type=float, default=15.0)
+    parser.add_argument("--start-rate", type=float, default=20.0)
+    parser.add_argument("--admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
+    args = parser.parse_args()
+    print(f"load average at start {load()} on {os.cpu_count()} CPUs")
+    with scratch_database(args.admin_url, "keel_soak") as database_url:
+        env = server_env(
+            database_url, f"/tmp/keel-soak-{os.getpid()}", args.redis_url,
+            environment="production", jwt_secret=secrets.token_urlsafe(48),
+            encryption_keys=Fernet.generate_key().decode(), replay_autostart="true",
+            database_pool_size="20",
+        )  # fmt: skip
+        servers, bases = start_topology("split", env, args.api_replicas)
+        try:
+            asyncio.run(run(bases, servers, args))
+        finally:
+            stop(servers)
+    print(f"load average at the end {load()}")
+
+
+if __name__ == "__main__":
+    main()

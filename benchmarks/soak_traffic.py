@@ -1,0 +1,215 @@
+"""The soak's mixed learner traffic (benchmarks/soak.py): what a learner does, sent open-loop.
+
+One **cycle** is a few minutes of a learner in a class: a market buy, a limit buy far below the
+market and its cancel, `GET /me` twice and a quote twice; every tenth cycle starts with a sign-in
+(real argon2id: the servers run as production does), every fiftieth runs a backtest. 50 cycles,
+shuffled with a fixed seed, are the repeating sequence; each operation goes to the next learner
+in turn, each learner to one api replica (as a load balancer with keep-alive connections does).
+Two orders per cycle: a rate in orders/s is `ORDERS_PER_OP` × operations/s.
+
+Operations are started on a fixed schedule, never waiting for earlier ones (open loop), and a
+request's latency runs from when it was due, so a slow server cannot slow the clock that
+measures it. More than `MAX_IN_FLIGHT` unfinished operations and new ones are shed (counted).
+
+Every learner also holds a WebSocket on its replica subscribed to `quotes:SPX` and its own
+`orders`, recording receive time minus the message's `sent_at`; a closed socket (an expired
+access token) reconnects with the learner's newest token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import orjson
+import websockets
+
+from harness import KeepAlive, encode_request
+
+CYCLE = ["market", "limit_cancel", "me", "me", "quote", "quote"]
+CYCLES = 50
+SIGN_IN_EVERY, BACKTEST_EVERY = 10, 50
+BACKTEST = {"symbol": "GOOG", "strategy": "sma-cross", "params": {"fast": 10, "slow": 30}}
+MAX_IN_FLIGHT = 512
+
+
+def sequence(seed: int = 7) -> list[str]:
+    """The repeating operations: `CYCLES` cycles with their sign-ins and backtests, shuffled."""
+    ops = []
+    for cycle in range(CYCLES):
+        ops.extend(CYCLE)
+        if cycle % SIGN_IN_EVERY == 0:
+            ops.append("sign_in")
+        if cycle % BACKTEST_EVERY == 0:
+            ops.append("backtest")
+    random.Random(seed).shuffle(ops)
+    return ops
+
+
+SEQUENCE = sequence()
+ORDERS_PER_OP = 2 * CYCLES / len(SEQUENCE)
+REQUESTS_PER_ORDER = (len(SEQUENCE) + SEQUENCE.count("limit_cancel")) / (2 * CYCLES)
+
+
+@dataclass
+class Learner:
+    email: str
+    token: str
+    account_id: str
+    base: str
+
+
+@dataclass
+class Window:
+    """What happened in one stretch of time (a ramp step, a minute)."""
+
+    statuses: Counter[int] = field(default_factory=Counter)
+    latencies: list[float] = field(default_factory=list)
+    order_latencies: list[float] = field(default_factory=list)
+    orders_placed: int = 0
+    connection_errors: int = 0
+    shed: int = 0
+    ws_messages: int = 0
+    ws_latencies: list[float] = field(default_factory=list)
+    ws_reconnects: int = 0
+    started: float = field(default_factory=time.perf_counter)
+
+
+class Traffic:
+    """Sends the mix to the api replicas for the learners; records into `window`."""
+
+    def __init__(self, learners: list[Learner], password: str) -> None:
+        self.learners, self.password = learners, password
+        self.window = Window()
+        self._idle: dict[str, list[KeepAlive]] = {learner.base: [] for learner in learners}
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._op_index = self._sign_in_index = 0
+        self._sockets: list[asyncio.Task[None]] = []
+
+    # ----- open-loop schedule -------------------------------------------------------------------
+
+    async def drive(self, orders_per_s: float, seconds: float) -> None:
+        """Start operations at `orders_per_s` (their share of orders) for `seconds`."""
+        interval = ORDERS_PER_OP / orders_per_s
+        start, sent = time.perf_counter(), 0
+        while (due := start + sent * interval) < start + seconds:
+            if (delay := due - time.perf_counter()) > 0:
+                await asyncio.sleep(delay)
+            index = self._op_index
+            self._op_index += 1
+            sent += 1
+            if len(self._in_flight) >= MAX_IN_FLIGHT:
+                self.window.shed += 1
+                continue
+            task = asyncio.create_task(self._operation(index, due))
+            self._in_flight.add(task)
+            task.add_done_callback(self._in_flight.discard)
+
+    async def drain(self, seconds: float) -> int:
+        """Wait up to `seconds` for started operations; how many are still unfinished."""
+        if self._in_flight:
+            await asyncio.wait(set(self._in_flight), timeout=seconds)
+        return len(self._in_flight)
+
+    # ----- operations ---------------------------------------------------------------------------
+
+    async def _operation(self, index: int, due: float) -> None:
+        kind = SEQUENCE[index % len(SEQUENCE)]
+        if kind == "sign_in":
+            learner = self.learners[self._sign_in_index % len(self.learners)]
+            self._sign_in_index += 1  # round-robin: every learner's token is renewed in turn
+            body = {"email": learner.email, "password": self.password}
+            status, answer = await self._request(learner, "POST", "/api/v1/auth/login", due, body)
+            if status == 200:
+                learner.token = json.loads(answer)["access_token"]
+            return
+        learner = self.learners[index % len(self.learners)]
+        if kind == "me":
+            await self._request(learner, "GET", "/api/v1/me", due)
+        elif kind == "quote":
+            await self._request(learner, "GET", "/api/v1/instruments/SPX/quote", due)
+        elif kind == "backtest":
+            await self._request(learner, "POST", "/api/v1/backtests", due, BACKTEST)
+        elif kind == "market":
+            await self._order(learner, due, {"type": "market"})
+        else:
+            limit = {"type": "limit", "limit_price": "1.00", "time_in_force": "gtc"}
+            status, answer = await self._order(learner, due, limit)
+            if status == 201:
+                order_id = json.loads(answer)["id"]
+                path = f"/api/v1/orders/{order_id}"
+                await self._request(learner, "DELETE", path, time.perf_counter())
+
+    async def _order(
+        self, learner: Learner, due: float, shape: dict[str, str]
+    ) -> tuple[int, bytes]:
+        body = {"account_id": learner.account_id, "symbol": "SPX", "side": "buy",
+                "quantity": "0.01", **shape}  # fmt: skip
+        status, answer = await self._request(learner, "POST", "/api/v1/orders", due, body)
+        if status > 0:
+            self.window.order_latencies.append(time.perf_counter() - due)
+        if status == 201:
+            self.window.orders_placed += 1
+        return status, answer
+
+    async def _request(
+        self, learner: Learner, method: str, path: str, due: float, body: object = None
+    ) -> tuple[int, bytes]:
+        """Status and body (status 0: the connection failed); latency from `due`."""
+        headers = {"Authorization": f"Bearer {learner.token}"}
+        if path == "/api/v1/auth/login":
+            headers = {}
+        idle = self._idle[learner.base]
+        connection = idle.pop() if idle else KeepAlive(learner.base)
+        try:
+            status, answer = await connection.send(
+                encode_request(learner.base, method, path, headers, body)
+            )
+        except (OSError, asyncio.IncompleteReadError, ValueError, RuntimeError):
+            self.window.connection_errors += 1
+            return 0, b""
+        idle.append(connection)
+        self.window.statuses[status] += 1
+        self.window.latencies.append(time.perf_counter() - due)
+        return status, answer
+
+    # ----- WebSocket subscribers ----------------------------------------------------------------
+
+    def open_sockets(self) -> None:
+        self._sockets = [
+            asyncio.create_task(self._subscriber(learner)) for learner in self.learners
+        ]
+
+    async def close_sockets(self) -> None:
+        for task in self._sockets:
+            task.cancel()
+        await asyncio.gather(*self._sockets, return_exceptions=True)
+
+    async def _subscriber(self, learner: Learner) -> None:
+        url = learner.base.replace("http://", "ws://") + "/api/v1/ws"
+        subscribe = orjson.dumps({"type": "subscribe", "channels": ["quotes:SPX", "orders"]})
+        first = True
+        while True:
+            if not first:
+                self.window.ws_reconnects += 1
+                await asyncio.sleep(0.5)
+            first = False
+            with contextlib.suppress(OSError, websockets.WebSocketException, TimeoutError):
+                async with websockets.connect(
+                    f"{url}?token={learner.token}", max_size=None, open_timeout=60
+                ) as ws:
+                    await ws.send(subscribe.decode())
+                    async for text in ws:
+                        now = time.time()
+                        message = orjson.loads(text)
+                        if message.get("type") != "message":
+                            continue
+                        sent = datetime.fromisoformat(message["sent_at"]).timestamp()
+                        self.window.ws_messages += 1
+                        self.window.ws_latencies.append(now - sent)
