@@ -27,7 +27,10 @@ BENCHMARKS = [
     "ws_fanout",
     "model",
     "leaderboard",
+    "soak",
 ]
+ARGUMENTS = {"soak": ["--minutes", "2", "--step-seconds", "8", "--learners", "40"]}
+"""`make bench` stays bounded: the soak's short variant (the full one is 10 minutes)."""
 
 
 def main() -> int:
@@ -38,7 +41,7 @@ def main() -> int:
     for name in args.only or BENCHMARKS:
         print(f"\n=== {name} ===", flush=True)
         started = time.perf_counter()
-        code = subprocess.call([sys.executable, str(HERE / f"{name}.py")])
+        code = subprocess.call([sys.executable, str(HERE / f"{name}.py"), *ARGUMENTS.get(name, [])])
         print(f"--- {name}: exit {code} in {time.perf_counter() - started:.1f} s", flush=True)
         if code:
             failed.append(name)

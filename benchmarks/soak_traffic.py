@@ -23,7 +23,7 @@ import contextlib
 import json
 import random
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -71,7 +71,7 @@ class Window:
 
     statuses: Counter[int] = field(default_factory=Counter)
     latencies: list[float] = field(default_factory=list)
-    order_latencies: list[float] = field(default_factory=list)
+    by_kind: defaultdict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     orders_placed: int = 0
     connection_errors: int = 0
     shed: int = 0
@@ -79,6 +79,10 @@ class Window:
     ws_latencies: list[float] = field(default_factory=list)
     ws_reconnects: int = 0
     started: float = field(default_factory=time.perf_counter)
+
+    @property
+    def order_latencies(self) -> list[float]:
+        return self.by_kind["order"]
 
 
 class Traffic:
@@ -125,17 +129,19 @@ class Traffic:
             learner = self.learners[self._sign_in_index % len(self.learners)]
             self._sign_in_index += 1  # round-robin: every learner's token is renewed in turn
             body = {"email": learner.email, "password": self.password}
-            status, answer = await self._request(learner, "POST", "/api/v1/auth/login", due, body)
+            status, answer = await self._request(
+                learner, "sign-in", "POST", "/api/v1/auth/login", due, body
+            )
             if status == 200:
                 learner.token = json.loads(answer)["access_token"]
             return
         learner = self.learners[index % len(self.learners)]
         if kind == "me":
-            await self._request(learner, "GET", "/api/v1/me", due)
+            await self._request(learner, "GET /me", "GET", "/api/v1/me", due)
         elif kind == "quote":
-            await self._request(learner, "GET", "/api/v1/instruments/SPX/quote", due)
+            await self._request(learner, "quote", "GET", "/api/v1/instruments/SPX/quote", due)
         elif kind == "backtest":
-            await self._request(learner, "POST", "/api/v1/backtests", due, BACKTEST)
+            await self._request(learner, "backtest", "POST", "/api/v1/backtests", due, BACKTEST)
         elif kind == "market":
             await self._order(learner, due, {"type": "market"})
         else:
@@ -144,39 +150,47 @@ class Traffic:
             if status == 201:
                 order_id = json.loads(answer)["id"]
                 path = f"/api/v1/orders/{order_id}"
-                await self._request(learner, "DELETE", path, time.perf_counter())
+                await self._request(learner, "cancel", "DELETE", path, time.perf_counter())
 
     async def _order(
         self, learner: Learner, due: float, shape: dict[str, str]
     ) -> tuple[int, bytes]:
         body = {"account_id": learner.account_id, "symbol": "SPX", "side": "buy",
                 "quantity": "0.01", **shape}  # fmt: skip
-        status, answer = await self._request(learner, "POST", "/api/v1/orders", due, body)
-        if status > 0:
-            self.window.order_latencies.append(time.perf_counter() - due)
+        status, answer = await self._request(learner, "order", "POST", "/api/v1/orders", due, body)
         if status == 201:
             self.window.orders_placed += 1
         return status, answer
 
     async def _request(
-        self, learner: Learner, method: str, path: str, due: float, body: object = None
+        self, learner: Learner, kind: str, method: str, path: str, due: float, body: object = None
     ) -> tuple[int, bytes]:
         """Status and body (status 0: the connection failed); latency from `due`."""
         headers = {"Authorization": f"Bearer {learner.token}"}
         if path == "/api/v1/auth/login":
             headers = {}
-        idle = self._idle[learner.base]
+        idle, request = (
+            self._idle[learner.base],
+            encode_request(learner.base, method, path, headers, body),
+        )
+        # A connection idle for longer than the server's keep-alive (uvicorn: 5 s) is closed by
+        # the server: a request on a reused one that fails is sent once more, on a new one.
+        reused = bool(idle)
         connection = idle.pop() if idle else KeepAlive(learner.base)
-        try:
-            status, answer = await connection.send(
-                encode_request(learner.base, method, path, headers, body)
-            )
-        except (OSError, asyncio.IncompleteReadError, ValueError, RuntimeError):
-            self.window.connection_errors += 1
-            return 0, b""
+        for attempt in (1, 2):
+            try:
+                status, answer = await connection.send(request)
+                break
+            except (OSError, asyncio.IncompleteReadError, ValueError, RuntimeError):
+                if not reused or attempt == 2:
+                    self.window.connection_errors += 1
+                    return 0, b""
+                connection = KeepAlive(learner.base)
         idle.append(connection)
         self.window.statuses[status] += 1
-        self.window.latencies.append(time.perf_counter() - due)
+        latency = time.perf_counter() - due
+        self.window.latencies.append(latency)
+        self.window.by_kind[kind].append(latency)
         return status, answer
 
     # ----- WebSocket subscribers ----------------------------------------------------------------
