@@ -26,6 +26,22 @@ FILLS = Counter("keel_fills_total", "Fills executed.", ["symbol", "side"], regis
 WS_CONNECTIONS = Gauge(
     "keel_websocket_connections", "Open WebSocket connections.", registry=REGISTRY
 )
+WS_DELIVERY = Histogram(
+    "keel_websocket_delivery_seconds",
+    "Seconds from the hub taking a channel message off pub/sub to its frame written to a"
+    " client's socket, per frame written (the WebSocket delivery SLO).",
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+    registry=REGISTRY,
+)
+WS_MESSAGES = Counter(
+    "keel_websocket_messages_total",
+    "Channel frames for clients by outcome: sent; conflated (a quote replaced by a newer one"
+    " before it was sent); dropped (lost when a client too slow to read was disconnected).",
+    ["outcome"],
+    registry=REGISTRY,
+)
+for _outcome in ("sent", "conflated", "dropped"):
+    WS_MESSAGES.labels(_outcome)  # every outcome is exported from the start, at 0
 FEED_LAG = Gauge(
     "keel_feed_lag_seconds",
     "Wall-clock seconds between when a replay step was due and when it was published.",

@@ -9,15 +9,23 @@ messages (orders, bars, breakers …) queue up to `MAX_QUEUED`; a client that fa
 is disconnected. Nothing here ever awaits a client, so one slow socket never stalls the others. A
 client whose access token is revoked (a logout, a password change; `TOKENS_REVOKED_CHANNEL`) is
 disconnected too.
+
+Each frame waits with the monotonic time the hub took its message off pub/sub, so the writer can
+measure delivery (`keel_websocket_delivery_seconds`, the WebSocket delivery SLO's histogram);
+conflated quotes and frames lost with a too-slow client are counted
+(`keel_websocket_messages_total{outcome}`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import deque
 from collections.abc import Callable
+from typing import NamedTuple
 
 from keel.server.auth.revocation import TOKENS_REVOKED_CHANNEL
+from keel.server.metrics import WS_MESSAGES
 from keel.server.pubsub import Message, PubSub
 from keel.server.realtime.messages import channel_frame, sent_now
 from keel.server.scenarios.channels import scenario_channel, split_channel
@@ -27,6 +35,13 @@ MAX_SUBSCRIPTIONS = 200
 PUBLIC_CHANNELS = ("volatility", "breakers")
 PRIVATE_KINDS = ("orders", "accounts", "notifications", "leaderboards")
 SYMBOL_KINDS = ("quotes", "bars")
+
+
+class Queued(NamedTuple):
+    """A frame waiting for one client, and when the hub took its message (`time.monotonic()`)."""
+
+    frame: str
+    taken_at: float
 
 
 class ClientQueue:
@@ -41,22 +56,26 @@ class ClientQueue:
         self.revoked: str | None = None
         """Why the client must go: its access token was revoked."""
         self.channels: set[str] = set()
-        self._quotes: dict[str, str] = {}
-        self._queue: deque[str] = deque()
+        self._quotes: dict[str, Queued] = {}
+        self._queue: deque[Queued] = deque()
         self._ready = asyncio.Event()
         self.overflowed = False
         self.conflated = 0
 
-    def offer(self, channel: str, frame: str) -> None:
-        """Take a frame without ever blocking (conflating quotes, dropping the client on overflow)."""
+    def offer(self, channel: str, frame: str, taken_at: float | None = None) -> None:
+        """Take a frame without ever blocking (conflating quotes, dropping the client on overflow);
+        `taken_at`: when the hub took the message (default: now)."""
+        queued = Queued(frame, time.monotonic() if taken_at is None else taken_at)
         if channel.startswith("quotes:"):
             if channel in self._quotes:
                 self.conflated += 1
-            self._quotes[channel] = frame
-        elif len(self._queue) >= self.max_queued:
+                WS_MESSAGES.labels("conflated").inc()
+            self._quotes[channel] = queued
+        elif self.overflowed or len(self._queue) >= self.max_queued:
             self.overflowed = True
+            WS_MESSAGES.labels("dropped").inc()
         else:
-            self._queue.append(frame)
+            self._queue.append(queued)
         self._ready.set()
 
     def revoke(self, reason: str) -> None:
@@ -64,7 +83,7 @@ class ClientQueue:
         self.revoked = reason
         self._ready.set()
 
-    async def next_batch(self) -> list[str]:
+    async def next_batch(self) -> list[Queued]:
         """Wait for something to send; returns queued frames first, then the latest quotes."""
         await self._ready.wait()
         self._ready.clear()
@@ -138,9 +157,10 @@ class Hub:
         subscribers = self._subscribers.get(channel)
         if not subscribers:
             return
+        taken_at = time.monotonic()
         frame = channel_frame(channel, message, sent_now())
         for client in subscribers:
-            client.offer(channel, frame)
+            client.offer(channel, frame, taken_at)
 
     def _revoke(self, message: Message) -> None:
         """Close the sockets opened with a token a logout or password change revoked."""
