@@ -41,7 +41,9 @@ import sys
 import time
 
 import httpx
+import psycopg
 from cryptography.fernet import Fernet
+from prometheus_client.parser import text_string_to_metric_families
 
 from harness import (
     PASSWORD,
@@ -164,11 +166,20 @@ def trend_rise(values: list[float]) -> float:
     return slope * (len(values) - 1)
 
 
+def database_bytes(database_url: str) -> int:
+    plain = database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+    with psycopg.connect(plain) as connection:
+        row = connection.execute("SELECT pg_database_size(current_database())").fetchone()
+    return int(row[0]) if row else 0
+
+
 async def soak(
     traffic: Traffic, servers: list[subprocess.Popen[bytes]], names: list[str], rate: float,
-    minutes: int,
+    args: argparse.Namespace,
 ) -> tuple[list[Window], list[int], list[int]]:  # fmt: skip
-    """Drive `rate` orders/s for `minutes`, one line per minute; windows, RSS at start and end."""
+    """Drive `rate` orders/s for `args.minutes`, one line per minute; windows, RSS at start and
+    end."""
+    minutes, size = args.minutes, database_bytes(args.database_url)
     baseline = [tree_rss_bytes(server.pid) for server in servers]
     print(f"soak: {rate:.1f} orders/s ({rate * REQUESTS_PER_ORDER:.0f} requests/s) for "
           f"{minutes} min; RSS at start " + ", ".join(
@@ -185,6 +196,10 @@ async def soak(
         print(minute_line(minute, window, rss, time.process_time() - cpu), flush=True)
     traffic.window = Window()
     await traffic.drain(10.0)
+    grown, placed = database_bytes(args.database_url) - size, sum(w.orders_placed for w in windows)
+    print(f"database: {size / MIB:.0f} -> {(size + grown) / MIB:.0f} MiB over the soak, "
+          f"{grown / max(placed, 1) / 1024:.1f} KiB per order placed (every row of the mix, "
+          f"indexes included)")  # fmt: skip
     return windows, baseline, rss
 
 
@@ -230,6 +245,30 @@ def verdicts(windows: list[Window], names: list[str], start: list[int], end: lis
     print(f"WebSocket: {sum(w.ws_messages for w in windows)} messages, {reconnects} reconnects")
 
 
+def delivery_slo(bases: list[str]) -> str:
+    """The replicas' own WebSocket delivery figures, from their `/metrics` (loopback needs no
+    token): frames written, the share within the SLO's 250 ms, frames dropped and conflated."""
+    written = within = dropped = conflated = 0.0
+    for base in bases:
+        text = httpx.get(f"{base}/metrics", timeout=30).text
+        for family in text_string_to_metric_families(text):
+            for sample in family.samples:
+                if sample.name == "keel_websocket_delivery_seconds_count":
+                    written += sample.value
+                elif sample.name == "keel_websocket_delivery_seconds_bucket" and (
+                    sample.labels.get("le") == "0.25"
+                ):
+                    within += sample.value
+                elif sample.name == "keel_websocket_messages_total":
+                    outcome = sample.labels.get("outcome")
+                    dropped += sample.value if outcome == "dropped" else 0
+                    conflated += sample.value if outcome == "conflated" else 0
+    share = within / written if written else 0.0
+    return (f"WebSocket delivery SLO, the replicas' own metrics over the whole run: {written:.0f} "
+            f"frames written, {share:.2%} within 250 ms (objective 99 %), {dropped:.0f} dropped, "
+            f"{conflated:.0f} quotes conflated")  # fmt: skip
+
+
 async def run(bases: list[str], servers: list[subprocess.Popen[bytes]],
               args: argparse.Namespace) -> None:  # fmt: skip
     names = ["engine", *(f"api{i + 1}" for i in range(len(bases)))]
@@ -249,11 +288,11 @@ async def run(bases: list[str], servers: list[subprocess.Popen[bytes]],
         if not capacity:
             print("no ramp step passed: nothing to soak at", file=sys.stderr)
             return
-        windows, start, end = await soak(traffic, servers, names, args.share * capacity,
-                                         args.minutes)  # fmt: skip
+        windows, start, end = await soak(traffic, servers, names, args.share * capacity, args)
     finally:
         await traffic.close_sockets()
     verdicts(windows, names, start, end)
+    print(delivery_slo(bases))
 
 
 def main() -> None:
@@ -270,6 +309,7 @@ def main() -> None:
     args = parser.parse_args()
     print(f"load average at start {load()} on {os.cpu_count()} CPUs")
     with scratch_database(args.admin_url, "keel_soak") as database_url:
+        args.database_url = database_url
         env = server_env(
             database_url, f"/tmp/keel-soak-{os.getpid()}", args.redis_url,
             environment="production", jwt_secret=secrets.token_urlsafe(48),
