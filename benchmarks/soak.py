@@ -20,7 +20,11 @@ What it does:
    within the SLO is printed beside it);
 4. **soak**: the mix at `--share` of that capacity for `--minutes`, printing per minute the
    requests, answers by status (5xx apart), p50/p99 latency (all requests; orders apart),
-   WebSocket messages and their p99, each server's RSS (children included) and the load average;
+   WebSocket messages and their p99 (receive time minus `sent_at`), the pub/sub messages per
+   second under the servers' Redis namespace (what every replica receives), each server's RSS
+   (children included), the load average and this load generator's CPU; then the database's
+   growth per order placed, the latency of each kind of request, and the replicas' own WebSocket
+   delivery figures from their `/metrics` (the SLO's histogram and counters);
 5. the verdicts: total 5xx (target 0); p99 flat (the rule: the least-squares line through the
    per-minute p99s rises over the run by less than 25 % of their median); RSS growth from the
    soak's start to its end, each process (target < 5 %).
@@ -185,7 +189,7 @@ async def soak(
           f"{minutes} min; RSS at start " + ", ".join(
               f"{name} {rss / MIB:.0f} MiB" for name, rss in zip(names, baseline, strict=True)))  # fmt: skip
     print("  min  requests  2xx  4xx by status         5xx  conn  p50 ms  p99 ms  order p99  "
-          "ws msgs  ws p99 ms  RSS MiB " + "/".join(names) + "  load 1/5/15  client CPU")  # fmt: skip
+          "ws msgs  ws p99 ms  pub/sub/s  RSS MiB " + "/".join(names) + "  load 1/5/15  client CPU")  # fmt: skip
     windows, rss = [], baseline
     for minute in range(1, minutes + 1):
         traffic.window = window = Window()
@@ -212,7 +216,8 @@ def minute_line(minute: int, window: Window, rss: list[int], cpu: float) -> str:
         f"  {minute:3d}  {total:8d}  {ok:4d}  {fours or '{}'!s:20s} {fives:4d}  "
         f"{window.connection_errors:4d} {ms(window.latencies, 0.5)} {ms(window.latencies, 0.99)}"
         f"    {ms(window.order_latencies, 0.99)}  {window.ws_messages:7d}    "
-        f"{ms(window.ws_latencies, 0.99)}  {'/'.join(f'{r / MIB:.0f}' for r in rss)}  "
+        f"{ms(window.ws_latencies, 0.99)}  {window.pubsub_messages / 60:9.0f}  "
+        f"{'/'.join(f'{r / MIB:.0f}' for r in rss)}  "
         f"{load()}  {100 * cpu / 60:.0f} %"
     )
 
@@ -275,6 +280,7 @@ async def run(bases: list[str], servers: list[subprocess.Popen[bytes]],
     learners = await register(bases, args.learners)
     traffic = Traffic(learners, PASSWORD)
     traffic.open_sockets()
+    counter = asyncio.create_task(traffic.count_pubsub(args.redis_url, args.namespace))
     try:
         await asyncio.sleep(5.0)  # the sockets connect and subscribe before anything is timed
         if args.rate:
@@ -290,6 +296,7 @@ async def run(bases: list[str], servers: list[subprocess.Popen[bytes]],
             return
         windows, start, end = await soak(traffic, servers, names, args.share * capacity, args)
     finally:
+        counter.cancel()
         await traffic.close_sockets()
     verdicts(windows, names, start, end)
     print(delivery_slo(bases))
@@ -316,6 +323,7 @@ def main() -> None:
             encryption_keys=Fernet.generate_key().decode(), replay_autostart="true",
             database_pool_size="20",
         )  # fmt: skip
+        args.namespace = env["KEEL_REDIS_NAMESPACE"]
         servers, bases = start_topology("split", env, args.api_replicas)
         try:
             asyncio.run(run(bases, servers, args))

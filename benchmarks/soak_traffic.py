@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import orjson
+import redis.asyncio as redis
 import websockets
 
 from harness import KeepAlive, encode_request
@@ -78,6 +79,7 @@ class Window:
     ws_messages: int = 0
     ws_latencies: list[float] = field(default_factory=list)
     ws_reconnects: int = 0
+    pubsub_messages: int = 0
     started: float = field(default_factory=time.perf_counter)
 
     @property
@@ -192,6 +194,22 @@ class Traffic:
         self.window.latencies.append(latency)
         self.window.by_kind[kind].append(latency)
         return status, answer
+
+    # ----- pub/sub ------------------------------------------------------------------------------
+
+    async def count_pubsub(self, redis_url: str, namespace: str) -> None:
+        """Count every message published under the servers' namespace (what each api replica and
+        engine receives through its one pattern subscription)."""
+        client = redis.Redis.from_url(redis_url)
+        pubsub = client.pubsub()
+        await pubsub.psubscribe(f"{namespace}:*")
+        try:
+            async for message in pubsub.listen():
+                if message["type"] == "pmessage":
+                    self.window.pubsub_messages += 1
+        finally:
+            await pubsub.aclose()
+            await client.aclose()
 
     # ----- WebSocket subscribers ----------------------------------------------------------------
 
