@@ -7,7 +7,8 @@
 - learners registered and signed in over HTTP (`new_learner`, `sign_in`);
 - `KeepAlive`: one raw HTTP/1.1 keep-alive connection (httpx on the hot path cost as much CPU as
   the server it measured);
-- each server's resident memory, its children's included (`tree_rss_bytes`).
+- each server's resident memory and CPU time, its children's included (`tree_rss_bytes`,
+  `tree_cpu_seconds`).
 """
 
 from __future__ import annotations
@@ -266,6 +267,18 @@ def tree_rss_bytes(pid: int) -> int:
             for line in Path(f"/proc/{current}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1]) * 1024
+        pending.extend(_children(current))
+    return total
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of `pid` and its living descendants, from /proc (seconds)."""
+    total, pending, tick = 0.0, [pid], os.sysconf("SC_CLK_TCK")
+    while pending:
+        current = pending.pop()
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
         pending.extend(_children(current))
     return total
 

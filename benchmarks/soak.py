@@ -57,6 +57,7 @@ from harness import (
     server_env,
     start_topology,
     stop,
+    tree_cpu_seconds,
     tree_rss_bytes,
 )
 from soak_traffic import REQUESTS_PER_ORDER, Learner, Traffic, Window
@@ -189,25 +190,41 @@ async def soak(
           f"{minutes} min; RSS at start " + ", ".join(
               f"{name} {rss / MIB:.0f} MiB" for name, rss in zip(names, baseline, strict=True)))  # fmt: skip
     print("  min  requests  2xx  4xx by status         5xx  conn  p50 ms  p99 ms  order p99  "
-          "ws msgs  ws p99 ms  pub/sub/s  RSS MiB " + "/".join(names) + "  load 1/5/15  client CPU")  # fmt: skip
+          "ws msgs  ws p99 ms  pub/sub/s  RSS MiB " + "/".join(names) + "  CPU % "
+          + "/".join(names) + "  load 1/5/15  client CPU")  # fmt: skip
     windows, rss = [], baseline
+    first_cpu = cpu = [tree_cpu_seconds(server.pid) for server in servers]
+    started = time.perf_counter()
     for minute in range(1, minutes + 1):
         traffic.window = window = Window()
-        cpu = time.process_time()
+        client, wall = time.process_time(), time.perf_counter()
         await traffic.drive(rate, 60.0)
         windows.append(window)
         rss = [tree_rss_bytes(server.pid) for server in servers]
-        print(minute_line(minute, window, rss, time.process_time() - cpu), flush=True)
+        now = [tree_cpu_seconds(server.pid) for server in servers]
+        wall = time.perf_counter() - wall
+        shares = [(after - before) / wall for before, after in zip(cpu, now, strict=True)]
+        cpu = now
+        print(minute_line(minute, window, rss, shares, (time.process_time() - client) / wall),
+              flush=True)  # fmt: skip
+    elapsed, placed = time.perf_counter() - started, sum(w.orders_placed for w in windows)
+    used = [after - before for before, after in zip(first_cpu, cpu, strict=True)]
+    print(f"server CPU over the soak: engine {100 * used[0] / elapsed:.0f} % of a core; api "
+          f"replicas {1000 * sum(used[1:]) / max(placed, 1):.1f} ms of CPU per order placed (the "
+          f"mix's other {REQUESTS_PER_ORDER - 1:.2f} requests per order and the sockets "
+          f"included)")  # fmt: skip
     traffic.window = Window()
     await traffic.drain(10.0)
-    grown, placed = database_bytes(args.database_url) - size, sum(w.orders_placed for w in windows)
+    grown = database_bytes(args.database_url) - size
     print(f"database: {size / MIB:.0f} -> {(size + grown) / MIB:.0f} MiB over the soak, "
           f"{grown / max(placed, 1) / 1024:.1f} KiB per order placed (every row of the mix, "
           f"indexes included)")  # fmt: skip
     return windows, baseline, rss
 
 
-def minute_line(minute: int, window: Window, rss: list[int], cpu: float) -> str:
+def minute_line(
+    minute: int, window: Window, rss: list[int], shares: list[float], client: float
+) -> str:
     total = sum(window.statuses.values())
     ok = sum(n for status, n in window.statuses.items() if status < 400)
     fours = {status: n for status, n in sorted(window.statuses.items()) if 400 <= status < 500}
@@ -218,7 +235,7 @@ def minute_line(minute: int, window: Window, rss: list[int], cpu: float) -> str:
         f"    {ms(window.order_latencies, 0.99)}  {window.ws_messages:7d}    "
         f"{ms(window.ws_latencies, 0.99)}  {window.pubsub_messages / 60:9.0f}  "
         f"{'/'.join(f'{r / MIB:.0f}' for r in rss)}  "
-        f"{load()}  {100 * cpu / 60:.0f} %"
+        f"{'/'.join(f'{100 * share:.0f}' for share in shares)}  {load()}  {100 * client:.0f} %"
     )
 
 
