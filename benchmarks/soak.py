@@ -39,7 +39,6 @@ import argparse
 import asyncio
 import os
 import secrets
-import statistics
 import subprocess
 import sys
 import time
@@ -47,7 +46,6 @@ import time
 import httpx
 import psycopg
 from cryptography.fernet import Fernet
-from prometheus_client.parser import text_string_to_metric_families
 
 from harness import (
     PASSWORD,
@@ -60,6 +58,7 @@ from harness import (
     tree_cpu_seconds,
     tree_rss_bytes,
 )
+from soak_report import MIB, delivery_slo, line_fit, load, minute_line, ms, verdicts
 from soak_traffic import REQUESTS_PER_ORDER, Learner, Traffic, Window
 
 SLO_ORDER_P99_S = 0.25
@@ -68,17 +67,6 @@ SUSTAINED_ORDER_P99_S = 1.0
 """A step whose orders' p99 passes a second is not sustained, whatever it placed."""
 TARGET_PLACED_SHARE = 0.95
 RAMP_STEPS = 10
-FLAT_RISE = 0.25
-TARGET_RSS_GROWTH = 0.05
-MIB = 1024 * 1024
-
-
-def load() -> str:
-    return "/".join(f"{value:.1f}" for value in os.getloadavg())
-
-
-def ms(values: list[float], share: float) -> str:
-    return f"{1000 * percentile(values, share):7.1f}" if values else "      –"
 
 
 async def register(bases: list[str], count: int) -> list[Learner]:
@@ -94,13 +82,18 @@ async def register(bases: list[str], count: int) -> list[Learner]:
     return list(await asyncio.gather(*(one(i) for i in range(count))))
 
 
-async def step(traffic: Traffic, rate: float, seconds: float) -> tuple[Window, float]:
-    """One ramp step at `rate` orders/s: its window and whether it held (placed orders/s)."""
+async def step(
+    traffic: Traffic, rate: float, seconds: float, api_pids: list[int]
+) -> tuple[Window, float, float]:
+    """One ramp step at `rate` orders/s: its window, the orders placed per second and the api
+    replicas' CPU (cores: CPU seconds per wall second, all replicas together)."""
     traffic.window = window = Window()
+    before, wall = sum(tree_cpu_seconds(pid) for pid in api_pids), time.perf_counter()
     await traffic.drive(rate, seconds)
+    cores = (sum(tree_cpu_seconds(pid) for pid in api_pids) - before) / (time.perf_counter() - wall)
     await traffic.drain(10.0)
     traffic.window = Window()
-    return window, window.orders_placed / seconds
+    return window, window.orders_placed / seconds, cores
 
 
 def sustained(window: Window, rate: float, placed: float) -> bool:
@@ -116,28 +109,33 @@ def sustained(window: Window, rate: float, placed: float) -> bool:
     )
 
 
-async def ramp(traffic: Traffic, start: float, seconds: float) -> tuple[float, float]:
+async def ramp(
+    traffic: Traffic, start: float, seconds: float, api_pids: list[int]
+) -> tuple[float, float]:
     """The highest placed orders/s of a sustained step, and of one within the order latency
     SLO too (0 when none)."""
     print(f"capacity ramp: {seconds:.0f} s per step, up by half each step; a step is sustained "
           f"with >= {TARGET_PLACED_SHARE:.0%} of its orders placed, order p99 < "
           f"{1000 * SUSTAINED_ORDER_P99_S:.0f} ms, no 5xx, no failed connection, nothing shed; "
           f"within the SLO when the order p99 is also < {1000 * SLO_ORDER_P99_S:.0f} ms")  # fmt: skip
-    print("  offered/s  placed/s  order p50/p99 ms   5xx  conn  shed  sustained  SLO  load 1/5/15")
+    print("  offered/s  placed/s  order p50/p99 ms   5xx  conn  shed  sustained  SLO  api CPU  "
+          "load 1/5/15")  # fmt: skip
     best, best_slo, passed_rate, failed_rate, rate = 0.0, 0.0, 0.0, 0.0, start
+    cpu_points: list[tuple[float, float]] = []
 
     async def measured(rate: float) -> bool:
         nonlocal best, best_slo
-        window, placed = await step(traffic, rate, seconds)
+        window, placed, cores = await step(traffic, rate, seconds, api_pids)
         held = sustained(window, rate, placed)
         slo = held and percentile(window.order_latencies, 0.99) < SLO_ORDER_P99_S
         fives = sum(n for status, n in window.statuses.items() if status >= 500)
         print(f"  {rate:9.1f}  {placed:8.1f}  {ms(window.order_latencies, 0.5)} / "
               f"{ms(window.order_latencies, 0.99)}  {fives:4d}  {window.connection_errors:4d}  "
               f"{window.shed:4d}  {'yes' if held else 'NO':9s}  {'yes' if slo else 'no ':3s}  "
-              f"{load()}", flush=True)  # fmt: skip
+              f"{100 * cores:5.0f} %  {load()}", flush=True)  # fmt: skip
         if held:
             best = max(best, placed)
+            cpu_points.append((placed, cores))
         if slo:
             best_slo = max(best_slo, placed)
         if not held:
@@ -156,19 +154,25 @@ async def ramp(traffic: Traffic, start: float, seconds: float) -> tuple[float, f
             rate /= 2  # the first step was already too much: come down
     if passed_rate and failed_rate:
         await measured((passed_rate * failed_rate) ** 0.5)
+    if len(cpu_points) >= 2:
+        idle, per_order = line_fit(cpu_points)
+        print(f"api replicas' CPU over the sustained steps (least squares): {100 * idle:.0f} % of "
+              f"a core + {1000 * per_order:.1f} ms per order placed (with its share of the mix); "
+              f"the first part holds {len(traffic.learners)} WebSockets and the mirror")  # fmt: skip
     return best, best_slo
 
 
-def trend_rise(values: list[float]) -> float:
-    """How much the least-squares line through `values` rises from the first to the last."""
-    if len(values) < 2:
-        return 0.0
-    xs = range(len(values))
-    mean_x, mean_y = statistics.fmean(xs), statistics.fmean(values)
-    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, values, strict=True)) / sum(
-        (x - mean_x) ** 2 for x in xs
-    )
-    return slope * (len(values) - 1)
+def sign_in_cpu_ms(repeats: int = 5) -> float:
+    """CPU milliseconds of one argon2id verification with production's parameters (every
+    sign-in costs one), measured in this process."""
+    from argon2 import PasswordHasher
+
+    hasher = PasswordHasher()  # keel.server.auth.passwords: production's hasher
+    stored = hasher.hash(PASSWORD)
+    started = time.process_time()
+    for _ in range(repeats):
+        hasher.verify(stored, PASSWORD)
+    return 1000 * (time.process_time() - started) / repeats
 
 
 def database_bytes(database_url: str) -> int:
@@ -222,75 +226,6 @@ async def soak(
     return windows, baseline, rss
 
 
-def minute_line(
-    minute: int, window: Window, rss: list[int], shares: list[float], client: float
-) -> str:
-    total = sum(window.statuses.values())
-    ok = sum(n for status, n in window.statuses.items() if status < 400)
-    fours = {status: n for status, n in sorted(window.statuses.items()) if 400 <= status < 500}
-    fives = sum(n for status, n in window.statuses.items() if status >= 500)
-    return (
-        f"  {minute:3d}  {total:8d}  {ok:4d}  {fours or '{}'!s:20s} {fives:4d}  "
-        f"{window.connection_errors:4d} {ms(window.latencies, 0.5)} {ms(window.latencies, 0.99)}"
-        f"    {ms(window.order_latencies, 0.99)}  {window.ws_messages:7d}    "
-        f"{ms(window.ws_latencies, 0.99)}  {window.pubsub_messages / 60:9.0f}  "
-        f"{'/'.join(f'{r / MIB:.0f}' for r in rss)}  "
-        f"{'/'.join(f'{100 * share:.0f}' for share in shares)}  {load()}  {100 * client:.0f} %"
-    )
-
-
-def verdicts(windows: list[Window], names: list[str], start: list[int], end: list[int]) -> None:
-    requests = sum(sum(w.statuses.values()) for w in windows)
-    fives = sum(n for w in windows for status, n in w.statuses.items() if status >= 500)
-    failed = sum(w.connection_errors + w.shed for w in windows)
-    print(f"total: {requests} requests, {fives} answered 5xx (target 0: "
-          f"{'met' if fives == 0 else 'NOT met'}), {failed} failed to connect or shed")  # fmt: skip
-    for label, series in (("all requests", [w.latencies for w in windows]),
-                          ("orders", [w.order_latencies for w in windows])):  # fmt: skip
-        p99s = [1000 * percentile(values, 0.99) for values in series if values]
-        if not p99s:
-            continue
-        rise, middle = trend_rise(p99s), statistics.median(p99s)
-        flat = rise < FLAT_RISE * middle
-        print(f"p99 {label}: first minute {p99s[0]:.1f} ms, last {p99s[-1]:.1f} ms; fitted line "
-              f"rises {rise:+.1f} ms over the run, {FLAT_RISE:.0%} of the median {middle:.1f} ms "
-              f"is {FLAT_RISE * middle:.1f} ms: {'flat' if flat else 'NOT flat'}")  # fmt: skip
-    for name, before, after in zip(names, start, end, strict=True):
-        growth = (after - before) / before if before else 0.0
-        print(f"RSS {name}: {before / MIB:.0f} -> {after / MIB:.0f} MiB ({growth:+.1%}; target < "
-              f"{TARGET_RSS_GROWTH:.0%}: {'met' if growth < TARGET_RSS_GROWTH else 'NOT met'})")  # fmt: skip
-    kinds = sorted({kind for w in windows for kind in w.by_kind})
-    print("latency by request over the soak, p50 / p99 ms: " + "; ".join(
-        f"{kind} {ms(every, 0.5).strip()} / {ms(every, 0.99).strip()}"
-        for kind in kinds if (every := [x for w in windows for x in w.by_kind[kind]])))  # fmt: skip
-    reconnects = sum(w.ws_reconnects for w in windows)
-    print(f"WebSocket: {sum(w.ws_messages for w in windows)} messages, {reconnects} reconnects")
-
-
-def delivery_slo(bases: list[str]) -> str:
-    """The replicas' own WebSocket delivery figures, from their `/metrics` (loopback needs no
-    token): frames written, the share within the SLO's 250 ms, frames dropped and conflated."""
-    written = within = dropped = conflated = 0.0
-    for base in bases:
-        text = httpx.get(f"{base}/metrics", timeout=30).text
-        for family in text_string_to_metric_families(text):
-            for sample in family.samples:
-                if sample.name == "keel_websocket_delivery_seconds_count":
-                    written += sample.value
-                elif sample.name == "keel_websocket_delivery_seconds_bucket" and (
-                    sample.labels.get("le") == "0.25"
-                ):
-                    within += sample.value
-                elif sample.name == "keel_websocket_messages_total":
-                    outcome = sample.labels.get("outcome")
-                    dropped += sample.value if outcome == "dropped" else 0
-                    conflated += sample.value if outcome == "conflated" else 0
-    share = within / written if written else 0.0
-    return (f"WebSocket delivery SLO, the replicas' own metrics over the whole run: {written:.0f} "
-            f"frames written, {share:.2%} within 250 ms (objective 99 %), {dropped:.0f} dropped, "
-            f"{conflated:.0f} quotes conflated")  # fmt: skip
-
-
 async def run(bases: list[str], servers: list[subprocess.Popen[bytes]],
               args: argparse.Namespace) -> None:  # fmt: skip
     names = ["engine", *(f"api{i + 1}" for i in range(len(bases)))]
@@ -304,7 +239,8 @@ async def run(bases: list[str], servers: list[subprocess.Popen[bytes]],
             capacity, within_slo = args.rate / args.share, 0.0
             print(f"no ramp: --rate {args.rate} orders/s given")
         else:
-            capacity, within_slo = await ramp(traffic, args.start_rate, args.step_seconds)
+            api_pids = [server.pid for server in servers[1:]]
+            capacity, within_slo = await ramp(traffic, args.start_rate, args.step_seconds, api_pids)
         print(f"capacity: {capacity:.1f} orders/s sustained ({capacity * REQUESTS_PER_ORDER:.0f} "
               f"requests/s of the mix), {within_slo:.1f} orders/s within the order latency SLO; "
               f"load {load()}")  # fmt: skip
@@ -331,7 +267,8 @@ def main() -> None:
     parser.add_argument("--admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
     args = parser.parse_args()
-    print(f"load average at start {load()} on {os.cpu_count()} CPUs")
+    print(f"load average at start {load()} on {os.cpu_count()} CPUs; one sign-in's argon2id "
+          f"verification takes {sign_in_cpu_ms():.0f} ms of CPU (its threads together)")  # fmt: skip
     with scratch_database(args.admin_url, "keel_soak") as database_url:
         args.database_url = database_url
         env = server_env(
