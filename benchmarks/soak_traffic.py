@@ -2,7 +2,8 @@
 
 One **cycle** is a few minutes of a learner in a class: a market buy, a limit buy far below the
 market and its cancel, `GET /me` twice and a quote twice; every tenth cycle starts with a sign-in
-(real argon2id: the servers run as production does), every fiftieth runs a backtest. 50 cycles,
+(real argon2id: the servers run as production does), every fiftieth runs a backtest; a learner
+whose access token is ten minutes old signs in again before its next request. 50 cycles,
 shuffled with a fixed seed, are the repeating sequence; each operation goes to the next learner
 in turn, each learner to one api replica (as a load balancer with keep-alive connections does).
 Two orders per cycle: a rate in orders/s is `ORDERS_PER_OP` × operations/s.
@@ -58,12 +59,17 @@ ORDERS_PER_OP = 2 * CYCLES / len(SEQUENCE)
 REQUESTS_PER_ORDER = (len(SEQUENCE) + SEQUENCE.count("limit_cancel")) / (2 * CYCLES)
 
 
+TOKEN_RENEWAL_SECONDS = 600.0
+"""A learner whose access token (15 minutes) is older signs in again before its next request."""
+
+
 @dataclass
 class Learner:
     email: str
     token: str
     account_id: str
     base: str
+    signed_in_at: float = field(default_factory=time.perf_counter)
 
 
 @dataclass
@@ -130,14 +136,12 @@ class Traffic:
         if kind == "sign_in":
             learner = self.learners[self._sign_in_index % len(self.learners)]
             self._sign_in_index += 1  # round-robin: every learner's token is renewed in turn
-            body = {"email": learner.email, "password": self.password}
-            status, answer = await self._request(
-                learner, "sign-in", "POST", "/api/v1/auth/login", due, body
-            )
-            if status == 200:
-                learner.token = json.loads(answer)["access_token"]
+            await self._sign_in(learner, due)
             return
         learner = self.learners[index % len(self.learners)]
+        if time.perf_counter() - learner.signed_in_at > TOKEN_RENEWAL_SECONDS:
+            await self._sign_in(learner, due)
+            due = time.perf_counter()
         if kind == "me":
             await self._request(learner, "GET /me", "GET", "/api/v1/me", due)
         elif kind == "quote":
@@ -153,6 +157,15 @@ class Traffic:
                 order_id = json.loads(answer)["id"]
                 path = f"/api/v1/orders/{order_id}"
                 await self._request(learner, "cancel", "DELETE", path, time.perf_counter())
+
+    async def _sign_in(self, learner: Learner, due: float) -> None:
+        learner.signed_in_at = time.perf_counter()  # one renewal, not one per waiting request
+        body = {"email": learner.email, "password": self.password}
+        status, answer = await self._request(
+            learner, "sign-in", "POST", "/api/v1/auth/login", due, body
+        )
+        if status == 200:
+            learner.token = json.loads(answer)["access_token"]
 
     async def _order(
         self, learner: Learner, due: float, shape: dict[str, str]
