@@ -41,6 +41,7 @@ import os
 import secrets
 import subprocess
 import sys
+import tempfile
 import time
 
 import httpx
@@ -269,10 +270,13 @@ def main() -> None:
     args = parser.parse_args()
     print(f"load average at start {load()} on {os.cpu_count()} CPUs; one sign-in's argon2id "
           f"verification takes {sign_in_cpu_ms():.0f} ms of CPU (its threads together)")  # fmt: skip
-    with scratch_database(args.admin_url, "keel_soak") as database_url:
+    with (
+        scratch_database(args.admin_url, "keel_soak") as database_url,
+        tempfile.TemporaryDirectory(prefix="keel-soak-") as var_dir,
+    ):
         args.database_url = database_url
         env = server_env(
-            database_url, f"/tmp/keel-soak-{os.getpid()}", args.redis_url,
+            database_url, var_dir, args.redis_url,
             environment="production", jwt_secret=secrets.token_urlsafe(48),
             encryption_keys=Fernet.generate_key().decode(), replay_autostart="true",
             database_pool_size="20",
