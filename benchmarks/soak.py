@@ -134,9 +134,9 @@ async def ramp(
               f"{ms(window.order_latencies, 0.99)}  {fives:4d}  {window.connection_errors:4d}  "
               f"{window.shed:4d}  {'yes' if held else 'NO':9s}  {'yes' if slo else 'no ':3s}  "
               f"{100 * cores:5.0f} %  {load()}", flush=True)  # fmt: skip
+        cpu_points.append((placed, cores))  # CPU per order holds whether the step held or not
         if held:
             best = max(best, placed)
-            cpu_points.append((placed, cores))
         if slo:
             best_slo = max(best_slo, placed)
         if not held:
@@ -157,7 +157,7 @@ async def ramp(
         await measured((passed_rate * failed_rate) ** 0.5)
     if len(cpu_points) >= 2:
         idle, per_order = line_fit(cpu_points)
-        print(f"api replicas' CPU over the sustained steps (least squares): {100 * idle:.0f} % of "
+        print(f"api replicas' CPU over the ramp's steps (least squares): {100 * idle:.0f} % of "
               f"a core + {1000 * per_order:.1f} ms per order placed (with its share of the mix); "
               f"the first part holds {len(traffic.learners)} WebSockets and the mirror")  # fmt: skip
     return best, best_slo
