@@ -41,7 +41,7 @@ import psycopg
 from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).parent))
-from orders_http import create_database, drop_database, with_database
+from harness import create_database, drop_database, with_database
 
 TARGET_MS = 100.0
 """Issue 13: the leaderboard of a class of 200 students with 50 orders each in under 100 ms."""
