@@ -226,3 +226,12 @@ def test_prometheus_scraping_keel_finds_every_metric_the_rules_name(
     assert unhealthy == [] and len(evaluated()) == len(rules())
     for expr in dashboard_queries():  # each dashboard query parses and evaluates
         query(expr)
+
+
+def test_every_runbook_link_names_a_section_of_the_operations_guide() -> None:
+    guide = (ROOT / "docs" / "operations.md").read_text()
+    anchors = set(re.findall(r'<a id="([a-z0-9-]+)"></a>', guide))
+    rules = "".join(path.read_text() for path in RULE_FILES)
+    linked = set(re.findall(r"runbook: docs/operations\.md#([a-z0-9-]+)", rules))
+    assert linked, "no runbook links found"
+    assert linked <= anchors, f"runbook links to missing sections: {sorted(linked - anchors)}"
