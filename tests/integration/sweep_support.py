@@ -145,6 +145,7 @@ async def build_world(client: httpx.AsyncClient, runtime: Runtime) -> World:
     code = {"code": invitation.json()["code"]}
     linked = await client.post("/api/v1/guardian/links", json=code, headers=minor.headers)
     assert linked.status_code == 201, linked.text
+    minor.guardian = guardian
 
     account = await open_account(client, learner)
     resting = await place(

@@ -107,6 +107,8 @@ PROBLEM_TYPES: dict[str, int] = {
     "not-pending-approval": 409,
     "approval-expired": 409,
     "minor-no-short": 422,
+    "too-many-account-requests": 429,
+    "request-not-pending": 409,
     # accounts, market data and orders
     "starting-cash-too-large": 422,
     "account-not-found": 404,
@@ -151,6 +153,7 @@ PROBLEM_TYPES: dict[str, int] = {
     "backtest-not-finished": 409,
     "backtest-finished": 409,
     "backtest-results-gone": 410,
+    "backtest-beyond-market-time": 422,
     # the server itself
     "unavailable": 503,
     "not-ready": 503,

@@ -5,6 +5,7 @@ Feature modules add one import line each here.
 
 from __future__ import annotations
 
+from keel.server.account_requests import models as account_request_models  # noqa: F401
 from keel.server.account_risk import models as account_risk_models  # noqa: F401
 from keel.server.auth import models as auth_models  # noqa: F401
 from keel.server.backtests import models as backtest_models  # noqa: F401

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from keel.server.account_requests.endpoints import router as account_requests_router
 from keel.server.account_risk.endpoints import router as account_risk_router
 from keel.server.accounts.endpoints import router as accounts_router
 from keel.server.apidocs.endpoints import router as apidocs_router
@@ -39,6 +40,7 @@ api_router.include_router(me_router, tags=["auth"])
 api_router.include_router(guardian_router, tags=["guardian"])
 api_router.include_router(accounts_router, tags=["accounts"])
 api_router.include_router(account_risk_router, tags=["accounts"])
+api_router.include_router(account_requests_router)
 api_router.include_router(approvals_router, tags=["guardian"])
 api_router.include_router(realtime_router)
 api_router.include_router(backtests_router, tags=["backtests"])

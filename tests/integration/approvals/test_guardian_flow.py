@@ -24,6 +24,7 @@ async def family(client: AsyncClient) -> tuple[AuthedUser, AuthedUser]:
         "/api/v1/guardian/links", json={"code": invitation.json()["code"]}, headers=minor.headers
     )
     assert link.status_code == 201, link.text
+    minor.guardian = guardian
     return guardian, minor
 
 

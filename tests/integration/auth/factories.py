@@ -40,6 +40,8 @@ class AuthedUser:
     password: str
     access_token: str
     refresh_token: str
+    guardian: AuthedUser | None = None
+    """A minor's linked guardian (set by the family factories): opens the minor's accounts."""
 
     @property
     def headers(self) -> dict[str, str]:

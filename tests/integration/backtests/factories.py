@@ -11,8 +11,9 @@ from tests.integration.auth.factories import AuthedUser
 
 BASE = "/api/v1/backtests"
 FINISHED = {"succeeded", "failed", "cancelled"}
-SHORT_GOOG = {"symbol": "GOOG", "from": "2010-01-01", "to": "2010-12-31"}
-"""A year of GOOG: enough bars for the default SMA windows, quick to run."""
+SHORT_GOOG = {"symbol": "GOOG", "from": "2006-01-01", "to": "2006-12-31"}
+"""A year of GOOG: enough bars for the default SMA windows, quick to run, and before the default
+replay's 2008 (a backtest never sees past a replayed market's current day)."""
 
 
 async def submit(client: AsyncClient, user: AuthedUser, **body: Any) -> Response:

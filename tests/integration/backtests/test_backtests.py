@@ -60,9 +60,11 @@ async def test_sma_cross_on_goog_gives_the_core_figures_report_and_trades(
     assert job["status"] == "succeeded", job
     assert job["progress"] == 1.0 and job["error"] is None
 
+    # The default replay stands at 2008-09-02: the job stops the day before (finding 11).
+    assert job["request"]["to"] == "2008-09-01" and "GOOG" in job["note"]
     expected = result_to_dict(
         run_backtest(
-            load_bundled("GOOG"),
+            load_bundled("GOOG").loc[:"2008-09-01"],
             SmaCross,
             {"fast": 10, "slow": 30},
             ExecutionSettings(cash=10_000.0, long_short=True),

@@ -17,4 +17,5 @@ async def linked_family(client: AsyncClient, age: int = 14) -> tuple[AuthedUser,
         "/api/v1/guardian/links", headers=minor.headers, json={"code": invitation.json()["code"]}
     )
     assert linked.status_code == 201, linked.text
+    minor.guardian = guardian
     return guardian, minor

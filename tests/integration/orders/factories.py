@@ -12,10 +12,17 @@ from tests.integration.auth.factories import AuthedUser
 async def open_account(
     client: AsyncClient, user: AuthedUser, starting_cash: str | None = "100000", name: str = "Main"
 ) -> dict[str, Any]:
+    """An account of `user`; a minor's is opened by their guardian (a minor's own request waits
+    for consent: tests/integration/guardians/test_minor_accounts_consent.py)."""
     body: dict[str, Any] = {"name": name}
     if starting_cash is not None:
         body["starting_cash"] = starting_cash
-    response = await client.post("/api/v1/accounts", json=body, headers=user.headers)
+    if user.guardian is not None:
+        response = await client.post(
+            f"/api/v1/guardian/minors/{user.id}/accounts", json=body, headers=user.guardian.headers
+        )
+    else:
+        response = await client.post("/api/v1/accounts", json=body, headers=user.headers)
     assert response.status_code == 201, response.text
     result: dict[str, Any] = response.json()
     return result

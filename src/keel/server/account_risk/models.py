@@ -1,4 +1,6 @@
-"""Table: the account-breaker limits each person set on an account (one row per layer)."""
+"""Tables of the account-breaker limits: the holder's own, per account, and a minor's guardians',
+per minor (they bind every account of the minor, the ones opened later too: finding 10 of issue 12).
+"""
 
 from __future__ import annotations
 
@@ -14,16 +16,9 @@ OWNER = "owner"
 GUARDIAN = "guardian"
 
 
-class AccountRiskLimitsRow(Base):
-    """The limits one layer (`owner` or `guardian`) set on an account; no row: the defaults
-    (owner) or no guardian limit. Fractions (0.05 = 5 %), counts, and minutes; None = rule off."""
+class RiskLimitColumns:
+    """The rules of one layer of limits: fractions (0.05 = 5 %), counts, and minutes; None = off."""
 
-    __tablename__ = "account_risk_limits"
-
-    account_id: Mapped[str] = mapped_column(
-        ForeignKey("paper_accounts.id", ondelete="CASCADE"), primary_key=True
-    )
-    layer: Mapped[str] = mapped_column(String(16), primary_key=True)
     daily_loss_limit: Mapped[Decimal | None] = mapped_column(Money, default=None)
     max_drawdown: Mapped[Decimal | None] = mapped_column(Money, default=None)
     stoploss_trades: Mapped[int | None] = mapped_column(Integer, default=None)
@@ -34,4 +29,26 @@ class AccountRiskLimitsRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_by: Mapped[str | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+
+
+class AccountRiskLimitsRow(RiskLimitColumns, Base):
+    """The holder's own limits on an account (`layer` is always `owner` since migration 0011
+    moved the guardians' to `GuardianRiskLimitsRow`); no row: the defaults."""
+
+    __tablename__ = "account_risk_limits"
+
+    account_id: Mapped[str] = mapped_column(
+        ForeignKey("paper_accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    layer: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
+class GuardianRiskLimitsRow(RiskLimitColumns, Base):
+    """The limits a minor's guardians set, for every account of the minor; no row: none."""
+
+    __tablename__ = "guardian_risk_limits"
+
+    minor_id: Mapped[str] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )

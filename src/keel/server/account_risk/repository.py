@@ -1,4 +1,4 @@
-"""All SQL of per-account risk limits."""
+"""All SQL of risk limits: the holders' own per account, the guardians' per minor."""
 
 from __future__ import annotations
 
@@ -7,42 +7,57 @@ from collections.abc import Sequence
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from keel.server.account_risk.models import GUARDIAN, AccountRiskLimitsRow
+from keel.server.account_risk.models import OWNER, AccountRiskLimitsRow, GuardianRiskLimitsRow
 from keel.server.accounts.models import PaperAccount
 from keel.server.auth.models import User
 
 
-async def layers(
-    session: AsyncSession, account_ids: Sequence[str] | None = None
-) -> Sequence[tuple[AccountRiskLimitsRow, str | None]]:
-    """Stored layers (of `account_ids`, or all), each with its setter's display name."""
-    query = select(AccountRiskLimitsRow, User.display_name).outerjoin(
-        User, User.id == AccountRiskLimitsRow.updated_by
+async def own_layers(
+    session: AsyncSession, holder_ids: Sequence[str] | None = None
+) -> Sequence[tuple[AccountRiskLimitsRow, str]]:
+    """The holders' own limits (on the accounts of `holder_ids`, or all), each with the holder."""
+    query = (
+        select(AccountRiskLimitsRow, PaperAccount.user_id)
+        .join(PaperAccount, PaperAccount.id == AccountRiskLimitsRow.account_id)
+        .where(AccountRiskLimitsRow.layer == OWNER)
     )
-    if account_ids is not None:
-        query = query.where(AccountRiskLimitsRow.account_id.in_(account_ids))
-    query = query.order_by(AccountRiskLimitsRow.account_id, AccountRiskLimitsRow.layer)
+    if holder_ids is not None:
+        query = query.where(PaperAccount.user_id.in_(holder_ids))
+    return [(row, holder) for row, holder in (await session.execute(query)).all()]
+
+
+async def own_layer(session: AsyncSession, account_id: str) -> AccountRiskLimitsRow | None:
+    return await session.get(AccountRiskLimitsRow, (account_id, OWNER))
+
+
+async def guardian_layers(
+    session: AsyncSession, minor_ids: Sequence[str] | None = None
+) -> Sequence[tuple[GuardianRiskLimitsRow, str | None]]:
+    """The guardians' limits (of `minor_ids`, or all), each with its setter's display name."""
+    query = select(GuardianRiskLimitsRow, User.display_name).outerjoin(
+        User, User.id == GuardianRiskLimitsRow.updated_by
+    )
+    if minor_ids is not None:
+        query = query.where(GuardianRiskLimitsRow.minor_id.in_(minor_ids))
     return [(row, name) for row, name in (await session.execute(query)).all()]
 
 
-async def layer(session: AsyncSession, account_id: str, name: str) -> AccountRiskLimitsRow | None:
-    return await session.get(AccountRiskLimitsRow, (account_id, name))
+async def guardian_layer(session: AsyncSession, minor_id: str) -> GuardianRiskLimitsRow | None:
+    return await session.get(GuardianRiskLimitsRow, minor_id)
 
 
-async def add(session: AsyncSession, row: AccountRiskLimitsRow) -> None:
+async def add(session: AsyncSession, row: AccountRiskLimitsRow | GuardianRiskLimitsRow) -> None:
     session.add(row)
     await session.flush()
 
 
-async def account_ids_of(session: AsyncSession, user_id: str) -> list[str]:
-    query = select(PaperAccount.id).where(PaperAccount.user_id == user_id).order_by(PaperAccount.id)
-    return list((await session.execute(query)).scalars())
+async def accounts_of(session: AsyncSession, user_ids: Sequence[str]) -> dict[str, str]:
+    """Every account of `user_ids` → its holder."""
+    query = select(PaperAccount.id, PaperAccount.user_id).where(PaperAccount.user_id.in_(user_ids))
+    return {account_id: user_id for account_id, user_id in (await session.execute(query)).all()}
 
 
-async def delete_guardian_layers(session: AsyncSession, account_ids: Sequence[str]) -> None:
+async def delete_guardian_layer(session: AsyncSession, minor_id: str) -> None:
     await session.execute(
-        delete(AccountRiskLimitsRow).where(
-            AccountRiskLimitsRow.account_id.in_(account_ids),
-            AccountRiskLimitsRow.layer == GUARDIAN,
-        )
+        delete(GuardianRiskLimitsRow).where(GuardianRiskLimitsRow.minor_id == minor_id)
     )

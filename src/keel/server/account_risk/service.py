@@ -1,9 +1,11 @@
-"""Use cases of per-account risk limits. Never commits.
+"""Use cases of risk limits. Never commits.
 
-Two layers per account: the holder's own limits and, for a minor, the linked guardian's. In force
-is, rule by rule, the tighter of the two (`keel.risk.limits_in_force`); a minor may tighten but not
-loosen what their guardian set (`guardian-limit`). After the transaction commits the limits in
-force are handed to every process's breaker board (`apply_after_commit`).
+Two layers per account: the holder's own limits (per account) and, for a minor, the guardians'
+(per minor: one set binds every account of the minor, those opened later too — a minor cannot
+walk around them with a new account, finding 10 of issue 12). In force is, rule by rule, the
+tighter of the two (`keel.risk.limits_in_force`); a minor may tighten but not loosen what their
+guardian set (`guardian-limit`). After the transaction commits the limits in force are handed to
+every process's breaker board (`apply_after_commit`), for each account they bind.
 """
 
 from __future__ import annotations
@@ -18,7 +20,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from keel.risk import AccountRiskConfig, limits_in_force, looser_rules
 from keel.server.account_risk import repository
 from keel.server.account_risk.applying import apply_after_commit
-from keel.server.account_risk.models import GUARDIAN, OWNER, AccountRiskLimitsRow
+from keel.server.account_risk.models import (
+    GUARDIAN,
+    OWNER,
+    AccountRiskLimitsRow,
+    GuardianRiskLimitsRow,
+    RiskLimitColumns,
+)
 from keel.server.account_risk.schemas import (
     AccountRiskOut,
     LossCooldown,
@@ -69,7 +77,7 @@ def config_from_input(body: RiskLimitsIn) -> AccountRiskConfig:
     )
 
 
-def config_from_row(row: AccountRiskLimitsRow) -> AccountRiskConfig:
+def config_from_row(row: RiskLimitColumns) -> AccountRiskConfig:
     return AccountRiskConfig(
         daily_loss_limit=row.daily_loss_limit,
         max_drawdown=row.max_drawdown,
@@ -85,7 +93,7 @@ def _minutes(span: timedelta) -> int:
     return int(span.total_seconds() // 60)
 
 
-def copy_config_to_row(config: AccountRiskConfig, row: AccountRiskLimitsRow) -> None:
+def copy_config_to_row(config: AccountRiskConfig, row: RiskLimitColumns) -> None:
     row.daily_loss_limit = config.daily_loss_limit
     row.max_drawdown = config.max_drawdown
     row.stoploss_trades = config.stoploss_trades
@@ -136,22 +144,56 @@ class Layers:
         return limits_in_force(self.own, self.guardian, guardian_label(self.guardian_name))
 
 
-def layers_from_rows(rows: Sequence[tuple[AccountRiskLimitsRow, str | None]]) -> Layers:
-    own, guardian, name = AccountRiskConfig(), None, None
-    for row, setter in rows:
-        if row.layer == OWNER:
-            own = config_from_row(row)
-        elif row.layer == GUARDIAN:
-            guardian, name = config_from_row(row), setter
-    return Layers(own, guardian, name)
+def _layers(
+    own: AccountRiskLimitsRow | None, guardian: tuple[GuardianRiskLimitsRow, str | None] | None
+) -> Layers:
+    return Layers(
+        config_from_row(own) if own is not None else AccountRiskConfig(),
+        config_from_row(guardian[0]) if guardian is not None else None,
+        guardian[1] if guardian is not None else None,
+    )
+
+
+async def layers_of(session: AsyncSession, account_id: str, holder_id: str) -> Layers:
+    own = await repository.own_layer(session, account_id)
+    guardian = await repository.guardian_layers(session, [holder_id])
+    return _layers(own, guardian[0] if guardian else None)
+
+
+async def in_force_by_account(
+    session: AsyncSession, holder_ids: Sequence[str] | None = None
+) -> dict[str, AccountRiskConfig]:
+    """The limits in force of every account with stored limits (of `holder_ids`' accounts, or
+    all): an account with its own limits, or whose holder's guardians set some."""
+    guardians = {
+        row.minor_id: (row, name)
+        for row, name in await repository.guardian_layers(session, holder_ids)
+    }
+    holder_of = await repository.accounts_of(session, list(guardians))
+    owned: dict[str, AccountRiskLimitsRow] = {}
+    for row, holder in await repository.own_layers(session, holder_ids):
+        owned[row.account_id] = row
+        holder_of[row.account_id] = holder
+    return {
+        account_id: _layers(owned.get(account_id), guardians.get(holder)).in_force
+        for account_id, holder in sorted(holder_of.items())
+    }
 
 
 async def all_limits_in_force(session: AsyncSession) -> dict[str, AccountRiskConfig]:
     """Every account with stored limits → the limits in force (for a process that starts)."""
-    grouped: dict[str, list[tuple[AccountRiskLimitsRow, str | None]]] = {}
-    for row, name in await repository.layers(session):
-        grouped.setdefault(row.account_id, []).append((row, name))
-    return {account_id: layers_from_rows(rows).in_force for account_id, rows in grouped.items()}
+    return await in_force_by_account(session)
+
+
+async def apply_to_holder(session: AsyncSession, runtime: Runtime, holder_id: str) -> None:
+    """Once committed, every account of `holder_id` gets its limits in force (a new account of a
+    minor is bound by the guardians' limits from its first order)."""
+    accounts = await repository.accounts_of(session, [holder_id])
+    stored = await in_force_by_account(session, [holder_id])
+    for account_id in sorted(accounts):
+        apply_after_commit(
+            session, runtime, account_id, stored.get(account_id, AccountRiskConfig())
+        )
 
 
 # ----- use cases --------------------------------------------------------------------------------
@@ -192,7 +234,7 @@ async def get_limits(
 ) -> AccountRiskOut:
     """The account's limits: in force, the holder's own and the guardian's."""
     account, role = await _account_and_role(session, user, account_id)
-    layers = layers_from_rows(await repository.layers(session, [account_id]))
+    layers = await layers_of(session, account_id, account.user_id)
     return _describe(runtime, account, role, layers)
 
 
@@ -205,10 +247,11 @@ async def set_limits(
     *,
     now: datetime,
 ) -> AccountRiskOut:
-    """Replace the caller's layer of the account's limits (the holder's own, or the guardian's)."""
+    """Replace the caller's layer: the holder's own limits of this account, or the guardian's
+    limits of the holder — which bind every account of the minor."""
     account, role = await _account_and_role(session, user, account_id)
     config = config_from_input(body)
-    current = layers_from_rows(await repository.layers(session, [account_id]))
+    current = await layers_of(session, account_id, account.user_id)
     if role == OWNER and current.guardian is not None:
         looser = looser_rules(config, current.guardian)
         if looser:
@@ -220,31 +263,31 @@ async def set_limits(
                 "these limits, not loosen them",
                 rules=looser,
             )
-    row = await repository.layer(session, account_id, role)
-    if row is None:
-        row = AccountRiskLimitsRow(account_id=account_id, layer=role, updated_at=now)
-        copy_config_to_row(config, row)
-        await repository.add(session, row)
+    row: AccountRiskLimitsRow | GuardianRiskLimitsRow | None
+    if role == OWNER:
+        row = await repository.own_layer(session, account_id)
+        if row is None:
+            row = AccountRiskLimitsRow(account_id=account_id, layer=OWNER, updated_at=now)
+    else:
+        row = await repository.guardian_layer(session, account.user_id)
+        if row is None:
+            row = GuardianRiskLimitsRow(minor_id=account.user_id, updated_at=now)
     copy_config_to_row(config, row)
     row.updated_at = now
     row.updated_by = user.id
-    await session.flush()
+    await repository.add(session, row)
     if role == OWNER:
         layers = Layers(config, current.guardian, current.guardian_name)
+        apply_after_commit(session, runtime, account_id, layers.in_force)
     else:
         layers = Layers(current.own, config, user.display_name)
-    apply_after_commit(session, runtime, account_id, layers.in_force)
+        await apply_to_holder(session, runtime, account.user_id)
     return _describe(runtime, account, role, layers)
 
 
 async def drop_guardian_limits(session: AsyncSession, runtime: Runtime, minor_id: str) -> None:
-    """A guardian unlinked: their limits on the minor's accounts end (the holder's own apply)."""
-    account_ids = await repository.account_ids_of(session, minor_id)
-    if not account_ids:
+    """The minor's last guardian unlinked: their limits end (the holder's own apply)."""
+    if await repository.guardian_layer(session, minor_id) is None:
         return
-    rows = await repository.layers(session, account_ids)
-    await repository.delete_guardian_layers(session, account_ids)
-    for account_id in account_ids:
-        own = [(row, name) for row, name in rows if row.account_id == account_id]
-        remaining = [(row, name) for row, name in own if row.layer == OWNER]
-        apply_after_commit(session, runtime, account_id, layers_from_rows(remaining).in_force)
+    await repository.delete_guardian_layer(session, minor_id)
+    await apply_to_holder(session, runtime, minor_id)

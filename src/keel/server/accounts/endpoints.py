@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
+from fastapi.responses import JSONResponse
 
+from keel.server.account_requests import service as requests
+from keel.server.account_requests.schemas import AccountRequestOut
 from keel.server.accounts import service
 from keel.server.accounts.schemas import (
     AccountIn,
@@ -19,11 +22,35 @@ from keel.server.deps import RuntimeDep, SessionDep
 
 router = APIRouter(prefix="/accounts", tags=["accounts"])
 
+WAITS_FOR_GUARDIAN: dict[int | str, dict[str, Any]] = {
+    202: {
+        "model": AccountRequestOut,
+        "description": "A minor's request, waiting for a guardian's consent (not done yet)",
+    }
+}
 
-@router.post("", status_code=status.HTTP_201_CREATED, summary="Open a paper account")
+
+def _waiting(row: object) -> JSONResponse:
+    body = AccountRequestOut.model_validate(row).model_dump(mode="json")
+    return JSONResponse(body, status_code=status.HTTP_202_ACCEPTED)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=AccountOut,
+    responses=WAITS_FOR_GUARDIAN,
+    summary="Open a paper account (a minor's waits for a guardian's consent: 202)",
+)
 async def open_account(
     body: AccountIn, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
-) -> AccountOut:
+) -> AccountOut | JSONResponse:
+    if user.is_minor_on(runtime.clock.now().date()):
+        return _waiting(
+            await requests.request_open(
+                session, runtime, user, body.name, body.starting_cash, body.scenario_id
+            )
+        )
     workspace = await service.open_account(
         session, runtime, user, body.name, body.starting_cash, scenario_id=body.scenario_id
     )
@@ -71,14 +98,22 @@ async def get_equity(
     return [EquityPointOut.model_validate(row) for row in rows]
 
 
-@router.post("/{account_id}/reset", summary="Start over: archive the history, fund afresh")
+@router.post(
+    "/{account_id}/reset",
+    response_model=AccountOut,
+    responses=WAITS_FOR_GUARDIAN,
+    summary="Start over: archive the history, fund afresh (a minor's waits for consent: 202)",
+)
 async def reset_account(
     account_id: str,
     user: CurrentUser,
     session: SessionDep,
     runtime: RuntimeDep,
     body: ResetIn | None = None,
-) -> AccountOut:
+) -> AccountOut | JSONResponse:
+    cash = body.starting_cash if body else None
+    if user.is_minor_on(runtime.clock.now().date()):
+        return _waiting(await requests.request_reset(session, runtime, user, account_id, cash))
     workspace = await service.reset_account(
         session, runtime, user, account_id, body.starting_cash if body else None
     )

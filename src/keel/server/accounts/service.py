@@ -24,7 +24,7 @@ from keel.server.scenarios.service import tradable_scenario
 ZERO = Decimal(0)
 
 
-def _starting_cash(runtime: Runtime, requested: Decimal | None) -> Decimal:
+def checked_starting_cash(runtime: Runtime, requested: Decimal | None) -> Decimal:
     settings = runtime.settings
     amount = settings.default_starting_cash if requested is None else requested
     if amount > settings.max_starting_cash:
@@ -51,7 +51,7 @@ async def open_account(
     starting cash unless the caller asks for another amount)."""
     scenario = await tradable_scenario(session, scenario_id)
     live = scenario_of(runtime, scenario.id)
-    cash = _starting_cash(runtime, starting_cash or scenario.starting_cash)
+    cash = checked_starting_cash(runtime, starting_cash or scenario.starting_cash)
     now = runtime.clock.now()
     row = PaperAccount(
         id=str(uuid.uuid4()),
@@ -150,7 +150,7 @@ async def reset_account(
 ) -> Workspace:
     """Cancel open orders, archive cash, positions and fills under the old epoch, fund afresh."""
     workspace = await account_workspace(session, runtime, user, account_id, lock=True)
-    cash = _starting_cash(runtime, starting_cash or workspace.row.starting_cash)
+    cash = checked_starting_cash(runtime, starting_cash or workspace.row.starting_cash)
     for order in workspace.engine.orders(account_id, open_only=True):
         workspace.engine.cancel(order.id, reason="account reset")
     await workspace.flush()

@@ -114,7 +114,7 @@ class _Decider:
         publish_after_commit(self.session, get_pubsub(self.runtime), channel, message)
 
 
-def _problem(error: ProblemError | DomainError) -> DecisionProblemOut:
+def problem_of(error: ProblemError | DomainError) -> DecisionProblemOut:
     """The problem one decision would have answered on its own (statuses from the one table)."""
     if isinstance(error, ProblemError):
         return DecisionProblemOut(
@@ -173,7 +173,7 @@ async def decide(
                     order_id=decision.order_id,
                     decision=decision.decision,
                     applied=False,
-                    problem=_problem(error),
+                    problem=problem_of(error),
                 )
             )
             continue

@@ -61,6 +61,13 @@ class BacktestIn(BaseModel):
     slippage: float = Field(default=0.0, ge=0, lt=0.1, description="adverse slippage, fraction")
     start: date | None = Field(default=None, alias="from", description="first date, inclusive")
     end: date | None = Field(default=None, alias="to", description="last date, inclusive")
+    scenario: str | None = Field(
+        default=None,
+        max_length=36,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="a market whose replay the test must not see past (besides your accounts' "
+        "markets and the default one)",
+    )
     sizing: Sizing = Sizing.ALL_IN
     fraction: float = Field(default=1.0, gt=0, le=1, description="equity fraction (fraction)")
     units: float = Field(default=1.0, gt=0, le=1e9, description="units per order (fixed)")
@@ -90,6 +97,9 @@ class JobOut(BaseModel):
     final_equity: float | None
     return_pct: float | None
     error: str | None
+    note: str | None = None
+    """Why the job differs from the request: e.g. its range stopped before a replayed market's
+    current day (`keel.server.backtests.horizon`)."""
 
 
 class JobDetailOut(JobOut):

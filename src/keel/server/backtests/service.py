@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from keel.backtest.strategies import BUILTIN
 from keel.server.auth.models import User
 from keel.server.backtests import repository
+from keel.server.backtests.horizon import hold_to_horizon, horizon
 from keel.server.backtests.jobs import dataset_key, get_jobs
 from keel.server.backtests.models import BacktestRun
 from keel.server.backtests.schemas import (
@@ -95,6 +96,9 @@ async def submit(
 ) -> BacktestRun:
     """Validate and queue a backtest; it runs once the request commits."""
     request = await validate(body, runtime.settings)
+    if request["symbol"] is not None:
+        line = await horizon(session, runtime, user.id, request["symbol"], body.scenario)
+        request = hold_to_horizon(request, line)
     jobs = get_jobs(runtime)
     if await repository.count_active(session, user.id) >= jobs.limits.per_user_active:
         raise ProblemError(
@@ -272,6 +276,7 @@ def _fields(row: BacktestRun) -> dict[str, Any]:
         "final_equity": stats.get("final_equity"),
         "return_pct": stats.get("return_pct"),
         "error": row.error,
+        "note": row.request.get("note"),
     }
 
 

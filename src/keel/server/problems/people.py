@@ -221,6 +221,16 @@ PEOPLE_PAGES: dict[str, P] = {
         "called selling short, and it can lose more money than you have). Sell at most what your "
         "account holds.",
     ),
+    "too-many-account-requests": P(
+        "Your guardian has several requests to answer already",
+        "Opening or restarting an account needs your guardian's OK, and you already have "
+        "several requests waiting for them. Wait until your guardian has answered, then ask again.",
+    ),
+    "request-not-pending": P(
+        "This request was already answered",
+        "Only a request that is still waiting can be approved or turned down. This one was "
+        "already approved or turned down.",
+    ),
     # ----- the server itself -----
     "unavailable": P(
         "Keel is restarting",

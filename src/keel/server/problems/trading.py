@@ -212,4 +212,11 @@ TRADING_PAGES: dict[str, P] = {
         "The saved results of this strategy test (backtest) no longer exist. Run the test "
         "again to get new results.",
     ),
+    "backtest-beyond-market-time": P(
+        "Those days have not happened yet in your market",
+        "This price history is being replayed as a live market, and a strategy test may only "
+        "use days that market has already played. Otherwise it would show prices from the "
+        "market's future. Choose dates that end before the market's current day; a test whose "
+        "dates run past it stops the day before, and says so.",
+    ),
 }
