@@ -154,6 +154,7 @@ PROBLEM_TYPES: dict[str, int] = {
     "backtest-finished": 409,
     "backtest-results-gone": 410,
     "backtest-beyond-market-time": 422,
+    "storage-quota-exceeded": 413,
     # the server itself
     "unavailable": 503,
     "not-ready": 503,

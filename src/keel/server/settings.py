@@ -56,6 +56,15 @@ class Settings(BaseSettings):
     object_download_seconds: int = Field(default=300, ge=10, le=7 * 24 * 3600)
     """How long a presigned download URL (S3) stays valid."""
 
+    backtest_time_limit_seconds: float = Field(default=120.0, gt=0, le=3600)
+    """Wall seconds one backtest job may run in its worker process; then it fails, stopped."""
+    backtest_memory_limit_mb: int = Field(default=1024, ge=1, le=65536)
+    """MiB one backtest job may allocate in its worker process; past it, it fails."""
+    backtest_storage_quota_mb: float = Field(default=50.0, gt=0, le=100_000)
+    """MiB of uploaded datasets and backtest results one user may keep."""
+    backtest_retention_days: float = Field(default=30.0, gt=0, le=3650)
+    """Finished backtests (row, result and report) older than this are deleted."""
+
     web_dist: Path | None = None
     """The built web app (`web/dist`) served at `/`; unset means the repository's own `web/dist`."""
 

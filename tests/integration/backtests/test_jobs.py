@@ -37,7 +37,12 @@ def _blocking_execute(spec: JobSpec, dataset: bytes | None, progress: Any) -> An
 
 @pytest.fixture
 def blocking(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(jobs_module, "execute", _blocking_execute)
+    # In a thread of this process: a worker process would not see the patch.
+    monkeypatch.setattr(
+        jobs_module,
+        "run_job",
+        lambda spec, data, progress, _: _blocking_execute(spec, data, progress),
+    )
 
 
 async def _wait_status(

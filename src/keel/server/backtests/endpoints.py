@@ -68,6 +68,17 @@ async def upload_dataset(
     return await service.upload_dataset(runtime, user, name, await request.body())
 
 
+@router.delete(
+    "/datasets/{name}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete one of your uploaded files (frees its space)",
+)
+async def delete_dataset(
+    name: Annotated[str, Path(max_length=120)], user: CurrentUser, runtime: RuntimeDep
+) -> None:
+    await service.delete_dataset(runtime, user, name)
+
+
 @router.post(
     "",
     status_code=status.HTTP_202_ACCEPTED,

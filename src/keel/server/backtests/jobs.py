@@ -1,11 +1,16 @@
-"""The job runner: runs submitted backtests in a bounded thread pool, off the event loop.
+"""The job runner: runs submitted backtests in worker processes, off the API process.
 
-Concurrency is bounded globally (`JobLimits.workers` threads) and per user (`per_user_running`);
+Each job runs in a process of its own (`isolation.run_isolated`) with a wall-time and a memory
+limit; a thread of this process waits for it and relays its progress. Concurrency is bounded
+globally (`JobLimits.workers` processes at once) and per user (`per_user_running`);
 more jobs wait in `queued`. Progress is persisted at most every `progress_interval` seconds and
 published to the owner's `notifications:<user_id>` channel as
 `{"type": "backtest", "backtest": {"id", "status", "progress"}}`.
 
-Jobs run in the process that accepted them. A process that dies leaves its jobs `queued` or
+Finished jobs older than `retention_days` are deleted with their stored results, by the reaper
+(every `heartbeat_interval` seconds).
+
+Jobs are run by the process that accepted them. A process that dies leaves its jobs `queued` or
 `running`; they are marked **failed** (not requeued: the run may be what killed the process, and a
 requeued job could crash every restart). In the one-process role (`all`) every active job found at
 start is such an orphan; with several processes, a job is an orphan once its heartbeat is older
@@ -17,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
@@ -27,13 +32,15 @@ import structlog
 from sqlalchemy import update
 
 from keel.server.backtests import repository
+from keel.server.backtests.isolation import ProcessLimits, run_isolated
 from keel.server.backtests.models import BacktestRun
 from keel.server.backtests.schemas import ACTIVE_STATUSES, JobStatus
-from keel.server.backtests.work import JobCancelled, JobFailed, JobSpec, execute
+from keel.server.backtests.work import JobCancelled, JobFailed, JobOutput, JobSpec
 from keel.server.objectstore import ObjectNotFound, get_object_store
 from keel.server.pubsub import get_pubsub, user_channel
 from keel.server.realtime.payloads import backtest_data
 from keel.server.runtime import Runtime
+from keel.server.settings import Settings
 
 log = structlog.get_logger(__name__)
 
@@ -56,6 +63,29 @@ class JobLimits:
     heartbeat_interval: float = 10.0
     stale_after: float = 60.0
     """Seconds without a heartbeat after which another process's active job counts as orphaned."""
+    time_seconds: float = 120.0
+    """Wall seconds one job may run in its worker process."""
+    memory_mb: int = 1024
+    """MiB one job may allocate in its worker process."""
+    retention_days: float = 30.0
+    """Finished jobs older than this are deleted, results and reports too."""
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> JobLimits:
+        return cls(
+            time_seconds=settings.backtest_time_limit_seconds,
+            memory_mb=settings.backtest_memory_limit_mb,
+            retention_days=settings.backtest_retention_days,
+        )
+
+
+def run_job(
+    spec: JobSpec, dataset: bytes | None, progress: Callable[[float], None], limits: JobLimits
+) -> JobOutput:
+    """Run one job in a worker process under `limits` (blocking: call it from a thread)."""
+    return run_isolated(
+        spec, dataset, progress, ProcessLimits(limits.time_seconds, limits.memory_mb)
+    )
 
 
 def dataset_key(owner_id: str, name: str) -> str:
@@ -86,7 +116,7 @@ class BacktestJobs:
 
     def __init__(self, runtime: Runtime, limits: JobLimits | None = None) -> None:
         self.runtime = runtime
-        self.limits = limits or JobLimits()
+        self.limits = limits or JobLimits.from_settings(runtime.settings)
         self._pool = ThreadPoolExecutor(self.limits.workers, thread_name_prefix="keel-backtest")
         self._global = asyncio.Semaphore(self.limits.workers)
         self._per_user: dict[str, tuple[asyncio.Semaphore, int]] = {}
@@ -99,6 +129,7 @@ class BacktestJobs:
     async def start(self) -> None:
         """Fail the jobs orphaned by a previous process, then heartbeat and reap periodically."""
         await self.reap(everything=self.runtime.settings.role == "all")
+        await self.expire()
         self._reaper = asyncio.create_task(self._reap_forever(), name="keel-backtest-reaper")
 
     async def stop(self) -> None:
@@ -208,7 +239,7 @@ class BacktestJobs:
                 dataset = await store.get(dataset_key(owner_id, spec.dataset))
         progress = _Progress(cancel)
         loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self._pool, execute, spec, dataset, progress)
+        future = loop.run_in_executor(self._pool, run_job, spec, dataset, progress, self.limits)
         reported = 0.0
         while not future.done():
             await asyncio.wait({future}, timeout=self.limits.progress_interval)
@@ -310,11 +341,25 @@ class BacktestJobs:
             log.warning("orphaned backtests marked failed", count=len(failed))
         return failed
 
+    async def expire(self) -> int:
+        """Delete finished jobs older than `retention_days` and their stored results; how many."""
+        cutoff = self.runtime.clock.now() - timedelta(days=self.limits.retention_days)
+        async with self.runtime.sessionmaker() as session, session.begin():
+            expired = await repository.delete_finished_before(session, cutoff)
+        store = get_object_store(self.runtime)
+        for owner_id, run_id in expired:
+            for key in result_keys(owner_id, run_id):
+                await store.delete(key)
+        if expired:
+            log.info("old backtests deleted", count=len(expired))
+        return len(expired)
+
     async def _reap_forever(self) -> None:
         while True:
             await asyncio.sleep(self.limits.heartbeat_interval)
             try:
                 await self.reap(everything=False)
+                await self.expire()
             except Exception:
                 log.exception("backtest reaper failed")
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keel.server.backtests.models import BacktestRun
@@ -86,3 +86,16 @@ async def fail_orphans(
         if changed:
             failed.append(run_id)
     return failed
+
+
+async def delete_finished_before(session: AsyncSession, cutoff: datetime) -> list[tuple[str, str]]:
+    """Delete jobs that finished before `cutoff`; their (owner id, run id) pairs."""
+    query = select(BacktestRun.owner_id, BacktestRun.id).where(
+        BacktestRun.status.not_in(ACTIVE_STATUSES), BacktestRun.finished_at < cutoff
+    )
+    expired = [(owner_id, run_id) for owner_id, run_id in (await session.execute(query)).all()]
+    if expired:
+        await session.execute(
+            delete(BacktestRun).where(BacktestRun.id.in_([run_id for _, run_id in expired]))
+        )
+    return expired

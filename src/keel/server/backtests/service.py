@@ -91,11 +91,38 @@ def _notify(session: AsyncSession, runtime: Runtime, row: BacktestRun) -> None:
     publish_after_commit(session, get_pubsub(runtime), channel, message)
 
 
+async def stored_bytes(runtime: Runtime, user: User) -> int:
+    """Bytes the user keeps in the object store: uploaded datasets and backtest results."""
+    store = get_object_store(runtime)
+    total = 0
+    for prefix in (dataset_key(user.id, ""), f"backtests/{user.id}/"):
+        total += sum(item.size for item in await store.list(prefix))
+    return total
+
+
+async def check_quota(runtime: Runtime, user: User, adding: int, *, replacing: int = 0) -> None:
+    """Refuse (413 `storage-quota-exceeded`) what would take the user past their quota, and a
+    new job (`adding` 0: its results come later) once the quota is full."""
+    quota = int(runtime.settings.backtest_storage_quota_mb * 1024 * 1024)
+    used = await stored_bytes(runtime, user)
+    after = used - replacing + adding
+    if after > quota or (adding == 0 and used >= quota):
+        raise ProblemError(
+            413,
+            "storage-quota-exceeded",
+            "You have used all the space for your files and test results. Delete some files, "
+            "or wait: old test results are removed after a while.",
+            figures={"used_bytes": used, "quota_bytes": quota, "adding_bytes": adding},
+        )
+
+
 async def submit(
     session: AsyncSession, runtime: Runtime, user: User, body: BacktestIn
 ) -> BacktestRun:
-    """Validate and queue a backtest; it runs once the request commits."""
+    """Validate and queue a backtest; it runs once the request commits (refused while the
+    user's stored files and results fill their quota)."""
     request = await validate(body, runtime.settings)
+    await check_quota(runtime, user, 0)
     if request["symbol"] is not None:
         line = await horizon(session, runtime, user.id, request["symbol"], body.scenario)
         request = hold_to_horizon(request, line)
@@ -297,6 +324,10 @@ async def upload_dataset(runtime: Runtime, user: User, name: str, data: bytes) -
             "name",
             "a dataset name ends in .csv or .parquet (letters, digits, ._-, no two dots in a row)",
         )
+    store = get_object_store(runtime)
+    key = dataset_key(user.id, name)
+    replacing = next((item.size for item in await store.list(key) if item.key == key), 0)
+    await check_quota(runtime, user, len(data), replacing=replacing)
     try:
         frame = await asyncio.to_thread(load_dataset_bytes, data, name)
     except JobFailed as exc:
@@ -306,3 +337,11 @@ async def upload_dataset(runtime: Runtime, user: User, name: str, data: bytes) -
     content_type = "application/vnd.apache.parquet" if name.endswith(".parquet") else "text/csv"
     item = await get_object_store(runtime).put(dataset_key(user.id, name), data, content_type)
     return DatasetOut(name=name, size=item.size, uploaded_at=item.modified_at)
+
+
+async def delete_dataset(runtime: Runtime, user: User, name: str) -> None:
+    """Delete the caller's dataset `name` (404 when they have none by that name)."""
+    store = get_object_store(runtime)
+    if not DATASET_NAME.match(name) or not await store.exists(dataset_key(user.id, name)):
+        raise not_found("dataset")
+    await store.delete(dataset_key(user.id, name))

@@ -93,7 +93,11 @@ def load_dataset_bytes(data: bytes, name: str) -> pd.DataFrame:
             raise JobFailed(f"dataset {name!r} is too big: {reason}")
         try:
             return load_file(path)
+        except MemoryError:
+            raise
         except Exception as exc:
+            if "out of memory" in str(exc):  # pandas' C parser says so in a ParserError
+                raise MemoryError(str(exc)) from exc
             raise JobFailed(f"dataset {name!r} cannot be read as OHLCV: {exc}") from exc
 
 
@@ -173,7 +177,7 @@ def execute(
         result = run_backtest(
             frame, BUILTIN[spec.strategy], spec.params, spec.settings, progress=on_bars
         )
-    except JobCancelled:
+    except (JobCancelled, MemoryError):
         raise
     except Exception as exc:
         raise JobFailed(f"the backtest stopped: {type(exc).__name__}: {exc}") from exc

@@ -212,6 +212,12 @@ TRADING_PAGES: dict[str, P] = {
         "The saved results of this strategy test (backtest) no longer exist. Run the test "
         "again to get new results.",
     ),
+    "storage-quota-exceeded": P(
+        "Your storage space is full",
+        "Each person has a limited space for uploaded price files and the results of strategy "
+        "tests (backtests). Yours is full, so nothing was saved. Delete files you no longer "
+        "need; old test results are removed automatically after a while.",
+    ),
     "backtest-beyond-market-time": P(
         "Those days have not happened yet in your market",
         "This price history is being replayed as a live market, and a strategy test may only "
