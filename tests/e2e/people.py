@@ -95,12 +95,21 @@ def enrol_two_factor(http: httpx.Client, person: Person) -> None:
     person.headers = {"Authorization": f"Bearer {verified.json()['tokens']['access_token']}"}
 
 
-def open_account(http: httpx.Client, person: Person, scenario_id: str = "default") -> str:
-    answer = http.post(
-        "/api/v1/accounts",
-        json={"name": "Practice", "scenario_id": scenario_id},
-        headers=person.headers,
-    )
+def open_account(
+    http: httpx.Client,
+    person: Person,
+    scenario_id: str = "default",
+    *,
+    guardian: Person | None = None,
+) -> str:
+    """An account of `person`; a minor's is opened by their `guardian` (a minor's own request
+    waits for the guardian's consent)."""
+    body = {"name": "Practice", "scenario_id": scenario_id}
+    if guardian is not None:
+        path = f"/api/v1/guardian/minors/{person.id}/accounts"
+        answer = http.post(path, json=body, headers=guardian.headers)
+    else:
+        answer = http.post("/api/v1/accounts", json=body, headers=person.headers)
     assert answer.status_code == 201, answer.text
     account_id = str(answer.json()["id"])
     wait_for(

@@ -67,7 +67,10 @@ def people(keel: Platform) -> dict[str, Person]:
         guardian = register(http, "pages-guardian", born="1980-08-08", role="guardian")
         minor = register(http, "pages-minor", born="2011-04-04")
         link_minor(http, guardian, minor)
-        minor_account = open_account(http, minor)
+        minor_account = open_account(http, minor, guardian=guardian)
+        # A second account the minor asks for waits on the guardian's page.
+        asked = http.post("/api/v1/accounts", json={"name": "Savings"}, headers=minor.headers)
+        assert asked.status_code == 202, asked.text
         buy_at_market(http, minor, minor_account, "ACME", "2")  # it waits for the guardian
         admin = log_in(http, Person(admin_email))
         teacher = classroom(http, admin)

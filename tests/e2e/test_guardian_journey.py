@@ -1,5 +1,6 @@
-"""A minor places an order in the browser; the guardian approves it with a 2FA code in the
-approval queue; the minor sees it filled — each person in their own browser."""
+"""A minor asks for an account and places an order in the browser; the guardian agrees to the
+account, then approves the order, each with a 2FA code; the minor sees it filled — each person in
+their own browser."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import Browsing, sign_in
-from tests.e2e.people import enrol_two_factor, link_minor, open_account, register
+from tests.e2e.people import enrol_two_factor, link_minor, register
 from tests.e2e.servers import Platform
 
 
@@ -20,10 +21,24 @@ def test_a_guardian_approves_a_minors_order_with_two_factor(
         enrol_two_factor(http, guardian)
         minor = register(http, "minor", born="2012-06-01")
         link_minor(http, guardian, minor)
-        open_account(http, minor)
 
     kid, _ = browsing.page()
     sign_in(kid, minor.email, minor.password)
+    # Opening an account waits for the guardian's consent.
+    kid.get_by_role("button", name="Open account").click()
+    expect(kid.get_by_role("status").filter(has_text="Your guardian has to agree")).to_be_visible()
+
+    parent, _ = browsing.page()
+    assert guardian.authenticator is not None
+    sign_in(parent, guardian.email, guardian.password, code=guardian.authenticator.code)
+    parent.get_by_role("link", name="Guardian").click()
+    asked = parent.get_by_role("checkbox", name=re.compile("Minor wants to open the account"))
+    expect(asked).to_be_visible()
+    asked.check()
+    parent.fill("#account-request-code", guardian.authenticator.code())
+    parent.locator("form", has=asked).get_by_role("button", name="Approve 1").click()
+    expect(parent.get_by_role("status").filter(has_text="the account is ready")).to_be_visible()
+
     kid.goto("/trade?symbol=ACME&side=buy")
     expect(kid.get_by_text("Your guardian approves each order")).to_be_visible()
     kid.fill("#amount", "4")
@@ -34,10 +49,7 @@ def test_a_guardian_approves_a_minors_order_with_two_factor(
     expect(kid.get_by_role("row", name=re.compile("ACME"))).to_contain_text("Waiting for guardian")
     expect(kid.get_by_role("row", name=re.compile("ACME"))).to_contain_text("Waiting for guardian")
 
-    parent, _ = browsing.page()
-    assert guardian.authenticator is not None
-    sign_in(parent, guardian.email, guardian.password, code=guardian.authenticator.code)
-    parent.get_by_role("link", name="Guardian").click()
+    parent.reload()
     request = parent.get_by_role("checkbox", name=re.compile("Minor wants to Buy 4 ACME"))
     expect(request).to_be_visible()
     # Keyboard only: tick the order, type the code, approve.

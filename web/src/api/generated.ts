@@ -24,6 +24,10 @@ const injectedRtkApi = api
   })
   .injectEndpoints({
     endpoints: (build) => ({
+      myRequests: build.query<MyRequestsApiResponse, MyRequestsApiArg>({
+        query: () => ({ url: `/api/v1/account-requests` }),
+        providesTags: ["accounts"],
+      }),
       listAccounts: build.query<ListAccountsApiResponse, ListAccountsApiArg>({
         query: () => ({ url: `/api/v1/accounts` }),
         providesTags: ["accounts", "accounts"],
@@ -273,6 +277,16 @@ const injectedRtkApi = api
         query: () => ({ url: `/api/v1/backtests/datasets` }),
         providesTags: ["backtests", "backtests"],
       }),
+      deleteDataset: build.mutation<
+        DeleteDatasetApiResponse,
+        DeleteDatasetApiArg
+      >({
+        query: (queryArg) => ({
+          url: `/api/v1/backtests/datasets/${queryArg.name}`,
+          method: "DELETE",
+        }),
+        invalidatesTags: ["backtests", "backtests"],
+      }),
       uploadDataset: build.mutation<
         UploadDatasetApiResponse,
         UploadDatasetApiArg
@@ -470,6 +484,24 @@ const injectedRtkApi = api
           providesTags: ["lessons", "lessons"],
         },
       ),
+      listAccountRequests: build.query<
+        ListAccountRequestsApiResponse,
+        ListAccountRequestsApiArg
+      >({
+        query: () => ({ url: `/api/v1/guardian/account-requests` }),
+        providesTags: ["accounts", "guardian"],
+      }),
+      decideAccountRequests: build.mutation<
+        DecideAccountRequestsApiResponse,
+        DecideAccountRequestsApiArg
+      >({
+        query: (queryArg) => ({
+          url: `/api/v1/guardian/account-requests/decisions`,
+          method: "POST",
+          body: queryArg.accountDecisionsIn,
+        }),
+        invalidatesTags: ["accounts", "guardian"],
+      }),
       listPending: build.query<ListPendingApiResponse, ListPendingApiArg>({
         query: () => ({ url: `/api/v1/guardian/approvals` }),
         providesTags: ["guardian", "guardian"],
@@ -536,6 +568,17 @@ const injectedRtkApi = api
           providesTags: ["guardian", "guardian"],
         },
       ),
+      openMinorAccount: build.mutation<
+        OpenMinorAccountApiResponse,
+        OpenMinorAccountApiArg
+      >({
+        query: (queryArg) => ({
+          url: `/api/v1/guardian/minors/${queryArg.minorId}/accounts`,
+          method: "POST",
+          body: queryArg.minorAccountIn,
+        }),
+        invalidatesTags: ["accounts", "guardian"],
+      }),
       minorAccount: build.query<MinorAccountApiResponse, MinorAccountApiArg>({
         query: (queryArg) => ({
           url: `/api/v1/guardian/minors/${queryArg.minorId}/accounts/${queryArg.accountId}`,
@@ -909,11 +952,15 @@ const injectedRtkApi = api
     overrideExisting: false,
   });
 export { injectedRtkApi as keelApi };
+export type MyRequestsApiResponse =
+  /** status 200 Successful Response */ AccountRequestOut[];
+export type MyRequestsApiArg = void;
 export type ListAccountsApiResponse =
   /** status 200 Successful Response */ AccountOut[];
 export type ListAccountsApiArg = void;
 export type OpenAccountApiResponse =
-  /** status 201 Successful Response */ AccountOut;
+  | /** status 201 Successful Response */ AccountOut
+  | /** status 202 A minor's request, waiting for a guardian's consent (not done yet) */ AccountRequestOut;
 export type OpenAccountApiArg = {
   accountIn: AccountIn;
 };
@@ -938,7 +985,8 @@ export type GetLedgerApiArg = {
   beforeSequence?: number | null;
 };
 export type ResetAccountApiResponse =
-  /** status 200 Successful Response */ AccountOut;
+  | /** status 200 Successful Response */ AccountOut
+  | /** status 202 A minor's request, waiting for a guardian's consent (not done yet) */ AccountRequestOut;
 export type ResetAccountApiArg = {
   accountId: string;
   body: ResetIn | null;
@@ -1053,6 +1101,10 @@ export type SubmitBacktestApiArg = {
 export type ListDatasetsApiResponse =
   /** status 200 Successful Response */ DatasetOut[];
 export type ListDatasetsApiArg = void;
+export type DeleteDatasetApiResponse = unknown;
+export type DeleteDatasetApiArg = {
+  name: string;
+};
 export type UploadDatasetApiResponse =
   /** status 201 Successful Response */ DatasetOut;
 export type UploadDatasetApiArg = {
@@ -1182,6 +1234,14 @@ export type GlossaryEntryApiResponse =
 export type GlossaryEntryApiArg = {
   slug: string;
 };
+export type ListAccountRequestsApiResponse =
+  /** status 200 Successful Response */ PendingAccountRequestOut[];
+export type ListAccountRequestsApiArg = void;
+export type DecideAccountRequestsApiResponse =
+  /** status 200 Successful Response */ AccountDecisionsOut;
+export type DecideAccountRequestsApiArg = {
+  accountDecisionsIn: AccountDecisionsIn;
+};
 export type ListPendingApiResponse =
   /** status 200 Successful Response */ PendingApprovalOut[];
 export type ListPendingApiArg = void;
@@ -1221,6 +1281,12 @@ export type MinorAccountsApiResponse =
   /** status 200 Successful Response */ AccountOut[];
 export type MinorAccountsApiArg = {
   minorId: string;
+};
+export type OpenMinorAccountApiResponse =
+  /** status 201 Successful Response */ AccountOut;
+export type OpenMinorAccountApiArg = {
+  minorId: string;
+  minorAccountIn: MinorAccountIn;
 };
 export type MinorAccountApiResponse =
   /** status 200 Successful Response */ AccountOut;
@@ -1468,6 +1534,35 @@ export type ReadyzApiResponse = /** status 200 Successful Response */ {
   [key: string]: string;
 };
 export type ReadyzApiArg = void;
+export type AccountRequestOut = {
+  account_id: string | null;
+  created_at: string;
+  decided_at: string | null;
+  id: string;
+  kind: "open" | "reset";
+  minor_id: string;
+  name: string | null;
+  reason: string | null;
+  scenario_id: string | null;
+  starting_cash: string | null;
+  status: "pending" | "approved" | "rejected";
+};
+export type Problem = {
+  detail: string;
+  /** The numbers behind `detail`, by name, as plain decimal strings. */
+  figures?: {
+    [key: string]: string | number;
+  };
+  /** The glossary entry that explains it, when no lesson does. */
+  glossary?: string;
+  instance?: string;
+  /** The lesson that explains this problem (`/api/v1/lessons/<slug>`). */
+  lesson?: string;
+  status: number;
+  title: string;
+  type: string;
+  [key: string]: any;
+};
 export type PositionOut = {
   average_cost: string;
   commission_paid: string;
@@ -1493,22 +1588,6 @@ export type AccountOut = {
   scenario_id: string;
   starting_cash: string;
   unrealized_pnl: string;
-};
-export type Problem = {
-  detail: string;
-  /** The numbers behind `detail`, by name, as plain decimal strings. */
-  figures?: {
-    [key: string]: string | number;
-  };
-  /** The glossary entry that explains it, when no lesson does. */
-  glossary?: string;
-  instance?: string;
-  /** The lesson that explains this problem (`/api/v1/lessons/<slug>`). */
-  lesson?: string;
-  status: number;
-  title: string;
-  type: string;
-  [key: string]: any;
 };
 export type ValidationProblem = Problem & {
   errors?: {
@@ -1747,6 +1826,7 @@ export type JobOut = {
   final_equity: number | null;
   finished_at: string | null;
   id: string;
+  note?: string | null;
   progress: number;
   return_pct: number | null;
   started_at: string | null;
@@ -1766,6 +1846,7 @@ export type JobDetailOut = {
   links: {
     [key: string]: string;
   };
+  note?: string | null;
   progress: number;
   request: {
     [key: string]: any;
@@ -1801,6 +1882,8 @@ export type BacktestIn = {
   params?: {
     [key: string]: number;
   };
+  /** a market whose replay the test must not see past (besides your accounts' markets and the default one) */
+  scenario?: string | null;
   sizing?: Sizing;
   /** adverse slippage, fraction */
   slippage?: number;
@@ -2038,6 +2121,37 @@ export type StudentOut = {
   user_id: string;
   via: string;
 };
+export type PendingAccountRequestOut = {
+  minor_display_name: string;
+  minor_id: string;
+  request: AccountRequestOut;
+};
+export type DecisionProblemOut = {
+  detail: string;
+  status: number;
+  type: string;
+};
+export type AccountDecisionOut = {
+  account?: AccountOut | null;
+  applied: boolean;
+  decision: "approve" | "reject";
+  problem?: DecisionProblemOut | null;
+  request?: AccountRequestOut | null;
+  request_id: string;
+};
+export type AccountDecisionsOut = {
+  results: AccountDecisionOut[];
+};
+export type AccountDecisionIn = {
+  decision: "approve" | "reject";
+  reason?: string | null;
+  request_id: string;
+};
+export type AccountDecisionsIn = {
+  /** a fresh authenticator code when 2FA is on */
+  code?: string | null;
+  decisions: AccountDecisionIn[];
+};
 export type OrderCutOut = {
   detail: string;
   figures: {
@@ -2104,11 +2218,6 @@ export type PendingApprovalOut = {
   minor_id: string;
   order: OrderOut;
 };
-export type DecisionProblemOut = {
-  detail: string;
-  status: number;
-  type: string;
-};
 export type DecisionOut = {
   applied: boolean;
   decision: "approve" | "reject";
@@ -2163,6 +2272,11 @@ export type MinorOut = {
   is_minor: boolean;
   limits: LimitsOut;
   linked_at: string;
+};
+export type MinorAccountIn = {
+  name?: string;
+  scenario_id?: string;
+  starting_cash?: number | string | null;
 };
 export type LimitsIn = {
   /** Largest notional of one order in account currency; null for no limit; left out: unchanged */
@@ -2833,6 +2947,8 @@ export type WebSocketProtocolOut = {
   url: string;
 };
 export const {
+  useMyRequestsQuery,
+  useLazyMyRequestsQuery,
   useListAccountsQuery,
   useLazyListAccountsQuery,
   useOpenAccountMutation,
@@ -2869,6 +2985,7 @@ export const {
   useSubmitBacktestMutation,
   useListDatasetsQuery,
   useLazyListDatasetsQuery,
+  useDeleteDatasetMutation,
   useUploadDatasetMutation,
   useListStrategiesQuery,
   useLazyListStrategiesQuery,
@@ -2909,6 +3026,9 @@ export const {
   useLazyListGlossaryQuery,
   useGlossaryEntryQuery,
   useLazyGlossaryEntryQuery,
+  useListAccountRequestsQuery,
+  useLazyListAccountRequestsQuery,
+  useDecideAccountRequestsMutation,
   useListPendingQuery,
   useLazyListPendingQuery,
   useDecideMutation,
@@ -2923,6 +3043,7 @@ export const {
   useUnlinkMutation,
   useMinorAccountsQuery,
   useLazyMinorAccountsQuery,
+  useOpenMinorAccountMutation,
   useMinorAccountQuery,
   useLazyMinorAccountQuery,
   useMinorEquityQuery,

@@ -26,7 +26,7 @@ const en = {
   dashboard: {
     title: 'Dashboard', emptyTitle: 'Open your first practice account',
     emptyBody: 'A practice account holds virtual money: nothing you do here costs real money. Pick a market to trade in, then buy your first shares.',
-    openAccount: 'Open account', anotherAccount: 'Open another account', accountName: 'Account name', defaultAccountName: 'My practice account',
+    openAccount: 'Open account', askedGuardian: 'Your guardian has to agree first: we asked them. The account appears here once they say yes.', anotherAccount: 'Open another account', accountName: 'Account name', defaultAccountName: 'My practice account',
     market: 'Market (scenario)', placeOrder: 'Place an order', equity: 'Equity', cash: 'Cash', buyingPower: 'Buying power', pnl: 'Profit or loss',
     equityTitle: 'Your equity against the index', equityChart: 'Chart of your equity against {{index}}',
     equityCaption: 'Green: your account. Grey: {{index}}, scaled to start where you started.',
@@ -100,6 +100,10 @@ const en = {
     linkedSince: 'You linked on {{when}} (today’s calendar; the market has its own dates)', noPositions: 'No positions.', maxOrder: 'Largest order allowed ($, empty for none)', saveLimit: 'Save limit',
     onlyGuardians: 'For parents and guardians', onlyGuardiansBody: 'This page is where a guardian approves a young learner’s orders. If you are under 18, link your guardian in Settings.',
     pauseTrading: 'Pause their trading', resumeTrading: 'Let them trade again',
+    accountRequests: 'Accounts waiting for you', accountRequestsEmpty: 'No account requests.',
+    accountWants: { open: '{{name}} wants to open the account “{{account}}”', reset: '{{name}} wants to start an account over' },
+    accountCodeHint: 'One code approves or turns down every request you ticked.',
+    accountDone: { approve: 'Approved: the account is ready', reject: 'Turned down' },
   },
   backtests: {
     title: 'Backtest lab', intro: 'Test a trading rule on years of real history in seconds, through the same engine and breakers as the live market.',
@@ -108,6 +112,7 @@ const en = {
     report: 'Download the report', results: 'Results', finalEquity: 'Final equity', equityTitle: 'Equity and drawdown', equity: 'Equity', drawdown: 'Drawdown',
     chartLabel: 'Equity of the backtest above, its drawdown below', chartCaption: 'Drawdown: how far the account was below its best value so far.',
     status: { queued: 'Waiting to start', running: 'Running', succeeded: 'Finished', failed: 'Failed', cancelled: 'Cancelled' },
+    note: 'Note',
     stats: { return_pct: 'Return', buy_hold_return_pct: 'Buy and hold', sharpe: 'Sharpe ratio', max_drawdown_pct: 'Largest drawdown', trade_count: 'Trades', win_rate_pct: 'Winning trades' },
   },
   settings: {

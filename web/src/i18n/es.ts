@@ -28,7 +28,7 @@ const es: Strings = {
   dashboard: {
     title: 'Panel', emptyTitle: 'Abre tu primera cuenta de práctica',
     emptyBody: 'Una cuenta de práctica tiene dinero virtual: nada de lo que hagas aquí cuesta dinero real. Elige un mercado y compra tus primeras acciones.',
-    openAccount: 'Abrir cuenta', anotherAccount: 'Abrir otra cuenta', accountName: 'Nombre de la cuenta', defaultAccountName: 'Mi cuenta de práctica',
+    openAccount: 'Abrir cuenta', askedGuardian: 'Tu tutor tiene que estar de acuerdo primero: se lo hemos pedido. La cuenta aparece aquí cuando diga que sí.', anotherAccount: 'Abrir otra cuenta', accountName: 'Nombre de la cuenta', defaultAccountName: 'Mi cuenta de práctica',
     market: 'Mercado (escenario)', placeOrder: 'Enviar una orden', equity: 'Patrimonio', cash: 'Efectivo', buyingPower: 'Poder de compra', pnl: 'Ganancia o pérdida',
     equityTitle: 'Tu patrimonio frente al índice', equityChart: 'Gráfico de tu patrimonio frente a {{index}}',
     equityCaption: 'Verde: tu cuenta. Gris: {{index}}, escalado para empezar donde empezaste.',
@@ -100,6 +100,10 @@ const es: Strings = {
     noMinorsTitle: 'Aún no hay menores vinculados', noMinorsBody: 'Crea un código de invitación abajo y dáselo al joven: lo escribe en sus ajustes.',
     linkMinor: 'Vincular a un menor', linkHelp: 'El código sirve una vez, durante un tiempo limitado.', createCode: 'Crear un código de invitación', codeExpires: 'válido hasta el {{when}}',
     linkedSince: 'Vinculaste el {{when}} (calendario de hoy; el mercado tiene sus propias fechas)', noPositions: 'Sin posiciones.', maxOrder: 'Orden máxima permitida ($, vacío para ninguna)', saveLimit: 'Guardar límite',
+    accountRequests: 'Cuentas que te esperan', accountRequestsEmpty: 'No hay peticiones de cuentas.',
+    accountWants: { open: '{{name}} quiere abrir la cuenta «{{account}}»', reset: '{{name}} quiere empezar de nuevo una cuenta' },
+    accountCodeHint: 'Un código aprueba o rechaza todas las peticiones marcadas.',
+    accountDone: { approve: 'Aprobada: la cuenta está lista', reject: 'Rechazada' },
     onlyGuardians: 'Para madres, padres y tutores', onlyGuardiansBody: 'En esta página un tutor aprueba las órdenes de un joven. Si tienes menos de 18 años, vincula a tu tutor en Ajustes.',
     pauseTrading: 'Pausar su operativa', resumeTrading: 'Dejarle operar de nuevo',
   },
@@ -110,6 +114,7 @@ const es: Strings = {
     report: 'Descargar el informe', results: 'Resultados', finalEquity: 'Patrimonio final', equityTitle: 'Patrimonio y caída', equity: 'Patrimonio', drawdown: 'Caída',
     chartLabel: 'Patrimonio del backtest arriba, su caída debajo', chartCaption: 'Caída: cuánto estaba la cuenta por debajo de su mejor valor hasta ese momento.',
     status: { queued: 'Esperando para empezar', running: 'En marcha', succeeded: 'Terminado', failed: 'Falló', cancelled: 'Cancelado' },
+    note: 'Nota',
     stats: { return_pct: 'Rentabilidad', buy_hold_return_pct: 'Comprar y mantener', sharpe: 'Ratio de Sharpe', max_drawdown_pct: 'Mayor caída', trade_count: 'Operaciones', win_rate_pct: 'Operaciones ganadoras' },
   },
   settings: {

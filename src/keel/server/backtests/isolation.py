@@ -7,6 +7,7 @@ fork server that preloaded the backtest code (no fork of the threaded event loop
 with plus `memory_mb`, so an allocation past it raises `MemoryError` there; the parent kills a
 worker that runs past `time_seconds`, or that is cancelled and does not stop at its next
 checkpoint. Either way the job fails with a reason the user can read and the server stays up.
+Workers run niced (`WORKER_NICENESS`): on a busy machine the API's requests get the CPU first.
 
 `run_isolated` blocks: the job runner calls it from a thread, as it called `work.execute`.
 """
@@ -14,6 +15,7 @@ checkpoint. Either way the job fails with a reason the user can read and the ser
 from __future__ import annotations
 
 import multiprocessing
+import os
 import resource
 import time
 from collections.abc import Callable
@@ -25,6 +27,8 @@ from keel.server.backtests.work import JobCancelled, JobFailed, JobOutput, JobSp
 
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["keel.server.backtests.work"])
+WORKER_NICENESS = 10
+"""Workers run at a lower CPU priority, so the API's requests come first on a busy machine."""
 POLL_SECONDS = 0.05
 CANCEL_GRACE_SECONDS = 2.0
 
@@ -49,7 +53,9 @@ def _data_size() -> int:
 def _worker(
     spec: JobSpec, dataset: bytes | None, conn: Connection, cancel: Any, memory_mb: int
 ) -> None:
-    """The worker process: limit memory, run, send progress and then one final message."""
+    """The worker process: limit memory, yield the CPU, run, send progress, then one final
+    message."""
+    os.nice(WORKER_NICENESS)
     # RLIMIT_DATA, not RLIMIT_AS: malloc reserves address space it may never use (an arena per
     # thread), but memory becomes data only when it is made writable, which is what a job uses.
     ceiling = _data_size() + memory_mb * 1024 * 1024

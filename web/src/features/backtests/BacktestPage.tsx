@@ -31,6 +31,7 @@ export default function BacktestPage() {
               {done && <a className={secondaryButtonClass} href={run.links.report} download={`backtest-${run.id}.html`}>{t('backtests.report')}</a>}
             </div>
             {run.error && <p className="mt-2 text-rose-800 dark:text-rose-300">{run.error}</p>}
+            {run.note && <p className="mt-2 text-slate-700 dark:text-slate-300" data-testid="backtest-note"><strong>{t('backtests.note')}:</strong> {run.note}</p>}
           </Card>
           {done && (
             <>

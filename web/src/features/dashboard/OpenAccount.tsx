@@ -13,11 +13,14 @@ export default function OpenAccount() {
   const [open, state] = useOpenAccountMutation();
   const [name, setName] = useState(t('dashboard.defaultAccountName'));
   const [scenarioId, setScenarioId] = useState('default');
+  const [asked, setAsked] = useState(false);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const account = await open({ accountIn: { name, scenario_id: scenarioId } }).unwrap().catch(() => null);
-    if (account) dispatch(accountChosen(account.id));
+    // A minor's opening waits for a guardian's consent: the answer is the request (202).
+    if (account && 'kind' in account) setAsked(true);
+    else if (account) dispatch(accountChosen(account.id));
   };
 
   return (
@@ -39,6 +42,7 @@ export default function OpenAccount() {
       </button>
       <div className="sm:col-span-3">
         <ProblemAlert error={state.error} />
+        {asked && <p role="status" className="rounded-lg bg-sky-50 p-3 text-sky-900 dark:bg-sky-950 dark:text-sky-100">{t('dashboard.askedGuardian')}</p>}
       </div>
     </form>
   );

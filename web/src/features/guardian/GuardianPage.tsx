@@ -5,6 +5,7 @@ import { useCreateInvitationMutation, useListMinorsQuery, useMinorAccountQuery, 
 import { useMe } from '../../app/session';
 import { marketTime, money, quantity } from '../../components/format';
 import { buttonClass, Card, EmptyState, Field, inputClass, Page, ProblemAlert, secondaryButtonClass } from '../../components/ui';
+import AccountRequests from './AccountRequests';
 import ApprovalQueue from './ApprovalQueue';
 
 function MinorAccount({ minorId, accountId }: { minorId: string; accountId: string }) {
@@ -66,6 +67,9 @@ function GuardianHome() {
     <Page title={t('guardian.title')}>
       <Card title={t('guardian.queue')}>
         <ApprovalQueue />
+      </Card>
+      <Card title={t('guardian.accountRequests')}>
+        <AccountRequests />
       </Card>
       {minors.length === 0 ? (
         <EmptyState title={t('guardian.noMinorsTitle')}>{t('guardian.noMinorsBody')}</EmptyState>
