@@ -123,10 +123,10 @@ def _move_guardian_layers_to_minors() -> None:
         + ", ".join(f"l.{column}" for column in COLUMNS)
         + " FROM account_risk_limits l JOIN paper_accounts a ON a.id = l.account_id"
         " WHERE l.layer = 'guardian'"
-    ).columns(
-        sa.column("updated_at", keel.server.db.UTCDateTime(timezone=True)),
-        sa.column("daily_loss_limit", keel.server.db.Money(precision=20, scale=6)),
-        sa.column("max_drawdown", keel.server.db.Money(precision=20, scale=6)),
+    ).columns(  # by name: typed so that both backends give datetimes and Decimals
+        updated_at=keel.server.db.UTCDateTime(timezone=True),
+        daily_loss_limit=keel.server.db.Money(precision=20, scale=6),
+        max_drawdown=keel.server.db.Money(precision=20, scale=6),
     )
     by_minor: dict[str, list[sa.Row[Any]]] = {}
     for row in bind.execute(query):
