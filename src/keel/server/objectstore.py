@@ -161,7 +161,11 @@ class LocalObjectStore:
         if not self.root.is_dir():
             return []
         found: builtins.list[ObjectInfo] = []
-        for path in self.root.rglob("*"):
+        # Walk only the prefix's folder (a per-user quota lists often), never outside the root.
+        folder = (self.root / prefix.rpartition("/")[0]).resolve()
+        if not folder.is_relative_to(self.root.resolve()) or not folder.is_dir():
+            return []
+        for path in folder.rglob("*"):
             if not path.is_file():
                 continue
             key = path.relative_to(self.root).as_posix()
