@@ -2,8 +2,8 @@
 
 A backtest in the API process held its memory (4.4 GiB for one crafted upload) and shared its
 CPU with every request (finding 4 of issue 12). Here each job runs in a process forked from a
-fork server that preloaded the backtest code (no fork of the threaded event loop), at most
-`JobLimits.workers` at a time. The worker lowers its own data-size limit to what it started
+fork server that preloaded the backtest code and the bundled histories (no fork of the threaded
+event loop), at most `JobLimits.workers` at a time. The worker lowers its own data-size limit to what it started
 with plus `memory_mb`, so an allocation past it raises `MemoryError` there; the parent kills a
 worker that runs past `time_seconds`, or that is cancelled and does not stop at its next
 checkpoint. Either way the job fails with a reason the user can read and the server stays up.
@@ -26,9 +26,12 @@ from typing import Any
 from keel.server.backtests.work import JobCancelled, JobFailed, JobOutput, JobSpec, execute
 
 _CONTEXT = multiprocessing.get_context("forkserver")
-_CONTEXT.set_forkserver_preload(["keel.server.backtests.work"])
+_CONTEXT.set_forkserver_preload(["keel.server.backtests.preload"])
 WORKER_NICENESS = 10
 """Workers run at a lower CPU priority, so the API's requests come first on a busy machine."""
+START_TIMEOUT_SECONDS = 300.0
+"""How long a worker may take to start (the fork server starts with the first job): apart from
+the job's own time limit, which counts from the worker's first word."""
 POLL_SECONDS = 0.05
 CANCEL_GRACE_SECONDS = 2.0
 
@@ -60,6 +63,7 @@ def _worker(
     # thread), but memory becomes data only when it is made writable, which is what a job uses.
     ceiling = _data_size() + memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_DATA, (ceiling, ceiling))
+    conn.send(("started", None))
 
     def progress(fraction: float) -> None:
         if cancel.is_set():
@@ -110,7 +114,7 @@ def run_isolated(
     )
     worker.start()
     sender.close()
-    started = time.monotonic()
+    launched, started = time.monotonic(), None
     cancelled_at: float | None = None
     try:
         while True:
@@ -119,6 +123,9 @@ def run_isolated(
                     kind, value = receiver.recv()
                 except EOFError:
                     break
+                if kind == "started":
+                    started = time.monotonic()
+                    continue
                 if kind == "progress":
                     try:
                         progress(value)
@@ -135,8 +142,10 @@ def run_isolated(
                     raise JobFailed(memory_message(limits))
                 raise JobFailed(str(value))
             now = time.monotonic()
-            if now - started > limits.time_seconds:
+            if started is not None and now - started > limits.time_seconds:
                 raise JobFailed(time_message(limits))
+            if started is None and now - launched > START_TIMEOUT_SECONDS:
+                raise JobFailed("the backtest could not start: the server is too busy, try again")
             if cancelled_at is not None and now - cancelled_at > CANCEL_GRACE_SECONDS:
                 raise JobCancelled
             if not worker.is_alive() and not receiver.poll():
