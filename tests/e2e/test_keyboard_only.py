@@ -64,7 +64,7 @@ def test_the_approval_queue_by_keyboard(keel: Platform, browsing: Browsing) -> N
         enrol_two_factor(http, guardian)
         minor = register(http, "keykid", born="2012-04-05")
         link_minor(http, guardian, minor)
-        account_id = open_account(http, minor)
+        account_id = open_account(http, minor, guardian=guardian)
         for symbol, quantity in (("ACME", "2"), ("ACME", "3"), ("STRK", "4")):
             buy_at_market(http, minor, account_id, symbol, quantity)
 

@@ -63,7 +63,6 @@ async def test_one_user_with_accounts_and_guardian_links(
 ) -> None:
     admin = await create_admin(client, runtime)
     minor = await create_user(client, date_of_birth=minor_birth_date())
-    account = await open_account(client, minor, starting_cash="2500")
     guardian = await create_user(client, role="guardian")
     invitation = await client.post("/api/v1/guardian/invitations", headers=guardian.headers)
     assert invitation.status_code == 201, invitation.text
@@ -71,6 +70,8 @@ async def test_one_user_with_accounts_and_guardian_links(
         "/api/v1/guardian/links", json={"code": invitation.json()["code"]}, headers=minor.headers
     )
     assert redeemed.status_code in (200, 201), redeemed.text
+    minor.guardian = guardian  # a minor's account is opened by the guardian
+    account = await open_account(client, minor, starting_cash="2500")
 
     body = (await client.get(f"{USERS}/{minor.id}", headers=admin.headers)).json()
     assert body["minor"] is True and body["accounts"] == 1

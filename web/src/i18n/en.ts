@@ -103,6 +103,8 @@ const en = {
     accountRequests: 'Accounts waiting for you', accountRequestsEmpty: 'No account requests.',
     accountWants: { open: '{{name}} wants to open the account “{{account}}”', reset: '{{name}} wants to start an account over' },
     accountCodeHint: 'One code approves or turns down every request you ticked.',
+    approveRequests_zero: 'Tick requests to approve', approveRequests_one: 'Approve 1 request', approveRequests_other: 'Approve {{count}} requests',
+    rejectRequests_zero: 'Tick requests to turn down', rejectRequests_one: 'Turn down 1 request', rejectRequests_other: 'Turn down {{count}} requests',
     accountDone: { approve: 'Approved: the account is ready', reject: 'Turned down' },
   },
   backtests: {

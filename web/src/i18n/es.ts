@@ -103,6 +103,8 @@ const es: Strings = {
     accountRequests: 'Cuentas que te esperan', accountRequestsEmpty: 'No hay peticiones de cuentas.',
     accountWants: { open: '{{name}} quiere abrir la cuenta «{{account}}»', reset: '{{name}} quiere empezar de nuevo una cuenta' },
     accountCodeHint: 'Un código aprueba o rechaza todas las peticiones marcadas.',
+    approveRequests_zero: 'Marca peticiones para aprobar', approveRequests_one: 'Aprobar 1 petición', approveRequests_other: 'Aprobar {{count}} peticiones',
+    rejectRequests_zero: 'Marca peticiones para rechazar', rejectRequests_one: 'Rechazar 1 petición', rejectRequests_other: 'Rechazar {{count}} peticiones',
     accountDone: { approve: 'Aprobada: la cuenta está lista', reject: 'Rechazada' },
     onlyGuardians: 'Para madres, padres y tutores', onlyGuardiansBody: 'En esta página un tutor aprueba las órdenes de un joven. Si tienes menos de 18 años, vincula a tu tutor en Ajustes.',
     pauseTrading: 'Pausar su operativa', resumeTrading: 'Dejarle operar de nuevo',

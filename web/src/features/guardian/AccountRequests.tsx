@@ -77,9 +77,9 @@ export default function AccountRequests() {
       </div>
       <ProblemAlert error={state.error} />
       <div className="flex flex-wrap gap-3">
-        <button className={buttonClass} disabled={selected.size === 0 || state.isLoading}>{t('guardian.approveSelected', { count: selected.size })}</button>
+        <button className={buttonClass} disabled={selected.size === 0 || state.isLoading}>{t('guardian.approveRequests', { count: selected.size })}</button>
         <button type="button" className={secondaryButtonClass} disabled={selected.size === 0 || state.isLoading} onClick={() => void submit('reject')()}>
-          {t('guardian.rejectSelected', { count: selected.size })}
+          {t('guardian.rejectRequests', { count: selected.size })}
         </button>
       </div>
       {result && <Results result={result} />}
