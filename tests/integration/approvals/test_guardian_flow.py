@@ -125,7 +125,10 @@ async def test_minor_rules_at_placement(client: AsyncClient) -> None:
     assert big.status_code == 422 and big.json()["type"].endswith("/guardian-order-limit")
     small = await place(client, minor, opened["id"], symbol="GOOG", notional="50")
     assert small.status_code == 201 and small.json()["status"] == "pending_approval"
-    orphan = await create_user(client, date_of_birth=minor_birth_date(15))
+    # A minor whose only guardian unlinked after opening the account.
+    former, orphan = await family(client)
     orphan_account = await open_account(client, orphan, starting_cash="1000")
+    unlinked = await client.delete(f"/api/v1/guardian/minors/{orphan.id}", headers=former.headers)
+    assert unlinked.status_code == 204, unlinked.text
     alone = await place(client, orphan, orphan_account["id"], symbol="GOOG", quantity="1")
     assert alone.status_code == 422 and alone.json()["type"].endswith("/guardian-required")

@@ -23,7 +23,7 @@ from keel.risk import BreakerBoard, standard_gate
 from keel.server.market.component import get_feed
 from keel.server.orders.config import execution_config
 from keel.server.runtime import Runtime
-from tests.integration.auth.factories import AuthedUser, create_user, minor_birth_date
+from tests.integration.auth.factories import AuthedUser
 from tests.integration.guardians.factories import linked_family
 from tests.integration.orders.factories import open_account, place
 
@@ -67,9 +67,9 @@ CASES = [
 
 
 async def _minor_for(client: AsyncClient, case: Case) -> AuthedUser:
+    guardian, minor = await linked_family(client, 15)
     if not case.linked:
-        return await create_user(client, date_of_birth=minor_birth_date(15))
-    guardian, minor = await linked_family(client)
+        return minor  # unlinked once the guardian has opened the account (_server_verdict)
     limits: dict[str, Any] = {"trading_paused": case.paused, "max_order_notional": case.cap}
     response = await client.patch(
         f"/api/v1/guardian/minors/{minor.id}/limits", json=limits, headers=guardian.headers
@@ -81,6 +81,11 @@ async def _minor_for(client: AsyncClient, case: Case) -> AuthedUser:
 async def _server_verdict(client: AsyncClient, case: Case) -> str:
     minor = await _minor_for(client, case)
     account_id = (await open_account(client, minor, starting_cash=CASH))["id"]
+    if not case.linked and minor.guardian is not None:
+        unlinked = await client.delete(
+            f"/api/v1/guardian/minors/{minor.id}", headers=minor.guardian.headers
+        )
+        assert unlinked.status_code == 204, unlinked.text
     response = await place(client, minor, account_id, **case.order)
     if response.status_code == 201:
         status: str = response.json()["status"]
