@@ -40,7 +40,7 @@ async def fresh_engine(backend: str, tmp_path: Path) -> AsyncIterator[AsyncEngin
 async def test_guardian_limits_move_to_the_minor_keeping_the_tightest(
     fresh_engine: AsyncEngine,
 ) -> None:
-    await upgrade(fresh_engine, "0009")
+    await upgrade(fresh_engine, "0010")
     users = sa.table(
         "users",
         *(sa.column(name) for name in ("id", "email", "display_name", "role", "password_hash")),

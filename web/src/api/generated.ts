@@ -2121,37 +2121,6 @@ export type StudentOut = {
   user_id: string;
   via: string;
 };
-export type PendingAccountRequestOut = {
-  minor_display_name: string;
-  minor_id: string;
-  request: AccountRequestOut;
-};
-export type DecisionProblemOut = {
-  detail: string;
-  status: number;
-  type: string;
-};
-export type AccountDecisionOut = {
-  account?: AccountOut | null;
-  applied: boolean;
-  decision: "approve" | "reject";
-  problem?: DecisionProblemOut | null;
-  request?: AccountRequestOut | null;
-  request_id: string;
-};
-export type AccountDecisionsOut = {
-  results: AccountDecisionOut[];
-};
-export type AccountDecisionIn = {
-  decision: "approve" | "reject";
-  reason?: string | null;
-  request_id: string;
-};
-export type AccountDecisionsIn = {
-  /** a fresh authenticator code when 2FA is on */
-  code?: string | null;
-  decisions: AccountDecisionIn[];
-};
 export type OrderCutOut = {
   detail: string;
   figures: {
@@ -2212,6 +2181,37 @@ export type GlossaryEntryOut = {
   lesson: string | null;
   slug: string;
   term: string;
+};
+export type PendingAccountRequestOut = {
+  minor_display_name: string;
+  minor_id: string;
+  request: AccountRequestOut;
+};
+export type DecisionProblemOut = {
+  detail: string;
+  status: number;
+  type: string;
+};
+export type AccountDecisionOut = {
+  account?: AccountOut | null;
+  applied: boolean;
+  decision: "approve" | "reject";
+  problem?: DecisionProblemOut | null;
+  request?: AccountRequestOut | null;
+  request_id: string;
+};
+export type AccountDecisionsOut = {
+  results: AccountDecisionOut[];
+};
+export type AccountDecisionIn = {
+  decision: "approve" | "reject";
+  reason?: string | null;
+  request_id: string;
+};
+export type AccountDecisionsIn = {
+  /** a fresh authenticator code when 2FA is on */
+  code?: string | null;
+  decisions: AccountDecisionIn[];
 };
 export type PendingApprovalOut = {
   minor_display_name: string;

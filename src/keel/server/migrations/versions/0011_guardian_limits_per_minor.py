@@ -1,7 +1,7 @@
 """guardian limits per minor and account requests
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-06 05:44:23.938896
 
 A guardian's risk limits were stored per account, so a minor's new account had none (finding 10
@@ -21,7 +21,7 @@ from alembic import op
 import keel.server.db
 
 revision: str = "0011"
-down_revision: str | None = "0009"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
