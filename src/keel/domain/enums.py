@@ -37,6 +37,13 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+class Cohort(StrEnum):
+    """Who sees features first: feature flags target a user's cohort (admins move users)."""
+
+    GENERAL = "general"
+    BETA = "beta"
+
+
 class OrderSide(StrEnum):
     BUY = "buy"
     SELL = "sell"

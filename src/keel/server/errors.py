@@ -148,6 +148,11 @@ PROBLEM_TYPES: dict[str, int] = {
     "unknown-question": 422,
     "unknown-choice": 422,
     "lesson-required": 422,
+    # feature flags and feedback
+    "unknown-flag": 404,
+    "unknown-variant": 422,
+    "flags-managed-elsewhere": 409,
+    "feedback-state-too-large": 413,
     # backtests
     "too-many-backtests": 429,
     "backtest-not-finished": 409,

@@ -4,7 +4,8 @@ Every component is built here and handed out through a typed attribute of `Runti
 starts because a module happened to be imported. Start-up, in order:
 
 1. pub/sub (in-process, or Redis) — everything below publishes or listens;
-2. object store, WebSocket hub, rate limiter, login throttle, access-token denylist;
+2. object store, WebSocket hub, rate limiter, login throttle, access-token denylist, feature
+   flags (the flags file checked — a malformed one stops start-up — with the admins' changes);
 3. the market and its scenarios: the history store, then each scenario's feed (its clock resumed
    where it was stored), risk runtime (regimes, breakers) and engine loop, in that order, so on
    every step breakers are judged before resting orders are matched;
@@ -27,6 +28,7 @@ from keel.server.auth.revocation import build_access_denylist
 from keel.server.auth.throttle import build_login_throttle
 from keel.server.backtests.jobs import BacktestJobs
 from keel.server.demo import demo_users_on_first_start
+from keel.server.flags.book import FlagBook
 from keel.server.lessons.component import start_lessons
 from keel.server.mirror import start_sharing, stop_sharing
 from keel.server.objectstore import build_object_store
@@ -50,6 +52,8 @@ async def start_runtime(runtime: Runtime) -> None:
     runtime.rate_limiter = RequestLimiter.from_settings(settings)
     runtime.login_throttle = build_login_throttle(settings.redis_url, settings.redis_namespace)
     runtime.access_denylist = build_access_denylist(settings.redis_url, settings.redis_namespace)
+    runtime.flags = FlagBook(runtime)
+    await runtime.flags.start()
     await start_scenarios(runtime)
     assert runtime.market is not None  # built by start_scenarios
     runtime.lessons = await start_lessons(settings, runtime.market)
@@ -83,6 +87,9 @@ async def stop_runtime(runtime: Runtime) -> None:
         if closing is not None:
             await closing.close()
     runtime.login_throttle = runtime.access_denylist = None
+    if runtime.flags is not None:
+        await runtime.flags.stop()
+        runtime.flags = None
     if runtime.pubsub is not None:
         await runtime.pubsub.stop()
         runtime.pubsub = None

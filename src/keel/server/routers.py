@@ -14,6 +14,8 @@ from keel.server.auth.endpoints import router as auth_router
 from keel.server.backtests.endpoints import router as backtests_router
 from keel.server.breakers.endpoints import router as breakers_router
 from keel.server.classes.endpoints import router as classes_router
+from keel.server.feedback.endpoints import router as feedback_router
+from keel.server.flags.endpoints import router as flags_router
 from keel.server.guardians.endpoints import router as guardian_router
 from keel.server.lessons.endpoints import router as lessons_router
 from keel.server.market.endpoints import router as market_router
@@ -51,3 +53,5 @@ api_router.include_router(lessons_router, tags=["lessons"])
 api_router.include_router(classes_router, tags=["classes"])
 api_router.include_router(model_registry_router, tags=["models"])
 api_router.include_router(users_router, tags=["admin"])
+api_router.include_router(flags_router, tags=["flags"])
+api_router.include_router(feedback_router, tags=["feedback"])

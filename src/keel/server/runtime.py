@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from keel.server.auth.throttle import LoginThrottle
     from keel.server.backtests.jobs import BacktestJobs
     from keel.server.engine_commands import CommandServer
+    from keel.server.flags.book import FlagBook
     from keel.server.market.component import MarketData
     from keel.server.objectstore import ObjectStore
     from keel.server.orders.desk import OrderDesk
@@ -57,6 +58,8 @@ class Runtime:
     rate_limiter: RequestLimiter | None = None
     login_throttle: LoginThrottle | None = None
     access_denylist: AccessDenylist | None = None
+    flags: FlagBook | None = None
+    """Feature flags, evaluated by OpenFeature's flagd provider (`keel.server.flags.book`)."""
     lessons: Library | None = None
     """The lessons and glossary, checked (a malformed one stopped start-up)."""
     market: MarketData | None = None

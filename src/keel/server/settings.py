@@ -130,6 +130,16 @@ class Settings(BaseSettings):
     """Lessons (`lessons/*.md`) and the glossary (`glossary.yaml`); unset: the repository's
     `content/`. Checked at start-up: a malformed lesson stops it, naming the file and line."""
 
+    flags_file: Path | None = None
+    """The flagd flag definitions Keel starts from (`flags/keel.flagd.json` of the repository when
+    unset); admins' changes are stored in the database on top of it (`keel.server.flags`)."""
+    flagd_address: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_.-]+:[0-9]{1,5}$")
+    """`host:port` of a flagd server: flags are evaluated there (OpenFeature's flagd provider over
+    gRPC) instead of in-process from `flags_file`, and the admin API shows them read-only."""
+    flags_refresh_seconds: float = Field(default=30.0, gt=0)
+    """How often each process reloads the admins' flag changes from the database, in case it
+    missed the pub/sub message that normally brings them at once."""
+
     metrics_token: SecretStr | None = None
     """Bearer token `/metrics` requires; unset, `/metrics` answers loopback clients only."""
 
@@ -172,6 +182,10 @@ class Settings(BaseSettings):
     @property
     def resolved_content_dir(self) -> Path:
         return self.content_dir or Path(__file__).resolve().parents[3] / "content"
+
+    @property
+    def resolved_flags_file(self) -> Path:
+        return self.flags_file or Path(__file__).resolve().parents[3] / "flags" / "keel.flagd.json"
 
     @property
     def market_dir(self) -> Path:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
-from keel.domain.enums import Role
+from keel.domain.enums import Cohort, Role
 from keel.server.db import Base, UTCDateTime
 from keel.server.sealing import SealedString
 
@@ -41,6 +41,10 @@ class User(Base):
     )
     """Set for an account a teacher's roster import created with a one-time password: until the
     learner picks their own (`POST /auth/password`), every other route answers 403."""
+    cohort: Mapped[str] = mapped_column(
+        String(16), default=Cohort.GENERAL.value, server_default=Cohort.GENERAL.value
+    )
+    """Who sees flagged features first (`general` or `beta`); admins set it."""
 
     totp_secret: Mapped[str | None] = mapped_column(SealedString(255), default=None)
     """Base32 secret, stored sealed (`keel.server.sealing`); set at enrolment, meaningful once

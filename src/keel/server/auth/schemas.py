@@ -85,6 +85,7 @@ class UserOut(BaseModel):
     display_name: str
     date_of_birth: date
     role: str
+    cohort: str = Field(description="`general` or `beta`: who sees flagged features first")
     is_minor: bool
     two_factor_enabled: bool
     one_time_sign_in: bool = Field(

@@ -11,7 +11,7 @@ import structlog
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from keel.domain.enums import Role
+from keel.domain.enums import Cohort, Role
 from keel.server.auth import repository
 from keel.server.auth.models import ADULT_AGE_YEARS, RefreshToken, User, age_on, new_id
 from keel.server.auth.passwords import (
@@ -92,6 +92,7 @@ def user_out(user: User, *, today: date) -> UserOut:
         display_name=user.display_name,
         date_of_birth=user.date_of_birth,
         role=user.role,
+        cohort=user.cohort,
         is_minor=user.is_minor_on(today),
         two_factor_enabled=user.totp_enabled,
         one_time_sign_in=user.must_change_password,
@@ -135,6 +136,7 @@ async def create_user(
         display_name=display_name,
         date_of_birth=date_of_birth,
         role=role.value,
+        cohort=Cohort.GENERAL.value,
         password_hash=await hash_password_off_loop(settings, password),
         is_active=True,
         must_change_password=must_change_password,

@@ -1,0 +1,1 @@
+"""Feedback from any page of the web app, and its triage."""

@@ -1,0 +1,76 @@
+"""`/feedback` (anyone signed in) and `/admin/feedback` (triage): thin adapters over `service`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, status
+
+from keel.server.auth.deps import AdminUser, CurrentUser
+from keel.server.deps import RuntimeDep, SessionDep
+from keel.server.feedback import service
+from keel.server.feedback.schemas import (
+    FeedbackDetailOut,
+    FeedbackIn,
+    FeedbackListOut,
+    FeedbackPatchIn,
+    FeedbackReceiptOut,
+    Status,
+)
+from keel.server.flags.book import get_flags
+from keel.server.flags.service import flags_for
+
+router = APIRouter(tags=["feedback"])
+
+FeedbackId = Annotated[str, Path(min_length=1, max_length=36, pattern=r"^[0-9a-f-]+$")]
+
+
+@router.post(
+    "/feedback", status_code=status.HTTP_201_CREATED, summary="Send feedback from a page of the app"
+)
+async def send_feedback(
+    body: FeedbackIn, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
+) -> FeedbackReceiptOut:
+    now = runtime.clock.now()
+    live = runtime.scenarios.get(body.scenario_id)
+    flags = flags_for(get_flags(runtime), user, today_is_minor=user.is_minor_on(now.date()))
+    return service.submit(
+        session,
+        user,
+        body,
+        flags=flags,
+        market_time=live.clock.now() if live is not None else None,
+        now=now,
+    )
+
+
+@router.get("/admin/feedback", summary="Feedback to triage, newest first (admin)")
+async def list_feedback(
+    admin: AdminUser,
+    session: SessionDep,
+    status: Status | None = None,
+    page: Annotated[
+        str | None, Query(max_length=300, description="paths starting with this")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> FeedbackListOut:
+    return await service.listing(session, status=status, page=page, limit=limit, offset=offset)
+
+
+@router.get("/admin/feedback/{feedback_id}", summary="One feedback with its app state (admin)")
+async def get_feedback(
+    feedback_id: FeedbackId, admin: AdminUser, session: SessionDep
+) -> FeedbackDetailOut:
+    return await service.detail(session, feedback_id)
+
+
+@router.patch("/admin/feedback/{feedback_id}", summary="Triage feedback: status and note (admin)")
+async def triage_feedback(
+    feedback_id: FeedbackId,
+    body: FeedbackPatchIn,
+    admin: AdminUser,
+    session: SessionDep,
+    runtime: RuntimeDep,
+) -> FeedbackDetailOut:
+    return await service.triage(session, admin, feedback_id, body, now=runtime.clock.now())

@@ -1,0 +1,1 @@
+"""Feature flags: OpenFeature with the flagd provider, cohorts, and their admin API."""
