@@ -75,7 +75,10 @@ def test_the_image_builds_the_spa_and_runs_unprivileged_on_pinned_bases() -> Non
     # The installed package has no repository around it: lessons come along and are named.
     assert "COPY content /opt/keel/content" in dockerfile
     assert "KEEL_CONTENT_DIR=/opt/keel/content" in dockerfile
+    assert "COPY flags /opt/keel/flags" in dockerfile
+    assert "KEEL_FLAGS_FILE=/opt/keel/flags/keel.flagd.json" in dockerfile
     assert re.search(r"^USER 10001:10001$", dockerfile, flags=re.MULTILINE)
     assert dockerfile.rstrip().endswith('CMD ["serve"]')
     ignored = (DEPLOY / "Dockerfile.dockerignore").read_text(encoding="utf-8").splitlines()
     assert ignored[1] == "**" and "web/node_modules/" in ignored  # nothing else is sent
+    assert "!flags/" in ignored
