@@ -19,6 +19,9 @@ const BacktestsPage = page(() => import('./features/backtests/BacktestsPage'));
 const BacktestPage = page(() => import('./features/backtests/BacktestPage'));
 const SettingsPage = page(() => import('./features/settings/SettingsPage'));
 const AdminPage = page(() => import('./features/admin/AdminPage'));
+const AdminFlagsPage = page(() => import('./features/admin/AdminFlagsPage'));
+const AdminFeedbackPage = page(() => import('./features/admin/AdminFeedbackPage'));
+const SignalsPage = page(() => import('./features/signals/SignalsPage'));
 const LearnPage = page(() => import('./features/learn/LearnPage'));
 const LessonPage = page(() => import('./features/learn/LessonPage'));
 const GlossaryPage = page(() => import('./features/learn/GlossaryPage'));
@@ -72,10 +75,13 @@ export default function App() {
           <Route path="learn/glossary" element={<GlossaryPage />} />
           <Route path="learn/:slug" element={<LessonPage />} />
           <Route path="settings" element={<SettingsPage />} />
+          <Route path="signals" element={<SignalsPage />} />
           <Route path="admin" element={<AdminPage />} />
           <Route path="classes" element={<ClassesPage />} />
           <Route path="classes/:classId" element={<ClassPage />} />
           <Route path="classes/:classId/students/:userId" element={<StudentPage />} />
+          <Route path="admin/flags" element={<AdminFlagsPage />} />
+          <Route path="admin/feedback" element={<AdminFeedbackPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

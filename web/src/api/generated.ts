@@ -2,6 +2,8 @@ import { baseApi as api } from "./base";
 export const addTagTypes = [
   "accounts",
   "breakers",
+  "flags",
+  "feedback",
   "classes",
   "admin",
   "auth",
@@ -117,6 +119,65 @@ const injectedRtkApi = api
           },
         }),
         invalidatesTags: ["breakers", "breakers"],
+      }),
+      setCohort: build.mutation<SetCohortApiResponse, SetCohortApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/admin/cohorts`,
+          method: "PUT",
+          body: queryArg.cohortIn,
+        }),
+        invalidatesTags: ["flags", "flags"],
+      }),
+      listFeedback: build.query<ListFeedbackApiResponse, ListFeedbackApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/admin/feedback`,
+          params: {
+            status: queryArg.status,
+            page: queryArg.page,
+            limit: queryArg.limit,
+            offset: queryArg.offset,
+          },
+        }),
+        providesTags: ["feedback", "feedback"],
+      }),
+      getFeedback: build.query<GetFeedbackApiResponse, GetFeedbackApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/admin/feedback/${queryArg.feedbackId}`,
+        }),
+        providesTags: ["feedback", "feedback"],
+      }),
+      triageFeedback: build.mutation<
+        TriageFeedbackApiResponse,
+        TriageFeedbackApiArg
+      >({
+        query: (queryArg) => ({
+          url: `/api/v1/admin/feedback/${queryArg.feedbackId}`,
+          method: "PATCH",
+          body: queryArg.feedbackPatchIn,
+        }),
+        invalidatesTags: ["feedback", "feedback"],
+      }),
+      listFlags: build.query<ListFlagsApiResponse, ListFlagsApiArg>({
+        query: () => ({ url: `/api/v1/admin/flags` }),
+        providesTags: ["flags", "flags"],
+      }),
+      flagChanges: build.query<FlagChangesApiResponse, FlagChangesApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/admin/flags/changes`,
+          params: {
+            key: queryArg.key,
+            limit: queryArg.limit,
+          },
+        }),
+        providesTags: ["flags", "flags"],
+      }),
+      changeFlag: build.mutation<ChangeFlagApiResponse, ChangeFlagApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/admin/flags/${queryArg.key}`,
+          method: "PATCH",
+          body: queryArg.flagPatchIn,
+        }),
+        invalidatesTags: ["flags", "flags"],
       }),
       createTeacher: build.mutation<
         CreateTeacherApiResponse,
@@ -474,6 +535,16 @@ const injectedRtkApi = api
         }),
         providesTags: ["classes", "classes"],
       }),
+      sendFeedback: build.mutation<SendFeedbackApiResponse, SendFeedbackApiArg>(
+        {
+          query: (queryArg) => ({
+            url: `/api/v1/feedback`,
+            method: "POST",
+            body: queryArg.feedbackIn,
+          }),
+          invalidatesTags: ["feedback", "feedback"],
+        },
+      ),
       listGlossary: build.query<ListGlossaryApiResponse, ListGlossaryApiArg>({
         query: () => ({ url: `/api/v1/glossary` }),
         providesTags: ["lessons", "lessons"],
@@ -759,6 +830,10 @@ const injectedRtkApi = api
         query: () => ({ url: `/api/v1/me` }),
         providesTags: ["auth", "me"],
       }),
+      myFlags: build.query<MyFlagsApiResponse, MyFlagsApiArg>({
+        query: () => ({ url: `/api/v1/me/flags` }),
+        providesTags: ["flags", "flags"],
+      }),
       listModels: build.query<ListModelsApiResponse, ListModelsApiArg>({
         query: (queryArg) => ({
           url: `/api/v1/models`,
@@ -1016,6 +1091,46 @@ export type ResumeApiArg = {
   scenario?: string;
   forceIn: ForceIn;
 };
+export type SetCohortApiResponse =
+  /** status 200 Successful Response */ CohortOut;
+export type SetCohortApiArg = {
+  cohortIn: CohortIn;
+};
+export type ListFeedbackApiResponse =
+  /** status 200 Successful Response */ FeedbackListOut;
+export type ListFeedbackApiArg = {
+  status?: ("new" | "triaged" | "done") | null;
+  /** paths starting with this */
+  page?: string | null;
+  limit?: number;
+  offset?: number;
+};
+export type GetFeedbackApiResponse =
+  /** status 200 Successful Response */ FeedbackDetailOut;
+export type GetFeedbackApiArg = {
+  feedbackId: string;
+};
+export type TriageFeedbackApiResponse =
+  /** status 200 Successful Response */ FeedbackDetailOut;
+export type TriageFeedbackApiArg = {
+  feedbackId: string;
+  feedbackPatchIn: FeedbackPatchIn;
+};
+export type ListFlagsApiResponse =
+  /** status 200 Successful Response */ FlagsOut;
+export type ListFlagsApiArg = void;
+export type FlagChangesApiResponse =
+  /** status 200 Successful Response */ AdminEventOut[];
+export type FlagChangesApiArg = {
+  key?: string | null;
+  limit?: number;
+};
+export type ChangeFlagApiResponse =
+  /** status 200 Successful Response */ FlagOut;
+export type ChangeFlagApiArg = {
+  key: string;
+  flagPatchIn: FlagPatchIn;
+};
 export type CreateTeacherApiResponse =
   /** status 201 Successful Response */ NewTeacherOut;
 export type CreateTeacherApiArg = {
@@ -1226,6 +1341,11 @@ export type GetStudentApiArg = {
   classId: string;
   userId: string;
 };
+export type SendFeedbackApiResponse =
+  /** status 201 Successful Response */ FeedbackReceiptOut;
+export type SendFeedbackApiArg = {
+  feedbackIn: FeedbackIn;
+};
 export type ListGlossaryApiResponse =
   /** status 200 Successful Response */ GlossaryEntryOut[];
 export type ListGlossaryApiArg = void;
@@ -1418,6 +1538,9 @@ export type MarketClockApiArg = {
 };
 export type MeApiResponse = /** status 200 Successful Response */ UserOut;
 export type MeApiArg = void;
+export type MyFlagsApiResponse =
+  /** status 200 Successful Response */ MyFlagsOut;
+export type MyFlagsApiArg = void;
 export type ListModelsApiResponse =
   /** status 200 Successful Response */ ModelOut[];
 export type ListModelsApiArg = {
@@ -1682,6 +1805,120 @@ export type ForceIn = {
   scope?: "market" | "symbol";
   symbol?: string | null;
 };
+export type Cohort = "general" | "beta";
+export type CohortOut = {
+  cohort: Cohort;
+  email: string;
+  user_id: string;
+};
+export type CohortIn = {
+  cohort: Cohort;
+  email: string;
+};
+export type FeedbackOut = {
+  cohort: string;
+  /** each flag's value for the sender when it arrived */
+  flags: {
+    [key: string]: any;
+  };
+  has_app_state: boolean;
+  id: string;
+  market_time: string | null;
+  note: string;
+  page: string;
+  recorded_at: string;
+  scenario_id: string | null;
+  status: "new" | "triaged" | "done";
+  text: string;
+  triaged_by: string | null;
+  updated_at: string;
+  user_email: string;
+  user_id: string;
+  user_name: string;
+};
+export type FeedbackListOut = {
+  /** how many of each status, over all feedback */
+  counts: {
+    [key: string]: number;
+  };
+  items: FeedbackOut[];
+  /** how many match the filter (the page holds at most `limit`) */
+  total: number;
+};
+export type FeedbackDetailOut = {
+  app_state: {
+    [key: string]: any;
+  } | null;
+  cohort: string;
+  /** each flag's value for the sender when it arrived */
+  flags: {
+    [key: string]: any;
+  };
+  has_app_state: boolean;
+  id: string;
+  market_time: string | null;
+  note: string;
+  page: string;
+  recorded_at: string;
+  scenario_id: string | null;
+  status: "new" | "triaged" | "done";
+  text: string;
+  triaged_by: string | null;
+  updated_at: string;
+  user_email: string;
+  user_id: string;
+  user_name: string;
+};
+export type FeedbackPatchIn = {
+  note?: string | null;
+  status?: ("new" | "triaged" | "done") | null;
+};
+export type FlagOut = {
+  /** an admin changed it (else: as in the flags file) */
+  changed: boolean;
+  /** the variant each cohort gets; None when the file's own targeting applies */
+  cohorts: {
+    [key: string]: string;
+  } | null;
+  default_variant: string;
+  description: string;
+  key: string;
+  state: "ENABLED" | "DISABLED";
+  /** the JSON Logic rule flagd evaluates */
+  targeting: {
+    [key: string]: any;
+  } | null;
+  updated_at?: string | null;
+  updated_by?: string | null;
+  variants: {
+    [key: string]: boolean | string | number | number;
+  };
+};
+export type FlagsOut = {
+  cohorts: Cohort[];
+  flags: FlagOut[];
+  /** True when a flagd server manages them: change them there */
+  read_only: boolean;
+  /** where the flags are evaluated: the flags file or a flagd server */
+  source: string;
+};
+export type AdminEventOut = {
+  action: string;
+  actor: string;
+  detail: {
+    [key: string]: any;
+  };
+  recorded_at: string;
+  subject: string;
+};
+export type FlagPatchIn = {
+  /** the variant each cohort gets (cohorts left out get the default variant) */
+  cohorts?: {
+    [key: string]: string;
+  } | null;
+  default_variant?: string | null;
+  state?: ("ENABLED" | "DISABLED") | null;
+};
 export type NewTeacherOut = {
   email: string;
   /** Shown this once; changed at first sign-in. */
@@ -1798,6 +2035,8 @@ export type PasswordChangeIn = {
   new_password: string;
 };
 export type UserOut = {
+  /** `general` or `beta`: who sees flagged features first */
+  cohort: string;
   created_at: string;
   date_of_birth: string;
   display_name: string;
@@ -2176,6 +2415,24 @@ export type StudentDetailOut = {
   progress: ProgressOut;
   student: StudentOut;
 };
+export type FeedbackReceiptOut = {
+  flags: {
+    [key: string]: any;
+  };
+  id: string;
+  market_time: string | null;
+  recorded_at: string;
+};
+export type FeedbackIn = {
+  /** the app's state as JSON, optional, at most 16384 bytes; values under keys naming tokens, passwords or secrets are removed */
+  app_state?: {
+    [key: string]: any;
+  } | null;
+  /** the app's path the feedback is about, e.g. `/markets/SPX` */
+  page: string;
+  scenario_id?: string;
+  text: string;
+};
 export type GlossaryEntryOut = {
   definition: string;
   lesson: string | null;
@@ -2443,6 +2700,20 @@ export type MarketClockOut = {
   finished: boolean;
   market_date: string | null;
   market_time: string | null;
+};
+export type EvaluatedFlagOut = {
+  /** why: TARGETING_MATCH, DEFAULT, STATIC, DISABLED, ERROR … */
+  reason: string;
+  value: boolean | string | number | number;
+  /** the variant chosen, None when evaluation failed */
+  variant: string | null;
+};
+export type MyFlagsOut = {
+  cohort: Cohort;
+  /** every flag, by key, for the caller */
+  flags: {
+    [key: string]: EvaluatedFlagOut;
+  };
 };
 export type ModelOut = {
   code_version: string;
@@ -2964,6 +3235,17 @@ export const {
   useSetRiskLimitsMutation,
   useHaltMutation,
   useResumeMutation,
+  useSetCohortMutation,
+  useListFeedbackQuery,
+  useLazyListFeedbackQuery,
+  useGetFeedbackQuery,
+  useLazyGetFeedbackQuery,
+  useTriageFeedbackMutation,
+  useListFlagsQuery,
+  useLazyListFlagsQuery,
+  useFlagChangesQuery,
+  useLazyFlagChangesQuery,
+  useChangeFlagMutation,
   useCreateTeacherMutation,
   useListUsersQuery,
   useLazyListUsersQuery,
@@ -3022,6 +3304,7 @@ export const {
   useLazyListStudentsQuery,
   useGetStudentQuery,
   useLazyGetStudentQuery,
+  useSendFeedbackMutation,
   useListGlossaryQuery,
   useLazyListGlossaryQuery,
   useGlossaryEntryQuery,
@@ -3082,6 +3365,8 @@ export const {
   useLazyMarketClockQuery,
   useMeQuery,
   useLazyMeQuery,
+  useMyFlagsQuery,
+  useLazyMyFlagsQuery,
   useListModelsQuery,
   useLazyListModelsQuery,
   useListOrdersQuery,

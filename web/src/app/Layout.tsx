@@ -10,6 +10,8 @@ import { useAppDispatch, useAppSelector } from './hooks';
 import { useCurrentAccount, useMe, useScenarioId } from './session';
 import { accountChosen, themeChosen, toastDismissed, toastShown } from './uiSlice';
 import { LevelBadge, Loading } from '../components/ui';
+import FeedbackButton from '../features/feedback/FeedbackButton';
+import { useFlag } from '../features/flags/useFlag';
 import { marketTime } from '../components/format';
 
 function LiveBanner() {
@@ -132,6 +134,7 @@ export default function Layout() {
   const { account, accounts } = useCurrentAccount();
   const scenarioId = useScenarioId();
   const { data: board } = useListBreakersQuery({ scenario: scenarioId }, { pollingInterval: 30_000 });
+  const signals = useFlag('model-signals');
   useNotices(scenarioId);
   useEffect(() => {
     document.documentElement.classList.toggle('dark', theme === 'dark');
@@ -146,6 +149,7 @@ export default function Layout() {
     ['/learn', t('nav.learn')],
     ['/backtests', t('nav.backtests')],
   ];
+  if (signals) links.push(['/signals', t('nav.signals')]);
   if (me?.role === 'guardian') links.push(['/guardian', t('nav.guardian')]);
   if (me?.role === 'teacher' || me?.role === 'admin') links.push(['/classes', t('nav.classes')]);
   if (me?.role === 'learner') links.push(['/classes', t('nav.myClass')]);
@@ -214,6 +218,7 @@ export default function Layout() {
             >
               {theme === 'dark' ? t('nav.lightTheme') : t('nav.darkTheme')}
             </button>
+            <FeedbackButton />
             <button type="button" className="rounded border border-slate-300 px-2 py-1 dark:border-slate-600" onClick={signOut}>
               {t('nav.signOut')}
             </button>

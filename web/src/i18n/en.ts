@@ -7,7 +7,7 @@ const en = {
   },
   nav: {
     main: 'Main', skip: 'Skip to the page', dashboard: 'Dashboard', markets: 'Markets', trade: 'Trade', orders: 'Orders',
-    risk: 'Volatility & breakers', learn: 'Learn', backtests: 'Backtest lab', classes: 'Classes', myClass: 'My class', guardian: 'Guardian', admin: 'Admin', settings: 'Settings',
+    risk: 'Volatility & breakers', learn: 'Learn', backtests: 'Backtest lab', classes: 'Classes', myClass: 'My class', guardian: 'Guardian', admin: 'Admin', settings: 'Settings', signals: 'Signals (beta)',
     account: 'Account', language: 'Language', darkTheme: 'Dark theme', lightTheme: 'Light theme', signOut: 'Sign out',
   },
   live: { offline: 'Live updates paused: reconnecting in {{seconds}} s. Nothing you did is lost.' },
@@ -156,7 +156,30 @@ const en = {
     switchOff: 'Switch sign-in off', switchOn: 'Switch sign-in on', close: 'Close',
     switchOffHelp: 'Switching sign-in off signs this person out everywhere at once. Their accounts and orders stay as they are.',
     switchedOff: 'This person cannot sign in. Switch sign-in on to let them back.',
-    onlyAdmins: 'Only for admins', onlyAdminsBody: 'This page is for the people who run this Keel.',
+    onlyAdmins: 'Only for admins', onlyAdminsBody: 'This page is for the people who run this Keel.', more: 'More admin pages',
+  },
+  flags: {
+    title: 'Feature flags', intro: 'Flags switch parts of the app on or off for a cohort. Beta users see new features first. A change reaches every server in about a second, without a restart, and is recorded with your name.',
+    enabled: 'On', disabled: 'Off for everyone', defaultIs: 'default: {{variant}}', asInFile: 'as in the flags file', changedBy: 'changed by {{who}} on {{when}}',
+    enable: 'Turn on', disable: 'Turn off for everyone', defaultVariant: 'Default variant', cohortGets: '{{cohort}} gets', theDefault: 'the default',
+    cohort: 'Cohort', cohorts: { general: 'General', beta: 'Beta' }, moveTitle: 'Move someone into a cohort', move: 'Move',
+    moved: '{{email}} is now in the {{cohort}} cohort.', readOnly: 'These flags are managed by {{source}}: change them there.',
+  },
+  feedback: {
+    button: 'Feedback', title: 'Send feedback', help: 'Tell us what helped, what confused you or what broke on this page ({{page}}).',
+    text: 'Your feedback', limit: 'Up to {{count}} characters.', attach: 'Add a copy of what the app shows (your settings, never your password or sign-in keys).',
+    send: 'Send', cancel: 'Cancel', thanks: 'Thank you! Your feedback was sent.',
+  },
+  feedbackAdmin: {
+    title: 'Feedback', show: 'Show', all: 'All ({{count}})', from: 'From', page: 'Page', when: 'Sent', flags: 'Flags on', noFlags: 'none',
+    state: 'App state', attached: 'attached', notAttached: 'not attached', status: 'Status', note: 'Note', saveNote: 'Save note',
+    statuses: { new: 'New', triaged: 'Triaged', done: 'Done' }, emptyTitle: 'No feedback here', emptyBody: 'Feedback people send from any page appears here.',
+  },
+  signals: {
+    title: 'Model signals', intro: 'What the hybrid model guesses for the next market day, per symbol. It does not beat "always up" by more than luck, so treat it as a lesson, not advice.',
+    scorecardLesson: 'Read the lesson on scorecards.', betaTitle: 'This page is in beta', betaBody: 'Model signals are shown to the beta cohort first. Ask an admin if you want to try them.',
+    noneTitle: 'No signal yet', noneBody: 'No trained model speaks for this market’s dates yet. An operator stores one with `keel train`.',
+    direction: 'Direction', up: 'Up', down: 'Down', probabilityUp: 'Chance of up', regime: 'Volatility', asOf: 'As of', note: 'Note',
   },
   learn: {
     title: 'Learn', intro: 'Short lessons on what you meet while trading. Each ends with a quiz; questions you answer come back after 1, 3 and 7 market days so they stick.',

@@ -9,7 +9,7 @@ const es: Strings = {
   },
   nav: {
     main: 'Principal', skip: 'Saltar al contenido', dashboard: 'Panel', markets: 'Mercados', trade: 'Operar', orders: 'Órdenes',
-    risk: 'Volatilidad y cortacircuitos', learn: 'Aprender', backtests: 'Laboratorio', classes: 'Clases', myClass: 'Mi clase', guardian: 'Tutor', admin: 'Administración', settings: 'Ajustes',
+    risk: 'Volatilidad y cortacircuitos', learn: 'Aprender', backtests: 'Laboratorio', classes: 'Clases', myClass: 'Mi clase', guardian: 'Tutor', admin: 'Administración', settings: 'Ajustes', signals: 'Señales (beta)',
     account: 'Cuenta', language: 'Idioma', darkTheme: 'Tema oscuro', lightTheme: 'Tema claro', signOut: 'Cerrar sesión',
   },
   live: { offline: 'Actualizaciones en pausa: reconectando en {{seconds}} s. No se ha perdido nada.' },
@@ -158,7 +158,30 @@ const es: Strings = {
     switchOff: 'Desactivar el acceso', switchOn: 'Activar el acceso', close: 'Cerrar',
     switchOffHelp: 'Desactivar el acceso cierra la sesión de esta persona en todas partes. Sus cuentas y órdenes quedan como están.',
     switchedOff: 'Esta persona no puede entrar. Activa el acceso para que vuelva.',
-    onlyAdmins: 'Solo para administradores', onlyAdminsBody: 'Esta página es para quienes gestionan este Keel.',
+    onlyAdmins: 'Solo para administradores', onlyAdminsBody: 'Esta página es para quienes gestionan este Keel.', more: 'Más páginas de administración',
+  },
+  flags: {
+    title: 'Funciones en prueba (flags)', intro: 'Los flags activan o desactivan partes de la aplicación para un grupo. El grupo beta ve antes las funciones nuevas. Un cambio llega a todos los servidores en un segundo, sin reiniciar, y queda registrado con tu nombre.',
+    enabled: 'Activado', disabled: 'Desactivado para todos', defaultIs: 'por defecto: {{variant}}', asInFile: 'como en el archivo de flags', changedBy: 'cambiado por {{who}} el {{when}}',
+    enable: 'Activar', disable: 'Desactivar para todos', defaultVariant: 'Variante por defecto', cohortGets: '{{cohort}} recibe', theDefault: 'la de por defecto',
+    cohort: 'Grupo', cohorts: { general: 'General', beta: 'Beta' }, moveTitle: 'Pasar a alguien a un grupo', move: 'Pasar',
+    moved: '{{email}} está ahora en el grupo {{cohort}}.', readOnly: 'Estos flags los gestiona {{source}}: cámbialos allí.',
+  },
+  feedback: {
+    button: 'Opinión', title: 'Enviar tu opinión', help: 'Cuéntanos qué te ayudó, qué te confundió o qué falló en esta página ({{page}}).',
+    text: 'Tu opinión', limit: 'Hasta {{count}} caracteres.', attach: 'Añadir una copia de lo que muestra la aplicación (tus ajustes, nunca tu contraseña ni tus claves de acceso).',
+    send: 'Enviar', cancel: 'Cancelar', thanks: '¡Gracias! Tu opinión se ha enviado.',
+  },
+  feedbackAdmin: {
+    title: 'Opiniones', show: 'Mostrar', all: 'Todas ({{count}})', from: 'De', page: 'Página', when: 'Enviada', flags: 'Flags activos', noFlags: 'ninguno',
+    state: 'Estado de la app', attached: 'adjunto', notAttached: 'sin adjuntar', status: 'Estado', note: 'Nota', saveNote: 'Guardar nota',
+    statuses: { new: 'Nueva', triaged: 'Revisada', done: 'Resuelta' }, emptyTitle: 'No hay opiniones aquí', emptyBody: 'Aquí aparecen las opiniones que la gente envía desde cualquier página.',
+  },
+  signals: {
+    title: 'Señales del modelo', intro: 'Lo que el modelo híbrido predice para el siguiente día de mercado, por símbolo. No supera a «siempre sube» más de lo que explica la suerte: tómalo como una lección, no como un consejo.',
+    scorecardLesson: 'Lee la lección sobre las fichas de resultados.', betaTitle: 'Esta página está en beta', betaBody: 'Las señales del modelo se muestran primero al grupo beta. Pide a un administrador que te deje probarlas.',
+    noneTitle: 'Aún no hay señal', noneBody: 'Ningún modelo entrenado habla todavía de las fechas de este mercado. Un operador guarda uno con `keel train`.',
+    direction: 'Dirección', up: 'Sube', down: 'Baja', probabilityUp: 'Probabilidad de subir', regime: 'Volatilidad', asOf: 'A fecha de', note: 'Nota',
   },
   learn: {
     title: 'Aprender', intro: 'Lecciones cortas sobre lo que encuentras al operar. Cada una termina con un test; las preguntas que respondes vuelven tras 1, 3 y 7 días de mercado para que se queden.',

@@ -13,7 +13,7 @@ import { useMe } from '../../app/session';
 import NewScenario from './NewScenario';
 import { UsersCard } from './UsersCard';
 import { marketTime } from '../../components/format';
-import { buttonClass, Card, EmptyState, Field, inputClass, Page, ProblemAlert, secondaryButtonClass } from '../../components/ui';
+import { buttonClass, Card, EmptyState, Field, inputClass, Page, ProblemAlert, secondaryButtonClass, TextLink } from '../../components/ui';
 
 function ScenarioControls({ scenario }: { scenario: ScenarioOut }) {
   const { t } = useTranslation();
@@ -64,6 +64,10 @@ export default function AdminPage() {
   }
   return (
     <Page title={t('admin.title')}>
+      <nav aria-label={t('admin.more')} className="flex flex-wrap gap-4">
+        <TextLink to="/admin/flags">{t('flags.title')}</TextLink>
+        <TextLink to="/admin/feedback">{t('feedbackAdmin.title')}</TextLink>
+      </nav>
       {scenarios.map((scenario) => <ScenarioControls key={scenario.id} scenario={scenario} />)}
       <Card title={t('admin.newScenario')}><NewScenario /></Card>
       <UsersCard />
