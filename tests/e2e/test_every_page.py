@@ -34,7 +34,14 @@ LEARNER_PAGES = {
     "glossary": "/learn/glossary",
     "settings": "/settings",
     "my-classes": "/classes",
+    "signals": "/signals",
     "not-found": "/no-such-page",
+}
+
+ADMIN_PAGES = {
+    "admin": "/admin",
+    "admin-flags": "/admin/flags",
+    "admin-feedback": "/admin/feedback",
 }
 
 
@@ -74,6 +81,19 @@ def people(keel: Platform) -> dict[str, Person]:
         buy_at_market(http, minor, minor_account, "ACME", "2")  # it waits for the guardian
         admin = log_in(http, Person(admin_email))
         teacher = classroom(http, admin)
+        # The learner is in the beta cohort (the Signals page) and has sent feedback (the list).
+        moved = http.put(
+            "/api/v1/admin/cohorts",
+            json={"email": learner.email, "cohort": "beta"},
+            headers=admin.headers,
+        )
+        assert moved.status_code == 200, moved.text
+        sent = http.post(
+            "/api/v1/feedback",
+            json={"text": "The chart is great.", "page": "/markets/SPX", "app_state": {"ui": {}}},
+            headers=learner.headers,
+        )
+        assert sent.status_code == 201, sent.text
     learner.pages = {**LEARNER_PAGES, "backtest": backtest_page}
     return {"learner": learner, "guardian": guardian, "admin": admin, "teacher": teacher}
 
@@ -153,7 +173,7 @@ def test_every_page_is_accessible_in_both_themes_and_sizes(
     for who, pages in (
         ("learner", people["learner"].pages),
         ("guardian", {"guardian": "/guardian"}),
-        ("admin", {"admin": "/admin"}),
+        ("admin", ADMIN_PAGES),
         ("teacher", people["teacher"].pages),
     ):
         person = people[who]
@@ -163,5 +183,10 @@ def test_every_page_is_accessible_in_both_themes_and_sizes(
         for name, path in pages.items():
             page.goto(path)
             _check(page, f"{name}-{viewport}-{theme}", problems)
+        if who == "learner":  # the feedback dialog, open over a page
+            page.get_by_role("button", name="Feedback").click()
+            expect(page.get_by_role("dialog", name="Send feedback")).to_be_visible()
+            _check(page, f"feedback-dialog-{viewport}-{theme}", problems)
+            page.keyboard.press("Escape")
         page.get_by_role("button", name="Sign out").click()
     assert not problems, "\n".join(problems)
