@@ -1,7 +1,7 @@
 """feature flags, cohorts, feedback and the admins' audit trail
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-06 05:46:24
 
 Users get a cohort (`general` for everyone already there); admins' changes to the flags file
@@ -17,7 +17,7 @@ from alembic import op
 import keel.server.db
 
 revision: str = "0012"
-down_revision: str | None = "0010"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
