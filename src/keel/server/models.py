@@ -9,6 +9,7 @@ from keel.server.account_requests import models as account_request_models  # noq
 from keel.server.account_risk import models as account_risk_models  # noqa: F401
 from keel.server.audit import models as audit_models  # noqa: F401
 from keel.server.auth import models as auth_models  # noqa: F401
+from keel.server.autopilot import models as autopilot_models  # noqa: F401
 from keel.server.backtests import models as backtest_models  # noqa: F401
 from keel.server.breakers import models as breaker_models  # noqa: F401
 from keel.server.classes import models as class_models  # noqa: F401

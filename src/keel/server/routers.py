@@ -11,6 +11,7 @@ from keel.server.apidocs.endpoints import router as apidocs_router
 from keel.server.approvals.endpoints import router as approvals_router
 from keel.server.auth.endpoints import me_router
 from keel.server.auth.endpoints import router as auth_router
+from keel.server.autopilot.endpoints import router as autopilot_router
 from keel.server.backtests.endpoints import router as backtests_router
 from keel.server.breakers.endpoints import router as breakers_router
 from keel.server.classes.endpoints import router as classes_router
@@ -43,6 +44,7 @@ api_router.include_router(guardian_router, tags=["guardian"])
 api_router.include_router(accounts_router, tags=["accounts"])
 api_router.include_router(account_risk_router, tags=["accounts"])
 api_router.include_router(account_requests_router)
+api_router.include_router(autopilot_router, tags=["accounts"])
 api_router.include_router(approvals_router, tags=["guardian"])
 api_router.include_router(realtime_router)
 api_router.include_router(backtests_router, tags=["backtests"])

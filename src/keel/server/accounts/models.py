@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from keel.server.db import Base, Money, UTCDateTime
@@ -37,6 +37,9 @@ class PaperAccount(Base):
     peak_equity: Mapped[Decimal | None] = mapped_column(Money, default=None)
     """The highest equity the account breakers have seen in this epoch, by any process (the
     drawdown rule's reference; None until the first judgement, and again after a reset)."""
+    autopilot: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Whether the engine trades the hybrid model's signals for the account
+    (`keel.server.autopilot`)."""
 
 
 class LedgerEntryRow(Base):

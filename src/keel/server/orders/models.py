@@ -71,6 +71,9 @@ class OrderRow(Base):
     """Trading day of the replay the order's time in force counts from: its placement, or its
     guardian's approval (a day order expires at that day's end)."""
     approval_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    origin: Mapped[str] = mapped_column(String(16), default="person", server_default="person")
+    """Who placed the order: `person` (the account's owner) or `autopilot` (the engine, trading
+    the model's signals for the owner)."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -107,6 +107,9 @@ class OrderOut(BaseModel):
     commission_paid: CashStr
     market_date: date | None = None
     approval_expires_at: datetime | None
+    origin: Literal["person", "autopilot"] = "person"
+    """Who placed it: the account's owner (`person`) or autopilot, trading the model's signals
+    for them (through the same order gate)."""
     created_at: datetime
     updated_at: datetime
 

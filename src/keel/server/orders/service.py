@@ -36,7 +36,7 @@ from keel.server.orders.schemas import (
     OrderIn,
     OrderOut,
 )
-from keel.server.orders.workspace import open_locked, open_workspace
+from keel.server.orders.workspace import Workspace, open_locked, open_workspace
 from keel.server.runtime import Runtime
 
 
@@ -123,6 +123,14 @@ async def place_order(
         if existing is not None:
             return existing, False
     workspace = await open_locked(session, runtime, locked)
+    return await place_in(workspace, request), True
+
+
+async def place_in(workspace: Workspace, request: OrderRequest) -> OrderRow:
+    """Place `request` in the locked account's workspace: the one path a person's single order
+    and autopilot's take (the desk batches adults' orders through the same engine and gate).
+    A refusal raises its problem and stores nothing; a minor's order waits for a guardian, who
+    is told. New orders carry `workspace.origin`."""
     if (problem := workspace.untradable(request.symbol)) is not None:
         raise problem
     # A minor's order waits for a guardian; the order gate judges the minors' rules.
@@ -136,8 +144,10 @@ async def place_order(
     if order.status is OrderStatus.PENDING_APPROVAL:
         from keel.server.approvals.service import notify_guardians
 
-        await notify_guardians(session, runtime, row.user_id, OrderOut.model_validate(row))
-    return row, True
+        await notify_guardians(
+            workspace.session, workspace.runtime, row.user_id, OrderOut.model_validate(row)
+        )
+    return row
 
 
 async def get_order(session: AsyncSession, user: User, order_id: str) -> OrderDetailOut:

@@ -120,6 +120,8 @@ class Workspace:
     discarded: set[str] = field(default_factory=set)
     published: dict[str, OrderOut] = field(default_factory=dict)
     """The order as last published by `flush`, by id (what the caller answers with)."""
+    origin: str = "person"
+    """Who places the workspace's new orders: `person` or `autopilot` (stored on each order)."""
 
     @classmethod
     async def open(
@@ -322,6 +324,7 @@ class Workspace:
             event_count=0,
             market_date=feed.market_date,
             approval_expires_at=expires,
+            origin=self.origin,
             created_at=order.created_at,
         )
 

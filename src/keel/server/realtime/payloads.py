@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from keel.server.autopilot.schemas import AutopilotDecisionOut
 from keel.server.orders.schemas import OrderOut
 
 
@@ -158,11 +159,19 @@ class BacktestData(_Payload):
     backtest: BacktestState
 
 
+class AutopilotData(_Payload):
+    """Autopilot decided something for one of the user's accounts (an order, a refusal, a hold)."""
+
+    type: Literal["autopilot"]
+    decision: AutopilotDecisionOut
+
+
 VolatilityPayload = Annotated[
     RegimeChangeData | VolatilityData | AnomalyData, Field(discriminator="type")
 ]
 NotificationPayload = Annotated[
-    ApprovalData | BacktestData | BreakerTransitionData, Field(discriminator="type")
+    ApprovalData | AutopilotData | BacktestData | BreakerTransitionData,
+    Field(discriminator="type"),
 ]
 
 
@@ -195,3 +204,8 @@ def backtest_data(run_id: str, status: str, progress: float) -> dict[str, Any]:
     """`notifications:<user>`: a backtest's progress (0–1) or end."""
     state = BacktestState(id=run_id, status=status, progress=round(progress, 4))
     return BacktestData(type="backtest", backtest=state).model_dump(mode="json")
+
+
+def autopilot_data(decision: AutopilotDecisionOut) -> dict[str, Any]:
+    """`notifications:<user>`: what autopilot decided for one of the user's accounts."""
+    return AutopilotData(type="autopilot", decision=decision).model_dump(mode="json")

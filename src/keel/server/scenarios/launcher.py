@@ -21,6 +21,7 @@ import contextlib
 
 import structlog
 
+from keel.server.autopilot.runner import attach_autopilot
 from keel.server.breakers.startup import attach_risk
 from keel.server.market.component import load_market, run_clock, start_feed, stop_clock
 from keel.server.mirror import share, unshare
@@ -44,6 +45,7 @@ async def launch(runtime: Runtime, row: ScenarioRow, generation: float) -> LiveS
     live.generation = generation
     await attach_risk(runtime, live)
     attach_trading(runtime, live)
+    attach_autopilot(runtime, live)
     await share(runtime, live)
     replaced = runtime.scenarios.get(row.id)
     runtime.scenarios[row.id] = live
@@ -220,6 +222,7 @@ async def start_scenarios(runtime: Runtime) -> None:
         await attach_risk(runtime, live)
         if not live.mirrored:
             attach_trading(runtime, live)
+            attach_autopilot(runtime, live)
         runtime.scenarios[row.id] = live
 
 

@@ -26,6 +26,7 @@ from keel.server.scenarios import repository
 from keel.server.scenarios.models import ScenarioRow
 
 if TYPE_CHECKING:
+    from keel.server.autopilot.runner import AutopilotRunner
     from keel.server.breakers.component import RiskRuntime
     from keel.server.mirror import EnginePublisher, StateMirror
     from keel.server.trading_runtime import TradingLoop
@@ -82,6 +83,7 @@ class LiveScenario:
     """When this process took the scenario over (`keel.server.scenarios.ownership`)."""
     risk: RiskRuntime | None = None
     trading: TradingLoop | None = None
+    autopilot: AutopilotRunner | None = None
     keeper: ClockKeeper | None = None
     publisher: EnginePublisher | None = None
     mirror: StateMirror | None = None
