@@ -48,6 +48,25 @@ const injectedRtkApi = api
         }),
         providesTags: ["accounts", "accounts"],
       }),
+      getAutopilot: build.query<GetAutopilotApiResponse, GetAutopilotApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/accounts/${queryArg.accountId}/autopilot`,
+          params: {
+            limit: queryArg.limit,
+          },
+        }),
+        providesTags: ["accounts", "accounts"],
+      }),
+      putAutopilot: build.mutation<PutAutopilotApiResponse, PutAutopilotApiArg>(
+        {
+          query: (queryArg) => ({
+            url: `/api/v1/accounts/${queryArg.accountId}/autopilot`,
+            method: "PUT",
+            body: queryArg.autopilotIn,
+          }),
+          invalidatesTags: ["accounts", "accounts"],
+        },
+      ),
       getEquity: build.query<GetEquityApiResponse, GetEquityApiArg>({
         query: (queryArg) => ({
           url: `/api/v1/accounts/${queryArg.accountId}/equity`,
@@ -1044,6 +1063,18 @@ export type GetAccountApiResponse =
 export type GetAccountApiArg = {
   accountId: string;
 };
+export type GetAutopilotApiResponse =
+  /** status 200 Successful Response */ AutopilotOut;
+export type GetAutopilotApiArg = {
+  accountId: string;
+  limit?: number;
+};
+export type PutAutopilotApiResponse =
+  /** status 200 Successful Response */ AutopilotOut;
+export type PutAutopilotApiArg = {
+  accountId: string;
+  autopilotIn: AutopilotIn;
+};
 export type GetEquityApiResponse =
   /** status 200 Successful Response */ EquityPointOut[];
 export type GetEquityApiArg = {
@@ -1726,6 +1757,32 @@ export type AccountIn = {
   /** virtual cash to start with (default 100,000; bounded by the server) */
   starting_cash?: number | string | null;
 };
+export type AutopilotDecisionOut = {
+  account_id: string;
+  action: "buy" | "sell" | "hold";
+  code: string | null;
+  figures: {
+    [key: string]: any;
+  };
+  id: string;
+  model_version: string;
+  order_id: string | null;
+  outcome: "ordered" | "waiting_for_guardian" | "refused" | "held";
+  quantity: string;
+  reason: string;
+  signal_day: string;
+  symbol: string;
+  time: string;
+};
+export type AutopilotOut = {
+  account_id: string;
+  decisions: AutopilotDecisionOut[];
+  enabled: boolean;
+  explanation?: string;
+};
+export type AutopilotIn = {
+  enabled: boolean;
+};
 export type EquityPointOut = {
   cash: string;
   equity: string;
@@ -2383,6 +2440,7 @@ export type OrderOut = {
   limit_price: string | null;
   market_date?: string | null;
   notional: string | null;
+  origin?: "person" | "autopilot";
   quantity: string | null;
   rejection_code: string | null;
   requested_notional?: string | null;
@@ -2822,6 +2880,7 @@ export type OrderDetailOut = {
   limit_price: string | null;
   market_date?: string | null;
   notional: string | null;
+  origin?: "person" | "autopilot";
   quantity: string | null;
   rejection_code: string | null;
   requested_notional?: string | null;
@@ -3044,6 +3103,10 @@ export type ApprovalData = {
   order: OrderOut;
   type: "approval_requested" | "order_approved" | "order_rejected";
 };
+export type AutopilotData = {
+  decision: AutopilotDecisionOut;
+  type: "autopilot";
+};
 export type BacktestState = {
   id: string;
   progress: number;
@@ -3059,6 +3122,9 @@ export type NotificationMessage = {
     | ({
         type: "approval_requested";
       } & ApprovalData)
+    | ({
+        type: "autopilot";
+      } & AutopilotData)
     | ({
         type: "backtest";
       } & BacktestData)
@@ -3225,6 +3291,9 @@ export const {
   useOpenAccountMutation,
   useGetAccountQuery,
   useLazyGetAccountQuery,
+  useGetAutopilotQuery,
+  useLazyGetAutopilotQuery,
+  usePutAutopilotMutation,
   useGetEquityQuery,
   useLazyGetEquityQuery,
   useGetLedgerQuery,

@@ -129,6 +129,12 @@ const en = {
     passwordChanged: 'Password changed. Other devices have been signed out.',
     guardian: 'Your guardian', guardians: 'Linked to: {{names}}.', invitationCode: 'Invitation code from your guardian', link: 'Link',
   },
+  autopilot: {
+    title: 'Autopilot', switch: 'Autopilot trades for “{{account}}”', noAccount: 'Open an account first: autopilot trades for one of your accounts.',
+    noDecisions: 'No decisions yet. Autopilot looks once each market day, after it is switched on.', decisions: 'Autopilot’s latest decisions',
+    badge: 'Autopilot', badgeHelp: 'Placed by autopilot, through the same rules as your own orders',
+    outcome: { ordered: 'order placed', waiting_for_guardian: 'waiting for your guardian', refused: 'refused, no order', held: 'nothing to do' },
+  },
   admin: {
     title: 'Admin', clockNow: 'Market time {{when}} · {{state}}', paused: 'paused', running: 'one day every {{seconds}} s',
     pauseClock: 'Pause the clock', resumeClock: 'Resume the clock', speed: 'Seconds per market day', setSpeed: 'Set speed',

@@ -131,6 +131,12 @@ const es: Strings = {
     passwordChanged: 'Contraseña cambiada. Se ha cerrado la sesión en otros dispositivos.',
     guardian: 'Tu tutor', guardians: 'Vinculado a: {{names}}.', invitationCode: 'Código de invitación de tu tutor', link: 'Vincular',
   },
+  autopilot: {
+    title: 'Piloto automático', switch: 'El piloto automático opera para «{{account}}»', noAccount: 'Abre primero una cuenta: el piloto automático opera para una de tus cuentas.',
+    noDecisions: 'Aún no hay decisiones. El piloto automático mira una vez por día de mercado, después de activarlo.', decisions: 'Últimas decisiones del piloto automático',
+    badge: 'Piloto automático', badgeHelp: 'Colocada por el piloto automático, con las mismas reglas que tus órdenes',
+    outcome: { ordered: 'orden colocada', waiting_for_guardian: 'esperando a tu tutor', refused: 'rechazada, sin orden', held: 'nada que hacer' },
+  },
   admin: {
     title: 'Administración', clockNow: 'Hora de mercado {{when}} · {{state}}', paused: 'en pausa', running: 'un día cada {{seconds}} s',
     pauseClock: 'Pausar el reloj', resumeClock: 'Reanudar el reloj', speed: 'Segundos por día de mercado', setSpeed: 'Cambiar velocidad',

@@ -51,7 +51,14 @@ export default function OrdersPage() {
               {shown.map((order) => (
                 <tr key={order.id} data-testid={`order-${order.id}`}>
                   <td className={`${td} whitespace-nowrap`}>{marketTime(order.created_at)}</td>
-                  <td className={td}>{order.symbol}</td>
+                  <td className={td}>
+                    {order.symbol}
+                    {order.origin === 'autopilot' && (
+                      <span className="ml-2 rounded bg-indigo-100 px-1.5 py-0.5 text-xs font-medium text-indigo-900 dark:bg-indigo-900 dark:text-indigo-100" title={t('autopilot.badgeHelp')} data-testid="order-origin">
+                        {t('autopilot.badge')}
+                      </span>
+                    )}
+                  </td>
                   <td className={td}>{t(`side.${order.side}`)}</td>
                   <td className={td}>{t(`orderType.${order.type}`)}{order.limit_price ? ` @ ${price(order.limit_price)}` : ''}{order.stop_price ? ` ⏵ ${price(order.stop_price)}` : ''}</td>
                   <td className={`${td} text-right tabular-nums`}>{order.quantity ? quantity(order.quantity) : money(order.notional)}</td>

@@ -7,6 +7,7 @@ import { useMe } from '../../app/session';
 import { noticesChosen, themeChosen } from '../../app/uiSlice';
 import { buttonClass, Card, Field, inputClass, Page, ProblemAlert } from '../../components/ui';
 import { signedIn } from '../auth/authSlice';
+import Autopilot from './Autopilot';
 import TwoFactor from './TwoFactor';
 
 function Password() {
@@ -91,6 +92,9 @@ export default function SettingsPage() {
               <input type="checkbox" checked={notices.breakers} onChange={(e) => dispatch(noticesChosen({ ...notices, breakers: e.target.checked }))} /> {t('settings.noticeBreakers')}
             </label>
           </fieldset>
+        </Card>
+        <Card title={t('autopilot.title')}>
+          <Autopilot />
         </Card>
         <Card title={t('settings.twoFactor')}>
           <TwoFactor />
