@@ -20,7 +20,8 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from keel.domain.enums import Regime
-from keel.models.members import LogisticMember, Member
+from keel.models.members import Member
+from keel.models.serving import ServingForm
 
 Timer = Callable[[], float]
 """Monotonic seconds (e.g. `time.perf_counter`), handed in by the caller."""
@@ -108,19 +109,32 @@ class HybridModel:
     """Signals served without the circuit after it was too slow, before it is tried again."""
     last_quantum_seconds: float | None = None
     skips_left: int = 0
+    served: ServingForm | None = field(default=None, repr=False, compare=False)
+    """The serving form, made on first use (never before a model is stored)."""
+
+    def __getstate__(self) -> dict[str, object]:
+        # The serving form is derived (and may hold closures): rebuilt after loading.
+        return {**self.__dict__, "served": None}
+
+    def serving(self) -> ServingForm:
+        """The members and stackers as arrays (`keel.models.serving`), made on first use."""
+        if self.served is None:
+            self.served = ServingForm.of(self.members, self.stacker, self.classical_stacker)
+        return self.served
 
     def signal(self, features: np.ndarray, regime: Regime, timer: Timer | None = None) -> Signal:
         """The signal for one day's feature row (1-D). Without a timer the circuit always runs."""
-        row = features.reshape(1, -1)
+        row = np.asarray(features, dtype=float).ravel()
+        served = self.serving()
         votes: dict[str, float] = {}
-        for name, member in self.members.items():
+        for name, predict in served.predictors.items():
             if name != self.quantum_name:
-                votes[name] = float(member.predict_up(row)[0])
+                votes[name] = predict(row)
         too_slow = timer is not None and self.skips_left > 0
         note = ""
         if too_slow:
             self.skips_left -= 1
-            stacker = self.classical_stacker
+            stacker, form = self.classical_stacker, served.classical_stacker
             last = (self.last_quantum_seconds or 0.0) * 1000
             note = (
                 f"The quantum circuit was left out: it took {last:.1f} ms when last tried, more "
@@ -128,17 +142,15 @@ class HybridModel:
                 "classical models decided alone."
             )
         else:
-            stacker = self.stacker
+            stacker, form = self.stacker, served.stacker
             started = timer() if timer else 0.0
-            votes[self.quantum_name] = float(self.members[self.quantum_name].predict_up(row)[0])
+            votes[self.quantum_name] = served.predictors[self.quantum_name](row)
             if timer is not None:
                 self.last_quantum_seconds = timer() - started
                 if self.last_quantum_seconds > self.latency_budget_seconds:
                     self.skips_left = self.retry_after
-        inputs = np.array([[votes[m] for m in stacker.members]])
-        probability = float(stacker.predict_up(inputs, np.array([int(regime)]))[0])
-        model = stacker.model_for(regime)
-        weights = {m: float(c) for m, c in zip(stacker.members, model.coef_[0], strict=True)}
+        probability = form(votes, regime)
+        weights = dict(zip(stacker.members, form.per_regime[regime].coef.tolist(), strict=True))
         return Signal(
             probability_up=probability,
             confidence=max(probability, 1 - probability),
@@ -146,16 +158,16 @@ class HybridModel:
             regime=regime,
             votes=votes,
             weights=weights,
-            top_features=self.top_features(row),
+            top_features=self.top_features(row.reshape(1, -1)),
             used_quantum=not too_slow,
             note=note,
         )
 
     def top_features(self, row: np.ndarray, count: int = 3) -> list[tuple[str, float]]:
         """The features that pushed the logistic member most (log-odds each adds, signed)."""
-        member = self.members.get("logistic")
-        if not isinstance(member, LogisticMember):
+        explainer = self.serving().explainer
+        if explainer is None:
             return []
-        contributions = member.contributions(row)[0]
+        contributions = explainer.contributions(np.asarray(row, dtype=float).ravel())
         order = np.argsort(-np.abs(contributions), kind="stable")[:count]
         return [(str(self.feature_names[i]), float(contributions[i])) for i in order]

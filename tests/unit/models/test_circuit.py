@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pennylane as qml
 from pennylane import numpy as pnp
 
-from keel.models.circuit import CircuitConfig, QuantumMember, build_qnode
+from keel.models.circuit import CircuitConfig, CompiledCircuit, QuantumMember, build_qnode
 
 QUBITS, LAYERS = 4, 2
 
@@ -70,6 +72,32 @@ def test_lightning_simulator_gives_the_same_expectation() -> None:
     qnode = build_qnode(QUBITS, LAYERS, diff_method=None)
     lightning = qml.QNode(qnode.func, device)
     assert abs(float(lightning(weights, angles)) - ours) < 1e-10
+
+
+def test_the_compiled_circuit_serves_what_the_qnode_computes() -> None:
+    for seed in (4, 5, 6):
+        weights, _ = _point(seed)
+        angles = np.random.default_rng(seed).uniform(-np.pi / 2, np.pi / 2, (64, QUBITS))
+        qnode = build_qnode(QUBITS, LAYERS, diff_method=None)
+        expected = np.asarray(qnode(weights, angles), dtype=float)
+        compiled = CompiledCircuit(QUBITS, weights)
+        np.testing.assert_allclose(compiled.expectation(angles), expected, atol=1e-12)
+        one = compiled.expectation(angles[:1])  # one day, as a signal asks
+        np.testing.assert_allclose(one, expected[:1], atol=1e-12)
+        assert np.ptp(expected) > 0.1  # the angles matter
+
+
+def test_a_loaded_member_predicts_what_the_trained_one_did() -> None:
+    rng = np.random.default_rng(9)
+    features, labels = rng.normal(size=(120, 6)), (rng.random(120) > 0.5).astype(float)
+    member = QuantumMember(seed=1, config=CircuitConfig(steps=5, batch=32)).fit(features, labels)
+    loaded = pickle.loads(pickle.dumps(member))
+    np.testing.assert_array_equal(loaded.predict_up(features), member.predict_up(features))
+    through_qnode = 1 / (1 + np.exp(-(
+        member.readout[0] * np.asarray(member.qnode(member.weights, member.angles(features)))
+        + member.readout[1]
+    )))  # fmt: skip
+    np.testing.assert_allclose(member.predict_up(features), through_qnode, atol=1e-12)
 
 
 def test_the_drawing_shows_the_embedding_rotations_and_entanglers() -> None:
