@@ -24,11 +24,15 @@ from keel.domain.enums import Regime
 from keel.models.circuit import CircuitConfig, QuantumMember
 from keel.models.features import Dataset, LabelConfig
 from keel.models.hybrid import Stacker
+from keel.models.kernel import QuantumKernelMember
 from keel.models.members import AlwaysUp, BoostingMember, LogisticMember, Member
 from keel.models.splits import Split, walk_forward_splits
 
 MEMBER_NAMES = ("logistic", "boosting", "quantum")
-MODEL_NAMES = ("always-up", *MEMBER_NAMES, "hybrid")
+"""The hybrid's members."""
+SCORED_ALONE = ("quantum-kernel",)
+"""Models evaluated beside the members but not stacked into the hybrid."""
+MODEL_NAMES = ("always-up", *MEMBER_NAMES, *SCORED_ALONE, "hybrid")
 ProgressCallback = Callable[[int, int], None]
 
 
@@ -59,6 +63,8 @@ def make_member(name: str, seed: int, circuit: CircuitConfig | None = None) -> M
         return BoostingMember(seed)
     if name == "quantum":
         return QuantumMember(seed, circuit)
+    if name == "quantum-kernel":
+        return QuantumKernelMember(seed)
     raise ValueError(f"unknown model {name!r}")
 
 
@@ -118,7 +124,7 @@ def run_walk_forward(
     *,
     executor: Executor | None = None,
     progress: ProgressCallback | None = None,
-    models: tuple[str, ...] = ("always-up", *MEMBER_NAMES),
+    models: tuple[str, ...] = ("always-up", *MEMBER_NAMES, *SCORED_ALONE),
 ) -> WalkForward:
     """Fit and predict every model of `models` at every refit, then stack the members."""
     config = config or EvaluationConfig()

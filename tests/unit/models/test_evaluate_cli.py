@@ -61,7 +61,9 @@ def test_two_runs_give_byte_identical_json(tmp_path: Path) -> None:
     card = json.loads(outputs[0])
     assert card["scored_from"] == "2003-01-02" and card["scored_to"] == "2003-12-30"
     assert card["scored_days"] == 251
-    assert set(card["models"]) == {"always-up", "logistic", "boosting", "quantum", "hybrid"}
+    assert set(card["models"]) == {
+        "always-up", "logistic", "boosting", "quantum", "quantum-kernel", "hybrid"
+    }  # fmt: skip
     # 2003 had no LOW or EXTREME days by the default classifier: those regimes say so.
     assert card["models"]["hybrid"]["regimes"]["EXTREME"] == {
         "days": 0,

@@ -48,7 +48,7 @@ def test_every_model_predicts_every_scored_day(walk: WalkForward) -> None:
     tested = (walk.index >= pd.Timestamp("2003-01-01")).sum()
     assert tested == 504  # 2003 and 2004
     assert scored.sum() == tested - 1  # the last day has no next close, so no label
-    for name in ("always-up", "logistic", "boosting", "quantum", "hybrid"):
+    for name in ("always-up", "logistic", "boosting", "quantum", "quantum-kernel", "hybrid"):
         values = walk.predictions[name][scored]
         assert not np.isnan(values).any()
         assert ((values > 0) & (values < 1)).all()
