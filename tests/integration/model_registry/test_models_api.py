@@ -5,28 +5,18 @@ from __future__ import annotations
 import pytest
 from httpx import AsyncClient
 
-from keel.backtest.parallel import SerialExecutor
-from keel.market.datasets import load_bundled
-from keel.models.artifact import Artifact, dump_model, load_model, train
-from keel.models.circuit import CircuitConfig
-from keel.models.walkforward import EvaluationConfig
+from keel.models.artifact import Artifact, dump_model, load_model
 from keel.server.model_registry.repository import model_keys, save_model
 from keel.server.objectstore import get_object_store
 from keel.server.runtime import Runtime
+from tests.integration.model_registry.factories import small_artifact
 
 pytestmark = pytest.mark.integration
-
-SMALL = EvaluationConfig(
-    first_validation="2002-01-01",
-    first_test="2003-01-01",
-    circuit=CircuitConfig(steps=3, batch=32),
-)
 
 
 @pytest.fixture(scope="module")
 def artifact() -> Artifact:
-    bars = load_bundled("SPX").loc[:"2003-12-31"]
-    return train(bars, SMALL, "0.1.0", SerialExecutor())
+    return small_artifact()
 
 
 async def test_no_model_stored_lists_none(client: AsyncClient) -> None:
