@@ -171,12 +171,14 @@ def _stack(
 ) -> tuple[np.ndarray, dict[str, dict[str, dict[str, float]]]]:
     labels = dataset.labels["label"].to_numpy(float)
     regimes = dataset.features["regime"].to_numpy(float)
+    hybrid = np.full(len(labels), np.nan)
+    weights: dict[str, dict[str, dict[str, float]]] = {}
+    if not members:  # e.g. a model scored alone: nothing to stack
+        return hybrid, weights
     stacked = np.column_stack([predictions[m] for m in members])
     known = ~np.isnan(stacked).any(axis=1) & ~np.isnan(labels) & ~np.isnan(regimes)
     index = dataset.features.index
     first_test = index.searchsorted(pd.Timestamp(config.first_test))
-    hybrid = np.full(len(labels), np.nan)
-    weights: dict[str, dict[str, dict[str, float]]] = {}
     for split in splits:
         if split.test_start < first_test:
             continue
