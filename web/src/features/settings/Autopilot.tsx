@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { useGetAutopilotQuery, usePutAutopilotMutation, type AccountOut } from '../../api/generated';
@@ -10,6 +11,11 @@ function AccountAutopilot({ account }: { account: AccountOut }) {
   const { t } = useTranslation();
   const { data, isLoading } = useGetAutopilotQuery({ accountId: account.id, limit: 10 });
   const [put, state] = usePutAutopilotMutation();
+  // The box follows the click at once; the server's answer (refetched) then confirms it.
+  const [wanted, setWanted] = useState<boolean | null>(null);
+  useEffect(() => {
+    if (wanted !== null && data?.enabled === wanted) setWanted(null);
+  }, [data?.enabled, wanted]);
   if (isLoading || !data) return <Loading />;
   return (
     <div className="space-y-3">
@@ -17,9 +23,13 @@ function AccountAutopilot({ account }: { account: AccountOut }) {
       <label className="flex items-center gap-2 font-medium">
         <input
           type="checkbox"
-          checked={data.enabled}
+          checked={wanted ?? data.enabled}
           disabled={state.isLoading}
-          onChange={(event) => void put({ accountId: account.id, autopilotIn: { enabled: event.target.checked } })}
+          onChange={(event) => {
+            const enabled = event.target.checked;
+            setWanted(enabled);
+            void put({ accountId: account.id, autopilotIn: { enabled } }).unwrap().catch(() => setWanted(null));
+          }}
         />
         {t('autopilot.switch', { account: account.name })}
       </label>
