@@ -1,7 +1,7 @@
 """autopilot: the account's switch, each order's origin, autopilot's decisions
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0012
 Create Date: 2026-12-06 05:46:18
 
 `paper_accounts.autopilot` says whether the engine trades the model's signals for the account;
@@ -18,7 +18,7 @@ from alembic import op
 import keel.server.db
 
 revision: str = "0013"
-down_revision: str | None = "0010"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
