@@ -10,6 +10,7 @@ describe('formatting for people (formatters kept per language)', () => {
     expect(money('1234.5')).toBe('$1,234.50');
     expect(quantity('1229.197804')).toBe('1,229.197804');
     expect(percent(0.0725)).toBe('+7.3%');
+    expect(percent(0.333, 1, false)).toBe('33.3%'); // a share of a whole has no sign
     expect(marketTime('2008-09-15T13:30:00Z', false)).toBe('Sep 15, 2008');
 
     await changeLanguage('es');

@@ -40,13 +40,14 @@ export function price(value: string | number | null | undefined): string {
   );
 }
 
-export function percent(value: number | null | undefined, digits = 1): string {
+/** A change (+4.8%, −4.3%); `signed = false` for a share of a whole (33.3% of trades won). */
+export function percent(value: number | null | undefined, digits = 1, signed = true): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
   return numberFormat({
     style: 'percent',
     minimumFractionDigits: digits,
     maximumFractionDigits: digits,
-    signDisplay: 'exceptZero',
+    signDisplay: signed ? 'exceptZero' : 'auto',
   }).format(value);
 }
 

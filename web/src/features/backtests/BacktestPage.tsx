@@ -40,7 +40,7 @@ export default function BacktestPage() {
                   <div><dt className="text-sm text-slate-600 dark:text-slate-300">{t('backtests.finalEquity')}</dt><dd className="text-lg font-semibold">{money(run.final_equity)}</dd></div>
                   {SHOWN.map((key) => {
                     const value = run.stats?.[key] as number | undefined;
-                    const shown = value === undefined || value === null ? '—' : key.endsWith('_pct') ? percent(value / 100) : key === 'trade_count' ? String(value) : value.toFixed(2);
+                    const shown = value === undefined || value === null ? '—' : key.endsWith('_pct') ? percent(value / 100, 1, key !== 'win_rate_pct') : key === 'trade_count' ? String(value) : value.toFixed(2);
                     return <div key={key}><dt className="text-sm text-slate-600 dark:text-slate-300">{t(`backtests.stats.${key}`)}</dt><dd className="text-lg font-semibold tabular-nums">{shown}</dd></div>;
                   })}
                 </dl>

@@ -54,9 +54,11 @@ function Clock({ classId, scenarioId }: { classId: string; scenarioId: string })
   const { data: scenario, refetch } = useGetScenarioQuery({ scenarioId }, { pollingInterval: 5000 });
   const [change, changeState] = useChangeClassClockMutation();
   const [skip, skipState] = useSkipClassClockMutation();
-  const [speed, setSpeed] = useState('');
+  const [typed, setSpeed] = useState<string | null>(null);
   const [days, setDays] = useState('1');
   const clock = scenario?.clock;
+  // The field shows the clock's speed until the teacher types another.
+  const speed = typed ?? (clock ? String(clock.seconds_per_day) : '');
   return (
     <Card title={t('classes.clock')}>
       {clock && <p data-testid="class-clock">{t('admin.clockNow', { when: marketTime(clock.market_time), state: clock.paused ? t('admin.paused') : t('admin.running', { seconds: clock.seconds_per_day }) })}</p>}
