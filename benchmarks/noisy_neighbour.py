@@ -119,7 +119,7 @@ def in_threads(spec: jobs.JobSpec, data: bytes | None, progress: object, _: obje
 
 
 NOISES = {
-    "password": "wrong-password POST /auth/password",
+    "password": "wrong-password POST /auth/password",  # pragma: allowlist secret (a label)
     "register": "registrations (one argon2id hash each)",
     "backtests": "POST /backtests, jobs in worker processes",
     "backtests-in-threads": "POST /backtests, jobs in API threads (before)",

@@ -202,7 +202,7 @@ const en = {
     effect: { refuse: 'Refuses it:', cut: 'Makes it smaller:' },
   },
   classes: {
-    choosePassword: 'You signed in with a one-time password: choose your own in Settings before anything else.', title: 'Classes', myClasses: 'My classes', yours: 'Your classes', create: 'Create a class', createButton: 'Create the class',
+    choosePassword: 'You signed in with a one-time password: choose your own in Settings before anything else.', title: 'Classes', myClasses: 'My classes', yours: 'Your classes', create: 'Create a class', createButton: 'Create the class', // pragma: allowlist secret (labels, not secrets)
     name: 'Class name', startDate: 'Market starts on', startingCash: 'Starting cash per student', secondsPerDay: 'Seconds per market day',
     maxPosition: 'Largest position (% of starting cash)', maxPositionHint: 'Leave empty for no limit. 50 means no single position above half the starting cash.',
     created: 'Class created. Its join code is {{code}}; its market is paused until you start it.', code: 'Join code', codeIs: 'Join code: {{code}}',
@@ -211,9 +211,9 @@ const en = {
     joinedLine: '{{name}} (teacher: {{teacher}})', notJoinedTitle: 'You are not in a class', notJoinedBody: 'If your teacher gave you a code, type it below.',
     roster: 'Add students from a list', rosterCsv: 'Student list (CSV)', rosterHint: 'One student a line: name,email,date_of_birth (YYYY-MM-DD). If one line has a problem, nobody is added.',
     import: 'Add these students', rosterErrors: 'Lines to fix', line: 'Line', field: 'Field', problem: 'What is wrong',
-    passwordsOnce_one: 'One student added. Copy the one-time password now: it is shown only once, and the student chooses a new one at first sign-in.',
+    passwordsOnce_one: 'One student added. Copy the one-time password now: it is shown only once, and the student chooses a new one at first sign-in.', // pragma: allowlist secret (labels, not secrets)
     passwordsOnce_other: '{{count}} students added. Copy the one-time passwords now: they are shown only once, and each student chooses a new one at first sign-in.',
-    newStudents: 'New students and their one-time passwords', oneTimePassword: 'One-time password', student: 'Student',
+    newStudents: 'New students and their one-time passwords', oneTimePassword: 'One-time password', student: 'Student', // pragma: allowlist secret (labels, not secrets)
     clock: 'The class market’s clock', leaderboard: 'Leaderboard', rankBy: 'Rank by', downloadCsv: 'Download CSV',
     leaderboardHelp: 'Ranked by return for the risk taken, not by raw return: a last-day gamble does not win. Updated at each market day’s close.',
     noStandings: 'No students yet.', rank: 'Rank', return: 'Return', maxDrawdown: 'Worst drop', compliance: 'Orders within breakers', mastery: 'Lessons passed',

@@ -204,7 +204,7 @@ const es: Strings = {
     effect: { refuse: 'La rechaza:', cut: 'La reduce:' },
   },
   classes: {
-    choosePassword: 'Entraste con una contraseña de un solo uso: elige la tuya en Ajustes antes de nada.', title: 'Clases', myClasses: 'Mis clases', yours: 'Tus clases', create: 'Crear una clase', createButton: 'Crear la clase',
+    choosePassword: 'Entraste con una contraseña de un solo uso: elige la tuya en Ajustes antes de nada.', title: 'Clases', myClasses: 'Mis clases', yours: 'Tus clases', create: 'Crear una clase', createButton: 'Crear la clase', // pragma: allowlist secret (labels, not secrets)
     name: 'Nombre de la clase', startDate: 'El mercado empieza el', startingCash: 'Dinero inicial por estudiante', secondsPerDay: 'Segundos por día de mercado',
     maxPosition: 'Posición máxima (% del dinero inicial)', maxPositionHint: 'Déjalo vacío para no limitar. 50 significa ninguna posición por encima de la mitad del dinero inicial.',
     created: 'Clase creada. Su código es {{code}}; su mercado está en pausa hasta que lo pongas en marcha.', code: 'Código', codeIs: 'Código: {{code}}',
@@ -213,9 +213,9 @@ const es: Strings = {
     joinedLine: '{{name}} (profesor: {{teacher}})', notJoinedTitle: 'No estás en ninguna clase', notJoinedBody: 'Si tu profesor te dio un código, escríbelo abajo.',
     roster: 'Añadir estudiantes desde una lista', rosterCsv: 'Lista de estudiantes (CSV)', rosterHint: 'Un estudiante por línea: name,email,date_of_birth (AAAA-MM-DD). Si una línea tiene un problema, no se añade a nadie.',
     import: 'Añadir a estos estudiantes', rosterErrors: 'Líneas que corregir', line: 'Línea', field: 'Campo', problem: 'Qué está mal',
-    passwordsOnce_one: 'Un estudiante añadido. Copia ahora la contraseña de un solo uso: solo se muestra una vez, y el estudiante elige una nueva al entrar por primera vez.',
+    passwordsOnce_one: 'Un estudiante añadido. Copia ahora la contraseña de un solo uso: solo se muestra una vez, y el estudiante elige una nueva al entrar por primera vez.', // pragma: allowlist secret (labels, not secrets)
     passwordsOnce_other: '{{count}} estudiantes añadidos. Copia ahora las contraseñas de un solo uso: solo se muestran una vez, y cada estudiante elige una nueva al entrar por primera vez.',
-    newStudents: 'Nuevos estudiantes y sus contraseñas de un solo uso', oneTimePassword: 'Contraseña de un solo uso', student: 'Estudiante',
+    newStudents: 'Nuevos estudiantes y sus contraseñas de un solo uso', oneTimePassword: 'Contraseña de un solo uso', student: 'Estudiante', // pragma: allowlist secret (labels, not secrets)
     clock: 'El reloj del mercado de la clase', leaderboard: 'Clasificación', rankBy: 'Ordenar por', downloadCsv: 'Descargar CSV',
     leaderboardHelp: 'Ordenada por rentabilidad según el riesgo asumido, no por rentabilidad bruta: una apuesta el último día no gana. Se actualiza al cierre de cada día de mercado.',
     noStandings: 'Aún no hay estudiantes.', rank: 'Puesto', return: 'Rentabilidad', maxDrawdown: 'Peor caída', compliance: 'Órdenes dentro de los cortacircuitos', mastery: 'Lecciones superadas',

@@ -31,7 +31,7 @@ from keel.server.runtime import Runtime
 
 COLUMNS = ("name", "email", "date_of_birth")
 MAX_STUDENTS = 500
-PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # pragma: allowlist secret (an alphabet)
 PASSWORD_GROUPS, GROUP_LENGTH = 4, 4
 """`xxxx-xxxx-xxxx-xxxx`: 16 random characters of 31 (79 bits), easy to copy from a printed list."""
 

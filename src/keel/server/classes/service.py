@@ -39,7 +39,7 @@ from keel.server.runtime import Runtime
 from keel.server.scenarios import service as scenarios_service
 from keel.server.scenarios.models import ScenarioRow
 
-JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # pragma: allowlist secret (an alphabet)
 """No 0/O, 1/I/L: a code read aloud in class is typed right."""
 JOIN_CODE_LENGTH = 8
 

@@ -116,45 +116,48 @@ def _tightest(rows: list[sa.Row[Any]]) -> dict[str, object]:
     return merged
 
 
+def _limit_columns() -> list[sa.ColumnClause[Any]]:
+    """The limit columns, typed so that both backends give Decimals and datetimes."""
+    money = keel.server.db.Money(precision=20, scale=6)
+    types: dict[str, Any] = {
+        "daily_loss_limit": money,
+        "max_drawdown": money,
+        "updated_at": keel.server.db.UTCDateTime(timezone=True),
+    }
+    return [sa.column(name, types.get(name)) for name in COLUMNS]
+
+
+def _tables() -> tuple[sa.TableClause, sa.TableClause, sa.TableClause]:
+    accounts = sa.table("paper_accounts", sa.column("id"), sa.column("user_id"))
+    per_account = sa.table(
+        "account_risk_limits", sa.column("account_id"), sa.column("layer"), *_limit_columns()
+    )
+    per_minor = sa.table("guardian_risk_limits", sa.column("minor_id"), *_limit_columns())
+    return accounts, per_account, per_minor
+
+
 def _move_guardian_layers_to_minors() -> None:
     bind = op.get_bind()
-    query = sa.text(
-        "SELECT a.user_id AS minor_id, "
-        + ", ".join(f"l.{column}" for column in COLUMNS)
-        + " FROM account_risk_limits l JOIN paper_accounts a ON a.id = l.account_id"
-        " WHERE l.layer = 'guardian'"
-    ).columns(  # by name: typed so that both backends give datetimes and Decimals
-        updated_at=keel.server.db.UTCDateTime(timezone=True),
-        daily_loss_limit=keel.server.db.Money(precision=20, scale=6),
-        max_drawdown=keel.server.db.Money(precision=20, scale=6),
+    accounts, per_account, per_minor = _tables()
+    query = (
+        sa.select(accounts.c.user_id.label("minor_id"), *(per_account.c[c] for c in COLUMNS))
+        .select_from(per_account.join(accounts, accounts.c.id == per_account.c.account_id))
+        .where(per_account.c.layer == "guardian")
     )
     by_minor: dict[str, list[sa.Row[Any]]] = {}
     for row in bind.execute(query):
         by_minor.setdefault(row.minor_id, []).append(row)
-    table = sa.table(
-        "guardian_risk_limits",
-        sa.column("minor_id"),
-        sa.column("daily_loss_limit", keel.server.db.Money(precision=20, scale=6)),
-        sa.column("max_drawdown", keel.server.db.Money(precision=20, scale=6)),
-        *(sa.column(name) for name in ("stoploss_trades", "loss_streak", *SPANS, "updated_by")),
-        sa.column("updated_at", keel.server.db.UTCDateTime(timezone=True)),
-    )
     for minor_id, rows in sorted(by_minor.items()):
-        bind.execute(table.insert().values(minor_id=minor_id, **_tightest(rows)))
-    bind.execute(sa.text("DELETE FROM account_risk_limits WHERE layer = 'guardian'"))
+        bind.execute(per_minor.insert().values(minor_id=minor_id, **_tightest(rows)))
+    bind.execute(per_account.delete().where(per_account.c.layer == "guardian"))
 
 
 def _copy_minor_limits_to_accounts() -> None:
-    bind = op.get_bind()
-    bind.execute(
-        sa.text(
-            "INSERT INTO account_risk_limits (account_id, layer, "
-            + ", ".join(COLUMNS)
-            + ") SELECT a.id, 'guardian', "
-            + ", ".join(f"g.{column}" for column in COLUMNS)
-            + " FROM guardian_risk_limits g JOIN paper_accounts a ON a.user_id = g.minor_id"
-        )
-    )
+    accounts, per_account, per_minor = _tables()
+    rows = sa.select(
+        accounts.c.id, sa.literal("guardian"), *(per_minor.c[c] for c in COLUMNS)
+    ).select_from(per_minor.join(accounts, accounts.c.user_id == per_minor.c.minor_id))
+    op.get_bind().execute(per_account.insert().from_select(["account_id", "layer", *COLUMNS], rows))
 
 
 def downgrade() -> None:
