@@ -19,6 +19,7 @@ from playwright.sync_api import (
     ConsoleMessage,
     Page,
     Response,
+    expect,
     sync_playwright,
 )
 
@@ -33,6 +34,10 @@ DESKTOP = {"width": 1440, "height": 900}
 NETWORK_LOG = re.compile(r"^Failed to load resource: the server responded with a status of \d+")
 
 pytestmark = [pytest.mark.e2e]
+
+# Two servers and two browsers share two cores in `make test`: a page may take more than
+# Playwright's default 5 s to show what it will show. Waiting longer changes no assertion.
+expect.set_options(timeout=15_000)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
