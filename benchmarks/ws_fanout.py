@@ -10,7 +10,9 @@ What it does:
 2. for each N: `--processes` client processes open N WebSockets between them (authenticated
    with the token), subscribe to `quotes:SPX` and, once all are subscribed, read for `--seconds`;
    each quote carries the server's `sent_at`, and a client records `receive time - sent_at`
-   (one machine, one wall clock);
+   (one machine, one wall clock) for the quotes published after the window opened (a quote
+   published before it waited behind the last connections' handshakes: start-up, not the
+   steady state measured here);
 3. the same clients, in fresh processes, then connect to a bare `websockets` server (no auth, no
    hub: one task calling `websockets.broadcast` with a frame of the same shape and size every
    0.1 s, stamped the same way) and read for as long;
@@ -115,6 +117,7 @@ async def _clients(url: str, count: int, seconds: float, ready: Any, go: Any) ->
     latencies: list[float] = []
     received = [0]
     measuring = asyncio.Event()
+    started = [float("inf")]
 
     async def one() -> Any:
         async with gate:
@@ -131,6 +134,8 @@ async def _clients(url: str, count: int, seconds: float, ready: Any, go: Any) ->
             if message.get("channel") != CHANNEL or not measuring.is_set():
                 continue
             sent = datetime.fromisoformat(message["sent_at"]).timestamp()
+            if sent < started[0]:
+                continue  # published before the window: the backlog of the last connections
             latencies.append((now - sent) * 1000)
             received[0] += 1
 
@@ -138,6 +143,7 @@ async def _clients(url: str, count: int, seconds: float, ready: Any, go: Any) ->
     readers = [asyncio.create_task(read(ws)) for ws in sockets]
     ready.set()
     await asyncio.get_running_loop().run_in_executor(None, go.wait)
+    started[0] = time.time()
     measuring.set()
     await asyncio.sleep(seconds)
     measuring.clear()

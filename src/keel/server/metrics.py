@@ -40,8 +40,11 @@ WS_MESSAGES = Counter(
     ["outcome"],
     registry=REGISTRY,
 )
-for _outcome in ("sent", "conflated", "dropped"):
-    WS_MESSAGES.labels(_outcome)  # every outcome is exported from the start, at 0
+# Every outcome is exported from the start, at 0; the children are bound once, since the hub
+# counts on every frame for every client.
+WS_SENT, WS_CONFLATED, WS_DROPPED = (
+    WS_MESSAGES.labels(outcome) for outcome in ("sent", "conflated", "dropped")
+)
 FEED_LAG = Gauge(
     "keel_feed_lag_seconds",
     "Wall-clock seconds between when a replay step was due and when it was published.",

@@ -31,7 +31,7 @@ from keel.server.deps import RuntimeDep
 from keel.server.errors import ProblemError
 from keel.server.market.component import get_feed
 from keel.server.market.feed import quote_message
-from keel.server.metrics import WS_CONNECTIONS, WS_DELIVERY, WS_MESSAGES
+from keel.server.metrics import WS_CONNECTIONS, WS_DELIVERY, WS_DROPPED, WS_SENT
 from keel.server.ratelimit import Tier
 from keel.server.realtime import messages
 from keel.server.realtime.hub import ClientQueue, Hub, resolve_channel
@@ -86,13 +86,13 @@ async def _writer(websocket: WebSocket, client: ClientQueue) -> None:
             await websocket.close(code=4401, reason=client.revoked[:120])
             return
         if client.overflowed:
-            WS_MESSAGES.labels("dropped").inc(len(batch))  # never sent: the client goes
+            WS_DROPPED.inc(len(batch))  # never sent: the client goes
             await websocket.close(code=4429, reason="reader too slow; reconnect")
             return
         for frame, taken_at in batch:
             await websocket.send_text(frame)
             WS_DELIVERY.observe(time.monotonic() - taken_at)
-        WS_MESSAGES.labels("sent").inc(len(batch))
+        WS_SENT.inc(len(batch))
 
 
 async def _heartbeat(websocket: WebSocket, runtime: Runtime) -> None:

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from keel.server.auth.revocation import TOKENS_REVOKED_CHANNEL
-from keel.server.metrics import WS_MESSAGES
+from keel.server.metrics import WS_CONFLATED, WS_DROPPED
 from keel.server.pubsub import Message, PubSub
 from keel.server.realtime.messages import channel_frame, sent_now
 from keel.server.scenarios.channels import scenario_channel, split_channel
@@ -69,11 +69,11 @@ class ClientQueue:
         if channel.startswith("quotes:"):
             if channel in self._quotes:
                 self.conflated += 1
-                WS_MESSAGES.labels("conflated").inc()
+                WS_CONFLATED.inc()
             self._quotes[channel] = queued
         elif self.overflowed or len(self._queue) >= self.max_queued:
             self.overflowed = True
-            WS_MESSAGES.labels("dropped").inc()
+            WS_DROPPED.inc()
         else:
             self._queue.append(queued)
         self._ready.set()
