@@ -133,6 +133,7 @@ def engine_snapshot(feed: MarketFeed, risk: RiskRuntime, *, seq: int, generation
         "market_time": _iso(feed.market_time),
         "market_date": _iso(feed.market_date),
         "paused": feed.paused,
+        "running": feed.running,
         "seconds_per_day": feed.seconds_per_day,
         "quotes": {s: quote_message(q) for s, q in sorted(feed.latest_quotes().items())},
         "previous_close": {
@@ -177,8 +178,10 @@ class MirroredFeed(MarketFeed):
         if self._market_time is not None:
             self._position = self.position_of(self._market_time)
         self._mirrored_date = None if market_date is None else date.fromisoformat(market_date)
-        # Staleness as the engine's market runs: a paused engine sends nothing, and that is fine.
+        # Staleness as the engine's market runs: a paused engine sends nothing, and that is fine,
+        # as is an engine whose clock does not run (stepped by hand: tests, benchmarks).
         self.paused = bool(snapshot.get("paused", False))
+        self.running = bool(snapshot.get("running", True))
         self.seconds_per_day = float(snapshot.get("seconds_per_day", self.seconds_per_day))
         self._moved_at = self.wall()
 

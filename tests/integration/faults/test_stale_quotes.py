@@ -130,3 +130,39 @@ async def test_a_replica_refuses_orders_once_its_engine_stops_sending_prices(
     finally:
         if engine.pubsub is not None:  # not stopped above (the test failed before)
             await engine.stop()
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+async def test_a_replica_trades_on_an_engine_stepped_by_hand_however_long_it_waits(
+    database_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """An engine whose clock does not run (stepped by hand, as tests and benchmarks do) sends
+    prices only when stepped: its replicas must not take that silence for a stall."""
+    shared = {
+        **FAST_MARKET,
+        "replay_autostart": False,
+        "redis_url": redis_url,
+        "redis_namespace": f"t-{uuid.uuid4().hex[:8]}",
+    }
+    engine = Runtime.build(
+        make_settings(database_url, tmp_path_factory.mktemp("engine"), role="engine", **shared)
+    )
+    await engine.start()
+    try:
+        await get_feed(engine).step()
+        async with (
+            runtime_with(
+                database_url, tmp_path_factory.mktemp("api"), empty=False, role="api", **shared
+            ) as replica,
+            http_client(replica) as client,
+        ):
+            user = await create_user(client)
+            opened = await open_account(client, user)
+            await asyncio.sleep(3 * FAST_MARKET["feed_stale_seconds"])  # past the stale limit
+            assert get_feed(replica).stale_for() == 0
+            filled = await place(client, user, opened["id"], quantity="1")
+            assert filled.status_code == 201, filled.text
+            assert (await client.get("/readyz")).status_code == 200
+            await _clean(replica)
+    finally:
+        await engine.stop()
