@@ -7,7 +7,9 @@ dependency would), and an API replica whose engine stopped (no more prices throu
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
+from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
 
@@ -89,47 +91,64 @@ async def test_a_stalled_feed_trips_the_stale_data_breaker_and_refuses_orders(
         await _clean(runtime)
 
 
-@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
-async def test_a_replica_refuses_orders_once_its_engine_stops_sending_prices(
-    database_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    shared = {**FAST_MARKET, "redis_url": redis_url, "redis_namespace": f"t-{uuid.uuid4().hex[:8]}"}
+@contextlib.asynccontextmanager
+async def _engine_and_replica(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory, **market: Any
+) -> AsyncIterator[tuple[Runtime, Runtime, AsyncClient]]:
+    """A running `--role engine` runtime and an API replica mirroring it through Redis, with the
+    replica's client; the engine is stopped at the end unless the test stopped it."""
+    shared = {**market, "redis_namespace": f"t-{uuid.uuid4().hex[:8]}"}
     engine = Runtime.build(
         make_settings(database_url, tmp_path_factory.mktemp("engine"), role="engine", **shared)
     )
     await engine.start()
     try:
+        if not market["replay_autostart"]:
+            await get_feed(engine).step()
         async with (
             runtime_with(
                 database_url, tmp_path_factory.mktemp("api"), empty=False, role="api", **shared
             ) as replica,
             http_client(replica) as client,
         ):
-            user = await create_user(client)
-            opened = await open_account(client, user)
-            mirrored = get_feed(replica)
-            first = mirrored.market_time
-
-            async def mirrored_moves() -> bool:
-                return mirrored.market_time != first
-
-            await eventually(mirrored_moves, 15, "the replica follows the engine's prices")
-            filled = await place(client, user, opened["id"], quantity="1")
-            assert filled.status_code == 201, filled.text
-
-            await engine.stop()  # the engine is gone: no more prices reach the replica
-
-            async def not_ready() -> bool:
-                return (await client.get("/readyz")).status_code == 503
-
-            await eventually(not_ready, 15, "the replica's /readyz fails")
-            await _refused_as_stale(client, user, opened["id"])
-            positions = (await account(client, user, opened["id"]))["positions"]
-            assert [Decimal(p["quantity"]) for p in positions] == [Decimal(1)]
-            await _clean(replica)
+            yield engine, replica, client
     finally:
-        if engine.pubsub is not None:  # not stopped above (the test failed before)
+        if engine.pubsub is not None:  # not stopped by the test
             await engine.stop()
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+async def test_a_replica_refuses_orders_once_its_engine_stops_sending_prices(
+    database_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    market = {**FAST_MARKET, "redis_url": redis_url}
+    async with _engine_and_replica(database_url, tmp_path_factory, **market) as (
+        engine,
+        replica,
+        client,
+    ):
+        user = await create_user(client)
+        opened = await open_account(client, user)
+        mirrored = get_feed(replica)
+        first = mirrored.market_time
+
+        async def mirrored_moves() -> bool:
+            return mirrored.market_time != first
+
+        await eventually(mirrored_moves, 15, "the replica follows the engine's prices")
+        filled = await place(client, user, opened["id"], quantity="1")
+        assert filled.status_code == 201, filled.text
+
+        await engine.stop()  # the engine is gone: no more prices reach the replica
+
+        async def not_ready() -> bool:
+            return (await client.get("/readyz")).status_code == 503
+
+        await eventually(not_ready, 15, "the replica's /readyz fails")
+        await _refused_as_stale(client, user, opened["id"])
+        positions = (await account(client, user, opened["id"]))["positions"]
+        assert [Decimal(p["quantity"]) for p in positions] == [Decimal(1)]
+        await _clean(replica)
 
 
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
@@ -138,31 +157,17 @@ async def test_a_replica_trades_on_an_engine_stepped_by_hand_however_long_it_wai
 ) -> None:
     """An engine whose clock does not run (stepped by hand, as tests and benchmarks do) sends
     prices only when stepped: its replicas must not take that silence for a stall."""
-    shared = {
-        **FAST_MARKET,
-        "replay_autostart": False,
-        "redis_url": redis_url,
-        "redis_namespace": f"t-{uuid.uuid4().hex[:8]}",
-    }
-    engine = Runtime.build(
-        make_settings(database_url, tmp_path_factory.mktemp("engine"), role="engine", **shared)
-    )
-    await engine.start()
-    try:
-        await get_feed(engine).step()
-        async with (
-            runtime_with(
-                database_url, tmp_path_factory.mktemp("api"), empty=False, role="api", **shared
-            ) as replica,
-            http_client(replica) as client,
-        ):
-            user = await create_user(client)
-            opened = await open_account(client, user)
-            await asyncio.sleep(3 * FAST_MARKET["feed_stale_seconds"])  # past the stale limit
-            assert get_feed(replica).stale_for() == 0
-            filled = await place(client, user, opened["id"], quantity="1")
-            assert filled.status_code == 201, filled.text
-            assert (await client.get("/readyz")).status_code == 200
-            await _clean(replica)
-    finally:
-        await engine.stop()
+    market = {**FAST_MARKET, "replay_autostart": False, "redis_url": redis_url}
+    async with _engine_and_replica(database_url, tmp_path_factory, **market) as (
+        _,
+        replica,
+        client,
+    ):
+        user = await create_user(client)
+        opened = await open_account(client, user)
+        await asyncio.sleep(3 * FAST_MARKET["feed_stale_seconds"])  # past the stale limit
+        assert get_feed(replica).stale_for() == 0
+        filled = await place(client, user, opened["id"], quantity="1")
+        assert filled.status_code == 201, filled.text
+        assert (await client.get("/readyz")).status_code == 200
+        await _clean(replica)
