@@ -5,12 +5,14 @@ session or a clock. See docs/risk.md.
 """
 
 from keel.risk.account_breaker import (
+    AccountActivity,
     AccountBreaker,
     AccountFigures,
     AccountRiskConfig,
     ClosedTrade,
     ClosedTradeReplay,
     closed_trades_from_fills,
+    together,
 )
 from keel.risk.account_limits import limits_in_force, looser_rules
 from keel.risk.board import BreakerBoard, Verdict
@@ -53,6 +55,7 @@ from keel.risk.unlocks import LessonLockCheck
 
 __all__ = [
     "DEFAULT_REGIME_MULTIPLIERS",
+    "AccountActivity",
     "AccountBreaker",
     "AccountFigures",
     "AccountRiskConfig",
@@ -94,6 +97,7 @@ __all__ = [
     "position_size",
     "regime_weight",
     "standard_gate",
+    "together",
     "vol_target_weight",
     "vol_target_weights",
 ]

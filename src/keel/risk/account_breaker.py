@@ -11,12 +11,24 @@ It is handed data, never a session: the account's equity figures and its recent 
 
 A guardian sets an `AccountRiskConfig` for a minor's account; ``set_by`` (and ``rule_setters``
 per rule, see `keel.risk.account_limits`) records who did, and every reason says so.
+
+**All accounts together** (``AccountRiskConfig.together``: a minor's guardian's limits, finding 10
+of issue 12). The rules that count or add up — the daily loss, the stop-loss guard and the losing
+streak — are judged a second time, with the guardian's limits, on the holder's accounts as one
+(`together`), so a minor cannot stay under a count by spreading trades over two accounts; when the
+sum reaches the limit, every account of the minor is held back. Accounts may trade in different
+scenarios, whose market times differ, so each account keeps its own clock: its **today** is the
+current session of its own market (its loss today is counted from that session's open), and a
+trade counts by how long ago it closed in its own market's time (a stop exit 2 h ago in one
+market and 1 h ago in another are both inside a 6 h window, and the later one is the latest of a
+streak). The drawdown stays per account: it compares an account with its own best value, not a
+count or a sum of events.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -64,10 +76,76 @@ class AccountRiskConfig:
     rule_setters: tuple[tuple[str, str], ...] = ()
     """(rule, who) for rules set by someone other than `set_by`, e.g. a guardian's tighter limit."""
     policy: BreakerPolicy = field(default_factory=BreakerPolicy)
+    together: AccountRiskConfig | None = None
+    """Limits judged on all the holder's accounts as one (a minor's guardian's: the daily loss,
+    stop-loss guard and losing streak; see the module docstring); None: each account alone."""
 
     def who_set(self, rule: str) -> str:
         """Who set `rule` ("daily_loss", "drawdown", "stoploss_guard", "loss_cooldown")."""
         return dict(self.rule_setters).get(rule, self.set_by)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountActivity:
+    """One account's figures and closed trades (oldest first) at `at`, its own market's time."""
+
+    figures: AccountFigures
+    trades: Sequence[ClosedTrade]
+    at: datetime
+
+
+def together(own: AccountActivity, others: Sequence[AccountActivity]) -> AccountActivity:
+    """The holder's accounts as one, on `own`'s clock: equity, day-start equity and peak added up
+    (each account's day being its own market's current session), and every closed trade moved onto
+    `own`'s clock by how long ago it closed in its own market (`closed_at` = own.at − age)."""
+    everyone = (own, *others)
+    figures = AccountFigures(
+        equity=sum((a.figures.equity for a in everyone), Decimal(0)),
+        day_start_equity=sum((a.figures.day_start_equity for a in everyone), Decimal(0)),
+        peak_equity=sum((a.figures.peak_equity for a in everyone), Decimal(0)),
+    )
+    trades = [
+        replace(trade, closed_at=own.at - (activity.at - trade.closed_at))
+        for activity in everyone
+        for trade in activity.trades
+    ]
+    trades.sort(key=lambda trade: trade.closed_at)
+    return AccountActivity(figures, trades, own.at)
+
+
+@dataclass(frozen=True, slots=True)
+class _Whose:
+    """Whose figures a rule judges, in words: one account, or all the holder's accounts."""
+
+    accounts: int = 1
+
+    @property
+    def alone(self) -> bool:
+        return self.accounts == 1
+
+    @property
+    def subject(self) -> str:
+        return "the account" if self.alone else f"your {self.accounts} accounts together"
+
+    @property
+    def across(self) -> str:
+        return "" if self.alone else f" across your {self.accounts} accounts"
+
+    @property
+    def counts_all(self) -> str:
+        """The sentence a limit on all accounts adds: opening another one does not get around it."""
+        if self.alone:
+            return ""
+        return (
+            "; this limit adds up all your accounts, so spreading trades over several accounts "
+            "does not get around it"
+        )
+
+    def figures(self) -> dict[str, Figure]:
+        return {} if self.alone else {"accounts": self.accounts}
+
+
+ONE_ACCOUNT = _Whose()
 
 
 class AccountBreaker:
@@ -88,45 +166,66 @@ class AccountBreaker:
         self.machine.policy = config.policy
 
     def observe(
-        self, figures: AccountFigures, recent_trades: Sequence[ClosedTrade], at: datetime
+        self,
+        figures: AccountFigures,
+        recent_trades: Sequence[ClosedTrade],
+        at: datetime,
+        others: Sequence[AccountActivity] = (),
     ) -> BreakerTransition | None:
-        """Judge the account's figures and its recent closed trades (oldest first) at `at`."""
+        """Judge the account's figures and its recent closed trades (oldest first) at `at`; with
+        `config.together` and the holder's `others` accounts, judge the counted rules on all of
+        them as one too (the account's own verdict first: it wins a tie)."""
+        config = self.config
         demands = [
-            self._daily_loss(figures),
+            self._daily_loss(figures, config),
             self._drawdown(figures),
-            self._stoploss_guard(recent_trades, at),
-            self._loss_streak(recent_trades, at),
+            self._stoploss_guard(recent_trades, at, config),
+            self._loss_streak(recent_trades, at, config),
         ]
+        shared = config.together
+        if shared is not None and others:
+            whose = _Whose(1 + len(others))
+            combined = together(AccountActivity(figures, recent_trades, at), others)
+            demands += [
+                self._daily_loss(combined.figures, shared, whose),
+                self._stoploss_guard(combined.trades, at, shared, whose),
+                self._loss_streak(combined.trades, at, shared, whose),
+            ]
         return self.machine.observe(max(demands, key=lambda d: d.level), at)
 
-    def _daily_loss(self, figures: AccountFigures) -> Demand:
-        limit = self.config.daily_loss_limit
+    def _daily_loss(
+        self, figures: AccountFigures, config: AccountRiskConfig, whose: _Whose = ONE_ACCOUNT
+    ) -> Demand:
+        limit = config.daily_loss_limit
         if limit is None or figures.day_start_equity <= 0:
             return CALM
         loss = (figures.day_start_equity - figures.equity) / figures.day_start_equity
         if loss < limit:
             return CALM
         reason = (
-            f"the account lost {loss:.1%} today (limit {_percent(limit)}, set by "
-            f"{self.config.who_set('daily_loss')}): new positions are kept small for now, and "
-            "selling what you hold is always fine"
+            f"{whose.subject} lost {loss:.1%} today (limit {_percent(limit)}, set by "
+            f"{config.who_set('daily_loss')}{whose.counts_all}): new positions are kept small "
+            "for now, and selling what you hold is always fine"
         )
+        back = "the account is" if whose.alone else f"{whose.subject} are"
         condition = (
-            f"the account is back within {_percent(limit)} of what it was worth when today's "
-            f"session began (now {loss:.1%} below), or a new trading day starts"
+            f"{back} back within {_percent(limit)} of what "
+            f"{'it was' if whose.alone else 'they were'} worth when today's session began (now "
+            f"{loss:.1%} below), or a new trading day starts"
         )
-        shown = {
+        shown: dict[str, Figure] = {
             "loss": f"{loss:.6f}",
             "limit": str(limit),
             "equity": str(figures.equity),
             "day_start_equity": str(figures.day_start_equity),
+            **whose.figures(),
         }
         return Demand(
             Permission.RESTRICTED,
             "daily_loss",
             reason,
             shown,
-            self.config.daily_loss_lock,
+            config.daily_loss_lock,
             condition=condition,
         )
 
@@ -161,50 +260,67 @@ class AccountBreaker:
             condition=condition,
         )
 
-    def _stoploss_guard(self, trades: Sequence[ClosedTrade], at: datetime) -> Demand:
-        needed = self.config.stoploss_trades
+    def _stoploss_guard(
+        self,
+        trades: Sequence[ClosedTrade],
+        at: datetime,
+        config: AccountRiskConfig,
+        whose: _Whose = ONE_ACCOUNT,
+    ) -> Demand:
+        needed = config.stoploss_trades
         if needed is None:
             return CALM
-        since = at - self.config.stoploss_window
+        since = at - config.stoploss_window
         stops = [
             t for t in trades if t.by_stop and t.realized_pnl < 0 and since <= t.closed_at <= at
         ]
         if len(stops) < needed:
             return CALM
         # The lock counts from the latest stop, so an old burst does not re-lock the account.
-        lock_left = stops[-1].closed_at + self.config.stoploss_lock - at
+        lock_left = stops[-1].closed_at + config.stoploss_lock - at
         if lock_left <= timedelta(0):
             return CALM
-        hours = self.config.stoploss_window.total_seconds() / 3600
+        hours = config.stoploss_window.total_seconds() / 3600
         reason = (
-            f"{len(stops)} stop-loss exits in the last {hours:g} h (limit {needed}, set by "
-            f"{self.config.who_set('stoploss_guard')}): new positions are paused for "
-            f"{duration(self.config.stoploss_lock)}"
+            f"{len(stops)} stop-loss exits in the last {hours:g} h{whose.across} (limit "
+            f"{needed}, set by {config.who_set('stoploss_guard')}{whose.counts_all}): new "
+            f"positions are paused for {duration(config.stoploss_lock)}"
         )
         shown: dict[str, Figure] = {
             "stop_losses": len(stops),
             "limit": needed,
             "window_hours": hours,
+            **whose.figures(),
         }
         return Demand(Permission.RESTRICTED, "stoploss_guard", reason, shown, lock_left)
 
-    def _loss_streak(self, trades: Sequence[ClosedTrade], at: datetime) -> Demand:
-        needed = self.config.loss_streak
+    def _loss_streak(
+        self,
+        trades: Sequence[ClosedTrade],
+        at: datetime,
+        config: AccountRiskConfig,
+        whose: _Whose = ONE_ACCOUNT,
+    ) -> Demand:
+        needed = config.loss_streak
         if needed is None or len(trades) < needed:
             return CALM
         latest = trades[-needed:]
         if any(t.realized_pnl >= 0 for t in latest):
             return CALM
-        cooldown_left = latest[-1].closed_at + self.config.loss_cooldown - at
+        cooldown_left = latest[-1].closed_at + config.loss_cooldown - at
         if cooldown_left <= timedelta(0):
             return CALM
         total = sum((t.realized_pnl for t in latest), Decimal(0))
         reason = (
-            f"{needed} losing trades in a row (together {total}; limit set by "
-            f"{self.config.who_set('loss_cooldown')}): take a breath, new positions are capped "
-            f"for {duration(self.config.loss_cooldown)}"
+            f"{needed} losing trades in a row{whose.across} (together {total}; limit set by "
+            f"{config.who_set('loss_cooldown')}{whose.counts_all}): take a breath, new positions "
+            f"are capped for {duration(config.loss_cooldown)}"
         )
-        shown: dict[str, Figure] = {"losing_trades": needed, "total_loss": str(total)}
+        shown: dict[str, Figure] = {
+            "losing_trades": needed,
+            "total_loss": str(total),
+            **whose.figures(),
+        }
         return Demand(Permission.CAUTIOUS, "loss_cooldown", reason, shown, cooldown_left)
 
 

@@ -5,6 +5,9 @@ force are, rule by rule, the tighter of the two: a rule off on one side takes th
 rule on both sides takes, field by field, the smaller limit or count and the longer window, lock or
 cooldown. So a guardian's limit always binds, and the holder may only add strictness on top of it.
 A rule in force that differs from the holder's own (or equals the guardian's) names the guardian.
+
+The guardian's limits also go, as they are, to `AccountRiskConfig.together`: the rules that count
+or add up are judged with them on all the minor's accounts as one (`keel.risk.account_breaker`).
 """
 
 from __future__ import annotations
@@ -61,9 +64,10 @@ def limits_in_force(
     own: AccountRiskConfig, guardian: AccountRiskConfig | None, guardian_name: str
 ) -> AccountRiskConfig:
     """Rule by rule the tighter of `own` and `guardian` (None: no guardian limits), with the
-    rules that the guardian's limits decide attributed to `guardian_name`."""
+    rules that the guardian's limits decide attributed to `guardian_name`; the guardian's limits,
+    set by `guardian_name`, bind all the holder's accounts together (`together`)."""
     if guardian is None:
-        return own
+        return replace(own, together=None)
     changes: dict[str, Any] = {}
     setters: list[tuple[str, str]] = []
     for rule, fields in RULE_FIELDS.items():
@@ -80,4 +84,5 @@ def limits_in_force(
         changes.update({name: value for (name, _), value in zip(fields, merged, strict=True)})
         if theirs[0] is not None and (merged != mine or merged == theirs):
             setters.append((rule, guardian_name))
-    return replace(own, **changes, rule_setters=tuple(setters))
+    shared = replace(guardian, set_by=guardian_name, rule_setters=(), together=None)
+    return replace(own, **changes, rule_setters=tuple(setters), together=shared)

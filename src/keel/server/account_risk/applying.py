@@ -30,7 +30,8 @@ _PENDING = "keel.account_risk.pending"
 
 
 def limits_message(account_id: str, config: AccountRiskConfig) -> Message:
-    """JSON-ready limits (fractions as strings, spans in seconds)."""
+    """JSON-ready limits (fractions as strings, spans in seconds; `together`: the limits on all
+    the holder's accounts as one, or null)."""
 
     def seconds(span: timedelta) -> int:
         return int(span.total_seconds())
@@ -51,6 +52,9 @@ def limits_message(account_id: str, config: AccountRiskConfig) -> Message:
         "loss_cooldown": seconds(config.loss_cooldown),
         "set_by": config.set_by,
         "rule_setters": [list(pair) for pair in config.rule_setters],
+        "together": (
+            None if config.together is None else limits_message(account_id, config.together)
+        ),
     }
 
 
@@ -78,6 +82,9 @@ def limits_from_message(message: Message) -> tuple[str, AccountRiskConfig]:
         loss_cooldown=span("loss_cooldown"),
         set_by=str(message["set_by"]),
         rule_setters=tuple((str(rule), str(who)) for rule, who in message["rule_setters"]),
+        together=(
+            None if message.get("together") is None else limits_from_message(message["together"])[1]
+        ),
     )
     return str(message["account_id"]), config
 

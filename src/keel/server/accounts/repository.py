@@ -98,6 +98,23 @@ async def list_accounts(session: AsyncSession, user_id: str) -> Sequence[PaperAc
     return (await session.execute(query)).scalars().all()
 
 
+async def account_states(session: AsyncSession, user_id: str) -> Sequence[Any]:
+    """Every account of `user_id` as plain values (id, scenario_id, cash, ledger_length, epoch),
+    never the ORM rows a workspace may hold locked and changed in the same session."""
+    query = (
+        select(
+            PaperAccount.id,
+            PaperAccount.scenario_id,
+            PaperAccount.cash,
+            PaperAccount.ledger_length,
+            PaperAccount.epoch,
+        )
+        .where(PaperAccount.user_id == user_id)
+        .order_by(PaperAccount.created_at, PaperAccount.id)
+    )
+    return (await session.execute(query)).all()
+
+
 async def ledger_entries(
     session: AsyncSession,
     account_id: str,

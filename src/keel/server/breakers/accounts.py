@@ -15,11 +15,15 @@ Closed trades for the loss-streak rule and the stop-loss guard come from the epo
 each judgement replays just the fills it has not seen); which of them were stop exits comes from the stop order ids the
 orders side notes (`note_stop_orders`: the epoch's filled stop and stop-limit orders, read with the
 fills) and the stop orders the gate itself sees at placement and trigger (`note_stop_order`).
+
+A minor's other accounts (`OtherAccount`, read as committed when the workspace opens) are judged
+together with the account when the guardian's limits bind them all (`AccountRiskConfig.together`):
+`activity_of` gives each one's figures and closed trades in its own market's time and day.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -28,11 +32,13 @@ from keel.domain.account import Account
 from keel.domain.fills import Fill
 from keel.domain.portfolio import Position
 from keel.risk import (
+    AccountActivity,
     AccountFigures,
     BreakerBoard,
     BreakerTransition,
     ClosedTrade,
     ClosedTradeReplay,
+    closed_trades_from_fills,
 )
 
 PriceOf = Callable[[str], Decimal | None]
@@ -122,6 +128,32 @@ def equity_now(account: Account, latest_price: PriceOf) -> Decimal:
     return account.equity(prices)
 
 
+@dataclass(frozen=True)
+class OtherAccount:
+    """Another account of the same holder, as committed, and the scenario it trades in."""
+
+    scenario_id: str
+    account: Account
+    stop_order_ids: frozenset[str]
+
+
+def activity_of(
+    other: OtherAccount,
+    at: datetime,
+    session_open: datetime,
+    prior_close: PriceOf,
+    latest: PriceOf,
+) -> AccountActivity:
+    """`other`'s figures and closed trades at `at`, its own market's time (`session_open`: the
+    open of its market's current session, its "today"). The peak is today's start or now, whichever
+    is higher: the drawdown is never judged on several accounts together."""
+    account = other.account
+    equity = equity_now(account, latest)
+    start = day_start_equity(account, session_open, prior_close)
+    trades = closed_trades_from_fills(account.fills, other.stop_order_ids)
+    return AccountActivity(AccountFigures(equity, start, max(equity, start)), trades, at)
+
+
 class AccountWatch:
     """Keeps each account's peak equity and hands the account breakers their figures."""
 
@@ -185,10 +217,13 @@ class AccountWatch:
         session_open: datetime,
         prior_close: PriceOf,
         latest: PriceOf,
+        others: Sequence[AccountActivity] = (),
     ) -> BreakerTransition | None:
-        """Judge `account` at `at` (market time) with its figures and closed trades."""
+        """Judge `account` at `at` (market time) with its figures and closed trades, and with the
+        holder's `others` accounts when limits bind them together."""
         figures = self.figures(account, session_open, prior_close, latest)
-        return self.board.account(account.id).observe(figures, self.closed_trades(account), at)
+        breaker = self.board.account(account.id)
+        return breaker.observe(figures, self.closed_trades(account), at, others)
 
     def closed_trades(self, account: Account) -> list[ClosedTrade]:
         """The trades the account's fills closed, oldest first (what `closed_trades_from_fills`

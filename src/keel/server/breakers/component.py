@@ -11,7 +11,9 @@ Per step of the replay (market time, never the wall clock):
   channels `breakers` and `volatility` (account breakers on the owner's `notifications`).
 
 Account breakers are judged by the order gate (`RiskGate`) at placement, approval and trigger,
-with the figures of the account the engine hands it. Each scenario has its own risk runtime
+with the figures of the account the engine hands it — and, when a minor's guardian limits bind all
+their accounts (`AccountRiskConfig.together`), with the minor's other accounts as committed
+(`note_other_accounts`), each valued in its own scenario's market time, prices and day. Each scenario has its own risk runtime
 (`LiveScenario.risk`, its gate used by the scenario's accounts), storing and publishing under the
 scenario's id.
 
@@ -22,6 +24,7 @@ Breakers enforce by default; `set_mode(MEASURE_ONLY)` lets them run and record w
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -38,6 +41,7 @@ from keel.domain.quotes import Quote
 from keel.engine.fill_model import STOP_TYPES
 from keel.market.bars import SESSION_TZ, session_bounds
 from keel.risk import (
+    AccountActivity,
     BreakerBoard,
     BreakerCheck,
     BreakerMachine,
@@ -51,7 +55,7 @@ from keel.risk import (
     MinorRulesCheck,
     PositionLimitCheck,
 )
-from keel.server.breakers.accounts import AccountWatch
+from keel.server.breakers.accounts import AccountWatch, OtherAccount, activity_of
 from keel.server.breakers.publishing import Outbox
 from keel.server.market.feed import MarketFeed
 from keel.server.metrics import BREAKER_LEVEL
@@ -81,18 +85,31 @@ class RiskGate:
     def __init__(self, risk: RiskRuntime, chain: GateChain) -> None:
         self.risk = risk
         self.chain = chain
+        self._others: dict[str, tuple[OtherAccount, ...]] = {}
 
     def check(self, order: Order, context: GateContext) -> GateDecision:
         if order.type in STOP_TYPES:
             self.risk.accounts.note_stop_order(order.account_id, order.id)
-        self.risk.observe_account(context.account)
+        self.risk.observe_account(context.account, self._others.get(context.account.id, ()))
         return self.chain.check(order, context)
 
     def review(self, order: Order, context: GateContext) -> GateReview:
         """Every check's verdict (an order preview), the account's breaker judged as `check`
         judges it; a previewed order is never noted as a stop order (it will not fill)."""
-        self.risk.observe_account(context.account)
+        self.risk.observe_account(context.account, self._others.get(context.account.id, ()))
         return self.chain.review(order, context)
+
+    def judges_together(self, account_id: str) -> bool:
+        """Whether limits bind the account together with its holder's other accounts
+        (`TogetherAware`: only then does a workspace read them)."""
+        return self.risk.board.account(account_id).config.together is not None
+
+    def note_other_accounts(self, account_id: str, others: Sequence[OtherAccount]) -> None:
+        """The holder's other accounts as committed, judged with `account_id` from now on."""
+        if others:
+            self._others[account_id] = tuple(others)
+        else:
+            self._others.pop(account_id, None)
 
     def note_stop_orders(self, account_id: str, order_ids: frozenset[str]) -> None:
         """The orders side's list of the account's filled stop orders (`StopOrderAware`)."""
@@ -159,13 +176,7 @@ class RiskRuntime:
         """
         key = (symbol, day)
         if key not in self._prior_closes:
-            item = self.feed.instrument(symbol)
-            value: Decimal | None = None
-            if item is not None:
-                earlier = item.history[item.history.index < pd.Timestamp(day)]
-                if not earlier.empty:
-                    value = Decimal(str(earlier["Close"].iloc[-1]))
-            self._prior_closes[key] = value
+            self._prior_closes[key] = prior_close_in(self.feed, symbol, day)
         return self._prior_closes[key]
 
     def latest_price(self, symbol: str) -> Decimal | None:
@@ -267,14 +278,17 @@ class RiskRuntime:
 
     # ----- accounts (called by the gate, synchronously) -----------------------------------------
 
-    def observe_account(self, account: Account) -> None:
-        """Judge `account`'s breaker now (market time) with its equity figures and trades."""
+    def observe_account(self, account: Account, others: Sequence[OtherAccount] = ()) -> None:
+        """Judge `account`'s breaker now (market time) with its equity figures and trades, and
+        the holder's `others` accounts when limits bind them together."""
         at = self.feed.market_time
         if at is None:
             return
         day = at.astimezone(SESSION_TZ).date()
         session_open = session_bounds(day)[0]
-        self._apply_mode(self.board.account(account.id).machine)
+        breaker = self.board.account(account.id)
+        self._apply_mode(breaker.machine)
+        activities = self.activities(others) if breaker.config.together is not None else []
         try:
             transition = self.accounts.observe(
                 account,
@@ -282,6 +296,7 @@ class RiskRuntime:
                 session_open,
                 lambda symbol: self.prior_close(symbol, day),
                 self.latest_price,
+                activities,
             )
         except IllegalBreakerTransition:
             # The gate still judges the breaker's current level; a bad observation must not
@@ -289,6 +304,36 @@ class RiskRuntime:
             log.exception("account breaker observation refused", account_id=account.id)
             return
         self.outbox.transition(transition)
+
+    def activities(self, others: Sequence[OtherAccount]) -> list[AccountActivity]:
+        """Each of `others` valued in its own scenario: that market's time, its current session
+        (the account's "today") and its prices. An account whose scenario this process does not
+        know is left out (none: every process knows every active scenario)."""
+        result: list[AccountActivity] = []
+        for other in others:
+            live = self.runtime.scenarios.get(other.scenario_id)
+            if live is None:
+                continue
+            risk, feed = live.risk, live.feed
+            at = live.clock.now()
+            day = at.astimezone(SESSION_TZ).date()
+
+            def latest(symbol: str, feed: MarketFeed = feed) -> Decimal | None:
+                quote = feed.latest_quote(symbol)
+                return quote.last if quote is not None else None
+
+            def prior(
+                symbol: str,
+                risk: RiskRuntime | None = risk,
+                feed: MarketFeed = feed,
+                day: date = day,
+            ) -> Decimal | None:
+                if risk is not None:
+                    return risk.prior_close(symbol, day)
+                return prior_close_in(feed, symbol, day)
+
+            result.append(activity_of(other, at, session_bounds(day)[0], prior, latest))
+        return result
 
     # ----- admin --------------------------------------------------------------------------------
 
@@ -331,6 +376,15 @@ class RiskRuntime:
         except IllegalBreakerTransition:
             log.exception("halting again failed", symbol=symbol)
             return None
+
+
+def prior_close_in(feed: MarketFeed, symbol: str, day: date) -> Decimal | None:
+    """Close of the last session of `symbol` in `feed`'s history before `day` (None: unknown)."""
+    item = feed.instrument(symbol)
+    if item is None:
+        return None
+    earlier = item.history[item.history.index < pd.Timestamp(day)]
+    return None if earlier.empty else Decimal(str(earlier["Close"].iloc[-1]))
 
 
 def market_breaker_config(feed: MarketFeed) -> MarketBreakerConfig:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from keel.domain.gate import GateContext, GateDecision, GateReview, OrderGate, review_gate
 from keel.domain.orders import Order
+
+if TYPE_CHECKING:
+    from keel.server.breakers.accounts import OtherAccount
 
 
 @runtime_checkable
@@ -24,6 +28,16 @@ class PeakAware(Protocol):
     def note_peak(self, account_id: str, epoch: int, peak: Decimal | None) -> None: ...
 
     def peak_equity(self, account_id: str, epoch: int) -> Decimal | None: ...
+
+
+@runtime_checkable
+class TogetherAware(Protocol):
+    """A gate whose limits may bind an account together with its holder's other accounts (a
+    minor's guardian's limits); it is then handed those accounts as committed."""
+
+    def judges_together(self, account_id: str) -> bool: ...
+
+    def note_other_accounts(self, account_id: str, others: Sequence[OtherAccount]) -> None: ...
 
 
 class RecordingGate:

@@ -55,6 +55,7 @@ from keel.server.accounts.state import (
     FillCache,
 )
 from keel.server.auth.models import ADULT_AGE_YEARS, age_on
+from keel.server.breakers.accounts import OtherAccount
 from keel.server.errors import ProblemError
 from keel.server.guardians import repository as guardians_repo
 from keel.server.lessons.models import LessonRequirementRow
@@ -63,7 +64,7 @@ from keel.server.market.component import scenario_of, stale_quotes_problem
 from keel.server.orders import repository as orders_repo
 from keel.server.orders.caching import cache_after_commit
 from keel.server.orders.config import execution_config
-from keel.server.orders.gating import PeakAware, RecordingGate, StopOrderAware
+from keel.server.orders.gating import PeakAware, RecordingGate, StopOrderAware, TogetherAware
 from keel.server.orders.mapping import (
     copy_order_to_row,
     fill_from_row,
@@ -96,6 +97,40 @@ def order_gate(live: LiveScenario) -> OrderGate:
     if live.risk is not None:
         return live.risk.gate
     return GateChain([MinorRulesCheck(), PositionLimitCheck()])
+
+
+async def _stored_fills(
+    session: AsyncSession, runtime: Runtime, account_id: str, epoch: int, ledger_length: int
+) -> tuple[tuple[Fill, ...], frozenset[str], Mapping[str, Position]]:
+    """The epoch's fills, which of them filled stop orders, and the positions they replay to:
+    from the process's cache when it holds the row's state, else read once."""
+    cached = fill_cache(runtime).entry(account_id, epoch, ledger_length)
+    if cached is not None and cached.positions is not None:
+        return cached.fills, cached.stop_order_ids, cached.positions
+    if cached is not None:
+        return cached.fills, cached.stop_order_ids, positions_from_fills(cached.fills)
+    stored = await accounts_repo.fill_values(session, account_id, epoch)
+    fills = tuple(fill_from_row(values) for values in stored)
+    stop_order_ids = frozenset(v.order_id for v in stored if OrderType(v.order_type) in STOP_TYPES)
+    return fills, stop_order_ids, positions_from_fills(fills)
+
+
+async def other_accounts(
+    session: AsyncSession, runtime: Runtime, user_id: str, account_id: str
+) -> list[OtherAccount]:
+    """The holder's accounts other than `account_id`, as committed (not locked: an order on one
+    of them meanwhile is seen by the next judgement), each with its scenario."""
+    result: list[OtherAccount] = []
+    for other in await accounts_repo.account_states(session, user_id):
+        if other.id == account_id:
+            continue
+        fills, stop_order_ids, positions = await _stored_fills(
+            session, runtime, other.id, other.epoch, other.ledger_length
+        )
+        ledger = Ledger.resume(balance=other.cash, length=other.ledger_length, epoch=other.epoch)
+        account = Account(other.id, ledger=ledger, fills=fills, positions=positions)
+        result.append(OtherAccount(other.scenario_id, account, stop_order_ids))
+    return result
 
 
 @dataclass
@@ -137,19 +172,9 @@ class Workspace:
         """Build the workspace of an account row the caller has already locked (its open orders
         and lesson requirements are read unless the caller read them already)."""
         ledger = Ledger.resume(balance=row.cash, length=row.ledger_length, epoch=row.epoch)
-        cached = fill_cache(runtime).entry(row.id, row.epoch, row.ledger_length)
-        if cached is not None:
-            fills, stop_order_ids = cached.fills, cached.stop_order_ids
-            positions = cached.positions
-        else:
-            stored = await accounts_repo.fill_values(session, row.id, row.epoch)
-            fills = tuple(fill_from_row(values) for values in stored)
-            stop_order_ids = frozenset(
-                v.order_id for v in stored if OrderType(v.order_type) in STOP_TYPES
-            )
-            positions = None
-        if positions is None:
-            positions = positions_from_fills(fills)
+        fills, stop_order_ids, positions = await _stored_fills(
+            session, runtime, row.id, row.epoch, row.ledger_length
+        )
         live = scenario_of(runtime, row.scenario_id)
         account = Account(
             row.id,
@@ -178,6 +203,10 @@ class Workspace:
             risk_gate.note_stop_orders(row.id, stop_order_ids)
         if isinstance(risk_gate, PeakAware):
             risk_gate.note_peak(row.id, row.epoch, row.peak_equity)
+        if isinstance(risk_gate, TogetherAware) and risk_gate.judges_together(row.id):
+            # A minor's guardian limits count all their accounts (finding 10 of issue 12).
+            others = await other_accounts(session, runtime, row.user_id, row.id)
+            risk_gate.note_other_accounts(row.id, others)
         gate = RecordingGate(risk_gate)
         engine = ExecutionEngine(
             live.clock,
