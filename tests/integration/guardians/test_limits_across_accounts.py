@@ -19,6 +19,7 @@ from typing import Any
 
 from httpx import Response
 
+from keel.server.accounts.invariants import check_all
 from tests.integration.approvals.factories import decide
 from tests.integration.auth.factories import AuthedUser, create_user
 from tests.integration.breakers.factories import Replay, create_admin, replay
@@ -83,6 +84,13 @@ async def _losing_stop_exit(
     )
     assert sold["status"] == "filled", sold
     assert Decimal(sold["average_fill_price"]) < Decimal(bought["average_fill_price"])
+
+
+async def _check_clean(run: Replay) -> None:
+    """`keel check`: every account's ledger, fills and positions agree."""
+    async with run.runtime.sessionmaker() as session:
+        report = await check_all(session)
+    assert report.clean, report.violations
 
 
 def _refused_for_all_accounts(response: Response, account_id: str, words: str) -> str:
@@ -156,6 +164,7 @@ async def test_stop_exits_in_two_accounts_add_up(database_url: str, tmp_path: Pa
             allowed = await place(client, adult, account_id, quantity="1")
             assert allowed.status_code == 201, allowed.text
             assert run.risk.board.account(account_id).level.name == "OPEN"
+        await _check_clean(run)
 
 
 async def test_losing_trades_in_two_accounts_make_one_streak(
@@ -199,6 +208,7 @@ async def test_losing_trades_in_two_accounts_make_one_streak(
         assert allowed.status_code == 201, allowed.text
         assert allowed.json()["status"] == "filled" and allowed.json()["cut"] is None
         assert run.risk.board.account(adults[0]).level.name == "OPEN"
+        await _check_clean(run)
 
 
 async def test_losses_in_two_accounts_add_up_to_the_daily_limit(
@@ -249,3 +259,4 @@ async def test_losses_in_two_accounts_add_up_to_the_daily_limit(
         assert allowed.status_code == 201, allowed.text
         assert allowed.json()["filled_quantity"] == "20" and allowed.json()["cut"] is None
         assert run.risk.board.account(adults[1]).level.name == "OPEN"
+        await _check_clean(run)
