@@ -13,9 +13,9 @@ Per step of the replay (market time, never the wall clock):
 Account breakers are judged by the order gate (`RiskGate`) at placement, approval and trigger,
 with the figures of the account the engine hands it — and, when a minor's guardian limits bind all
 their accounts (`AccountRiskConfig.together`), with the minor's other accounts as committed
-(`note_other_accounts`), each valued in its own scenario's market time, prices and day. Each scenario has its own risk runtime
-(`LiveScenario.risk`, its gate used by the scenario's accounts), storing and publishing under the
-scenario's id.
+(`note_other_accounts`), each valued in its own scenario's market time, prices and day. Each
+scenario has its own risk runtime (`LiveScenario.risk`, its gate used by the scenario's accounts),
+storing and publishing under the scenario's id.
 
 Breakers enforce by default; `set_mode(MEASURE_ONLY)` lets them run and record without binding
 (chosen at start by `KEEL_BREAKER_MODE=measure`, as the integration tests of other modules do).
