@@ -29,10 +29,15 @@ def known(scenario_id: str, symbol: str) -> bool:
         ("orders", "orders:u1"),
         ("orders@class-1", None),  # private channels are the caller's, in every scenario
         ("secrets", None),
+        ("leaderboards", "leaderboards:u1"),  # a teacher's classes
+        ("leaderboard:class-a", "leaderboard:class-a"),  # a class the caller is in or teaches
+        ("leaderboard:class-b", None),  # someone else's class
+        ("leaderboard:", None),
+        ("leaderboard:class-a@class-1", None),
     ],
 )
 def test_subscription_names_resolve_per_scenario(name: str, channel: str | None) -> None:
-    assert resolve_channel(name, "u1", known) == channel
+    assert resolve_channel(name, "u1", known, {"class-a"}) == channel
 
 
 def test_channel_names_round_trip() -> None:

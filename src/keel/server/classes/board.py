@@ -1,6 +1,10 @@
 """A class's leaderboard: read in a fixed number of queries, computed by the pure core
-(`keel.learning.leaderboard`), served as JSON and CSV, and published to the teacher's
-`leaderboards` channel at each market day's close.
+(`keel.learning.leaderboard`), served as JSON and CSV, and published at each market day's close
+to the teacher's `leaderboards` channel and to the class's own `leaderboard:<class id>` (its
+students and its teacher subscribe to it).
+
+What a classmate sees is this same board: display names and figures. It never carries an email,
+a date of birth or an account id (`StandingOut`).
 
 End-of-day equity: each member account's running figures (`keel.server.classes.figures`), folded
 in at each close from the close point the engine writes for every account
@@ -33,6 +37,12 @@ log = structlog.get_logger(__name__)
 
 LEADERBOARDS = "leaderboards"
 """The private channel family: `leaderboards:<teacher id>` carries the teacher's classes' boards."""
+CLASS_LEADERBOARD = "leaderboard"
+"""`leaderboard:<class id>` carries one class's board to its students and its teacher."""
+
+
+def class_channel(class_id: str) -> str:
+    return f"{CLASS_LEADERBOARD}:{class_id}"
 
 
 def lessons_mastered(library: Library | None, latest: dict[tuple[str, str], bool]) -> int:
@@ -142,7 +152,8 @@ def leaderboard_csv(board: LeaderboardOut) -> str:
 
 
 async def publish_leaderboards(runtime: Runtime, scenario_id: str) -> None:
-    """At a market day's close: each class of the scenario's board, to its teacher's channel."""
+    """At a market day's close: each class of the scenario's board, to its teacher's channel and
+    to the class's channel (its students)."""
     try:
         async for session in session_scope(runtime.sessionmaker):
             boards = [
@@ -151,6 +162,8 @@ async def publish_leaderboards(runtime: Runtime, scenario_id: str) -> None:
             ]
         pubsub = get_pubsub(runtime)
         for teacher_id, board in boards:
-            await pubsub.publish(f"{LEADERBOARDS}:{teacher_id}", board.model_dump(mode="json"))
+            data = board.model_dump(mode="json")
+            await pubsub.publish(f"{LEADERBOARDS}:{teacher_id}", data)
+            await pubsub.publish(class_channel(board.class_id), data)
     except Exception:  # a board missed is refreshed at the next close; trading goes on
         log.exception("publishing leaderboards failed", scenario_id=scenario_id)

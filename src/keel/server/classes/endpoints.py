@@ -211,6 +211,20 @@ async def get_leaderboard(
 
 
 @router.get(
+    "/classes/{class_id}/standings",
+    summary="The class's leaderboard as its students see it (its students, its teacher)",
+    description="Ranked by the score the teacher chose. Each classmate shows with their display "
+    "name and figures only: never an email, a date of birth or an account. Live: subscribe to "
+    "`leaderboard:<class id>` on the WebSocket.",
+)
+async def get_standings(
+    class_id: str, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
+) -> LeaderboardOut:
+    row = await service.class_of_member(session, user, class_id)
+    return await board.leaderboard(session, runtime, row)
+
+
+@router.get(
     "/classes/{class_id}/leaderboard.csv",
     summary="The class's leaderboard as CSV (its teacher)",
     response_class=Response,

@@ -7,12 +7,13 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import String, case, cast, func, select
+from sqlalchemy import ColumnElement, String, and_, case, cast, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keel.server.accounts.models import PaperAccount
 from keel.server.auth.models import User
 from keel.server.classes.models import ClassMemberRow, ClassRow, EquityFiguresRow
+from keel.server.feedback.models import FeedbackRow
 from keel.server.lessons.models import QuizAnswerRow, RefusalMomentRow
 from keel.server.orders.models import OrderRow
 
@@ -77,6 +78,34 @@ async def members(session: AsyncSession, class_id: str) -> Sequence[tuple[ClassM
         .order_by(User.display_name, User.email)
     )
     return [(row, user) for row, user in (await session.execute(query)).all()]
+
+
+async def may_watch(session: AsyncSession, class_id: str, user_id: str) -> bool:
+    """Whether the user teaches the class or is one of its students (one query)."""
+    taught = select(ClassRow.id).where(ClassRow.id == class_id, ClassRow.teacher_id == user_id)
+    joined = select(ClassMemberRow.class_id).where(
+        ClassMemberRow.class_id == class_id, ClassMemberRow.user_id == user_id
+    )
+    return (await session.scalar(select(or_(exists(taught), exists(joined))))) is True
+
+
+def feedback_scope(
+    teacher_id: str | None, class_id: str | None, *, own_id: str | None
+) -> ColumnElement[bool]:
+    """The feedback a teacher triages, as a condition on `FeedbackRow`: what a student of one of
+    their classes (of any class for `teacher_id` None, an admin; of `class_id` only, when given)
+    sent since joining it, and what `own_id` (the teacher) sent."""
+    conditions = [
+        ClassMemberRow.user_id == FeedbackRow.user_id,
+        FeedbackRow.recorded_at >= ClassMemberRow.joined_at,
+    ]
+    if class_id is not None:
+        conditions.append(ClassMemberRow.class_id == class_id)
+    if teacher_id is not None:
+        taught = select(ClassRow.id).where(ClassRow.teacher_id == teacher_id)
+        conditions.append(ClassMemberRow.class_id.in_(taught))
+    students = exists(select(ClassMemberRow.class_id).where(and_(*conditions)))
+    return students if own_id is None else or_(students, FeedbackRow.user_id == own_id)
 
 
 async def emails_taken(session: AsyncSession, emails: Collection[str]) -> set[str]:

@@ -4,16 +4,19 @@ student's account, orders and lesson progress read-only.
 
 Who sees what: a class belongs to its teacher; an admin may do anything its teacher may. Anyone
 else asking for a class, or a student of it, gets 404 (as for an account that is not yours). A
-student sees their own classes (name, teacher, market, their account), never the roster.
+student sees their own classes (name, teacher, market, their account) and their class's
+leaderboard (classmates' display names and figures: `class_of_member`), never the roster. A
+teacher triages the feedback their students sent while in the class (`feedback_scope`).
 """
 
 from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keel.domain.enums import Role
@@ -54,6 +57,49 @@ async def class_of_teacher(session: AsyncSession, user: User, class_id: str) -> 
     if row is None or (row.teacher_id != user.id and not is_admin(user)):
         raise not_found("class")
     return row
+
+
+async def class_of_member(session: AsyncSession, user: User, class_id: str) -> ClassRow:
+    """The class, if `user` is one of its students, teaches it or is an admin; 404 otherwise."""
+    row = await repository.get_class(session, class_id)
+    if row is None or not (
+        is_admin(user) or await repository.may_watch(session, class_id, user.id)
+    ):
+        raise not_found("class")
+    return row
+
+
+async def watchable(session: AsyncSession, user_id: str, class_ids: Collection[str]) -> set[str]:
+    """Which of these classes the user may follow live (`leaderboard:<class id>`): those they
+    study in or teach; every existing one for an admin."""
+    user = await session.get(User, user_id)
+    if user is None:
+        return set()
+    shown = set()
+    for class_id in sorted(set(class_ids)):
+        if len(class_id) > 36:
+            continue
+        if is_admin(user):
+            if await repository.get_class(session, class_id) is not None:
+                shown.add(class_id)
+        elif await repository.may_watch(session, class_id, user_id):
+            shown.add(class_id)
+    return shown
+
+
+async def feedback_scope(
+    session: AsyncSession, user: User, class_id: str | None
+) -> ColumnElement[bool]:
+    """What feedback a teacher triages: their own, and what their classes' students sent since
+    joining (`class_id`: that class's students only; 404 when it is not the teacher's). An admin's
+    is every class's."""
+    if class_id is not None:
+        await class_of_teacher(session, user, class_id)
+    return repository.feedback_scope(
+        None if is_admin(user) else user.id,
+        class_id,
+        own_id=user.id if class_id is None else None,
+    )
 
 
 async def pick_scenario(session: AsyncSession, user: User, body: ClassIn) -> ScenarioRow | None:

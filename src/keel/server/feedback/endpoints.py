@@ -1,4 +1,5 @@
-"""`/feedback` (anyone signed in) and `/admin/feedback` (triage): thin adapters over `service`."""
+"""`/feedback` (anyone signed in), `/admin/feedback` (triage of all of it) and `/teacher/feedback`
+(a teacher's triage of what their classes' students sent): thin adapters over `service`."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, status
 
-from keel.server.auth.deps import AdminUser, CurrentUser
+from keel.server.auth.deps import AdminUser, CurrentUser, TeacherUser
+from keel.server.classes import service as classes_service
 from keel.server.deps import RuntimeDep, SessionDep
 from keel.server.feedback import service
 from keel.server.feedback.schemas import (
@@ -23,6 +25,13 @@ from keel.server.flags.service import flags_for
 router = APIRouter(tags=["feedback"])
 
 FeedbackId = Annotated[str, Path(min_length=1, max_length=36, pattern=r"^[0-9a-f-]+$")]
+PageQuery = Annotated[str | None, Query(max_length=300, description="paths starting with this")]
+Limit = Annotated[int, Query(ge=1, le=200)]
+Offset = Annotated[int, Query(ge=0, le=1_000_000)]
+ClassIdQuery = Annotated[
+    str | None,
+    Query(max_length=36, description="only what the students of this class of yours sent"),
+]
 
 
 @router.post(
@@ -49,11 +58,9 @@ async def list_feedback(
     admin: AdminUser,
     session: SessionDep,
     status: Status | None = None,
-    page: Annotated[
-        str | None, Query(max_length=300, description="paths starting with this")
-    ] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    page: PageQuery = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> FeedbackListOut:
     return await service.listing(session, status=status, page=page, limit=limit, offset=offset)
 
@@ -74,3 +81,50 @@ async def triage_feedback(
     runtime: RuntimeDep,
 ) -> FeedbackDetailOut:
     return await service.triage(session, admin, feedback_id, body, now=runtime.clock.now())
+
+
+@router.get(
+    "/teacher/feedback",
+    summary="Feedback your classes' students sent, and yours, to triage, newest first (teacher)",
+)
+async def list_class_feedback(
+    teacher: TeacherUser,
+    session: SessionDep,
+    class_id: ClassIdQuery = None,
+    status: Status | None = None,
+    page: PageQuery = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> FeedbackListOut:
+    scope = await classes_service.feedback_scope(session, teacher, class_id)
+    return await service.listing(
+        session, status=status, page=page, limit=limit, offset=offset, scope=scope
+    )
+
+
+@router.get(
+    "/teacher/feedback/{feedback_id}",
+    summary="One feedback from your classes with its app state (teacher)",
+)
+async def get_class_feedback(
+    feedback_id: FeedbackId, teacher: TeacherUser, session: SessionDep
+) -> FeedbackDetailOut:
+    scope = await classes_service.feedback_scope(session, teacher, None)
+    return await service.detail(session, feedback_id, scope)
+
+
+@router.patch(
+    "/teacher/feedback/{feedback_id}",
+    summary="Triage feedback from your classes: status and note (teacher)",
+)
+async def triage_class_feedback(
+    feedback_id: FeedbackId,
+    body: FeedbackPatchIn,
+    teacher: TeacherUser,
+    session: SessionDep,
+    runtime: RuntimeDep,
+) -> FeedbackDetailOut:
+    scope = await classes_service.feedback_scope(session, teacher, None)
+    return await service.triage(
+        session, teacher, feedback_id, body, now=runtime.clock.now(), scope=scope
+    )

@@ -76,7 +76,10 @@ class FeedbackDetailOut(FeedbackOut):
 
 class FeedbackListOut(BaseModel):
     total: int = Field(description="how many match the filter (the page holds at most `limit`)")
-    counts: dict[str, int] = Field(description="how many of each status, over all feedback")
+    counts: dict[str, int] = Field(
+        description="how many of each status, over all the feedback you may triage "
+        "(a teacher's class filter applies; the status and page filters do not)"
+    )
     items: list[FeedbackOut]
 
 

@@ -1,4 +1,6 @@
-"""Use cases of feedback: receive it from any page, list it for triage, triage it.
+"""Use cases of feedback: receive it from any page, list it for triage, triage it (admins: all
+of it; teachers: what their classes' students sent while in the class, and their own — the
+`scope` of `keel.server.classes.service.feedback_scope`).
 
 Feedback carries who sent it, the page, the time on both timelines (wall `recorded_at`, the
 scenario's market time) and the value of every flag for the sender at that moment (flags
@@ -12,6 +14,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from keel.server.audit import repository as audit
@@ -118,23 +121,34 @@ def _out(row: FeedbackRow, sender: User, emails: dict[str, str]) -> dict[str, An
 
 
 async def listing(
-    session: AsyncSession, *, status: str | None, page: str | None, limit: int, offset: int
+    session: AsyncSession,
+    *,
+    status: str | None,
+    page: str | None,
+    limit: int,
+    offset: int,
+    scope: ColumnElement[bool] | None = None,
 ) -> FeedbackListOut:
+    """Feedback to triage, newest first: all of it (`scope` None, an admin's list) or what
+    `scope` lets its reader see (a teacher's classes); `counts` are over the whole scope."""
     total, found = await repository.listing(
-        session, status=status, page=page, limit=limit, offset=offset
+        session, status=status, page=page, limit=limit, offset=offset, scope=scope
     )
     emails = await repository.emails(
         session, {row.triaged_by for row, _ in found if row.triaged_by}
     )
     return FeedbackListOut(
         total=total,
-        counts=await repository.status_counts(session),
+        counts=await repository.status_counts(session, scope),
         items=[FeedbackOut(**_out(row, sender, emails)) for row, sender in found],
     )
 
 
-async def detail(session: AsyncSession, feedback_id: str) -> FeedbackDetailOut:
-    found = await repository.one(session, feedback_id)
+async def detail(
+    session: AsyncSession, feedback_id: str, scope: ColumnElement[bool] | None = None
+) -> FeedbackDetailOut:
+    """One feedback with its app state; 404 when it does not exist or is outside `scope`."""
+    found = await repository.one(session, feedback_id, scope)
     if found is None:
         raise not_found("feedback")
     row, sender = found
@@ -143,10 +157,17 @@ async def detail(session: AsyncSession, feedback_id: str) -> FeedbackDetailOut:
 
 
 async def triage(
-    session: AsyncSession, admin: User, feedback_id: str, patch: FeedbackPatchIn, *, now: datetime
+    session: AsyncSession,
+    triager: User,
+    feedback_id: str,
+    patch: FeedbackPatchIn,
+    *,
+    now: datetime,
+    scope: ColumnElement[bool] | None = None,
 ) -> FeedbackDetailOut:
-    """Set a feedback's status and note (audited)."""
-    found = await repository.one(session, feedback_id)
+    """Set a feedback's status and note (audited under the triager, an admin or a teacher);
+    404 when it does not exist or is outside `scope`."""
+    found = await repository.one(session, feedback_id, scope)
     if found is None:
         raise not_found("feedback")
     row, _ = found
@@ -155,15 +176,15 @@ async def triage(
         row.status = patch.status
     if patch.note is not None:
         row.note = patch.note
-    row.triaged_by, row.updated_at = admin.id, now
+    row.triaged_by, row.updated_at = triager.id, now
     audit.record(
         session,
         action=FEEDBACK_TRIAGED,
         subject=row.id,
-        actor_id=admin.id,
-        actor=admin.email,
+        actor_id=triager.id,
+        actor=triager.email,
         detail={"before": before, "after": {"status": row.status, "note": row.note}},
         now=now,
     )
     await session.flush()
-    return await detail(session, feedback_id)
+    return await detail(session, feedback_id, scope)

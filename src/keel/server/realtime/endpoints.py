@@ -27,6 +27,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from keel.server.auth.revocation import access_denylist
 from keel.server.auth.service import user_from_access_token
 from keel.server.auth.tokens import ACCESS_TOKEN, TokenClaims, decode_token
+from keel.server.classes import service as classes_service
 from keel.server.deps import RuntimeDep
 from keel.server.errors import ProblemError
 from keel.server.market.component import get_feed
@@ -34,7 +35,7 @@ from keel.server.market.feed import quote_message
 from keel.server.metrics import WS_CONNECTIONS, WS_DELIVERY, WS_DROPPED, WS_SENT
 from keel.server.ratelimit import Tier
 from keel.server.realtime import messages
-from keel.server.realtime.hub import ClientQueue, Hub, resolve_channel
+from keel.server.realtime.hub import CLASS_KIND, ClientQueue, Hub, resolve_channel
 from keel.server.realtime.messages import sent_now
 from keel.server.realtime.runtime import get_hub
 from keel.server.realtime.schemas import ChannelOut, WebSocketProtocolOut
@@ -113,7 +114,18 @@ async def _expiry(client: ClientQueue, claims: TokenClaims, runtime: Runtime) ->
     client.revoke("the access token expired; get a new one and reconnect")
 
 
-def _handle(message: Any, client: ClientQueue, hub: Hub, user_id: str, runtime: Runtime) -> str:
+async def _watchable_classes(runtime: Runtime, user_id: str, names: list[str]) -> set[str]:
+    """The classes among `leaderboard:<class id>` names the user may follow (read only when asked)."""
+    wanted = [name.partition(":")[2] for name in names if name.partition(":")[0] == CLASS_KIND]
+    if not wanted:
+        return set()
+    async with runtime.sessionmaker() as session:
+        return await classes_service.watchable(session, user_id, wanted)
+
+
+async def _handle(
+    message: Any, client: ClientQueue, hub: Hub, user_id: str, runtime: Runtime
+) -> str:
     """The answer to one message from the client (a text frame)."""
     if not isinstance(message, dict) or not isinstance(message.get("type"), str):
         return messages.error("messages are JSON objects with a `type`")
@@ -130,9 +142,13 @@ def _handle(message: Any, client: ClientQueue, hub: Hub, user_id: str, runtime: 
         live = runtime.scenarios.get(scenario_id)
         return live is not None and (not symbol or live.feed.instrument(symbol) is not None)
 
+    if kind == "subscribe":
+        classes = await _watchable_classes(runtime, user_id, names)
+    else:  # leaving a class's board needs no check
+        classes = {c.partition(":")[2] for c in client.channels if c.startswith(f"{CLASS_KIND}:")}
     accepted, refused = [], []
     for name in names:
-        channel = resolve_channel(name, user_id, known)
+        channel = resolve_channel(name, user_id, known, classes)
         if channel is None:
             refused.append(name)
         elif kind == "subscribe" and hub.subscribe(client, channel):
@@ -166,6 +182,12 @@ CHANNELS = [
         name="leaderboards",
         kind="leaderboard",
         description="Your classes' leaderboards (teachers), at each market day's close.",
+    ),
+    ChannelOut(
+        name="leaderboard:<CLASS ID>",
+        kind="leaderboard",
+        description="One class's leaderboard, for its students and its teacher, at each market "
+        "day's close.",
     ),
 ]
 
@@ -239,7 +261,7 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
                 message = json.loads(text)
             except ValueError:
                 message = None
-            await websocket.send_text(_handle(message, client, hub, user_id, runtime))
+            await websocket.send_text(await _handle(message, client, hub, user_id, runtime))
             if any(task.done() for task in tasks):
                 break
     except (WebSocketDisconnect, RuntimeError):

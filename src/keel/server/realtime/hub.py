@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import NamedTuple
 
 from keel.server.auth.revocation import TOKENS_REVOKED_CHANNEL
@@ -35,6 +35,8 @@ MAX_SUBSCRIPTIONS = 200
 PUBLIC_CHANNELS = ("volatility", "breakers")
 PRIVATE_KINDS = ("orders", "accounts", "notifications", "leaderboards")
 SYMBOL_KINDS = ("quotes", "bars")
+CLASS_KIND = "leaderboard"
+"""`leaderboard:<class id>`: one class's board, for the class's students and teacher."""
 
 
 class Queued(NamedTuple):
@@ -181,16 +183,23 @@ class Hub:
 
 
 def resolve_channel(
-    name: str, user_id: str, known_symbol: Callable[[str, str], bool]
+    name: str,
+    user_id: str,
+    known_symbol: Callable[[str, str], bool],
+    classes: Collection[str] = (),
 ) -> str | None:
     """The pub/sub channel behind a subscription name, or None when it is not allowed.
 
     `orders`, `accounts`, `notifications` and `leaderboards` (a teacher's classes) always mean
-    the caller's own; `quotes:SYM` and
+    the caller's own; `leaderboard:<class id>` needs a class in `classes` (those the caller
+    studies in or teaches, `keel.server.classes.service.watchable`); `quotes:SYM` and
     `bars:SYM` need a symbol the scenario knows (`known_symbol(scenario_id, symbol)`); `clock` is
     the scenario clock (pause, speed, skip). A name ending in `@<scenario id>` is that scenario's
     (`quotes:SPX@<id>`, `breakers@<id>`, `clock@<id>`); without it, the default scenario's.
     """
+    kind, _, class_id = name.partition(":")
+    if kind == CLASS_KIND:
+        return name if class_id and class_id in classes else None
     base, scenario_id = split_channel(name)
     if base in PRIVATE_KINDS:
         return f"{base}:{user_id}" if "@" not in name else None

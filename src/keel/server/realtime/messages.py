@@ -56,6 +56,7 @@ KINDS: dict[str, ChannelKind] = {
     "accounts": "account",
     "notifications": "notification",
     "leaderboards": "leaderboard",
+    "leaderboard": "leaderboard",
 }
 """Pub/sub channel family → the `kind` of its messages."""
 
@@ -116,7 +117,8 @@ class NotificationMessage(_Channel):
 
 
 class LeaderboardMessage(_Channel):
-    """A teacher's class leaderboard, recomputed at each market day's close."""
+    """A class's leaderboard, recomputed at each market day's close: on the teacher's
+    `leaderboards:<teacher id>` and on the class's `leaderboard:<class id>` (its students)."""
 
     kind: Literal["leaderboard"]
     data: LeaderboardOut
