@@ -1,7 +1,10 @@
 """A classroom in the browser: a teacher creates a class on a 2008 market, imports a roster of 25
 and sees their one-time passwords once; the students (driven through the API) choose passwords
 and trade; the teacher starts the clock, skips a few market days and pauses it; the leaderboard
-shows every student ranked by the chosen score, and the CSV download matches it."""
+shows every student ranked by the chosen score, and the CSV download matches it. A student's own
+page, open all along, gets the class's board live at the market days' closes (the same ranking,
+their row marked, no classmate's email); the feedback a student sends reaches the teacher's
+triage list."""
 
 from __future__ import annotations
 
@@ -85,6 +88,14 @@ def test_a_teacher_runs_a_class_of_25(keel: Platform, browsing: Browsing) -> Non
             )
             assert placed.status_code == 201, placed.text
 
+    # A student's page, before any market day of the class has closed: it says what comes next.
+    student_page, _ = browsing.page()
+    student_email = students[3][0]
+    sign_in(student_page, student_email, NEW_PASSWORD)
+    student_page.goto("/classes")
+    expect(student_page.get_by_text("No market day has closed yet")).to_be_visible()
+    student_page.wait_for_timeout(1000)  # its live subscription settles
+
     page.get_by_role("button", name="Resume the clock").click()
     page.fill("#class-clock-skip", "5")
     page.get_by_role("button", name="Skip forward").click()
@@ -107,6 +118,29 @@ def test_a_teacher_runs_a_class_of_25(keel: Platform, browsing: Browsing) -> Non
     assert all(score is not None for score in scores), scores  # every student traded 5 days
     assert scores == sorted(scores, reverse=True)
 
+    # The student's board arrived over the WebSocket (no reload): the same ranking, their row
+    # marked, nothing of a classmate but the display name and the figures.
+    board_rows = student_page.get_by_test_id("standing")
+    expect(board_rows).to_have_count(STUDENTS, timeout=30_000)
+    expect(student_page.locator("tr[aria-current='true']").get_by_role("rowheader")).to_have_text(
+        "Student 03 (you)"
+    )
+    with keel.http() as http:
+        me = log_in(http, Person(student_email, NEW_PASSWORD))
+        sent = http.post(
+            "/api/v1/feedback",
+            json={"text": "Why is my rank low?", "page": "/classes"},
+            headers=me.headers,
+        )
+        assert sent.status_code == 201, sent.text
+    student_page.reload()
+    seen = [
+        (row.locator("td").nth(0).inner_text(), row.get_by_role("rowheader").inner_text())
+        for row in board_rows.all()
+    ]
+    assert [(rank, name.removesuffix(" (you)")) for rank, name in seen] == shown
+    expect(student_page.get_by_text("@example.com")).to_have_count(0)
+
     with page.expect_download() as download:
         page.get_by_role("button", name="Download CSV").click()
     rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text("utf-8"))))
@@ -115,3 +149,11 @@ def test_a_teacher_runs_a_class_of_25(keel: Platform, browsing: Browsing) -> Non
         assert float(row["score"]) == standing["score"]
         assert float(row["total_return"]) == standing["total_return"]
     assert re.match(r"leaderboard-sharpe\.csv", download.value.suggested_filename)
+
+    # The student's feedback waits in the teacher's triage list, on the classes page.
+    page.goto("/classes")
+    triage = page.get_by_role("region", name="Feedback from your classes")
+    item = triage.get_by_role("listitem").filter(has_text="Why is my rank low?")
+    expect(item).to_contain_text("/classes")
+    item.get_by_label("Status").select_option("done")
+    expect(triage.get_by_text("Nothing here")).to_be_visible()

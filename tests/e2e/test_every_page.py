@@ -80,7 +80,7 @@ def people(keel: Platform) -> dict[str, Person]:
         assert asked.status_code == 202, asked.text
         buy_at_market(http, minor, minor_account, "ACME", "2")  # it waits for the guardian
         admin = log_in(http, Person(admin_email))
-        teacher = classroom(http, admin)
+        teacher, pupil = classroom(http, admin)
         # The learner is in the beta cohort (the Signals page) and has sent feedback (the list).
         moved = http.put(
             "/api/v1/admin/cohorts",
@@ -95,11 +95,30 @@ def people(keel: Platform) -> dict[str, Person]:
         )
         assert sent.status_code == 201, sent.text
     learner.pages = {**LEARNER_PAGES, "backtest": backtest_page}
-    return {"learner": learner, "guardian": guardian, "admin": admin, "teacher": teacher}
+    return {
+        "learner": learner,
+        "guardian": guardian,
+        "admin": admin,
+        "teacher": teacher,
+        "pupil": pupil,
+    }
 
 
-def classroom(http: httpx.Client, admin: Person) -> Person:
-    """A teacher (made by the admin) with a class of two students, one of whom traded."""
+def chosen_password(http: httpx.Client, email: str, one_time_password: str) -> Person:
+    """Sign in with a one-time password and choose `PASSWORD` (as a first sign-in must)."""
+    person = log_in(http, Person(email, one_time_password))
+    changed = http.post(
+        "/api/v1/auth/password",
+        json={"current_password": one_time_password, "new_password": PASSWORD},
+        headers=person.headers,
+    )
+    assert changed.status_code == 200, changed.text
+    return log_in(http, Person(email))
+
+
+def classroom(http: httpx.Client, admin: Person) -> tuple[Person, Person]:
+    """A teacher (made by the admin) with a class of two students, one of whom signed in, traded
+    and sent feedback; two market days of the class have closed (its leaderboard has figures)."""
     made = http.post(
         "/api/v1/admin/teachers",
         json={
@@ -110,14 +129,7 @@ def classroom(http: httpx.Client, admin: Person) -> Person:
         headers=admin.headers,
     )
     assert made.status_code == 201, made.text
-    teacher = log_in(http, Person(made.json()["email"], made.json()["one_time_password"]))
-    changed = http.post(
-        "/api/v1/auth/password",
-        json={"current_password": teacher.password, "new_password": PASSWORD},
-        headers=teacher.headers,
-    )
-    assert changed.status_code == 200, changed.text
-    teacher = log_in(http, Person(teacher.email))
+    teacher = chosen_password(http, made.json()["email"], made.json()["one_time_password"])
     market = {
         "name": "Pages 2008",
         "start_date": "2008-09-02",
@@ -136,13 +148,26 @@ def classroom(http: httpx.Client, admin: Person) -> Person:
         f"/api/v1/classes/{class_id}/roster", json={"csv": rows}, headers=teacher.headers
     )
     assert imported.status_code == 201, imported.text
-    pupil = imported.json()["created"][0]
+    first = imported.json()["created"][0]
+    pupil = chosen_password(http, first["email"], first["one_time_password"])
+    buy_at_market(http, pupil, first["account_id"], "SPX", "1")
+    sent = http.post(
+        "/api/v1/feedback",
+        json={"text": "Who is ahead?", "page": "/classes"},
+        headers=pupil.headers,
+    )
+    assert sent.status_code == 201, sent.text
+    skipped = http.post(
+        f"/api/v1/classes/{class_id}/clock/skip", json={"days": 2}, headers=teacher.headers
+    )
+    assert skipped.status_code == 200, skipped.text
     teacher.pages = {
-        "classes": "/classes",
+        "classes": "/classes",  # with the feedback from the class
         "class": f"/classes/{class_id}",
-        "student-view": f"/classes/{class_id}/students/{pupil['user_id']}",
+        "student-view": f"/classes/{class_id}/students/{first['user_id']}",
     }
-    return teacher
+    pupil.pages = {"class-board": "/classes"}  # the class's leaderboard, their row marked
+    return teacher, pupil
 
 
 def _check(page: Page, name: str, problems: list[str]) -> None:
@@ -175,6 +200,7 @@ def test_every_page_is_accessible_in_both_themes_and_sizes(
         ("guardian", {"guardian": "/guardian"}),
         ("admin", ADMIN_PAGES),
         ("teacher", people["teacher"].pages),
+        ("pupil", people["pupil"].pages),
     ):
         person = people[who]
         sign_in(page, person.email, person.password)

@@ -542,6 +542,12 @@ const injectedRtkApi = api
           invalidatesTags: ["classes", "classes"],
         },
       ),
+      getStandings: build.query<GetStandingsApiResponse, GetStandingsApiArg>({
+        query: (queryArg) => ({
+          url: `/api/v1/classes/${queryArg.classId}/standings`,
+        }),
+        providesTags: ["classes", "classes"],
+      }),
       listStudents: build.query<ListStudentsApiResponse, ListStudentsApiArg>({
         query: (queryArg) => ({
           url: `/api/v1/classes/${queryArg.classId}/students`,
@@ -992,6 +998,42 @@ const injectedRtkApi = api
         }),
         providesTags: ["models", "models"],
       }),
+      listClassFeedback: build.query<
+        ListClassFeedbackApiResponse,
+        ListClassFeedbackApiArg
+      >({
+        query: (queryArg) => ({
+          url: `/api/v1/teacher/feedback`,
+          params: {
+            class_id: queryArg.classId,
+            status: queryArg.status,
+            page: queryArg.page,
+            limit: queryArg.limit,
+            offset: queryArg.offset,
+          },
+        }),
+        providesTags: ["feedback", "feedback"],
+      }),
+      getClassFeedback: build.query<
+        GetClassFeedbackApiResponse,
+        GetClassFeedbackApiArg
+      >({
+        query: (queryArg) => ({
+          url: `/api/v1/teacher/feedback/${queryArg.feedbackId}`,
+        }),
+        providesTags: ["feedback", "feedback"],
+      }),
+      triageClassFeedback: build.mutation<
+        TriageClassFeedbackApiResponse,
+        TriageClassFeedbackApiArg
+      >({
+        query: (queryArg) => ({
+          url: `/api/v1/teacher/feedback/${queryArg.feedbackId}`,
+          method: "PATCH",
+          body: queryArg.feedbackPatchIn,
+        }),
+        invalidatesTags: ["feedback", "feedback"],
+      }),
       listVolatility: build.query<
         ListVolatilityApiResponse,
         ListVolatilityApiArg
@@ -1361,6 +1403,11 @@ export type ImportRosterApiArg = {
   classId: string;
   rosterIn: RosterIn;
 };
+export type GetStandingsApiResponse =
+  /** status 200 Successful Response */ LeaderboardOut;
+export type GetStandingsApiArg = {
+  classId: string;
+};
 export type ListStudentsApiResponse =
   /** status 200 Successful Response */ StudentOut[];
 export type ListStudentsApiArg = {
@@ -1656,6 +1703,28 @@ export type ListSignalsApiArg = {
   /** The scenario (market) to read; `default` when left out. */
   scenario?: string;
 };
+export type ListClassFeedbackApiResponse =
+  /** status 200 Successful Response */ FeedbackListOut;
+export type ListClassFeedbackApiArg = {
+  /** only what the students of this class of yours sent */
+  classId?: string | null;
+  status?: ("new" | "triaged" | "done") | null;
+  /** paths starting with this */
+  page?: string | null;
+  limit?: number;
+  offset?: number;
+};
+export type GetClassFeedbackApiResponse =
+  /** status 200 Successful Response */ FeedbackDetailOut;
+export type GetClassFeedbackApiArg = {
+  feedbackId: string;
+};
+export type TriageClassFeedbackApiResponse =
+  /** status 200 Successful Response */ FeedbackDetailOut;
+export type TriageClassFeedbackApiArg = {
+  feedbackId: string;
+  feedbackPatchIn: FeedbackPatchIn;
+};
 export type ListVolatilityApiResponse =
   /** status 200 Successful Response */ VolatilityOut[];
 export type ListVolatilityApiArg = {
@@ -1894,7 +1963,7 @@ export type FeedbackOut = {
   user_name: string;
 };
 export type FeedbackListOut = {
-  /** how many of each status, over all feedback */
+  /** how many of each status, over all the feedback you may triage (a teacher's class filter applies; the status and page filters do not) */
   counts: {
     [key: string]: number;
   };
@@ -3369,6 +3438,8 @@ export const {
   useExportLeaderboardQuery,
   useLazyExportLeaderboardQuery,
   useImportRosterMutation,
+  useGetStandingsQuery,
+  useLazyGetStandingsQuery,
   useListStudentsQuery,
   useLazyListStudentsQuery,
   useGetStudentQuery,
@@ -3460,6 +3531,11 @@ export const {
   useLazyScenarioEventsQuery,
   useListSignalsQuery,
   useLazyListSignalsQuery,
+  useListClassFeedbackQuery,
+  useLazyListClassFeedbackQuery,
+  useGetClassFeedbackQuery,
+  useLazyGetClassFeedbackQuery,
+  useTriageClassFeedbackMutation,
   useListVolatilityQuery,
   useLazyListVolatilityQuery,
   useGetVolatilityQuery,

@@ -1,6 +1,6 @@
 // Live updates written into the RTK Query cache (redux-essentials: `onCacheEntryAdded`).
 // Each cached read subscribes to the channels that change it while it is in use.
-import { keelApi, type AccountOut, type OrderOut, type QuoteOut } from '../api/generated';
+import { keelApi, type AccountOut, type LeaderboardOut, type OrderOut, type QuoteOut } from '../api/generated';
 import { getLive, scenarioChannel, type LiveMessage } from './index';
 
 type AccountChange = {
@@ -10,6 +10,34 @@ type AccountChange = {
   equity: string;
   epoch: number;
 };
+
+/** Keep a cached class leaderboard current: the server publishes the class's new board on
+ * `leaderboard:<class id>` at each market day's close (ranked by the class's score; a teacher's
+ * view ranked by another score waits for its next read). */
+function followBoard({ sameScoreOnly }: { sameScoreOnly: boolean }) {
+  return async (
+    arg: { classId: string },
+    { updateCachedData, cacheDataLoaded, cacheEntryRemoved }: {
+      updateCachedData: (recipe: (board: LeaderboardOut) => LeaderboardOut | void) => void;
+      cacheDataLoaded: Promise<unknown>;
+      cacheEntryRemoved: Promise<unknown>;
+    },
+  ) => {
+    let stop = () => {};
+    try {
+      await cacheDataLoaded;
+      stop = getLive().subscribe(`leaderboard:${arg.classId}`, (message) => {
+        const board = message as unknown as LeaderboardOut;
+        if (board.class_id !== arg.classId) return;
+        updateCachedData((cached) => (!sameScoreOnly || cached.score === board.score ? board : cached));
+      });
+    } catch {
+      // not loaded
+    }
+    await cacheEntryRemoved;
+    stop();
+  };
+}
 
 function upsertOrder(orders: OrderOut[], order: OrderOut): void {
   const index = orders.findIndex((each) => each.id === order.id);
@@ -61,6 +89,8 @@ export const liveApi = keelApi.enhanceEndpoints({
         stop();
       },
     },
+    getStandings: { onCacheEntryAdded: followBoard({ sameScoreOnly: false }) },
+    getLeaderboard: { onCacheEntryAdded: followBoard({ sameScoreOnly: true }) },
     getAccount: {
       async onCacheEntryAdded(arg, { updateCachedData, cacheDataLoaded, cacheEntryRemoved, dispatch }) {
         let stop = () => {};

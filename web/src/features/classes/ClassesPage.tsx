@@ -4,6 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { useCreateClassMutation, useJoinClassMutation, useListClassesQuery, type ClassOut } from '../../api/generated';
 import { useMe } from '../../app/session';
 import { buttonClass, Card, EmptyState, Field, inputClass, Page, ProblemAlert, Table, td, TextLink, th } from '../../components/ui';
+import ClassBoard from './ClassBoard';
+import ClassFeedback from './ClassFeedback';
 import { ScorePicker, type ScoreName } from './Leaderboard';
 
 function CreateClass() {
@@ -95,14 +97,18 @@ export default function ClassesPage() {
       {teaches ? (
         <>
           <TeacherClasses classes={classes} />
+          {classes.length > 0 && <ClassFeedback classes={classes} />}
           <CreateClass />
         </>
       ) : (
         <>
           {classes.length === 0 ? <EmptyState title={t('classes.notJoinedTitle')}>{t('classes.notJoinedBody')}</EmptyState> : (
-            <Card title={t('classes.myClasses')}>
-              <ul className="list-disc pl-5">{classes.map((item) => <li key={item.id}>{t('classes.joinedLine', { name: item.name, teacher: item.teacher_name })}</li>)}</ul>
-            </Card>
+            <>
+              <Card title={t('classes.myClasses')}>
+                <ul className="list-disc pl-5">{classes.map((item) => <li key={item.id}>{t('classes.joinedLine', { name: item.name, teacher: item.teacher_name })}</li>)}</ul>
+              </Card>
+              {classes.map((item) => <ClassBoard key={item.id} item={item} you={me.id} />)}
+            </>
           )}
           <JoinClass />
         </>

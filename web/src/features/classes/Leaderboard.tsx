@@ -14,11 +14,12 @@ function ratio(value: number | null): string {
 }
 
 /** The class's standings as the server ranked them (never re-sorted here), raw return beside
- * the chosen score, and the return while the market was HIGH and EXTREME. */
-export function LeaderboardTable({ board }: { board: LeaderboardOut }) {
+ * the chosen score, and the return while the market was HIGH and EXTREME. `you`: the reader's
+ * own row, highlighted and marked "(you)" (a student's view). */
+export function LeaderboardTable({ board, you, caption }: { board: LeaderboardOut; you?: string; caption?: string }) {
   const { t } = useTranslation();
   return (
-    <Table caption={t('classes.leaderboard')}>
+    <Table caption={caption ?? t('classes.leaderboard')}>
       <thead>
         <tr>
           <th className={th} scope="col">{t('classes.rank')}</th>
@@ -36,10 +37,11 @@ export function LeaderboardTable({ board }: { board: LeaderboardOut }) {
       <tbody>
         {board.standings.map((row) => {
           const [high, extreme] = row.regimes;
+          const mine = row.user_id === you;
           return (
-            <tr key={row.user_id} data-testid="standing">
+            <tr key={row.user_id} data-testid="standing" aria-current={mine ? 'true' : undefined} className={mine ? 'bg-sky-50 font-semibold dark:bg-sky-950' : undefined}>
               <td className={td}>{row.rank}</td>
-              <th className={td} scope="row">{row.name}</th>
+              <th className={td} scope="row">{row.name}{mine && ` ${t('classes.you')}`}</th>
               <td className={td}>{ratio(row.score)}</td>
               <td className={td}>{percent(row.total_return, 2)}</td>
               <td className={td}>{percent(-row.max_drawdown, 1)}</td>
