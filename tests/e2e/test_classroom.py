@@ -134,6 +134,7 @@ def test_a_teacher_runs_a_class_of_25(keel: Platform, browsing: Browsing) -> Non
         )
         assert sent.status_code == 201, sent.text
     student_page.reload()
+    expect(board_rows).to_have_count(STUDENTS)
     seen = [
         (row.locator("td").nth(0).inner_text(), row.get_by_role("rowheader").inner_text())
         for row in board_rows.all()
