@@ -28,6 +28,7 @@ from keel.server.auth.revocation import access_denylist
 from keel.server.auth.service import user_from_access_token
 from keel.server.auth.tokens import ACCESS_TOKEN, TokenClaims, decode_token
 from keel.server.classes import service as classes_service
+from keel.server.classes.board import CLASS_LEADERBOARD
 from keel.server.deps import RuntimeDep
 from keel.server.errors import ProblemError
 from keel.server.market.component import get_feed
@@ -35,7 +36,7 @@ from keel.server.market.feed import quote_message
 from keel.server.metrics import WS_CONNECTIONS, WS_DELIVERY, WS_DROPPED, WS_SENT
 from keel.server.ratelimit import Tier
 from keel.server.realtime import messages
-from keel.server.realtime.hub import CLASS_KIND, ClientQueue, Hub, resolve_channel
+from keel.server.realtime.hub import ClientQueue, Hub, resolve_channel
 from keel.server.realtime.messages import sent_now
 from keel.server.realtime.runtime import get_hub
 from keel.server.realtime.schemas import ChannelOut, WebSocketProtocolOut
@@ -116,7 +117,9 @@ async def _expiry(client: ClientQueue, claims: TokenClaims, runtime: Runtime) ->
 
 async def _watchable_classes(runtime: Runtime, user_id: str, names: list[str]) -> set[str]:
     """The classes among `leaderboard:<class id>` names the user may follow (read only when asked)."""
-    wanted = [name.partition(":")[2] for name in names if name.partition(":")[0] == CLASS_KIND]
+    wanted = [
+        name.partition(":")[2] for name in names if name.partition(":")[0] == CLASS_LEADERBOARD
+    ]
     if not wanted:
         return set()
     async with runtime.sessionmaker() as session:
@@ -145,7 +148,9 @@ async def _handle(
     if kind == "subscribe":
         classes = await _watchable_classes(runtime, user_id, names)
     else:  # leaving a class's board needs no check
-        classes = {c.partition(":")[2] for c in client.channels if c.startswith(f"{CLASS_KIND}:")}
+        classes = {
+            c.partition(":")[2] for c in client.channels if c.startswith(f"{CLASS_LEADERBOARD}:")
+        }
     accepted, refused = [], []
     for name in names:
         channel = resolve_channel(name, user_id, known, classes)

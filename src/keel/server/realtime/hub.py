@@ -25,6 +25,7 @@ from collections.abc import Callable, Collection
 from typing import NamedTuple
 
 from keel.server.auth.revocation import TOKENS_REVOKED_CHANNEL
+from keel.server.classes.board import CLASS_LEADERBOARD, class_channel
 from keel.server.metrics import WS_CONFLATED, WS_DROPPED
 from keel.server.pubsub import Message, PubSub
 from keel.server.realtime.messages import channel_frame, sent_now
@@ -35,8 +36,6 @@ MAX_SUBSCRIPTIONS = 200
 PUBLIC_CHANNELS = ("volatility", "breakers")
 PRIVATE_KINDS = ("orders", "accounts", "notifications", "leaderboards")
 SYMBOL_KINDS = ("quotes", "bars")
-CLASS_KIND = "leaderboard"
-"""`leaderboard:<class id>`: one class's board, for the class's students and teacher."""
 
 
 class Queued(NamedTuple):
@@ -198,8 +197,8 @@ def resolve_channel(
     (`quotes:SPX@<id>`, `breakers@<id>`, `clock@<id>`); without it, the default scenario's.
     """
     kind, _, class_id = name.partition(":")
-    if kind == CLASS_KIND:
-        return name if class_id and class_id in classes else None
+    if kind == CLASS_LEADERBOARD:
+        return class_channel(class_id) if class_id and class_id in classes else None
     base, scenario_id = split_channel(name)
     if base in PRIVATE_KINDS:
         return f"{base}:{user_id}" if "@" not in name else None
