@@ -4,7 +4,8 @@
 - real `keel serve` processes on 127.0.0.1 (`keel_serve`, `start_topology`): one `--role all`
   process, or one `--role engine` plus N `--role api` replicas on their own ports as behind a
   load balancer, mirroring the engine through Redis; `stop` ends them;
-- learners registered and signed in over HTTP (`new_learner`, `sign_in`);
+- learners registered and signed in over HTTP (`new_learner`, `register_learner`, `sign_in`,
+  `sign_in_pair`);
 - `KeepAlive`: one raw HTTP/1.1 keep-alive connection (httpx on the hot path cost as much CPU as
   the server it measured);
 - each server's resident memory and CPU time, its children's included (`tree_rss_bytes`,
@@ -24,6 +25,7 @@ import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psycopg
@@ -159,21 +161,36 @@ async def wait_ready(base: str) -> None:
     raise RuntimeError(f"the server at {base} did not become ready")
 
 
-async def sign_in(http: httpx.AsyncClient, email: str) -> str:
-    """An access token for `email`, retried while a fresh registration is not yet visible (the
-    session dependency commits after the response is sent)."""
+async def sign_in_pair(http: httpx.AsyncClient, email: str) -> dict[str, Any]:
+    """The token pair for `email` (`access_token`, `refresh_token`, `expires_in`), retried while
+    a fresh registration is not yet visible (the session dependency commits after the response
+    is sent)."""
     for _ in range(50):
         login = await http.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
         if login.status_code == 200:
-            return str(login.json()["access_token"])
+            pair: dict[str, Any] = login.json()
+            return pair
         await asyncio.sleep(0.05)
     raise RuntimeError(f"login refused: {login.status_code} {login.text}")
+
+
+async def sign_in(http: httpx.AsyncClient, email: str) -> str:
+    """An access token for `email` (see `sign_in_pair`)."""
+    return str((await sign_in_pair(http, email))["access_token"])
 
 
 async def new_learner(
     http: httpx.AsyncClient, index: int, starting_cash: str = "10000000"
 ) -> tuple[str, str, str]:
     """Register a learner with one account: (email, access token, account id)."""
+    email, pair, account_id = await register_learner(http, index, starting_cash)
+    return email, str(pair["access_token"]), account_id
+
+
+async def register_learner(
+    http: httpx.AsyncClient, index: int, starting_cash: str = "10000000"
+) -> tuple[str, dict[str, Any], str]:
+    """Register a learner with one account: (email, its sign-in's token pair, account id)."""
     email = f"bench-{index}-{uuid.uuid4().hex[:6]}@example.com"
     registered = await http.post(
         "/api/v1/auth/register",
@@ -185,15 +202,15 @@ async def new_learner(
         },
     )
     registered.raise_for_status()
-    token = await sign_in(http, email)
+    pair = await sign_in_pair(http, email)
     account = await http.post(
         "/api/v1/accounts",
         json={"name": "bench", "starting_cash": starting_cash},
-        headers={"Authorization": f"Bearer {token}"},
+        headers={"Authorization": f"Bearer {pair['access_token']}"},
     )
     account.raise_for_status()
-    await asyncio.sleep(0.1)  # see sign_in: let the account's transaction commit
-    return email, token, str(account.json()["id"])
+    await asyncio.sleep(0.1)  # see sign_in_pair: let the account's transaction commit
+    return email, pair, str(account.json()["id"])
 
 
 def encode_request(

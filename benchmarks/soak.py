@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/soak.py [--minutes 10] [--share 0.7] [--api-replicas 2]
         [--learners 100] [--step-seconds 15] [--start-rate 10] [--rate R]
+        [--access-token-minutes 15]
         [--admin-url postgresql://postgres@127.0.0.1:5432/postgres] [--redis-url redis://…]
 
 What it does:
@@ -11,6 +12,9 @@ What it does:
    order in measure mode (as the other benchmarks: a 2008 replay would otherwise close the market
    mid-run), rate limits lifted (every simulated learner comes from 127.0.0.1);
 2. registers `--learners` learners with one account each and opens one WebSocket per learner;
+   their sessions are spread over time (soak_traffic.py): each signs in first at its own random
+   moment, then refreshes its access token before it expires (`POST /auth/refresh`, jittered),
+   so no two learners' renewals line up;
 3. **capacity**: a ramp of `--step-seconds` steps of the mix (benchmarks/soak_traffic.py), from
    `--start-rate` orders/s up by half each step (then one step between the last sustained one
    and the first that was not); a step is *sustained* when it placed at least 95 % of the
@@ -50,8 +54,8 @@ from cryptography.fernet import Fernet
 
 from harness import (
     PASSWORD,
-    new_learner,
     percentile,
+    register_learner,
     scratch_database,
     server_env,
     start_topology,
@@ -60,7 +64,13 @@ from harness import (
     tree_rss_bytes,
 )
 from soak_report import MIB, delivery_slo, line_fit, load, minute_line, ms, verdicts
-from soak_traffic import REQUESTS_PER_ORDER, Learner, Traffic, Window
+from soak_traffic import (
+    REFRESH_AT,
+    REQUESTS_PER_ORDER,
+    Learner,
+    Traffic,
+    Window,
+)
 
 SLO_ORDER_P99_S = 0.25
 """The order latency SLO (docs/operations.md): p99 under 250 ms."""
@@ -77,8 +87,9 @@ async def register(bases: list[str], count: int) -> list[Learner]:
     async def one(index: int) -> Learner:
         base = bases[index % len(bases)]
         async with gate, httpx.AsyncClient(base_url=base, timeout=120) as http:
-            email, token, account_id = await new_learner(http, index)
-        return Learner(email, token, account_id, base)
+            email, pair, account_id = await register_learner(http, index)
+        token, refresh_token = str(pair["access_token"]), str(pair["refresh_token"])
+        return Learner(email, token, refresh_token, account_id, base, float(pair["expires_in"]))
 
     return list(await asyncio.gather(*(one(i) for i in range(count))))
 
@@ -232,7 +243,11 @@ async def run(bases: list[str], servers: list[subprocess.Popen[bytes]],
     names = ["engine", *(f"api{i + 1}" for i in range(len(bases)))]
     learners = await register(bases, args.learners)
     traffic = Traffic(learners, PASSWORD)
-    traffic.open_sockets()
+    spread, lifetime = traffic.start(), learners[0].lifetime
+    print(f"sessions: {len(learners)} learners sign in first at moments spread over the next "
+          f"{spread:.0f} s, then refresh their {lifetime / 60:.0f}-minute "
+          f"access tokens after {REFRESH_AT[0]:.0%}-{REFRESH_AT[1]:.0%} of their lifetime "
+          f"(jitter); their sockets reconnect as their tokens expire")  # fmt: skip
     counter = asyncio.create_task(traffic.count_pubsub(args.redis_url, args.namespace))
     try:
         await asyncio.sleep(5.0)  # the sockets connect and subscribe before anything is timed
@@ -251,7 +266,7 @@ async def run(bases: list[str], servers: list[subprocess.Popen[bytes]],
         windows, start, end = await soak(traffic, servers, names, args.share * capacity, args)
     finally:
         counter.cancel()
-        await traffic.close_sockets()
+        await traffic.stop()
     verdicts(windows, names, start, end)
     print(delivery_slo(bases))
 
@@ -265,6 +280,11 @@ def main() -> None:
     parser.add_argument("--step-seconds", type=float, default=15.0)
     parser.add_argument("--start-rate", type=float, default=10.0)
     parser.add_argument("--rate", type=float, help="skip the ramp: soak at this many orders/s")
+    parser.add_argument(
+        "--access-token-minutes", type=int, default=15,
+        help="the servers' access token lifetime (production's default: 15); a short run with a "
+        "short lifetime goes through several rounds of sign-ins, refreshes and reconnects",
+    )  # fmt: skip
     parser.add_argument("--admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
     args = parser.parse_args()
@@ -279,7 +299,7 @@ def main() -> None:
             database_url, var_dir, args.redis_url,
             environment="production", jwt_secret=secrets.token_urlsafe(48),
             encryption_keys=Fernet.generate_key().decode(), replay_autostart="true",
-            database_pool_size="20",
+            database_pool_size="20", access_token_minutes=str(args.access_token_minutes),
         )  # fmt: skip
         args.namespace = env["KEEL_REDIS_NAMESPACE"]
         servers, bases = start_topology("split", env, args.api_replicas)

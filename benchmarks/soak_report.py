@@ -86,8 +86,8 @@ def verdicts(windows: list[Window], names: list[str], start: list[int], end: lis
         print(f"RSS {name}: {before / MIB:.0f} -> {after / MIB:.0f} MiB ({growth:+.1%}; target < "
               f"{TARGET_RSS_GROWTH:.0%}: {'met' if growth < TARGET_RSS_GROWTH else 'NOT met'})")  # fmt: skip
     kinds = sorted({kind for w in windows for kind in w.by_kind})
-    print("latency by request over the soak, p50 / p99 ms: " + "; ".join(
-        f"{kind} {ms(every, 0.5).strip()} / {ms(every, 0.99).strip()}"
+    print("latency by request over the soak, p50 / p99 ms (requests): " + "; ".join(
+        f"{kind} {ms(every, 0.5).strip()} / {ms(every, 0.99).strip()} ({len(every)})"
         for kind in kinds if (every := [x for w in windows for x in w.by_kind[kind]])))  # fmt: skip
     reconnects = sum(w.ws_reconnects for w in windows)
     print(f"WebSocket: {sum(w.ws_messages for w in windows)} messages, {reconnects} reconnects")

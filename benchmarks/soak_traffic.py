@@ -2,8 +2,7 @@
 
 One **cycle** is a few minutes of a learner in a class: a market buy, a limit buy far below the
 market and its cancel, `GET /me` twice and a quote twice; every tenth cycle starts with a sign-in
-(real argon2id: the servers run as production does), every fiftieth runs a backtest; a learner
-whose access token is ten minutes old signs in again before its next request. 50 cycles,
+(real argon2id: the servers run as production does), every fiftieth runs a backtest. 50 cycles,
 shuffled with a fixed seed, are the repeating sequence; each operation goes to the next learner
 in turn, each learner to one api replica (as a load balancer with keep-alive connections does).
 Two orders per cycle: a rate in orders/s is `ORDERS_PER_OP` × operations/s.
@@ -12,9 +11,22 @@ Operations are started on a fixed schedule, never waiting for earlier ones (open
 request's latency runs from when it was due, so a slow server cannot slow the clock that
 measures it. More than `MAX_IN_FLIGHT` unfinished operations and new ones are shed (counted).
 
+**Sessions, spread over time as real learners' are.** The learners register together before
+anything is timed, but real learners arrive at different moments. So each learner's session
+(`Traffic.start`) begins with its **first sign-in** at a random moment, drawn uniformly (fixed
+seed) between the traffic's start and `FIRST_SIGN_IN_BY` of its registration token's lifetime:
+a password sign-in, after which its WebSocket opens again with the new token (as a page loaded
+after signing in). From then on the learner keeps its session as the web app does, with the
+refresh endpoint (`POST /auth/refresh`, no password hash): each access token is traded for a new
+pair after a share of its lifetime drawn anew each time from `REFRESH_AT` (jitter), before it
+expires. A sign-in of the mix re-arms that timer too. Refreshes and first sign-ins are requests
+of their own (`refresh`, `sign-in`) beside the mix, timed from when they were due; no learner's
+token ever expires under a request, and no two learners' renewals line up.
+
 Every learner also holds a WebSocket on its replica subscribed to `quotes:SPX` and its own
-`orders`, recording receive time minus the message's `sent_at`; a closed socket (an expired
-access token) reconnects with the learner's newest token.
+`orders`, recording receive time minus the message's `sent_at`. The server closes a socket when
+the access token it opened with expires; it reconnects with the learner's newest token (counted
+as a reconnect), so those closes are spread as the sign-ins and refreshes are.
 """
 
 from __future__ import annotations
@@ -59,17 +71,29 @@ ORDERS_PER_OP = 2 * CYCLES / len(SEQUENCE)
 REQUESTS_PER_ORDER = (len(SEQUENCE) + SEQUENCE.count("limit_cancel")) / (2 * CYCLES)
 
 
-TOKEN_RENEWAL_SECONDS = 600.0
-"""A learner whose access token (15 minutes) is older signs in again before its next request."""
+FIRST_SIGN_IN_BY = 0.9
+"""Every learner's first sign-in falls before this share of its registration token's lifetime."""
+REFRESH_AT = (0.6, 0.9)
+"""A learner refreshes its access token after a share of its lifetime drawn from this range."""
+REFRESH_RETRY_SECONDS = 5.0
+"""A refresh that failed (a refused token, a connection) is tried again this much later."""
 
 
 @dataclass
 class Learner:
     email: str
     token: str
+    refresh_token: str
     account_id: str
     base: str
-    signed_in_at: float = field(default_factory=time.perf_counter)
+    lifetime: float
+    """Seconds an access token lives (`expires_in` of the sign-in's answer)."""
+    issued_at: float = field(default_factory=time.perf_counter)
+    refresh_due: float = 0.0
+    """When the session keeper refreshes the token next (`perf_counter` seconds)."""
+    socket: websockets.ClientConnection | None = None
+    reopening: bool = False
+    """The socket is being closed on purpose (a first sign-in): not a reconnect."""
 
 
 @dataclass
@@ -103,6 +127,8 @@ class Traffic:
         self._in_flight: set[asyncio.Task[None]] = set()
         self._op_index = self._sign_in_index = 0
         self._sockets: list[asyncio.Task[None]] = []
+        self._keepers: list[asyncio.Task[None]] = []
+        self._random = random.Random(11)
 
     # ----- open-loop schedule -------------------------------------------------------------------
 
@@ -135,13 +161,10 @@ class Traffic:
         kind = SEQUENCE[index % len(SEQUENCE)]
         if kind == "sign_in":
             learner = self.learners[self._sign_in_index % len(self.learners)]
-            self._sign_in_index += 1  # round-robin: every learner's token is renewed in turn
+            self._sign_in_index += 1  # round-robin: every learner signs in again in turn
             await self._sign_in(learner, due)
             return
         learner = self.learners[index % len(self.learners)]
-        if time.perf_counter() - learner.signed_in_at > TOKEN_RENEWAL_SECONDS:
-            await self._sign_in(learner, due)
-            due = time.perf_counter()
         if kind == "me":
             await self._request(learner, "GET /me", "GET", "/api/v1/me", due)
         elif kind == "quote":
@@ -158,14 +181,73 @@ class Traffic:
                 path = f"/api/v1/orders/{order_id}"
                 await self._request(learner, "cancel", "DELETE", path, time.perf_counter())
 
-    async def _sign_in(self, learner: Learner, due: float) -> None:
-        learner.signed_in_at = time.perf_counter()  # one renewal, not one per waiting request
+    async def _sign_in(self, learner: Learner, due: float) -> bool:
+        """A password sign-in (argon2id on the server); the learner takes the new pair."""
         body = {"email": learner.email, "password": self.password}
         status, answer = await self._request(
             learner, "sign-in", "POST", "/api/v1/auth/login", due, body
         )
         if status == 200:
-            learner.token = json.loads(answer)["access_token"]
+            self._take(learner, json.loads(answer))
+        return status == 200
+
+    async def _refresh(self, learner: Learner, due: float) -> bool:
+        """Trade the refresh token for a new pair, as the web app does (api/base.ts)."""
+        body = {"refresh_token": learner.refresh_token}
+        status, answer = await self._request(
+            learner, "refresh", "POST", "/api/v1/auth/refresh", due, body
+        )
+        if status == 200:
+            self._take(learner, json.loads(answer))
+        return status == 200
+
+    def _take(self, learner: Learner, pair: dict[str, object]) -> None:
+        """Hold a new token pair; its refresh falls due after a jittered share of its life."""
+        learner.token, learner.refresh_token = str(pair["access_token"]), str(pair["refresh_token"])
+        learner.lifetime = float(str(pair["expires_in"]))
+        learner.issued_at = time.perf_counter()
+        learner.refresh_due = (
+            learner.issued_at + self._random.uniform(*REFRESH_AT) * learner.lifetime
+        )
+
+    # ----- sessions: a staggered first sign-in, then refreshes before expiry ----------------------
+
+    def start(self) -> float:
+        """Open every learner's WebSocket and start keeping every learner's session; returns in
+        how many seconds the last first sign-in is due."""
+        now = time.perf_counter()
+        self._sockets = [
+            asyncio.create_task(self._subscriber(learner)) for learner in self.learners
+        ]
+        last = now
+        for learner in self.learners:
+            latest = learner.issued_at + FIRST_SIGN_IN_BY * learner.lifetime
+            first = self._random.uniform(now, max(now, latest))
+            last = max(last, first)
+            self._keepers.append(asyncio.create_task(self._keep_session(learner, first)))
+        return last - now
+
+    async def stop(self) -> None:
+        for task in (*self._keepers, *self._sockets):
+            task.cancel()
+        await asyncio.gather(*self._keepers, *self._sockets, return_exceptions=True)
+
+    async def _keep_session(self, learner: Learner, first: float) -> None:
+        await asyncio.sleep(max(0.0, first - time.perf_counter()))
+        while not await self._sign_in(learner, first):
+            first = time.perf_counter() + REFRESH_RETRY_SECONDS
+            await asyncio.sleep(REFRESH_RETRY_SECONDS)
+        if learner.socket is not None:  # the page opens again, with the new token
+            learner.reopening = True
+            with contextlib.suppress(OSError, websockets.WebSocketException):
+                await learner.socket.close()
+        while True:
+            if (wait := learner.refresh_due - time.perf_counter()) > 0:
+                await asyncio.sleep(wait)
+                continue  # a sign-in of the mix may have re-armed the timer meanwhile
+            due = learner.refresh_due
+            if not await self._refresh(learner, due):
+                learner.refresh_due = time.perf_counter() + REFRESH_RETRY_SECONDS
 
     async def _order(
         self, learner: Learner, due: float, shape: dict[str, str]
@@ -226,22 +308,14 @@ class Traffic:
 
     # ----- WebSocket subscribers ----------------------------------------------------------------
 
-    def open_sockets(self) -> None:
-        self._sockets = [
-            asyncio.create_task(self._subscriber(learner)) for learner in self.learners
-        ]
-
-    async def close_sockets(self) -> None:
-        for task in self._sockets:
-            task.cancel()
-        await asyncio.gather(*self._sockets, return_exceptions=True)
-
     async def _subscriber(self, learner: Learner) -> None:
         url = learner.base.replace("http://", "ws://") + "/api/v1/ws"
         subscribe = orjson.dumps({"type": "subscribe", "channels": ["quotes:SPX", "orders"]})
         first = True
         while True:
-            if not first:
+            if learner.reopening:
+                learner.reopening = False
+            elif not first:
                 self.window.ws_reconnects += 1
                 await asyncio.sleep(0.5)
             first = False
@@ -249,6 +323,7 @@ class Traffic:
                 async with websockets.connect(
                     f"{url}?token={learner.token}", max_size=None, open_timeout=60
                 ) as ws:
+                    learner.socket = ws
                     await ws.send(subscribe.decode())
                     async for text in ws:
                         now = time.time()
@@ -258,3 +333,4 @@ class Traffic:
                         sent = datetime.fromisoformat(message["sent_at"]).timestamp()
                         self.window.ws_messages += 1
                         self.window.ws_latencies.append(now - sent)
+            learner.socket = None
