@@ -141,6 +141,11 @@ async def build_world(client: httpx.AsyncClient, runtime: Runtime) -> World:
     guardian = await create_user(client, role="guardian")
     minor = await create_user(client, date_of_birth=minor_birth_date(14))
     admin = await _admin(client, runtime)
+    # The learner is in the beta cohort, so the routes behind a beta flag (signals) reach their
+    # service code; the general cohort's refusal (feature-not-enabled) has its own tests.
+    beta = {"email": learner.email, "cohort": "beta"}
+    moved = await client.put("/api/v1/admin/cohorts", json=beta, headers=admin.headers)
+    assert moved.status_code == 200, moved.text
     invitation = await client.post("/api/v1/guardian/invitations", headers=guardian.headers)
     code = {"code": invitation.json()["code"]}
     linked = await client.post("/api/v1/guardian/links", json=code, headers=minor.headers)

@@ -152,6 +152,7 @@ PROBLEM_TYPES: dict[str, int] = {
     "unknown-flag": 404,
     "unknown-variant": 422,
     "flags-managed-elsewhere": 409,
+    "feature-not-enabled": 403,
     "feedback-state-too-large": 413,
     # backtests
     "too-many-backtests": 429,

@@ -9,6 +9,9 @@ from keel.models.artifact import Artifact, dump_model, load_model
 from keel.server.model_registry.repository import model_keys, save_model
 from keel.server.objectstore import get_object_store
 from keel.server.runtime import Runtime
+from tests.integration.auth.factories import create_user
+from tests.integration.breakers.factories import create_admin
+from tests.integration.flags.test_flags_api import move
 from tests.integration.model_registry.factories import small_artifact
 
 pytestmark = pytest.mark.integration
@@ -60,11 +63,17 @@ async def test_a_symbol_that_cannot_be_one_is_refused(client: AsyncClient) -> No
 async def test_signals_come_from_a_model_trained_before_the_market_date(
     client: AsyncClient, runtime: Runtime, artifact: Artifact
 ) -> None:
-    assert (await client.get("/api/v1/signals")).json() == []  # no model stored yet
+    # Signals are a beta feature (the model-signals flag): a beta user asks.
+    admin, beta = await create_admin(client, runtime), await create_user(client)
+    await move(client, admin, beta, "beta")
+    assert (await client.get("/api/v1/signals", headers=beta.headers)).json() == []  # no model
     store = get_object_store(runtime)
     await save_model(store, "SPX", artifact.version, dump_model(artifact.model), artifact.metadata)
 
-    signals = (await client.get("/api/v1/signals", params={"scenario": "default"})).json()
+    answer = await client.get(
+        "/api/v1/signals", params={"scenario": "default"}, headers=beta.headers
+    )
+    signals = answer.json()
     assert [s["symbol"] for s in signals] == ["SPX"]  # IXIC and GOOG have no model
     signal = signals[0]
     # The default scenario replays from 2008-09-01: the last completed day is 2008-08-29.

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, Depends, Path, Query, status
 
-from keel.server.auth.deps import AdminUser, CurrentUser, TeacherUser
+from keel.server.auth.deps import AdminUser, TeacherUser
+from keel.server.auth.models import User
 from keel.server.classes import service as classes_service
 from keel.server.deps import RuntimeDep, SessionDep
 from keel.server.feedback import service
@@ -20,6 +21,8 @@ from keel.server.feedback.schemas import (
     Status,
 )
 from keel.server.flags.book import get_flags
+from keel.server.flags.definitions import FEEDBACK_BUTTON
+from keel.server.flags.deps import requires_flag
 from keel.server.flags.service import flags_for
 
 router = APIRouter(tags=["feedback"])
@@ -34,11 +37,21 @@ ClassIdQuery = Annotated[
 ]
 
 
+FeedbackSender = Annotated[User, Depends(requires_flag(FEEDBACK_BUTTON))]
+"""Who may send feedback: anyone signed in while the `feedback-button` flag is on for them. The
+flag exists to stop new feedback (an admin turns it off, for everyone or a cohort), so the API
+refuses it too rather than only hiding the button: a page left open from before the change, or a
+script, would otherwise keep sending. Admins (and teachers, their classes') still list and triage
+what was sent before: those routes are not behind the flag."""
+
+
 @router.post(
-    "/feedback", status_code=status.HTTP_201_CREATED, summary="Send feedback from a page of the app"
+    "/feedback",
+    status_code=status.HTTP_201_CREATED,
+    summary="Send feedback from a page of the app (while the feedback-button flag is on for you)",
 )
 async def send_feedback(
-    body: FeedbackIn, user: CurrentUser, session: SessionDep, runtime: RuntimeDep
+    body: FeedbackIn, user: FeedbackSender, session: SessionDep, runtime: RuntimeDep
 ) -> FeedbackReceiptOut:
     now = runtime.clock.now()
     live = runtime.scenarios.get(body.scenario_id)

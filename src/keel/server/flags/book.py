@@ -33,7 +33,7 @@ from openfeature.client import OpenFeatureClient
 from openfeature.contrib.provider.flagd import FlagdProvider
 from openfeature.contrib.provider.flagd.config import ResolverType
 from openfeature.evaluation_context import EvaluationContext
-from openfeature.flag_evaluation import FlagEvaluationDetails
+from openfeature.flag_evaluation import FlagEvaluationDetails, Reason
 from openfeature.provider.no_op_provider import NoOpProvider
 
 from keel.server.flags.definitions import FlagSet, apply_changes, load_flags_file
@@ -158,7 +158,12 @@ class FlagBook:
             details = self.client.get_string_details(key, str(fallback), context)
         else:
             details = self.client.get_float_details(key, float(fallback), context)
-        return Evaluated(key, details.value, details.variant, str(details.reason or "UNKNOWN"))
+        reason = str(details.reason or "UNKNOWN")
+        if flag.kind == "boolean" and reason == Reason.DISABLED:
+            # flagd answers a DISABLED flag with the caller's default (here the file's default
+            # variant, `on` for the feedback button); "turn off for everyone" means off.
+            return Evaluated(key, False, details.variant, reason)
+        return Evaluated(key, details.value, details.variant, reason)
 
 
 def _write_atomically(path: Path, document: dict[str, Any]) -> None:

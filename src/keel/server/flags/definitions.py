@@ -33,6 +33,18 @@ class FlagsFileError(ValueError):
     """The flags file cannot be used; the message names the file and the flag."""
 
 
+MODEL_SIGNALS = "model-signals"
+FEEDBACK_BUTTON = "feedback-button"
+GATES: dict[str, str] = {
+    MODEL_SIGNALS: "Model signals are shown to the beta cohort first, and they are not on for "
+    "you yet. Ask an admin if you want to try them.",
+    FEEDBACK_BUTTON: "Sending feedback is switched off right now. Try again later, or tell your "
+    "teacher.",
+}
+"""The flags the API enforces (`keel.server.flags.deps.requires_flag`), each with what a user it
+is off for reads. Each must be in the flags file as an on/off (boolean) flag."""
+
+
 @dataclass(frozen=True, slots=True)
 class FlagDefinition:
     key: str
@@ -161,7 +173,15 @@ def load_flags_file(path: Path) -> FlagSet:
     flags = document.get("flags") if isinstance(document, dict) else None
     if not isinstance(flags, dict):
         raise FlagsFileError(f"{path}: a flagd file needs a `flags` object")
-    return FlagSet({str(key): _flag(path, str(key), raw) for key, raw in flags.items()})
+    loaded = FlagSet({str(key): _flag(path, str(key), raw) for key, raw in flags.items()})
+    for key in GATES:
+        gate = loaded.flags.get(key)
+        if gate is None or gate.kind != "boolean":
+            raise FlagsFileError(
+                f"{path}: flag {key!r} must be defined with on/off (true/false) variants: the "
+                f"API checks it before serving the feature it switches"
+            )
+    return loaded
 
 
 def apply_changes(shipped: FlagSet, changes: dict[str, FlagChange]) -> FlagSet:

@@ -37,6 +37,11 @@ def flags_for(book: FlagBook, user: User, *, today_is_minor: bool) -> dict[str, 
     return book.evaluate(evaluation_context(user, is_minor=today_is_minor))
 
 
+def flag_for(book: FlagBook, user: User, key: str, *, today_is_minor: bool) -> Evaluated:
+    """One flag, evaluated for `user` with the same context as `flags_for` (and `/me/flags`)."""
+    return book.evaluate_one(key, evaluation_context(user, is_minor=today_is_minor))
+
+
 def evaluated_out(evaluated: dict[str, Evaluated]) -> dict[str, EvaluatedFlagOut]:
     return {
         key: EvaluatedFlagOut(value=each.value, variant=each.variant, reason=each.reason)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from keel.server.deps import RuntimeDep
+from keel.server.flags.definitions import MODEL_SIGNALS
+from keel.server.flags.deps import requires_flag
 from keel.server.market.component import ScenarioQuery, scenario_of
 from keel.server.model_registry import service
 from keel.server.model_registry.schemas import ModelOut, SignalOut
@@ -27,7 +29,11 @@ async def list_models(
 
 @router.get(
     "/signals",
-    summary="The hybrid's latest signal per symbol of a scenario, with its explanation",
+    summary="The hybrid's latest signal per symbol of a scenario, with its explanation "
+    "(for users the model-signals flag is on for: the beta cohort)",
+    # The Signals page is a beta feature behind `model-signals`: the API refuses everyone the
+    # flag is off for, not only the web app's navigation (`feature-not-enabled`).
+    dependencies=[Depends(requires_flag(MODEL_SIGNALS))],
 )
 async def list_signals(
     runtime: RuntimeDep, scenario: ScenarioQuery = DEFAULT_SCENARIO_ID

@@ -20,6 +20,13 @@ OPERATING_PAGES: dict[str, P] = {
         "This Keel server asks a separate flag server which features to show. Its flags can only "
         "be changed there, so change the flag on the flag server instead.",
     ),
+    "feature-not-enabled": P(
+        "This part of Keel is not switched on for you",
+        "Some parts of Keel are switched on for a group of people at a time, with a feature "
+        "flag. New parts go to the beta group first; a part can also be switched off for a "
+        "while. This one is off for you right now, so Keel did not do what you asked. The answer "
+        "names the flag. Ask an admin if you want to try it.",
+    ),
     "feedback-state-too-large": P(
         "The app state sent with your feedback is too big",
         "Your feedback can carry a copy of what the app showed, to help us find the problem. "
