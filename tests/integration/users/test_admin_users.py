@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from httpx import AsyncClient
 
+from keel.server.audit import repository as audit
+from keel.server.flags.service import COHORT_CHANGED
 from keel.server.runtime import Runtime
 from tests.integration.auth.factories import (
     STRONG_PASSWORD,
@@ -124,3 +126,32 @@ async def test_an_admin_cannot_switch_themselves_off(client: AsyncClient, runtim
         f"{USERS}/{admin.id}", json={"active": "no"}, headers=admin.headers
     )
     assert unknown.status_code == 422
+
+
+async def test_the_directory_shows_each_cohort_and_a_move_through_the_cohort_route_is_audited(
+    client: AsyncClient, runtime: Runtime
+) -> None:
+    admin = await create_admin(client, runtime)
+    learner = await create_user(client)
+    listed = (await client.get(USERS, params={"q": learner.email}, headers=admin.headers)).json()
+    assert [user["cohort"] for user in listed["items"]] == ["general"]
+
+    # The directory changes a cohort through the one cohort route (as the flags page does).
+    moved = await client.put(
+        "/api/v1/admin/cohorts",
+        json={"email": learner.email, "cohort": "beta"},
+        headers=admin.headers,
+    )
+    assert moved.status_code == 200, moved.text
+    detail = (await client.get(f"{USERS}/{learner.id}", headers=admin.headers)).json()
+    assert detail["cohort"] == "beta"
+    listed = (await client.get(USERS, params={"q": learner.email}, headers=admin.headers)).json()
+    assert [user["cohort"] for user in listed["items"]] == ["beta"]
+    flags = (await client.get("/api/v1/me/flags", headers=learner.headers)).json()
+    assert flags["cohort"] == "beta" and flags["flags"]["model-signals"]["value"] is True
+
+    async with runtime.sessionmaker() as session:
+        trail = await audit.events(session, action=COHORT_CHANGED, subject=learner.id)
+    assert [(row.actor, row.detail["before"], row.detail["after"]) for row in trail] == [
+        (admin.email, "general", "beta")
+    ]

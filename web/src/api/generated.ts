@@ -3,9 +3,9 @@ export const addTagTypes = [
   "accounts",
   "breakers",
   "flags",
+  "admin",
   "feedback",
   "classes",
-  "admin",
   "auth",
   "backtests",
   "lessons",
@@ -145,7 +145,7 @@ const injectedRtkApi = api
           method: "PUT",
           body: queryArg.cohortIn,
         }),
-        invalidatesTags: ["flags", "flags"],
+        invalidatesTags: ["flags", "flags", "admin"],
       }),
       listFeedback: build.query<ListFeedbackApiResponse, ListFeedbackApiArg>({
         query: (queryArg) => ({
@@ -2061,6 +2061,8 @@ export type AdminUserOut = {
   accounts: number;
   /** False once an admin switched the user off: no sign-in */
   active: boolean;
+  /** Which feature flags' cohort the user is in; an admin sets it with PUT /admin/cohorts */
+  cohort: Cohort;
   created_at: string;
   display_name: string;
   email: string;
@@ -2093,6 +2095,8 @@ export type AdminUserDetailOut = {
   accounts: number;
   /** False once an admin switched the user off: no sign-in */
   active: boolean;
+  /** Which feature flags' cohort the user is in; an admin sets it with PUT /admin/cohorts */
+  cohort: Cohort;
   created_at: string;
   display_name: string;
   email: string;

@@ -59,7 +59,13 @@ async def flag_changes(
     return await service.history(session, key, limit)
 
 
-@router.put("/admin/cohorts", summary="Move a user into a cohort, by email (admin)")
+@router.put(
+    "/admin/cohorts",
+    summary="Move a user into a cohort, by email (admin)",
+    # Also the user directory's way to change a cohort (`/admin/users` shows it): tagged `admin`
+    # too, so the web app's client refreshes the directory after a move.
+    tags=["admin"],
+)
 async def set_cohort(
     body: CohortIn, admin: AdminUser, session: SessionDep, runtime: RuntimeDep
 ) -> CohortOut:

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
+from keel.domain.enums import Cohort
 from keel.server.market.schemas import CashStr
 
 
@@ -17,6 +18,10 @@ class AdminUserOut(BaseModel):
     minor: bool = Field(description="Under 18 today: trades with a guardian's approval")
     active: bool = Field(description="False once an admin switched the user off: no sign-in")
     two_factor: bool
+    cohort: Cohort = Field(
+        description="Which feature flags' cohort the user is in; an admin sets it with "
+        "PUT /admin/cohorts"
+    )
     accounts: int = Field(description="How many paper accounts the user has")
     created_at: datetime
 

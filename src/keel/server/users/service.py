@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from keel.domain.enums import Cohort
 from keel.server.auth import repository as auth_repository
 from keel.server.auth.models import User
 from keel.server.errors import ProblemError, not_found
@@ -28,6 +29,7 @@ def _summary(user: User, accounts: int, today: date) -> AdminUserOut:
         minor=user.is_minor_on(today),
         active=user.is_active,
         two_factor=user.totp_enabled,
+        cohort=Cohort(user.cohort),
         accounts=accounts,
         created_at=user.created_at,
     )
