@@ -151,7 +151,7 @@ const en = {
     datasets: 'Files to replay', noDatasets: 'No uploaded files yet: upload one in the backtest lab first.',
     description: 'Description (optional)', allowShort: 'Allow short selling', measureOnly: 'Breakers only measure (they never refuse an order)',
     startPaused: 'Start with the clock paused', created: 'Created “{{name}}”. Its controls are at the top of this page.',
-    users: 'Users', usersHelp: 'People sign up themselves on the sign-up page; the server command `keel users create` adds admins, and teachers are added below. Find someone by name or email; open a name to see their accounts or switch their sign-in off.',
+    users: 'Users', usersHelp: 'People sign up themselves on the sign-up page; the server command `keel users create` adds admins, and teachers are added below. Find someone by name or email; open a name to see their accounts, change their cohort or switch their sign-in off.',
     searchUsers: 'Name or email', role: 'Role', everyRole: 'Every role', roles: { learner: 'Learner', guardian: 'Guardian', teacher: 'Teacher', admin: 'Admin' },
     newTeacher: 'Add a teacher', addTeacher: 'Add teacher', teacherCreated: 'Teacher {{email}} added. Give them this one-time password (it is shown only now; they choose their own at first sign-in):',
     name: 'Name', twoFactor: 'Two-step sign-in', accounts: 'Accounts', signIn: 'Sign-in', on: 'On', off: 'Switched off', yes: 'Yes', no: 'No', minor: 'under 18',
@@ -162,6 +162,7 @@ const en = {
     switchOff: 'Switch sign-in off', switchOn: 'Switch sign-in on', close: 'Close',
     switchOffHelp: 'Switching sign-in off signs this person out everywhere at once. Their accounts and orders stay as they are.',
     switchedOff: 'This person cannot sign in. Switch sign-in on to let them back.',
+    cohort: 'Cohort', cohortHelp: 'The beta cohort sees new features first (the feature flags page says which). A move counts from this person’s next request and is recorded with your name.',
     onlyAdmins: 'Only for admins', onlyAdminsBody: 'This page is for the people who run this Keel.', more: 'More admin pages',
   },
   flags: {

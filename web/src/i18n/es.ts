@@ -153,7 +153,7 @@ const es: Strings = {
     datasets: 'Archivos para reproducir', noDatasets: 'Aún no hay archivos: sube uno en el laboratorio de backtests.',
     description: 'Descripción (opcional)', allowShort: 'Permitir ventas en corto', measureOnly: 'Los cortacircuitos solo miden (nunca rechazan una orden)',
     startPaused: 'Empezar con el reloj en pausa', created: 'Creado «{{name}}». Sus controles están arriba en esta página.',
-    users: 'Usuarios', usersHelp: 'Las personas se registran solas en la página de registro; el comando del servidor `keel users create` añade administradores, y los docentes se añaden abajo. Busca a alguien por nombre o correo; abre un nombre para ver sus cuentas o desactivar su acceso.',
+    users: 'Usuarios', usersHelp: 'Las personas se registran solas en la página de registro; el comando del servidor `keel users create` añade administradores, y los docentes se añaden abajo. Busca a alguien por nombre o correo; abre un nombre para ver sus cuentas, cambiar su grupo o desactivar su acceso.',
     searchUsers: 'Nombre o correo', role: 'Rol', everyRole: 'Todos los roles', roles: { learner: 'Estudiante', guardian: 'Tutor', teacher: 'Docente', admin: 'Administración' },
     newTeacher: 'Añadir un docente', addTeacher: 'Añadir docente', teacherCreated: 'Docente {{email}} añadido. Dale esta contraseña de un solo uso (solo se muestra ahora; elegirá la suya al entrar):',
     name: 'Nombre', twoFactor: 'Acceso en dos pasos', accounts: 'Cuentas', signIn: 'Acceso', on: 'Activo', off: 'Desactivado', yes: 'Sí', no: 'No', minor: 'menor de 18',
@@ -164,6 +164,7 @@ const es: Strings = {
     switchOff: 'Desactivar el acceso', switchOn: 'Activar el acceso', close: 'Cerrar',
     switchOffHelp: 'Desactivar el acceso cierra la sesión de esta persona en todas partes. Sus cuentas y órdenes quedan como están.',
     switchedOff: 'Esta persona no puede entrar. Activa el acceso para que vuelva.',
+    cohort: 'Grupo', cohortHelp: 'El grupo beta ve antes las funciones nuevas (la página de flags dice cuáles). El cambio cuenta desde la próxima petición de esta persona y queda registrado con tu nombre.',
     onlyAdmins: 'Solo para administradores', onlyAdminsBody: 'Esta página es para quienes gestionan este Keel.', more: 'Más páginas de administración',
   },
   flags: {

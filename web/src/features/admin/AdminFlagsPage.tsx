@@ -5,8 +5,7 @@ import { useChangeFlagMutation, useListFlagsQuery, useSetCohortMutation, type Co
 import { useMe } from '../../app/session';
 import { marketTime } from '../../components/format';
 import { buttonClass, Card, EmptyState, Field, inputClass, Loading, Page, ProblemAlert, secondaryButtonClass, TextLink } from '../../components/ui';
-
-const COHORTS: Cohort[] = ['general', 'beta'];
+import { COHORTS } from '../flags/cohorts';
 
 function FlagCard({ flag, readOnly }: { flag: FlagOut; readOnly: boolean }) {
   const { t } = useTranslation();

@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { useChangeUserMutation, useGetUserQuery, useListUsersQuery, type AdminUserOut, type Role } from '../../api/generated';
+import { useChangeUserMutation, useGetUserQuery, useListUsersQuery, useSetCohortMutation, type AdminUserOut, type Cohort, type Role } from '../../api/generated';
 import { money } from '../../components/format';
 import NewTeacher from './NewTeacher';
 import { Card, EmptyState, Field, inputClass, Loading, ProblemAlert, secondaryButtonClass, Table, td, th } from '../../components/ui';
+import { COHORTS } from '../flags/cohorts';
 
 const PAGE = 20;
 const ROLES: Role[] = ['learner', 'guardian', 'teacher', 'admin'];
@@ -13,6 +14,8 @@ function UserDetail({ user, onClose }: { user: AdminUserOut; onClose: () => void
   const { t } = useTranslation();
   const { data } = useGetUserQuery({ userId: user.id });
   const [change, state] = useChangeUserMutation();
+  // The one cohort route (PUT /admin/cohorts, audited), as the feature flags page uses it.
+  const [setCohort, cohortState] = useSetCohortMutation();
   return (
     <section aria-labelledby="user-detail" className="mt-4 rounded-md border border-slate-200 p-3 dark:border-slate-700">
       <h3 id="user-detail" className="font-semibold">{user.display_name} · {user.email}</h3>
@@ -28,6 +31,23 @@ function UserDetail({ user, onClose }: { user: AdminUserOut; onClose: () => void
           )}
           {data.guardians.length > 0 && <p>{t('admin.guardiansOf', { names: data.guardians.map((g) => g.display_name).join(', ') })}</p>}
           {data.minors.length > 0 && <p>{t('admin.minorsOf', { names: data.minors.map((m) => m.display_name).join(', ') })}</p>}
+          <Field label={t('admin.cohort')} htmlFor="user-cohort">
+            <select
+              id="user-cohort"
+              className={inputClass}
+              aria-describedby="user-cohort-help"
+              value={data.cohort}
+              disabled={cohortState.isLoading}
+              onChange={(e) => void setCohort({ cohortIn: { email: data.email, cohort: e.target.value as Cohort } })}
+            >
+              {COHORTS.map((cohort) => <option key={cohort} value={cohort}>{t(`flags.cohorts.${cohort}`)}</option>)}
+            </select>
+          </Field>
+          <p id="user-cohort-help" className="text-slate-600 dark:text-slate-300">{t('admin.cohortHelp')}</p>
+          {cohortState.data && (
+            <p role="status">{t('flags.moved', { email: cohortState.data.email, cohort: t(`flags.cohorts.${cohortState.data.cohort}`) })}</p>
+          )}
+          <ProblemAlert error={cohortState.error} />
           <div className="flex flex-wrap gap-3 pt-1">
             <button type="button" className={secondaryButtonClass} disabled={state.isLoading} onClick={() => void change({ userId: user.id, userChangeIn: { active: !data.active } })}>
               {data.active ? t('admin.switchOff') : t('admin.switchOn')}
@@ -74,6 +94,7 @@ export function UsersCard() {
             <tr>
               <th className={th} scope="col">{t('admin.name')}</th>
               <th className={th} scope="col">{t('admin.role')}</th>
+              <th className={th} scope="col">{t('admin.cohort')}</th>
               <th className={th} scope="col">{t('admin.twoFactor')}</th>
               <th className={th} scope="col">{t('admin.accounts')}</th>
               <th className={th} scope="col">{t('admin.signIn')}</th>
@@ -89,6 +110,7 @@ export function UsersCard() {
                   <div className="text-slate-600 dark:text-slate-300">{user.email}</div>
                 </td>
                 <td className={td}>{t(`admin.roles.${user.role}`, { defaultValue: user.role })}{user.minor ? ` · ${t('admin.minor')}` : ''}</td>
+                <td className={td}>{t(`flags.cohorts.${user.cohort}`)}</td>
                 <td className={td}>{user.two_factor ? t('admin.yes') : t('admin.no')}</td>
                 <td className={td}>{user.accounts}</td>
                 <td className={td}>{user.active ? t('admin.on') : t('admin.off')}</td>
