@@ -1,12 +1,13 @@
 """A learner sends feedback from a page with the keyboard; the admin finds it in the feedback
 list, tagged with the page and the flags the learner had, and triages it. The admin then moves the
-learner into the beta cohort and the Signals page appears for them."""
+learner into the beta cohort and the Signals page appears for them. An admin can also move a
+learner from the user directory, and the API follows the cohort (signals answer beta only)."""
 
 from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import Browsing, sign_in
+from tests.e2e.conftest import Browsing, accessibility_violations, sign_in
 from tests.e2e.people import PASSWORD, register, unique_email
 from tests.e2e.servers import Platform
 
@@ -65,3 +66,34 @@ def test_feedback_reaches_the_admin_and_a_beta_cohort_sees_signals(
     # The beta cohort gets the page itself (the test server has no trained model stored yet).
     expect(page.get_by_role("heading", name="No signal yet")).to_be_visible()
     expect(page.get_by_role("heading", name="This page is in beta")).to_have_count(0)
+
+
+def test_the_admin_moves_a_learner_into_beta_from_the_user_directory(
+    keel: Platform, browsing: Browsing
+) -> None:
+    admin_email = unique_email("cohort-admin")
+    keel.cli(
+        *("users", "create", "--email", admin_email, "--role", "admin"),
+        *("--password", PASSWORD, "--date-of-birth", "1970-01-01"),
+    )
+    with keel.http() as http:
+        learner = register(http, "cohort", born="1996-06-06")
+        refused = http.get("/api/v1/signals", headers=learner.headers)
+        assert refused.status_code == 403, refused.text
+        assert refused.json()["type"] == "/problems/feature-not-enabled"
+
+    admin, _ = browsing.page()
+    sign_in(admin, admin_email, PASSWORD)
+    admin.goto("/admin")
+    admin.get_by_label("Name or email").fill(learner.email)
+    row = admin.get_by_role("row").filter(has_text=learner.email)
+    expect(row).to_contain_text("General")
+    row.get_by_role("button").click()
+    admin.get_by_label("Cohort", exact=True).select_option("beta")
+    expect(admin.get_by_role("status").filter(has_text="is now in the Beta cohort")).to_be_visible()
+    expect(row).to_contain_text("Beta")
+    assert accessibility_violations(admin) == []
+
+    with keel.http() as http:  # the API follows the cohort on the learner's next request
+        answered = http.get("/api/v1/signals", headers=learner.headers)
+        assert answered.status_code == 200, answered.text
