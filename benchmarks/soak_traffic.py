@@ -264,7 +264,7 @@ class Traffic:
     ) -> tuple[int, bytes]:
         """Status and body (status 0: the connection failed); latency from `due`."""
         headers = {"Authorization": f"Bearer {learner.token}"}
-        if path == "/api/v1/auth/login":
+        if path.startswith("/api/v1/auth/"):  # sign-in and refresh carry no access token
             headers = {}
         idle, request = (
             self._idle[learner.base],

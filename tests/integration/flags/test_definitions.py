@@ -67,3 +67,17 @@ def test_a_malformed_flag_is_refused_naming_the_file_and_flag(
     with pytest.raises(FlagsFileError, match=says) as refused:
         load_flags_file(path)
     assert str(path) in str(refused.value) and "'broken'" in str(refused.value)
+
+
+@pytest.mark.parametrize("gate", ["model-signals", "feedback-button"])
+def test_a_file_without_an_on_off_flag_the_api_checks_is_refused(tmp_path: Path, gate: str) -> None:
+    shipped = json.loads(Settings().resolved_flags_file.read_text(encoding="utf-8"))
+    missing = {key: flag for key, flag in shipped["flags"].items() if key != gate}
+    path = tmp_path / "flags.json"
+    path.write_text(json.dumps({"flags": missing}))
+    with pytest.raises(FlagsFileError, match=f"'{gate}' must be defined with on/off"):
+        load_flags_file(path)
+    words = {**shipped["flags"][gate], "variants": {"on": "yes", "off": "no"}}
+    path.write_text(json.dumps({"flags": {**missing, gate: words}}))
+    with pytest.raises(FlagsFileError, match=f"'{gate}' must be defined with on/off"):
+        load_flags_file(path)
