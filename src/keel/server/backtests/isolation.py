@@ -118,6 +118,15 @@ def run_isolated(
     cancelled_at: float | None = None
     try:
         while True:
+            # The limits are judged on every turn: a job sending progress all the time must
+            # still stop at its time limit (judged only between messages, it never did).
+            now = time.monotonic()
+            if started is not None and now - started > limits.time_seconds:
+                raise JobFailed(time_message(limits))
+            if started is None and now - launched > START_TIMEOUT_SECONDS:
+                raise JobFailed("the backtest could not start: the server is too busy, try again")
+            if cancelled_at is not None and now - cancelled_at > CANCEL_GRACE_SECONDS:
+                raise JobCancelled
             if receiver.poll(POLL_SECONDS):
                 try:
                     kind, value = receiver.recv()
@@ -141,13 +150,6 @@ def run_isolated(
                 if kind == "memory":
                     raise JobFailed(memory_message(limits))
                 raise JobFailed(str(value))
-            now = time.monotonic()
-            if started is not None and now - started > limits.time_seconds:
-                raise JobFailed(time_message(limits))
-            if started is None and now - launched > START_TIMEOUT_SECONDS:
-                raise JobFailed("the backtest could not start: the server is too busy, try again")
-            if cancelled_at is not None and now - cancelled_at > CANCEL_GRACE_SECONDS:
-                raise JobCancelled
             if not worker.is_alive() and not receiver.poll():
                 break
         # The worker ended without a word: killed by the system (out of memory) or crashed.
