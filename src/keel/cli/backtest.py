@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from keel.backtest.export import result_to_dict, write_json
-from keel.backtest.parallel import Executor, ProcessPool, RayExecutor, SerialExecutor
 from keel.backtest.report import write_html
 from keel.backtest.runner import run_backtest
-from keel.backtest.settings import ExecutionSettings, FillTiming, Sizing
+from keel.backtest.settings import ExecutionSettings
 from keel.backtest.strategies import get_strategy
 from keel.backtest.strategy import Strategy
 from keel.backtest.sweep import grid as grid_of
@@ -29,30 +25,34 @@ from keel.backtest.sweep import (
     walk_forward,
 )
 from keel.cli import app
+from keel.cli.options import (
+    Breakers,
+    Cash,
+    Commission,
+    Data,
+    End,
+    Fill,
+    Fraction,
+    KeepOpen,
+    LongShort,
+    Money,
+    SizingChoice,
+    Slippage,
+    Spread,
+    Start,
+    StrategyName,
+    Symbol,
+    TargetVol,
+    Units,
+    Workers,
+    console,
+    executor_for,
+    progress_bar,
+)
 from keel.market.datasets import load_bundled, load_file
 
-console = Console(stderr=True)
-
-SYMBOL = typer.Option(None, "--symbol", help="A bundled history: SPX, IXIC, GOOG, EURUSD.")
-DATA = typer.Option(None, "--data", help="Your own OHLCV history (.csv or .parquet).")
-STRATEGY = typer.Option("sma-cross", "--strategy", help="Built-in name or FILE.py[:Class].")
-CASH = typer.Option(10_000.0, "--cash", help="Starting cash.")
-COMMISSION = typer.Option(0.0, "--commission", help="Fraction of each fill's notional.")
-SPREAD = typer.Option(0.0, "--spread", help="Full bid/ask spread as a fraction of price.")
-SLIPPAGE = typer.Option(0.0, "--slippage", help="Adverse slippage per fill, a fraction.")
-START = typer.Option(None, "--from", help="First date (YYYY-MM-DD).")
-END = typer.Option(None, "--to", help="Last date (YYYY-MM-DD).")
-SIZING = typer.Option(Sizing.ALL_IN, "--sizing", help="all-in, fraction, fixed or vol-target.")
-FRACTION = typer.Option(1.0, "--fraction", help="Equity fraction for --sizing fraction.")
-UNITS = typer.Option(1.0, "--units", help="Units per order for --sizing fixed.")
-TARGET_VOL = typer.Option(0.15, "--target-vol", help="Annualised vol for --sizing vol-target.")
-LONG_SHORT = typer.Option(False, "--long-short/--long-only", help="Allow short positions.")
-FILL = typer.Option(FillTiming.NEXT_OPEN, "--fill", help="next-open or close.")
-BREAKERS = typer.Option(False, "--breakers/--no-breakers", help="Regime circuit breakers.")
-KEEP_OPEN = typer.Option(False, "--keep-open", help="Leave the last trade open at the end.")
-MONEY = typer.Option(
-    "exact", "--money", help="exact (floats, as backtesting.py) or grid (the live engine's cents)."
-)
+DEFAULTS = ExecutionSettings()
+"""The options' defaults are the core's, so that the command and the library cannot differ."""
 
 
 def _load(
@@ -91,17 +91,6 @@ def _settings(**values: Any) -> ExecutionSettings:
         raise typer.BadParameter(str(error)) from error
 
 
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TaskProgressColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    )
-
-
 def _summary(stats: dict[str, Any], title: str) -> Table:
     table = Table(title=title, show_header=False)
     for key in (
@@ -136,25 +125,25 @@ def _format_stat(key: str, value: Any) -> str:
 
 @app.command()
 def backtest(
-    symbol: str | None = SYMBOL,
-    data: Path | None = DATA,
-    strategy: str = STRATEGY,
+    symbol: Symbol = None,
+    data: Data = None,
+    strategy: StrategyName = "sma-cross",
     param: list[str] = typer.Option([], "--param", help="Strategy parameter k=v (repeatable)."),
-    cash: float = CASH,
-    commission: float = COMMISSION,
-    spread: float = SPREAD,
-    slippage: float = SLIPPAGE,
-    start: str | None = START,
-    end: str | None = END,
-    sizing: Sizing = SIZING,
-    fraction: float = FRACTION,
-    units: float = UNITS,
-    target_vol: float = TARGET_VOL,
-    long_short: bool = LONG_SHORT,
-    fill: FillTiming = FILL,
-    breakers: bool = BREAKERS,
-    keep_open: bool = KEEP_OPEN,
-    money: str = MONEY,
+    cash: Cash = DEFAULTS.cash,
+    commission: Commission = DEFAULTS.commission,
+    spread: Spread = DEFAULTS.spread,
+    slippage: Slippage = DEFAULTS.slippage,
+    start: Start = None,
+    end: End = None,
+    sizing: SizingChoice = DEFAULTS.sizing,
+    fraction: Fraction = DEFAULTS.fraction,
+    units: Units = DEFAULTS.units,
+    target_vol: TargetVol = DEFAULTS.target_vol,
+    long_short: LongShort = DEFAULTS.long_short,
+    fill: Fill = DEFAULTS.fill,
+    breakers: Breakers = DEFAULTS.breakers,
+    keep_open: KeepOpen = not DEFAULTS.close_at_end,
+    money: Money = "exact",
     json_out: Path | None = typer.Option(None, "--json", help="Write stats and trades as JSON."),
     report: Path | None = typer.Option(None, "--report", help="Write an HTML report."),
 ) -> None:
@@ -177,7 +166,7 @@ def backtest(
         close_at_end=not keep_open,
         money=money,
     )
-    with _progress() as bar:
+    with progress_bar() as bar:
         task = bar.add_task(f"{strategy_cls.name} on {symbol or data}", total=len(frame))
         result = run_backtest(
             frame,
@@ -203,21 +192,11 @@ def _first_and_last_date(frame: pd.DataFrame, span: tuple[int, int]) -> list[str
     return [frame.index[first].isoformat(), frame.index[stop - 1].isoformat()]
 
 
-def _executor(workers: int) -> Executor:
-    # The CLI, not the core, reads the environment.
-    address = os.environ.get("KEEL_RAY_ADDRESS")
-    if address:
-        return RayExecutor(address, workers if workers > 0 else None)
-    if workers == 1:
-        return SerialExecutor()
-    return ProcessPool(workers if workers > 0 else None)
-
-
 @app.command()
 def sweep(
-    symbol: str | None = SYMBOL,
-    data: Path | None = DATA,
-    strategy: str = STRATEGY,
+    symbol: Symbol = None,
+    data: Data = None,
+    strategy: StrategyName = "sma-cross",
     grid: list[str] = typer.Option(
         [], "--grid", help="Parameter values: name=low:high:step or name=v1,v2 (repeatable)."
     ),
@@ -225,18 +204,18 @@ def sweep(
     seed: int = typer.Option(0, "--seed", help="Seed of --random."),
     metric: str = typer.Option("sharpe", "--metric", help="Statistic to maximise."),
     walk: str | None = typer.Option(None, "--walk-forward", help="TRAIN:TEST bars, e.g. 750:250."),
-    workers: int = typer.Option(0, "--workers", help="Processes (0: all CPUs, 1: serial)."),
-    cash: float = CASH,
-    commission: float = COMMISSION,
-    spread: float = SPREAD,
-    slippage: float = SLIPPAGE,
-    start: str | None = START,
-    end: str | None = END,
-    sizing: Sizing = SIZING,
-    long_short: bool = LONG_SHORT,
-    fill: FillTiming = FILL,
-    breakers: bool = BREAKERS,
-    money: str = MONEY,
+    workers: Workers = 0,
+    cash: Cash = DEFAULTS.cash,
+    commission: Commission = DEFAULTS.commission,
+    spread: Spread = DEFAULTS.spread,
+    slippage: Slippage = DEFAULTS.slippage,
+    start: Start = None,
+    end: End = None,
+    sizing: SizingChoice = DEFAULTS.sizing,
+    long_short: LongShort = DEFAULTS.long_short,
+    fill: Fill = DEFAULTS.fill,
+    breakers: Breakers = DEFAULTS.breakers,
+    money: Money = "exact",
     json_out: Path | None = typer.Option(None, "--json", help="Write every row as JSON."),
     heatmap: Path | None = typer.Option(None, "--heatmap", help="PNG heat map (2 parameters)."),
 ) -> None:
@@ -261,7 +240,7 @@ def sweep(
         breakers=breakers,
         money=money,
     )
-    executor = _executor(workers)
+    executor = executor_for(workers)
     if walk:
         train, _, test = walk.partition(":")
         windows = walk_forward(
@@ -285,7 +264,7 @@ def sweep(
             for w in windows
         ]
     else:
-        with _progress() as bar:
+        with progress_bar() as bar:
             task = bar.add_task(f"{len(combos)} parameter sets", total=len(combos))
             result = run_sweep(
                 frame,

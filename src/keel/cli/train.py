@@ -7,19 +7,30 @@ import asyncio
 import typer
 
 from keel.cli import app
-from keel.cli.evaluate import CIRCUIT_STEPS, _executor, console
-from keel.market.datasets import BUNDLED, load_bundled
+from keel.cli.options import (
+    CIRCUIT_STEPS,
+    CircuitSteps,
+    DailySymbol,
+    FirstTest,
+    FirstValidation,
+    Seed,
+    Workers,
+    console,
+    daily_symbol,
+    executor_for,
+)
+from keel.market.datasets import load_bundled
 
 
 @app.command()
 def train(
-    symbol: str = typer.Option("SPX", help="a bundled daily symbol: SPX, IXIC or GOOG"),
-    first_validation: str = typer.Option("2002-01-01", help="members start predicting here"),
-    first_test: str = typer.Option("2004-01-01", help="first day that counts in the scorecard"),
+    symbol: DailySymbol = "SPX",
+    first_validation: FirstValidation = "2002-01-01",
+    first_test: FirstTest = "2004-01-01",
     last_day: str | None = typer.Option(None, help="train on bars up to this day (default: all)"),
-    seed: int = typer.Option(0, help="seed of every member"),
-    circuit_steps: int = typer.Option(CIRCUIT_STEPS, help="training steps of the circuit"),
-    workers: int = typer.Option(0, help="processes (0: one per core, 1: this process only)"),
+    seed: Seed = 0,
+    circuit_steps: CircuitSteps = CIRCUIT_STEPS,
+    workers: Workers = 0,
 ) -> None:
     """Walk-forward (for the scorecard and the stacker), refit on everything, store the model."""
     import keel
@@ -31,13 +42,7 @@ def train(
     from keel.server.objectstore import build_object_store
     from keel.server.settings import get_settings
 
-    symbol = symbol.upper()
-    if (
-        symbol not in BUNDLED
-        or BUNDLED[symbol][0].frequency != "1d"
-        or not BUNDLED[symbol][0].tradable
-    ):
-        raise typer.BadParameter(f"{symbol} is not a bundled daily market; try SPX, IXIC or GOOG")
+    symbol = daily_symbol(symbol)
     bars = load_bundled(symbol)
     bars = bars.loc[:last_day] if last_day else bars
     config = EvaluationConfig(
@@ -48,7 +53,7 @@ def train(
         circuit=CircuitConfig(steps=circuit_steps),
     )
     with console.status(f"walk-forward and training on {symbol}…"):
-        artifact = train_model(bars, config, keel.__version__, _executor(workers))
+        artifact = train_model(bars, config, keel.__version__, executor_for(workers))
     version, metadata = artifact.version, artifact.metadata
     store = build_object_store(get_settings())
     saving = save_model(store, symbol, version, dump_model(artifact.model), metadata)

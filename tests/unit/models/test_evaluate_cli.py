@@ -83,7 +83,7 @@ def test_a_market_without_daily_bars_is_refused(tmp_path: Path) -> None:
 
 
 def test_the_cli_default_circuit_steps_are_the_library_defaults() -> None:
-    from keel.cli.evaluate import CIRCUIT_STEPS
+    from keel.cli.options import CIRCUIT_STEPS
     from keel.models.circuit import CircuitConfig
 
     assert CircuitConfig().steps == CIRCUIT_STEPS
