@@ -3,42 +3,16 @@ import { Provider } from 'react-redux';
 import { MemoryRouter } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-import { makeStore } from '../../app/store';
-import { tokensRefreshed } from '../auth/authSlice';
+import { fakeServer, signedInStore } from '../../test/fakeServer';
 import FeedbackButton from './FeedbackButton';
 import { appSnapshot } from './snapshot';
 
-type Sent = { url: string; method: string; body: unknown; authorization: string | null };
-
-const NativeRequest = globalThis.Request;
-
-/** Node's Request wants absolute URLs and its own AbortSignal; the app runs in a page (jsdom). */
-class PageRequest extends NativeRequest {
-  constructor(input: RequestInfo | URL, init?: RequestInit) {
-    super(typeof input === 'string' ? new URL(input, window.location.origin) : input, { ...init, signal: undefined });
-  }
-}
-
-function fakeServer(feedbackButton: boolean) {
-  const sent: Sent[] = [];
-  vi.stubGlobal('Request', PageRequest);
-  vi.stubGlobal('fetch', async (input: Request) => {
-    const body = input.method === 'GET' ? null : JSON.parse(await input.text());
-    sent.push({ url: new URL(input.url).pathname, method: input.method, body, authorization: input.headers.get('Authorization') });
-    const answer = (status: number, data: unknown) => new Response(JSON.stringify(data), { status, headers: { 'Content-Type': 'application/json' } });
-    if (input.url.endsWith('/api/v1/me/flags'))
-      return answer(200, { cohort: 'general', flags: { 'feedback-button': { value: feedbackButton, variant: feedbackButton ? 'on' : 'off', reason: 'STATIC' } } });
-    if (input.url.endsWith('/api/v1/accounts')) return answer(200, []);
-    if (input.url.endsWith('/api/v1/feedback')) return answer(201, { id: 'f1', recorded_at: '2026-12-06T06:00:00Z', market_time: null, flags: {} });
-    return answer(404, { type: '/problems/not-found', title: 'Not Found', status: 404, detail: 'nothing here' });
+function fakeFeedbackServer(feedbackButton: boolean) {
+  return fakeServer({
+    '/api/v1/me/flags': () => [200, { cohort: 'general', flags: { 'feedback-button': { value: feedbackButton, variant: feedbackButton ? 'on' : 'off', reason: 'STATIC' } } }],
+    '/api/v1/accounts': () => [200, []],
+    '/api/v1/feedback': () => [201, { id: 'f1', recorded_at: '2026-12-06T06:00:00Z', market_time: null, flags: {} }],
   });
-  return sent;
-}
-
-function signedInStore() {
-  const store = makeStore();
-  store.dispatch(tokensRefreshed({ access_token: 'access-secret', refresh_token: 'refresh-secret', expires_in: 900 }));
-  return store;
 }
 
 function renderAt(path: string, store = signedInStore()) {
@@ -64,7 +38,7 @@ afterEach(() => {
 
 describe('FeedbackButton', () => {
   it('sends the text, the page and the app state without any token', async () => {
-    const sent = fakeServer(true);
+    const sent = fakeFeedbackServer(true);
     renderAt('/markets/SPX');
     fireEvent.click(await screen.findByRole('button', { name: 'Feedback' }));
     fireEvent.change(screen.getByLabelText('Your feedback'), { target: { value: 'The chart needs more contrast.' } });
@@ -82,7 +56,7 @@ describe('FeedbackButton', () => {
   });
 
   it('is not shown when the feedback-button flag is off for the user', async () => {
-    const sent = fakeServer(false);
+    const sent = fakeFeedbackServer(false);
     renderAt('/');
     await waitFor(() => expect(sent.some((each) => each.url === '/api/v1/me/flags')).toBe(true));
     expect(screen.queryByRole('button', { name: 'Feedback' })).toBeNull();

@@ -1,0 +1,43 @@
+import { vi } from 'vitest';
+
+import { makeStore } from '../app/store';
+import { tokensRefreshed } from '../features/auth/authSlice';
+
+export type Sent = { url: string; method: string; body: unknown; authorization: string | null };
+
+/** What a path answers: a status and a JSON body. */
+export type Route = (body: unknown) => [number, unknown];
+
+const NativeRequest = globalThis.Request;
+
+/** Node's Request wants absolute URLs and its own AbortSignal; the app runs in a page (jsdom). */
+class PageRequest extends NativeRequest {
+  constructor(input: RequestInfo | URL, init?: RequestInit) {
+    super(typeof input === 'string' ? new URL(input, window.location.origin) : input, { ...init, signal: undefined });
+  }
+}
+
+/**
+ * Stands in for the API in a component test: each request is recorded and answered by the route of
+ * its path (a 404 problem for any other path). `vi.unstubAllGlobals()` puts fetch back.
+ */
+export function fakeServer(routes: Record<string, Route>): Sent[] {
+  const sent: Sent[] = [];
+  vi.stubGlobal('Request', PageRequest);
+  vi.stubGlobal('fetch', async (input: Request) => {
+    const body = input.method === 'GET' ? null : JSON.parse(await input.text());
+    const path = new URL(input.url).pathname;
+    sent.push({ url: path, method: input.method, body, authorization: input.headers.get('Authorization') });
+    const route = routes[path];
+    const [status, data] = route ? route(body) : [404, { type: '/problems/not-found', title: 'Not Found', status: 404, detail: 'nothing here' }];
+    return new Response(JSON.stringify(data), { status, headers: { 'Content-Type': 'application/json' } });
+  });
+  return sent;
+}
+
+/** A store signed in with made-up tokens (the fake server accepts any). */
+export function signedInStore() {
+  const store = makeStore();
+  store.dispatch(tokensRefreshed({ access_token: 'access-secret', refresh_token: 'refresh-secret', expires_in: 900 }));
+  return store;
+}
