@@ -52,6 +52,9 @@ def test_a_teacher_runs_a_class_of_25(keel: Platform, browsing: Browsing) -> Non
         timeout=120_000
     )
     page.get_by_role("link", name="Period 3").click()
+    # The header's market date is the class's market here (named), not the teacher's own.
+    expect(page.get_by_test_id("market-clock")).to_contain_text("Market date in “Period 3”")
+    expect(page.get_by_test_id("market-date")).to_contain_text("2008")
 
     page.fill("#roster-csv", roster(STUDENTS))
     page.get_by_role("button", name="Add these students").click()

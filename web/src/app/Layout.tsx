@@ -1,4 +1,4 @@
-import { Suspense, useEffect, useState } from 'react';
+import { Suspense, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet, useNavigate } from 'react-router';
 
@@ -7,6 +7,7 @@ import { sessionEnded } from '../features/auth/authSlice';
 import { changeLanguage, LANGUAGES, type Language } from '../i18n';
 import { getLive, scenarioChannel } from '../live';
 import { useAppDispatch, useAppSelector } from './hooks';
+import { PageMarketContext, type PageMarket } from './pageMarket';
 import { useCurrentAccount, useMe, useScenarioId } from './session';
 import { accountChosen, themeChosen, toastDismissed, toastShown } from './uiSlice';
 import { LevelBadge, Loading } from '../components/ui';
@@ -101,25 +102,28 @@ function useNotices(scenarioId: string) {
   }, [dispatch, notices, scenarioId, t]);
 }
 
-function Clock({ scenarioId }: { scenarioId: string }) {
+/** The header's market date: the market of what the page is about, named when it is not the account's. */
+function Clock({ scenarioId, name }: { scenarioId: string; name: string | null }) {
   const { t } = useTranslation();
   const { data } = useMarketClockQuery({ scenario: scenarioId }, { pollingInterval: 60_000 });
   // The engine announces every new market day (and every pause, speed change or skip) on the
-  // scenario's clock channel: the date follows the replay without a request per day.
-  const [announced, setAnnounced] = useState<string | null>(null);
+  // scenario's clock channel: the date follows the replay without a request per day. What one
+  // market announced is never shown for another (a teacher going from a class page back home).
+  const [announced, setAnnounced] = useState<{ scenarioId: string; time: string } | null>(null);
   useEffect(
     () =>
       getLive().subscribe(scenarioChannel('clock', scenarioId), (message) => {
         const time = (message as { market_time?: string | null }).market_time;
-        if (time) setAnnounced(time);
+        if (time) setAnnounced({ scenarioId, time });
       }),
     [scenarioId],
   );
   if (!data) return null;
-  const shown = announced && (!data.market_time || Date.parse(announced) > Date.parse(data.market_time)) ? announced : data.market_time;
+  const heard = announced?.scenarioId === scenarioId ? announced.time : null;
+  const shown = heard && (!data.market_time || Date.parse(heard) > Date.parse(data.market_time)) ? heard : data.market_time;
   return (
-    <span className="text-sm text-slate-700 dark:text-slate-300" title={t('clock.title')}>
-      {t('clock.marketDate')}: <strong data-testid="market-date">{marketTime(shown, false)}</strong>
+    <span className="text-sm text-slate-700 dark:text-slate-300" title={t('clock.title')} data-testid="market-clock">
+      {name === null ? t('clock.marketDate') : t('clock.marketDateOf', { market: name })}: <strong data-testid="market-date">{marketTime(shown, false)}</strong>
     </span>
   );
 }
@@ -135,6 +139,9 @@ export default function Layout() {
   const scenarioId = useScenarioId();
   const { data: board } = useListBreakersQuery({ scenario: scenarioId }, { pollingInterval: 30_000 });
   const signals = useFlag('model-signals');
+  // A page about another market (a class page) names it here; the header's date follows it.
+  const [pageMarket, setPageMarket] = useState<PageMarket | null>(null);
+  const shownMarket = useMemo(() => ({ market: pageMarket, show: setPageMarket }), [pageMarket]);
   useNotices(scenarioId);
   useEffect(() => {
     document.documentElement.classList.toggle('dark', theme === 'dark');
@@ -168,7 +175,7 @@ export default function Layout() {
     if (refreshToken) void fetch('/api/v1/auth/logout', { method: 'POST', headers, body: JSON.stringify(revoke) }).catch(() => undefined);
   };
 
-  return (
+  const frame = (
     <div className="min-h-screen bg-slate-50 text-slate-900 dark:bg-slate-950 dark:text-slate-100">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:p-2 focus:text-slate-900">
         {t('nav.skip')}
@@ -178,7 +185,7 @@ export default function Layout() {
           <NavLink to="/" className="flex items-center gap-2 text-lg font-bold text-teal-800 dark:text-teal-300">
             <img src="/favicon.svg" alt="" width="24" height="24" /> Keel
           </NavLink>
-          <Clock scenarioId={scenarioId} />
+          <Clock scenarioId={pageMarket?.scenarioId ?? scenarioId} name={pageMarket?.name ?? null} />
           <div className="ml-auto flex flex-wrap items-center gap-2 text-sm">
             {accounts.length > 1 && (
               <label className="flex items-center gap-1">
@@ -257,4 +264,5 @@ export default function Layout() {
       <Toasts />
     </div>
   );
+  return <PageMarketContext.Provider value={shownMarket}>{frame}</PageMarketContext.Provider>;
 }

@@ -11,7 +11,7 @@ const en = {
     account: 'Account', language: 'Language', darkTheme: 'Dark theme', lightTheme: 'Light theme', signOut: 'Sign out',
   },
   live: { offline: 'Live updates paused: reconnecting in {{seconds}} s. Nothing you did is lost.' },
-  clock: { marketDate: 'Market date', title: 'The replayed market’s own date: history plays forward as you trade.' },
+  clock: { marketDate: 'Market date', marketDateOf: 'Market date in “{{market}}”', title: 'The replayed market’s own date: history plays forward as you trade.' },
   notices: { filled: 'Filled: {{side}} {{quantity}} {{symbol}}.' },
   auth: {
     signIn: 'Sign in', register: 'Create your account', createAccount: 'Create account', email: 'Email', password: 'Password',

@@ -13,7 +13,7 @@ const es: Strings = {
     account: 'Cuenta', language: 'Idioma', darkTheme: 'Tema oscuro', lightTheme: 'Tema claro', signOut: 'Cerrar sesión',
   },
   live: { offline: 'Actualizaciones en pausa: reconectando en {{seconds}} s. No se ha perdido nada.' },
-  clock: { marketDate: 'Fecha del mercado', title: 'La fecha del mercado reproducido: la historia avanza mientras operas.' },
+  clock: { marketDate: 'Fecha del mercado', marketDateOf: 'Fecha del mercado en «{{market}}»', title: 'La fecha del mercado reproducido: la historia avanza mientras operas.' },
   notices: { filled: 'Ejecutada: {{side}} {{quantity}} {{symbol}}.' },
   auth: {
     signIn: 'Entrar', register: 'Crea tu cuenta', createAccount: 'Crear cuenta', email: 'Correo electrónico', password: 'Contraseña',

@@ -5,8 +5,8 @@ import { tokensRefreshed } from '../features/auth/authSlice';
 
 export type Sent = { url: string; method: string; body: unknown; authorization: string | null };
 
-/** What a path answers: a status and a JSON body. */
-export type Route = (body: unknown) => [number, unknown];
+/** What a path answers, given the request's JSON body and its URL (for the query): a status and a JSON body. */
+export type Route = (body: unknown, url: URL) => [number, unknown];
 
 const NativeRequest = globalThis.Request;
 
@@ -26,10 +26,11 @@ export function fakeServer(routes: Record<string, Route>): Sent[] {
   vi.stubGlobal('Request', PageRequest);
   vi.stubGlobal('fetch', async (input: Request) => {
     const body = input.method === 'GET' ? null : JSON.parse(await input.text());
-    const path = new URL(input.url).pathname;
+    const url = new URL(input.url);
+    const path = url.pathname;
     sent.push({ url: path, method: input.method, body, authorization: input.headers.get('Authorization') });
     const route = routes[path];
-    const [status, data] = route ? route(body) : [404, { type: '/problems/not-found', title: 'Not Found', status: 404, detail: 'nothing here' }];
+    const [status, data] = route ? route(body, url) : [404, { type: '/problems/not-found', title: 'Not Found', status: 404, detail: 'nothing here' }];
     return new Response(JSON.stringify(data), { status, headers: { 'Content-Type': 'application/json' } });
   });
   return sent;

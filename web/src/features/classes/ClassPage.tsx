@@ -12,6 +12,7 @@ import {
   usePatchClassMutation,
   useSkipClassClockMutation,
 } from '../../api/generated';
+import { useShowMarket } from '../../app/pageMarket';
 import { marketTime } from '../../components/format';
 import { buttonClass, Card, EmptyState, Field, inputClass, Page, ProblemAlert, secondaryButtonClass, Table, td, TextLink, th } from '../../components/ui';
 import { CsvDownload, LeaderboardTable, ScorePicker } from './Leaderboard';
@@ -99,6 +100,8 @@ export default function ClassPage() {
   const [patch] = usePatchClassMutation();
   const score = item?.score ?? 'sortino';
   const { data: board } = useGetLeaderboardQuery({ classId, score }, { skip: !item, pollingInterval: 10000 });
+  // The header's market date is the class's market here, not the teacher's own account's.
+  useShowMarket(item && { scenarioId: item.scenario_id, name: item.name });
   if (error) return <Page title={t('classes.title')}><ProblemAlert error={error} /></Page>;
   if (!item) return null;
   return (

@@ -1,7 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 
-import { useGetStudentQuery } from '../../api/generated';
+import { useGetClassQuery, useGetStudentQuery } from '../../api/generated';
+import { useShowMarket } from '../../app/pageMarket';
 import { marketTime, money, quantity } from '../../components/format';
 import { Card, Page, ProblemAlert, Table, td, TextLink, th } from '../../components/ui';
 
@@ -10,6 +11,8 @@ export default function StudentPage() {
   const { t } = useTranslation();
   const { classId = '', userId = '' } = useParams();
   const { data, error } = useGetStudentQuery({ classId, userId });
+  const { data: item } = useGetClassQuery({ classId });
+  useShowMarket(item && { scenarioId: item.scenario_id, name: item.name }); // the class's market, in the header
   if (error) return <Page title={t('classes.studentView')}><ProblemAlert error={error} /></Page>;
   if (!data) return null;
   const { student, account, orders, progress } = data;

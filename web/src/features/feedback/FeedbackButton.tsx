@@ -5,7 +5,7 @@ import { useStore } from 'react-redux';
 
 import { useSendFeedbackMutation } from '../../api/generated';
 import { useAppDispatch } from '../../app/hooks';
-import { useScenarioId } from '../../app/session';
+import { useShownMarket } from '../../app/pageMarket';
 import type { RootState } from '../../app/store';
 import { toastShown } from '../../app/uiSlice';
 import { buttonClass, Field, inputClass, ProblemAlert, secondaryButtonClass } from '../../components/ui';
@@ -22,7 +22,7 @@ export default function FeedbackButton() {
   const location = useLocation();
   const store = useStore<RootState>();
   const dispatch = useAppDispatch();
-  const scenarioId = useScenarioId();
+  const { scenarioId } = useShownMarket(); // the market of the page the feedback is about
   const [send, state] = useSendFeedbackMutation();
   const [text, setText] = useState('');
   const [attach, setAttach] = useState(true);
