@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation } from 'react-router';
 import { useStore } from 'react-redux';
@@ -8,6 +8,7 @@ import { useAppDispatch } from '../../app/hooks';
 import { useShownMarket } from '../../app/pageMarket';
 import type { RootState } from '../../app/store';
 import { toastShown } from '../../app/uiSlice';
+import Modal from '../../components/Modal';
 import { buttonClass, Field, inputClass, ProblemAlert, secondaryButtonClass } from '../../components/ui';
 import { useFlag } from '../flags/useFlag';
 import { appSnapshot } from './snapshot';
@@ -18,7 +19,6 @@ export const MAX_FEEDBACK_CHARS = 2000;
 export default function FeedbackButton() {
   const { t, i18n } = useTranslation();
   const enabled = useFlag('feedback-button');
-  const dialog = useRef<HTMLDialogElement>(null);
   const location = useLocation();
   const store = useStore<RootState>();
   const dispatch = useAppDispatch();
@@ -26,9 +26,10 @@ export default function FeedbackButton() {
   const [send, state] = useSendFeedbackMutation();
   const [text, setText] = useState('');
   const [attach, setAttach] = useState(true);
+  const [open, setOpen] = useState(false);
   if (!enabled) return null;
 
-  const close = () => dialog.current?.close();
+  const close = () => setOpen(false);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const page = location.pathname;
@@ -43,14 +44,10 @@ export default function FeedbackButton() {
 
   return (
     <>
-      <button type="button" className="rounded border border-slate-300 px-2 py-1 dark:border-slate-600" onClick={() => dialog.current?.showModal()}>
+      <button type="button" className="rounded border border-slate-300 px-2 py-1 dark:border-slate-600" onClick={() => setOpen(true)}>
         {t('feedback.button')}
       </button>
-      <dialog
-        ref={dialog}
-        aria-labelledby="feedback-title"
-        className="w-[32rem] max-w-[calc(100vw-2rem)] rounded-xl border border-slate-200 bg-white p-4 text-slate-900 shadow-xl backdrop:bg-slate-900/50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
-      >
+      <Modal open={open} onClose={close} labelledBy="feedback-title">
         <form onSubmit={(event) => void submit(event)} className="space-y-3">
           <h2 id="feedback-title" className="text-lg font-semibold">{t('feedback.title')}</h2>
           <p className="text-sm text-slate-700 dark:text-slate-300">{t('feedback.help', { page: location.pathname })}</p>
@@ -67,7 +64,7 @@ export default function FeedbackButton() {
             <button className={buttonClass} disabled={state.isLoading || !text.trim()}>{t('feedback.send')}</button>
           </div>
         </form>
-      </dialog>
+      </Modal>
     </>
   );
 }
