@@ -3,8 +3,7 @@ import { useTranslation } from 'react-i18next';
 
 import { useDecideAccountRequestsMutation, useListAccountRequestsQuery, type AccountDecisionsOut, type PendingAccountRequestOut } from '../../api/generated';
 import { marketTime, money } from '../../components/format';
-import { Loading } from '../../components/ui';
-import DecisionQueue, { type DecisionRequest } from './DecisionQueue';
+import DecisionQueue, { DecisionResults, type DecisionRequest } from './DecisionQueue';
 
 /** Linked minors' requests to open or reset an account; several decided in one step (one 2FA code). */
 export default function AccountRequests() {
@@ -30,18 +29,12 @@ export default function AccountRequests() {
     </>
   );
 
-  if (isLoading) return <Loading />;
-  if (pending.length === 0) {
-    return (
-      <>
-        {result && <Results result={result} />}
-        <p className="text-slate-700 dark:text-slate-300">{t('guardian.accountRequestsEmpty')}</p>
-      </>
-    );
-  }
   return (
     <DecisionQueue
       items={pending}
+      loading={isLoading}
+      empty={<p className="text-slate-700 dark:text-slate-300">{t('guardian.accountRequestsEmpty')}</p>}
+      results={result && <Results result={result} />}
       idOf={({ request }) => request.id}
       describe={describe}
       legend={t('guardian.accountRequests')}
@@ -52,21 +45,18 @@ export default function AccountRequests() {
       reasonId="account-reject-reason"
       testIdPrefix="account-request-"
       decide={decide}
-      busy={state.isLoading}
-      error={state.error}
-    >
-      {result && <Results result={result} />}
-    </DecisionQueue>
+      state={state}
+    />
   );
 }
 
 function Results({ result }: { result: AccountDecisionsOut }) {
   const { t } = useTranslation();
   return (
-    <ul role="status" className="space-y-1 rounded-lg bg-slate-100 p-3 text-sm dark:bg-slate-800">
+    <DecisionResults>
       {result.results.map((each) => (
         <li key={each.request_id}>{each.applied ? t(`guardian.accountDone.${each.decision}`) : (each.problem?.detail ?? t('common.failed'))}</li>
       ))}
-    </ul>
+    </DecisionResults>
   );
 }

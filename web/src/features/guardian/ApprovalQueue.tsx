@@ -3,8 +3,8 @@ import { useTranslation } from 'react-i18next';
 
 import { useDecideMutation, useListBreakersQuery, useListPendingQuery, useListVolatilityQuery, type DecisionsOut, type PendingApprovalOut } from '../../api/generated';
 import { marketTime, money, quantity } from '../../components/format';
-import { EmptyState, LevelBadge, Loading, RegimeBadge } from '../../components/ui';
-import DecisionQueue, { type DecisionRequest } from './DecisionQueue';
+import { EmptyState, LevelBadge, RegimeBadge } from '../../components/ui';
+import DecisionQueue, { DecisionResults, type DecisionRequest } from './DecisionQueue';
 
 /** Pending orders of linked minors; several approved or rejected in one step (one 2FA code). */
 export default function ApprovalQueue() {
@@ -42,18 +42,12 @@ export default function ApprovalQueue() {
     );
   };
 
-  if (isLoading) return <Loading />;
-  if (pending.length === 0) {
-    return (
-      <>
-        {result && <Results result={result} />}
-        <EmptyState title={t('guardian.queueEmptyTitle')}>{t('guardian.queueEmptyBody')}</EmptyState>
-      </>
-    );
-  }
   return (
     <DecisionQueue
       items={pending}
+      loading={isLoading}
+      empty={<EmptyState title={t('guardian.queueEmptyTitle')}>{t('guardian.queueEmptyBody')}</EmptyState>}
+      results={result && <Results result={result} />}
       idOf={({ order }) => order.id}
       describe={describe}
       legend={t('guardian.queue')}
@@ -65,24 +59,21 @@ export default function ApprovalQueue() {
       reasonId="reject-reason"
       testIdPrefix="approve-"
       decide={decide}
-      busy={state.isLoading}
-      error={state.error}
-    >
-      {result && <Results result={result} />}
-    </DecisionQueue>
+      state={state}
+    />
   );
 }
 
 function Results({ result }: { result: DecisionsOut }) {
   const { t } = useTranslation();
   return (
-    <ul role="status" className="space-y-1 rounded-lg bg-slate-100 p-3 text-sm dark:bg-slate-800">
+    <DecisionResults>
       {result.results.map((each) => (
         <li key={each.order_id}>
           {each.applied ? t(`guardian.done.${each.decision}`) : (each.problem?.detail ?? t('common.failed'))}
           {each.order && ` — ${t(`status.${each.order.status}`, each.order.status)}`}
         </li>
       ))}
-    </ul>
+    </DecisionResults>
   );
 }

@@ -28,6 +28,9 @@ function renderQueue({ items = ITEMS, decide = vi.fn(async () => true), selectAl
       <MemoryRouter>
         <DecisionQueue
           items={items}
+          loading={false}
+          empty={<p>Nothing waits</p>}
+          results={<p role="status">last result</p>}
           idOf={(item) => item.id}
           describe={(item) => <span className="block">{item.text}</span>}
           legend="Orders waiting for you"
@@ -39,11 +42,8 @@ function renderQueue({ items = ITEMS, decide = vi.fn(async () => true), selectAl
           reasonId="reject-reason"
           testIdPrefix="approve-"
           decide={decide}
-          busy={false}
-          error={undefined}
-        >
-          <p role="status">last result</p>
-        </DecisionQueue>
+          state={{ isLoading: false }}
+        />
       </MemoryRouter>
     </Provider>,
   );
@@ -110,6 +110,14 @@ describe('DecisionQueue', () => {
     renderQueue({ items: ITEMS.slice(0, 1) });
     expect(screen.queryByRole('checkbox', { name: 'Tick every order' })).toBeNull();
     expect(screen.getAllByRole('checkbox')).toHaveLength(1);
+  });
+
+  it('shows the last results above the empty state once nothing waits', () => {
+    me(false);
+    renderQueue({ items: [] });
+    expect(screen.queryByRole('checkbox')).toBeNull();
+    expect(screen.getByRole('status').textContent).toBe('last result');
+    expect(screen.getByText('Nothing waits')).toBeTruthy();
   });
 
   it('has no axe violations', async () => {

@@ -2,7 +2,7 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { useMe } from '../../app/session';
-import { buttonClass, Field, inputClass, ProblemAlert, secondaryButtonClass } from '../../components/ui';
+import { buttonClass, Field, inputClass, Loading, ProblemAlert, secondaryButtonClass } from '../../components/ui';
 
 export type Decision = 'approve' | 'reject';
 
@@ -11,6 +11,11 @@ export type DecisionRequest = { ids: string[]; decision: Decision; code: string 
 
 type Props<T> = {
   items: readonly T[];
+  loading: boolean;
+  /** Shown instead of the form when nothing waits. */
+  empty: ReactNode;
+  /** What the last decisions did: under the buttons, or above `empty` once the queue is cleared. */
+  results: ReactNode;
   idOf: (item: T) => string;
   /** The words beside an item's checkbox (they name it to a screen reader). */
   describe: (item: T) => ReactNode;
@@ -26,18 +31,21 @@ type Props<T> = {
   testIdPrefix: string;
   /** Sends the decisions; true when the server answered (the ticks and the code are then cleared). */
   decide: (request: DecisionRequest) => Promise<boolean>;
-  busy: boolean;
-  error: Parameters<typeof ProblemAlert>[0]['error'];
-  /** What the last decisions did, shown under the buttons. */
-  children?: ReactNode;
+  /** The decide mutation's state: busy while sending, and the problem if the server refused. */
+  state: { isLoading: boolean; error?: Parameters<typeof ProblemAlert>[0]['error'] };
 };
+
+/** The list of what each decision did, read out when it appears. */
+export function DecisionResults({ children }: { children: ReactNode }) {
+  return <ul role="status" className="space-y-1 rounded-lg bg-slate-100 p-3 text-sm dark:bg-slate-800">{children}</ul>;
+}
 
 /**
  * A guardian's queue of things to approve or reject together with one 2FA code (minors' orders,
  * minors' account requests): tick items, type the code, Approve N (Enter) or Reject N.
  */
 export default function DecisionQueue<T>({
-  items, idOf, describe, legend, selectAllLabel, approveLabel, rejectLabel, codeHint, codeId, reasonId, testIdPrefix, decide, busy, error, children,
+  items, loading, empty, results, idOf, describe, legend, selectAllLabel, approveLabel, rejectLabel, codeHint, codeId, reasonId, testIdPrefix, decide, state,
 }: Props<T>) {
   const { t } = useTranslation();
   const { data: me } = useMe();
@@ -66,6 +74,16 @@ export default function DecisionQueue<T>({
     }
   };
 
+  if (loading) return <Loading />;
+  if (items.length === 0) {
+    return (
+      <>
+        {results}
+        {empty}
+      </>
+    );
+  }
+  const busy = state.isLoading;
   return (
     <form onSubmit={submit('approve')} className="space-y-4">
       <fieldset>
@@ -105,14 +123,14 @@ export default function DecisionQueue<T>({
           <input id={reasonId} className={inputClass} maxLength={200} value={reason} onChange={(e) => setReason(e.target.value)} />
         </Field>
       </div>
-      <ProblemAlert error={error} />
+      <ProblemAlert error={state.error} />
       <div className="flex flex-wrap gap-3">
         <button className={buttonClass} disabled={selected.size === 0 || busy}>{approveLabel(selected.size)}</button>
         <button type="button" className={secondaryButtonClass} disabled={selected.size === 0 || busy} onClick={() => void submit('reject')()}>
           {rejectLabel(selected.size)}
         </button>
       </div>
-      {children}
+      {results}
     </form>
   );
 }
