@@ -170,8 +170,10 @@ def accessibility_violations(page: Page) -> list[str]:
     ]
 
 
-def shoot(page: Page, name: str) -> Path:
+def shoot(page: Page, name: str, *, full_page: bool = True) -> Path:
+    """The whole page; `full_page=False`: the screen as a person sees it (a modal's backdrop is
+    fixed to the screen, so a whole-page capture shows the page below the screen uncovered)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path

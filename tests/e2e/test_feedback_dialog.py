@@ -8,20 +8,22 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import DESKTOP, PHONE, Browsing, accessibility_violations, sign_in
+from tests.e2e.conftest import (
+    DESKTOP,
+    PHONE,
+    Browsing,
+    accessibility_violations,
+    shoot,
+    sign_in,
+)
 from tests.e2e.people import register
-from tests.e2e.servers import SHOTS, Platform
+from tests.e2e.servers import Platform
 
 # What is drawn at a point of the screen: the dialog's ::backdrop is hit as the dialog itself.
 DRAWN_AT = "([x, y]) => { const e = document.elementFromPoint(x, y); return e ? e.tagName : null; }"
 FOCUS_IN_DIALOG = (
     "() => Boolean(document.activeElement && document.activeElement.closest('dialog[open]'))"
 )
-
-
-def _screen(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"))  # the screen, not the whole page
 
 
 def _corners(page: Page) -> list[list[int]]:
@@ -66,7 +68,7 @@ def test_the_feedback_dialog_covers_the_screen_and_holds_the_keyboard(
     assert page.evaluate("() => window.scrollY") == scrolled, "the page behind the dialog scrolled"
     for corner in _corners(page):
         assert page.evaluate(DRAWN_AT, corner) == "DIALOG", corner
-    _screen(page, f"feedback-dialog-tall-page-{viewport}")
+    shoot(page, f"feedback-dialog-tall-page-{viewport}", full_page=False)  # the screen, as seen
     assert accessibility_violations(page) == []
 
     # Tab and Shift+Tab go round the dialog's own controls only.
