@@ -4,6 +4,7 @@ import { MemoryRouter, Route, Routes } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import ClassPage from '../features/classes/ClassPage';
+import ClassesPage from '../features/classes/ClassesPage';
 import { createLive } from '../live';
 import type { LiveMessage } from '../live/socket';
 import { fakeServer, signedInStore } from '../test/fakeServer';
@@ -14,18 +15,18 @@ const CLOCKS: Record<string, string> = {
   'class-1': '2008-10-10T20:00:00Z', // the class's market
 };
 
-function server() {
+const PERIOD_3 = { id: 'c1', name: 'Period 3', scenario_id: 'class-1', score: 'sortino', join_code: 'ABCD-1234', required_lessons: {}, teacher_name: 'Ms Tan' };
+
+function server(role = 'teacher') {
   return fakeServer({
-    '/api/v1/me': () => [200, { id: 't', role: 'teacher', display_name: 'Ms Tan', email: 'tan@example.org', two_factor_enabled: false }],
+    '/api/v1/me': () => [200, { id: 'u', role, display_name: 'Sam', email: 'sam@example.org', two_factor_enabled: false }],
     '/api/v1/accounts': () => [200, [{ id: 'a1', name: 'Practice', scenario_id: 'default', cash: '10000', equity: '10000' }]],
     '/api/v1/market/clock': (_body, url) => {
       const time = CLOCKS[url.searchParams.get('scenario') ?? 'default'];
       return [200, { market_time: time, market_date: time?.slice(0, 10), finished: false }];
     },
-    '/api/v1/classes/c1': () => [
-      200,
-      { id: 'c1', name: 'Period 3', scenario_id: 'class-1', score: 'sortino', join_code: 'ABCD-1234', required_lessons: {}, teacher_name: 'Ms Tan' },
-    ],
+    '/api/v1/classes/c1': () => [200, PERIOD_3],
+    '/api/v1/classes': () => [200, [PERIOD_3]],
   });
 }
 
@@ -48,6 +49,7 @@ function renderAt(path: string) {
         <Routes>
           <Route element={<Layout />}>
             <Route index element={<p>Home</p>} />
+            <Route path="classes" element={<ClassesPage />} />
             <Route path="classes/:classId" element={<ClassPage />} />
           </Route>
         </Routes>
@@ -77,6 +79,12 @@ describe('the header’s market date', () => {
     await screen.findByText('Home');
     await waitFor(() => expect(screen.getByTestId('market-clock').textContent).toBe('Market date: Jun 2, 2008'));
     expect(channels.has('clock@class-1')).toBe(false); // and the class's later day is not shown for it
+  });
+
+  it('is the class’s market on a student’s “My class” page when they are in one class', async () => {
+    server('learner');
+    renderAt('/classes');
+    await waitFor(() => expect(screen.getByTestId('market-clock').textContent).toBe('Market date in “Period 3”: Oct 10, 2008'));
   });
 
   it('is the account’s market, unnamed, on the other pages', async () => {

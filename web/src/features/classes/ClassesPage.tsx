@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { useCreateClassMutation, useJoinClassMutation, useListClassesQuery, type ClassOut } from '../../api/generated';
+import { useShowMarket } from '../../app/pageMarket';
 import { useMe } from '../../app/session';
 import { buttonClass, Card, EmptyState, Field, inputClass, Page, ProblemAlert, Table, td, TextLink, th } from '../../components/ui';
 import ClassBoard from './ClassBoard';
@@ -90,8 +91,11 @@ export default function ClassesPage() {
   const { t } = useTranslation();
   const { data: me } = useMe();
   const { data: classes = [], isLoading } = useListClassesQuery();
+  const teaches = me?.role === 'teacher' || me?.role === 'admin';
+  // A student in one class reads its board here: the header's market date is the class's market.
+  const only = me && !teaches && classes.length === 1 ? classes[0] : undefined;
+  useShowMarket(only && { scenarioId: only.scenario_id, name: only.name });
   if (!me || isLoading) return null;
-  const teaches = me.role === 'teacher' || me.role === 'admin';
   return (
     <Page title={teaches ? t('classes.title') : t('classes.myClasses')}>
       {teaches ? (
