@@ -62,6 +62,8 @@ def test_fill_cache_serves_only_the_state_it_was_stored_for() -> None:
     assert cache.get("A", 1, 3) is None  # reset
     cache.put("A", CachedFills(0, 2, ()))  # an older state never replaces a newer one
     assert cache.get("A", 0, 3) == (_fill(1),)
+    assert cache.earlier("A", 0, 4) == CachedFills(0, 3, (_fill(1),))  # read only what follows
+    assert cache.earlier("A", 0, 3) is None and cache.earlier("A", 1, 9) is None
     cache.put("B", CachedFills(0, 1, ()))
     cache.put("C", CachedFills(0, 1, ()))
     assert len(cache) == 2 and cache.get("A", 0, 3) is None  # least recently used dropped
@@ -125,12 +127,14 @@ async def test_orders_sells_and_reset_match_a_full_replay(
 
 
 async def test_fills_placed_by_another_replica_are_seen(
-    client: AsyncClient, runtime: Runtime
+    client: AsyncClient, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Two API processes on one database: each one's cached fills go stale when the other trades."""
+    """Two API processes on one database: each one's cached fills go stale when the other trades,
+    and the stale entry is caught up with only the fills stored after it."""
     user = await create_user(client)
     opened = await open_account(client, user, starting_cash="100000")
-    assert (await place(client, user, opened["id"], quantity="1")).status_code == 201
+    for quantity in ("1", "0.5"):
+        assert (await place(client, user, opened["id"], quantity=quantity)).status_code == 201
     replica = Runtime.build(runtime.settings)
     await replica.start()
     try:
@@ -141,10 +145,23 @@ async def test_fills_placed_by_another_replica_are_seen(
             row = await session.get(PaperAccount, opened["id"])
             assert row is not None
             assert fill_cache(runtime).get(row.id, row.epoch, row.ledger_length) is None
-        sold = await place(client, user, opened["id"], side="sell", quantity="3")
+        reads: list[int] = []
+        read_fills = repository.fill_values
+
+        async def recorded(*args: object, after: int = 0) -> object:
+            reads.append(after)
+            return await read_fills(*args, after=after)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(repository, "fill_values", recorded)
+        sold = await place(client, user, opened["id"], side="sell", quantity="3.5")
         assert sold.status_code == 201, sold.text  # only possible if the replica's fill is seen
+        assert reads == [2]  # its own two fills were cached: only the replica's was read
     finally:
         await replica.stop()
+    row, replay = await _replayed(runtime, opened["id"])
+    cached = fill_cache(runtime).entry(row.id, row.epoch, row.ledger_length)
+    assert cached is not None and cached.fills == replay.fills
+    assert cached.positions == replay.positions
     state = await account(client, user, opened["id"])
     assert state["positions"] == [] or Decimal(state["positions"][0]["quantity"]) == 0
     async with runtime.sessionmaker() as session:

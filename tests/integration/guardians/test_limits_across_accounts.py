@@ -48,6 +48,31 @@ async def _limits(run: Replay, who: AuthedUser, account_id: str, body: dict[str,
     assert response.status_code == 200, response.text
 
 
+async def _adult_with_two_accounts(
+    run: Replay, body: dict[str, Any]
+) -> tuple[AuthedUser, list[str]]:
+    """An adult with two accounts, each with its own `body` limits (the peer of the minor)."""
+    adult = await create_user(run.client)
+    adults = [
+        (await open_account(run.client, adult, starting_cash="5000", name=name))["id"]
+        for name in ("One", "Two")
+    ]
+    for account_id in adults:
+        await _limits(run, adult, account_id, body)
+    return adult, adults
+
+
+async def _minor_with_two_accounts(
+    run: Replay, body: dict[str, Any]
+) -> tuple[AuthedUser, str, str]:
+    """A minor (with a guardian) and the minor's two accounts, the guardian's `body` limits set."""
+    guardian, minor = await linked_family(run.client)
+    first = (await open_account(run.client, minor, starting_cash="5000"))["id"]
+    second = (await open_account(run.client, minor, starting_cash="5000", name="Two"))["id"]
+    await _limits(run, guardian, first, body)
+    return minor, first, second
+
+
 async def _trade(run: Replay, user: AuthedUser, account_id: str, **fields: Any) -> dict[str, Any]:
     """Place an order and, for a minor, have the guardian approve it (no 2FA on: no code)."""
     placed = await place(run.client, user, account_id, **fields)
@@ -130,13 +155,7 @@ async def test_stop_exits_in_two_accounts_add_up(database_url: str, tmp_path: Pa
         assert response.status_code == 201, response.text
         second = response.json()["id"]
         await _limits(run, guardian, first, STOP_GUARD)
-        adult = await create_user(client)
-        adults = [
-            (await open_account(client, adult, starting_cash="5000", name=name))["id"]
-            for name in ("One", "Two")
-        ]
-        for account_id in adults:
-            await _limits(run, adult, account_id, STOP_GUARD)
+        adult, adults = await _adult_with_two_accounts(run, STOP_GUARD)
 
         # One losing stop exit in each account: under the limit of 2 in each, 2 together.
         # (The second account trades SPX of 2001, in its own market's time.)
@@ -172,17 +191,8 @@ async def test_losing_trades_in_two_accounts_make_one_streak(
 ) -> None:
     async with replay(database_url, tmp_path) as run:
         client = run.client
-        guardian, minor = await linked_family(client)
-        first = (await open_account(client, minor, starting_cash="5000"))["id"]
-        second = (await open_account(client, minor, starting_cash="5000", name="Two"))["id"]
-        await _limits(run, guardian, first, STREAK)
-        adult = await create_user(client)
-        adults = [
-            (await open_account(client, adult, starting_cash="5000", name=name))["id"]
-            for name in ("One", "Two")
-        ]
-        for account_id in adults:
-            await _limits(run, adult, account_id, STREAK)
+        minor, first, second = await _minor_with_two_accounts(run, STREAK)
+        adult, adults = await _adult_with_two_accounts(run, STREAK)
 
         # ACME's own breaker is calm: a cap on it comes from the account's breaker.
         assert run.risk.board.symbol("ACME").level.name == "OPEN"
@@ -216,17 +226,8 @@ async def test_losses_in_two_accounts_add_up_to_the_daily_limit(
 ) -> None:
     async with replay(database_url, tmp_path) as run:
         client = run.client
-        guardian, minor = await linked_family(client)
-        first = (await open_account(client, minor, starting_cash="5000"))["id"]
-        second = (await open_account(client, minor, starting_cash="5000", name="Two"))["id"]
-        await _limits(run, guardian, first, DAILY_LOSS)
-        adult = await create_user(client)
-        adults = [
-            (await open_account(client, adult, starting_cash="5000", name=name))["id"]
-            for name in ("One", "Two")
-        ]
-        for account_id in adults:
-            await _limits(run, adult, account_id, DAILY_LOSS)
+        minor, first, second = await _minor_with_two_accounts(run, DAILY_LOSS)
+        adult, adults = await _adult_with_two_accounts(run, DAILY_LOSS)
 
         # Nearly all of the first account in SPX and IXIC (half each: the most their breakers
         # allow in one position at the start), a quarter of the second in SPX.

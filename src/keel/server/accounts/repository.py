@@ -145,9 +145,12 @@ async def fills(session: AsyncSession, account_id: str, epoch: int) -> Sequence[
     return (await session.execute(query)).scalars().all()
 
 
-async def fill_values(session: AsyncSession, account_id: str, epoch: int) -> Sequence[Any]:
+async def fill_values(
+    session: AsyncSession, account_id: str, epoch: int, *, after: int = 0
+) -> Sequence[Any]:
     """The epoch's fills as plain rows (no ORM objects), in the order they were applied, each with
-    its order's type (`order_type`: the stop-loss guard counts stop exits)."""
+    its order's type (`order_type`: the stop-loss guard counts stop exits); `after`: only those
+    numbered after it (the epoch's fills are numbered 1, 2, … as they are applied)."""
     query = (
         select(
             FillRow.id,
@@ -163,6 +166,7 @@ async def fill_values(session: AsyncSession, account_id: str, epoch: int) -> Seq
         )
         .join(OrderRow, OrderRow.id == FillRow.order_id)
         .where(FillRow.account_id == account_id, FillRow.epoch == epoch)
+        .where(FillRow.sequence > after)
         .order_by(FillRow.sequence)
     )
     return (await session.execute(query)).all()

@@ -47,8 +47,9 @@ class FillCache:
 
     An entry is used only while the locked (or freshly read) account row shows the same epoch and
     ledger length: every fill appends a ledger entry and bumps `ledger_length` in the same
-    transaction, so a fill written by any process, or a reset, makes the entry stale and the fills
-    are read again. Entries are stored only once their transaction has committed
+    transaction, so a fill written by any process, or a reset, makes the entry stale. A stale
+    entry of the same epoch is still the start of the epoch's fills: only the fills stored after
+    it are read (`earlier`); a reset reads the new epoch's afresh. Entries are stored only once their transaction has committed
     (`remember_after_commit`); a rollback drops them.
     """
 
@@ -67,6 +68,15 @@ class FillCache:
         if cached is None or (cached.epoch, cached.ledger_length) != (epoch, ledger_length):
             return None
         self._entries.move_to_end(account_id)
+        return cached
+
+    def earlier(self, account_id: str, epoch: int, ledger_length: int) -> CachedFills | None:
+        """The cached entry of an earlier state of the same epoch (another process has written
+        since): its fills are the first of the epoch's as stored (fills are only ever appended
+        within an epoch, numbered from 1), so only the ones after them need reading."""
+        cached = self._entries.get(account_id)
+        if cached is None or cached.epoch != epoch or cached.ledger_length >= ledger_length:
+            return None
         return cached
 
     def put(self, account_id: str, entry: CachedFills) -> None:
