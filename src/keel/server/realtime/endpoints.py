@@ -34,6 +34,7 @@ from keel.server.errors import ProblemError
 from keel.server.market.component import get_feed
 from keel.server.market.feed import quote_message
 from keel.server.metrics import WS_CONNECTIONS, WS_DELIVERY, WS_DROPPED, WS_SENT
+from keel.server.outages import outage_detail, unavailable_service
 from keel.server.ratelimit import Tier
 from keel.server.realtime import messages
 from keel.server.realtime.hub import ClientQueue, Hub, resolve_channel
@@ -49,6 +50,8 @@ AUTH_TIMEOUT_SECONDS = 10.0
 EXPIRY_CHECK_SECONDS = 1.0
 """How often an open socket compares its token's expiry with the runtime's clock."""
 MAX_SUBSCRIPTIONS = 200
+TRY_AGAIN_LATER = 1013
+"""The WebSocket close code for a backing service out of reach (RFC 6455, 7.4.1)."""
 
 
 async def _authenticate(websocket: WebSocket, runtime: Runtime) -> TokenClaims | None:
@@ -78,6 +81,13 @@ async def _authenticate(websocket: WebSocket, runtime: Runtime) -> TokenClaims |
             return decode_token(settings, token, expected_use=ACCESS_TOKEN, now=now)
     except ProblemError as error:
         await websocket.close(code=4401, reason=error.detail[:120])
+    except Exception as error:
+        service = unavailable_service(error)
+        if service is None:
+            raise
+        # The database is out of reach (down, or out of connections): "try again later", as an
+        # HTTP request gets 503 with Retry-After; the client's backoff reconnects.
+        await websocket.close(code=TRY_AGAIN_LATER, reason=outage_detail(service)[:120])
     return None
 
 
