@@ -8,8 +8,9 @@
   `sign_in_pair`);
 - `KeepAlive`: one raw HTTP/1.1 keep-alive connection (httpx on the hot path cost as much CPU as
   the server it measured);
-- each server's resident memory and CPU time, its children's included (`tree_rss_bytes`,
-  `tree_cpu_seconds`).
+- each server's resident memory, its own (`rss_bytes`) and with its children's (`tree_rss_bytes`:
+  backtest workers and their fork server), and its CPU time with its children's
+  (`tree_cpu_seconds`).
 """
 
 from __future__ import annotations
@@ -275,15 +276,21 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def rss_bytes(pid: int) -> int:
+    """Resident memory of `pid` alone (`VmRSS` from /proc), 0 once it is gone."""
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
 def tree_rss_bytes(pid: int) -> int:
     """Resident memory of `pid` and its descendants (`VmRSS` from /proc), 0 once it is gone."""
     total, pending = 0, [pid]
     while pending:
         current = pending.pop()
-        with contextlib.suppress(OSError):
-            for line in Path(f"/proc/{current}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
+        total += rss_bytes(current)
         pending.extend(_children(current))
     return total
 

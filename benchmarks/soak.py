@@ -25,13 +25,13 @@ What it does:
 4. **soak**: the mix at `--share` of that capacity for `--minutes`, printing per minute the
    requests, answers by status (5xx apart), p50/p99 latency (all requests; orders apart),
    WebSocket messages and their p99 (receive time minus `sent_at`), the pub/sub messages per
-   second under the servers' Redis namespace (what every replica receives), each server's RSS
-   (children included), the load average and this load generator's CPU; then the database's
+   second under the servers' Redis namespace (what every replica receives), each server's own
+   RSS and its children's (backtest workers, which come and go with jobs, and their fork server), the load average and this load generator's CPU; then the database's
    growth per order placed, the latency of each kind of request, and the replicas' own WebSocket
    delivery figures from their `/metrics` (the SLO's histogram and counters);
 5. the verdicts: total 5xx (target 0); p99 flat (the rule: the least-squares line through the
-   per-minute p99s rises over the run by less than 25 % of their median); RSS growth from the
-   soak's start to its end, each process (target < 5 %).
+   per-minute p99s rises over the run by less than 25 % of their median); RSS growth of each
+   server process from the soak's start to its end (target < 5 %), its children's beside it.
 
 Everything shares the machine: PostgreSQL, Redis, the servers and this load generator (its CPU is
 printed); on a machine shared with other work, read each figure beside its load average.
@@ -56,6 +56,7 @@ from harness import (
     PASSWORD,
     percentile,
     register_learner,
+    rss_bytes,
     scratch_database,
     server_env,
     start_topology,
@@ -201,12 +202,13 @@ async def soak(
     """Drive `rate` orders/s for `args.minutes`, one line per minute; windows, RSS at start and
     end."""
     minutes, size = args.minutes, database_bytes(args.database_url)
-    baseline = [tree_rss_bytes(server.pid) for server in servers]
+    baseline = [rss_bytes(server.pid) for server in servers]
     print(f"soak: {rate:.1f} orders/s ({rate * REQUESTS_PER_ORDER:.0f} requests/s) for "
           f"{minutes} min; RSS at start " + ", ".join(
-              f"{name} {rss / MIB:.0f} MiB" for name, rss in zip(names, baseline, strict=True)))  # fmt: skip
+              f"{name} {rss / MIB:.0f} MiB" for name, rss in zip(names, baseline, strict=True))
+          + f"; their children {children_rss(servers) / MIB:.0f} MiB")  # fmt: skip
     print("  min  requests  2xx  4xx by status         5xx  conn  p50 ms  p99 ms  order p99  "
-          "ws msgs  ws p99 ms  pub/sub/s  RSS MiB " + "/".join(names) + "  CPU % "
+          "ws msgs  ws p99 ms  pub/sub/s  RSS MiB " + "/".join(names) + " +children  CPU % "
           + "/".join(names) + "  load 1/5/15  client CPU")  # fmt: skip
     windows, rss = [], baseline
     first_cpu = cpu = [tree_cpu_seconds(server.pid) for server in servers]
@@ -216,13 +218,15 @@ async def soak(
         client, wall = time.process_time(), time.perf_counter()
         await traffic.drive(rate, 60.0)
         windows.append(window)
-        rss = [tree_rss_bytes(server.pid) for server in servers]
+        rss = [rss_bytes(server.pid) for server in servers]
         now = [tree_cpu_seconds(server.pid) for server in servers]
         wall = time.perf_counter() - wall
         shares = [(after - before) / wall for before, after in zip(cpu, now, strict=True)]
         cpu = now
-        print(minute_line(minute, window, rss, shares, (time.process_time() - client) / wall),
-              flush=True)  # fmt: skip
+        print(minute_line(minute, window, rss, children_rss(servers), shares,
+                          (time.process_time() - client) / wall), flush=True)  # fmt: skip
+    print(f"the servers' children at the end: {children_rss(servers) / MIB:.0f} MiB (backtest "
+          "workers come and go with the jobs; the verdicts below are the servers' own RSS)")  # fmt: skip
     elapsed, placed = time.perf_counter() - started, sum(w.orders_placed for w in windows)
     used = [after - before for before, after in zip(first_cpu, cpu, strict=True)]
     print(f"server CPU over the soak: engine {100 * used[0] / elapsed:.0f} % of a core; api "
@@ -236,6 +240,12 @@ async def soak(
           f"{grown / max(placed, 1) / 1024:.1f} KiB per order placed (every row of the mix, "
           f"indexes included)")  # fmt: skip
     return windows, baseline, rss
+
+
+def children_rss(servers: list[subprocess.Popen[bytes]]) -> int:
+    """Resident memory of the servers' children together: backtest workers (one per running job)
+    and the fork server that starts them."""
+    return sum(tree_rss_bytes(server.pid) - rss_bytes(server.pid) for server in servers)
 
 
 async def run(bases: list[str], servers: list[subprocess.Popen[bytes]],

@@ -49,7 +49,7 @@ def trend_rise(values: list[float]) -> float:
 
 
 def minute_line(
-    minute: int, window: Window, rss: list[int], shares: list[float], client: float
+    minute: int, window: Window, rss: list[int], children: int, shares: list[float], client: float
 ) -> str:
     total = sum(window.statuses.values())
     ok = sum(n for status, n in window.statuses.items() if status < 400)
@@ -60,7 +60,7 @@ def minute_line(
         f"{window.connection_errors:4d} {ms(window.latencies, 0.5)} {ms(window.latencies, 0.99)}"
         f"    {ms(window.order_latencies, 0.99)}  {window.ws_messages:7d}    "
         f"{ms(window.ws_latencies, 0.99)}  {window.pubsub_messages / 60:9.0f}  "
-        f"{'/'.join(f'{r / MIB:.0f}' for r in rss)}  "
+        f"{'/'.join(f'{r / MIB:.0f}' for r in rss)} +{children / MIB:.0f}  "
         f"{'/'.join(f'{100 * share:.0f}' for share in shares)}  {load()}  {100 * client:.0f} %"
     )
 

@@ -33,7 +33,7 @@ from keel.server.lessons.component import start_lessons
 from keel.server.mirror import start_sharing, stop_sharing
 from keel.server.objectstore import build_object_store
 from keel.server.pubsub import start_pubsub
-from keel.server.ratelimit import RequestLimiter, stop_rate_limiter
+from keel.server.ratelimit import RequestLimiter
 from keel.server.realtime.hub import Hub
 from keel.server.runtime import Runtime
 from keel.server.scenarios.launcher import (
@@ -81,7 +81,7 @@ async def stop_runtime(runtime: Runtime) -> None:
         await runtime.backtests.stop()
         runtime.backtests = None
     if runtime.rate_limiter is not None:
-        stop_rate_limiter(runtime.rate_limiter)
+        await runtime.rate_limiter.close()
         runtime.rate_limiter = None
     for closing in (runtime.login_throttle, runtime.access_denylist):
         if closing is not None:

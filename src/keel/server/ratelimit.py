@@ -5,6 +5,11 @@ id when a valid access token is sent, by the client IP otherwise. Counters use f
 Redis when `KEEL_REDIS_URL` is set (shared by API replicas), in memory otherwise. Every limited
 response carries `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` (seconds); a refused
 one is 429 problem+json with `Retry-After`. Probes and `/metrics` are never limited.
+
+The middleware decodes the access token once for the whole request: with Redis, the count and
+whether a logout revoked the token are asked in one round trip (`RedisWindows`), and both the
+claims and that answer are left in the request's state (`CheckedAccess`) for the route's
+authentication, which then asks neither again.
 """
 
 from __future__ import annotations
@@ -13,23 +18,23 @@ import math
 import time
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 import structlog
 from limits import RateLimitItem, parse
-from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.storage import MemoryStorage
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from keel.domain.enums import Role
-from keel.server.auth.tokens import ACCESS_TOKEN, InvalidToken, decode_token
+from keel.server.auth.revocation import CHECKED_ACCESS, CheckedAccess, RedisAccessDenylist
+from keel.server.auth.tokens import ACCESS_TOKEN, InvalidToken, TokenClaims, decode_token
 from keel.server.errors import problem_response
-from keel.server.redis_client import redis_options
+from keel.server.redis_client import redis_client
 from keel.server.runtime import Runtime
 from keel.server.settings import Settings
 
 log = structlog.get_logger(__name__)
 
-WINDOW_ENDS_KEPT = 100_000
-"""Windows whose end one process remembers; past ones are dropped when there are more."""
 
 LIMITED_PREFIX = "/api/"
 """Only the API is rate-limited. Everything else is static — the web app's shell and hashed
@@ -54,6 +59,8 @@ class Decision:
     limit: int
     remaining: int
     reset_seconds: int
+    revoked: bool | None = None
+    """Whether the access token asked about with the count was revoked; None: not asked."""
 
     def headers(self) -> list[tuple[bytes, bytes]]:
         return [
@@ -63,85 +70,125 @@ class Decision:
         ]
 
 
+WINDOW_SCRIPT = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local ttl = redis.call('PTTL', KEYS[1])
+local revoked = 0
+if #KEYS > 1 then revoked = redis.call('EXISTS', KEYS[2]) end
+return {count, ttl, revoked}
+"""
+"""One fixed window's hit: count it (the first hit starts the window's expiry), how long the
+window has left in ms, and whether the key `KEYS[2]` (a revoked token's) exists."""
+
+
+class RedisWindows:
+    """Fixed-window counters in Redis, shared by every replica: one script call per hit, which
+    also answers whether the caller's access token is on the denylist (one round trip, not two)."""
+
+    def __init__(self, redis: Any, prefix: str) -> None:
+        self.redis = redis
+        self.prefix = prefix
+        self._hit = redis.register_script(WINDOW_SCRIPT)
+
+    async def hit(
+        self, key: str, expiry_seconds: int, revoked_key: str | None
+    ) -> tuple[int, float, bool | None]:
+        """(count in this window, seconds until it ends, whether `revoked_key` exists)."""
+        keys = [f"{self.prefix}:{key}"] + ([revoked_key] if revoked_key else [])
+        count, ttl_ms, revoked = await self._hit(keys=keys, args=[expiry_seconds * 1000])
+        seconds_left = ttl_ms / 1000 if ttl_ms > 0 else float(expiry_seconds)
+        return int(count), seconds_left, bool(revoked) if revoked_key else None
+
+
+class MemoryWindows:
+    """Fixed-window counters in this process (`limits`' memory storage), for one API process."""
+
+    def __init__(self) -> None:
+        self.storage = MemoryStorage()
+
+    async def hit(
+        self, key: str, expiry_seconds: int, revoked_key: str | None
+    ) -> tuple[int, float, bool | None]:
+        count = await self.storage.incr(key, expiry_seconds)
+        return count, await self.storage.get_expiry(key) - time.time(), None
+
+
 class RequestLimiter:
     """Counts one hit per request against the caller's tier."""
 
-    def __init__(self, storage: Storage, tiers: dict[Tier, RateLimitItem]) -> None:
-        self.storage = storage
+    def __init__(
+        self, windows: RedisWindows | MemoryWindows, tiers: dict[Tier, RateLimitItem]
+    ) -> None:
+        self.windows = windows
         self.tiers = tiers
-        self._window_ends: dict[str, float] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RequestLimiter:
-        storage: Storage
+        windows: RedisWindows | MemoryWindows = MemoryWindows()
         if settings.redis_url:
-            uri = "async+" + settings.redis_url
-            storage = RedisStorage(
-                uri,
-                implementation="redispy",
-                key_prefix=f"{settings.redis_namespace}:ratelimit",
-                **redis_options(),
-            )
-        else:
-            storage = MemoryStorage()
+            prefix = f"{settings.redis_namespace}:ratelimit"
+            windows = RedisWindows(redis_client(settings.redis_url), prefix)
         tiers = {
             Tier.ANONYMOUS: parse(settings.rate_limit_anonymous),
             Tier.LEARNER: parse(settings.rate_limit_learner),
             Tier.ADMIN: parse(settings.rate_limit_admin),
         }
-        return cls(storage, tiers)
+        return cls(windows, tiers)
 
-    async def hit(self, tier: Tier, identity: str) -> Decision:
-        """Count one request; usually one round trip to the counter store.
-
-        What `FixedWindowRateLimiter.hit` does (one INCR that starts the window's expiry), with
-        the count it returns giving what is left; when the window ends is remembered per key
-        (the hit that starts a window knows it), so it is asked of the store only for a window
-        this process did not see start."""
+    async def hit(self, tier: Tier, identity: str, *, revoked_key: str | None = None) -> Decision:
+        """Count one request (one round trip to Redis); with `revoked_key`, also whether that
+        denylist key exists (`Decision.revoked`)."""
         item = self.tiers[tier]
         key = item.key_for(tier.value, identity)
-        count = await self.storage.incr(key, item.get_expiry())
-        now = time.time()
-        reset_at = self._window_ends.get(key)
-        if count == 1:
-            reset_at = now + item.get_expiry()
-        elif reset_at is None or reset_at <= now:
-            reset_at = await self.storage.get_expiry(key)
-        self._remember_window_end(key, reset_at, now)
+        count, seconds_left, revoked = await self.windows.hit(key, item.get_expiry(), revoked_key)
         return Decision(
             allowed=count <= item.amount,
             limit=item.amount,
             remaining=max(0, item.amount - count),
-            reset_seconds=max(1, math.ceil(reset_at - now)),
+            reset_seconds=max(1, math.ceil(seconds_left)),
+            revoked=revoked,
         )
 
-    def _remember_window_end(self, key: str, reset_at: float, now: float) -> None:
-        if len(self._window_ends) >= WINDOW_ENDS_KEPT and key not in self._window_ends:
-            self._window_ends = {k: end for k, end in self._window_ends.items() if end > now}
-        self._window_ends[key] = reset_at
+    async def close(self) -> None:
+        if isinstance(self.windows, RedisWindows):
+            await self.windows.redis.aclose()
+        else:  # the memory storage's expiry task
+            timer = getattr(self.windows.storage, "timer", None)
+            if timer is not None:
+                timer.cancel()
 
 
-def caller_of(scope: Scope, settings: Settings, runtime: Runtime) -> tuple[Tier, str]:
+def caller_of(
+    scope: Scope, settings: Settings, runtime: Runtime
+) -> tuple[Tier, str, CheckedAccess | None]:
     """The caller's tier and counter key: user id with a valid access token, else the client IP
-    (always the IP on `ANONYMOUS_PATHS`)."""
+    (always the IP on `ANONYMOUS_PATHS`); and the token with its claims, when it was valid."""
     client = scope.get("client")
-    anonymous = Tier.ANONYMOUS, f"ip:{client[0] if client else 'unknown'}"
+    anonymous = Tier.ANONYMOUS, f"ip:{client[0] if client else 'unknown'}", None
     if scope.get("path", "") in ANONYMOUS_PATHS:
         return anonymous
     for name, value in scope.get("headers") or []:
         if name == b"authorization":
             scheme, _, token = value.decode("latin-1").partition(" ")
-            if scheme.lower() != "bearer" or not token.strip():
+            token = token.strip()
+            if scheme.lower() != "bearer" or not token:
                 break
             try:
                 claims = decode_token(
-                    settings, token.strip(), expected_use=ACCESS_TOKEN, now=runtime.clock.now()
+                    settings, token, expected_use=ACCESS_TOKEN, now=runtime.clock.now()
                 )
             except InvalidToken:
                 break
             tier = Tier.ADMIN if claims.role == Role.ADMIN.value else Tier.LEARNER
-            return tier, f"user:{claims.user_id}"
+            return tier, f"user:{claims.user_id}", CheckedAccess(token, claims)
     return anonymous
+
+
+def _revoked_key(runtime: Runtime, claims: TokenClaims) -> str | None:
+    """The denylist key of the token, when the denylist lives in Redis (asked with the count)."""
+    denylist = runtime.access_denylist
+    return denylist.key(claims.jti) if isinstance(denylist, RedisAccessDenylist) else None
 
 
 class RateLimitMiddleware:
@@ -159,13 +206,17 @@ class RateLimitMiddleware:
         if runtime is None or limiter is None:
             await self.app(scope, receive, send)
             return
-        tier, identity = caller_of(scope, runtime.settings, runtime)
+        tier, identity, checked = caller_of(scope, runtime.settings, runtime)
+        revoked_key = _revoked_key(runtime, checked.claims) if checked else None
         try:
-            decision = await limiter.hit(tier, identity)
+            decision = await limiter.hit(tier, identity, revoked_key=revoked_key)
         except Exception:  # a broken counter store must not take the API down: fail open
             log.exception("rate-limit storage unavailable; request allowed")
             await self.app(scope, receive, send)
             return
+        if checked is not None:  # the route's authentication reads this instead of asking again
+            checked.revoked = decision.revoked
+            scope.setdefault("state", {})[CHECKED_ACCESS] = checked
         if not decision.allowed:
             response = problem_response(
                 429,
@@ -188,9 +239,3 @@ class RateLimitMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
-
-
-def stop_rate_limiter(limiter: RequestLimiter) -> None:
-    timer = getattr(getattr(limiter, "storage", None), "timer", None)
-    if timer is not None:  # MemoryStorage's expiry task; Redis counters simply outlive us
-        timer.cancel()

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import pytest
 from httpx import AsyncClient
+from redis.asyncio import Redis
 
 from tests.integration.auth.factories import client_with, create_user
+from tests.integration.orders.factories import open_account, place
 
 SMALL = {
     "rate_limit_anonymous": "3/minute",
@@ -73,3 +79,48 @@ async def test_limits_are_shared_through_redis(
                 (await second.get("/api/v1/me", headers=user.headers)).status_code for _ in range(3)
             ]
     assert statuses == [200, 200, 429]
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_an_authenticated_request_asks_redis_once(
+    database_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The rate limit's count and whether a logout revoked the token come back from one script
+    call; the route's authentication asks neither again (seen through Redis's own MONITOR)."""
+    var = tmp_path_factory.mktemp("var")
+    async with client_with(database_url, var, redis_url=redis_url) as client:
+        user = await create_user(client)
+        account = await open_account(client, user)
+        async with redis_commands(redis_url) as seen:
+            me = await client.get("/api/v1/me", headers=user.headers)
+            order = await place(client, user, account["id"], quantity="1")
+        assert me.status_code == 200 and order.status_code == 201, order.text
+    asked = [command for command in seen if "revoked-access:" in command]
+    assert len(asked) == 2, seen  # one per request ...
+    assert all(command.startswith("EVALSHA") and ":ratelimit:" in command for command in asked)
+    assert not [c for c in seen if c.startswith("GET")], seen  # ... and no GET of the denylist
+
+
+@asynccontextmanager
+async def redis_commands(redis_url: str) -> AsyncIterator[list[str]]:
+    """The commands clients sent to `redis_url`'s database while the block ran (MONITOR; the
+    commands a script runs inside Redis are left out)."""
+    store = Redis.from_url(redis_url)
+    database = store.connection_pool.connection_kwargs.get("db", 0)
+    seen: list[str] = []
+    async with store.monitor() as monitor:
+        await monitor.connect()
+
+        async def record() -> None:
+            async for entry in monitor.listen():
+                if int(entry["db"]) == database and entry.get("client_type") != "lua":
+                    seen.append(entry["command"])
+
+        recording = asyncio.create_task(record())
+        try:
+            yield seen
+            await asyncio.sleep(0.2)  # MONITOR's lines arrive after the replies
+        finally:
+            recording.cancel()
+            await asyncio.gather(recording, return_exceptions=True)
+    await store.aclose()

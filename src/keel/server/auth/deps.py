@@ -14,7 +14,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from keel.domain.enums import Role
 from keel.server.auth.models import User
-from keel.server.auth.revocation import access_denylist
+from keel.server.auth.revocation import access_denylist, checked_access
 from keel.server.auth.service import user_from_access_token
 from keel.server.deps import RuntimeDep, SessionDep
 from keel.server.errors import ProblemError
@@ -49,6 +49,7 @@ async def get_current_user(
         access_denylist(runtime),
         credentials.credentials,
         now=runtime.clock.now(),
+        checked=checked_access(request.scope),
     )
     if user.must_change_password and request.url.path not in PASSWORD_CHANGE_ROUTES:
         raise ProblemError(

@@ -11,15 +11,40 @@ from __future__ import annotations
 
 import heapq
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from keel.server.auth.tokens import TokenClaims
 from keel.server.runtime import Runtime
 
 TOKENS_REVOKED_CHANNEL = "auth:revoked"
 """Published after a logout (`{"user_id", "jti"}`: that access token), a password change and
 turning 2FA on (`{"user_id", "below_version"}`: every older token of the user); WebSockets opened with such a
 token are closed (`keel.server.realtime`)."""
+
+
+CHECKED_ACCESS = "keel.checked_access"
+"""Request state key: the `CheckedAccess` of the request's access token, when the rate limiter
+decoded it (`keel.server.ratelimit`)."""
+
+
+@dataclass(slots=True)
+class CheckedAccess:
+    """An access token checked once for the whole request: its verified claims and, when asked
+    together with the rate limit's count, whether a logout revoked it."""
+
+    token: str
+    claims: TokenClaims
+    revoked: bool | None = None
+    """None: not asked yet (no Redis, or the count failed); the denylist is asked then."""
+
+
+def checked_access(scope: Mapping[str, Any]) -> CheckedAccess | None:
+    """The request's `CheckedAccess` (`scope`: its ASGI scope), if the rate limiter left one."""
+    found = scope.get("state", {}).get(CHECKED_ACCESS)
+    return found if isinstance(found, CheckedAccess) else None
 
 
 class AccessDenylist(Protocol):

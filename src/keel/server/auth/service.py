@@ -21,7 +21,7 @@ from keel.server.auth.passwords import (
     password_policy_violations,
     verify_password_off_loop,
 )
-from keel.server.auth.revocation import AccessDenylist
+from keel.server.auth.revocation import AccessDenylist, CheckedAccess
 from keel.server.auth.schemas import (
     TokenPairOut,
     TwoFactorChallengeOut,
@@ -311,14 +311,27 @@ async def logout(
 
 
 async def verify_access_token(
-    settings: Settings, denylist: AccessDenylist, token: str, *, now: datetime
+    settings: Settings,
+    denylist: AccessDenylist,
+    token: str,
+    *,
+    now: datetime,
+    checked: CheckedAccess | None = None,
 ) -> TokenClaims:
-    """The claims of a valid, unrevoked access token (no database query); 401 problem otherwise."""
-    try:
-        claims = decode_token(settings, token, expected_use=ACCESS_TOKEN, now=now)
-    except InvalidToken as exc:
-        raise unauthorized(f"the access token is not valid ({exc.reason})") from exc
-    if await denylist.is_revoked(claims.jti):
+    """The claims of a valid, unrevoked access token (no database query); 401 problem otherwise.
+    `checked`: what this request already found out about the token (nothing is asked twice)."""
+    if checked is not None and checked.token == token:
+        claims = checked.claims
+    else:
+        try:
+            claims = decode_token(settings, token, expected_use=ACCESS_TOKEN, now=now)
+        except InvalidToken as exc:
+            raise unauthorized(f"the access token is not valid ({exc.reason})") from exc
+        checked = None
+    revoked = checked.revoked if checked is not None else None
+    if revoked is None:
+        revoked = await denylist.is_revoked(claims.jti)
+    if revoked:
         raise unauthorized("the access token was revoked by a logout; log in again")
     return claims
 
@@ -330,9 +343,10 @@ async def user_from_access_token(
     token: str,
     *,
     now: datetime,
+    checked: CheckedAccess | None = None,
 ) -> User:
     """The active user an access token belongs to; 401 problem otherwise (also for WebSockets)."""
-    claims = await verify_access_token(settings, denylist, token, now=now)
+    claims = await verify_access_token(settings, denylist, token, now=now, checked=checked)
     user = await repository.get_user(session, claims.user_id)
     if user is None or not user.is_active or user.token_version != claims.version:
         raise unauthorized("the access token is no longer valid; log in again")

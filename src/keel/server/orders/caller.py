@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from keel.server.auth.deps import unauthorized
-from keel.server.auth.revocation import access_denylist
+from keel.server.auth.revocation import access_denylist, checked_access
 from keel.server.auth.service import verify_access_token
 from keel.server.auth.tokens import TokenClaims
 from keel.server.deps import RuntimeDep
@@ -25,11 +25,13 @@ STALE_TOKEN = "the access token is no longer valid; log in again"
 
 
 async def access_claims(
+    request: Request,
     runtime: RuntimeDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> TokenClaims:
     """The verified claims of the caller's access token (signature, kind, expiry, not revoked by a
-    logout: one denylist lookup, no database query); 401 otherwise.
+    logout: one denylist lookup, asked with the rate limit's count, no database query); 401
+    otherwise.
 
     Whether the owner is still active and the token's version still current is checked by the
     caller of this dependency, under the account lock."""
@@ -40,6 +42,7 @@ async def access_claims(
         access_denylist(runtime),
         credentials.credentials,
         now=runtime.clock.now(),
+        checked=checked_access(request.scope),
     )
 
 
