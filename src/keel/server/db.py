@@ -6,12 +6,13 @@ Services never commit.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, Numeric, event
+from sqlalchemy import DateTime, Dialect, MetaData, Numeric, Table, event, insert
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -138,3 +139,55 @@ async def session_scope(
         except BaseException:
             await session.rollback()
             raise
+
+
+@dataclass(frozen=True, slots=True)
+class _InsertPlan:
+    sql: str
+    keys: tuple[str, ...]
+    """The rows' keys in the order of the statement's parameters."""
+    processors: tuple[Callable[[Any], Any] | None, ...]
+
+
+_insert_plans: dict[tuple[str, tuple[str, ...]], _InsertPlan] = {}
+
+
+def _insert_plan(table: Table, keys: tuple[str, ...], dialect: Dialect) -> _InsertPlan:
+    """The INSERT of `keys` into `table` as SQLAlchemy compiles it, with each column's own bind
+    processor (the same conversions `session.execute` applies); built once per table and keys."""
+    plan = _insert_plans.get((table.name, keys))
+    if plan is None:
+        compiled = insert(table).inline().compile(dialect=dialect, column_keys=list(keys))
+        order = tuple(compiled.positiontup or ())
+        processors = tuple(table.c[key].type.dialect_impl(dialect).bind_processor(dialect)
+                           for key in order)  # fmt: skip
+        plan = _InsertPlan(compiled.string, order, processors)
+        _insert_plans[(table.name, keys)] = plan
+    return plan
+
+
+async def insert_rows(
+    session: AsyncSession, table: Table, rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """INSERT `rows` (mappings with the same keys) into `table` in the session's transaction.
+
+    On PostgreSQL the statement SQLAlchemy compiles goes to asyncpg's `executemany` with each value
+    passed through its column's bind processor: the same SQL and values as
+    `session.execute(insert(table), rows)`, without the per-row parameter bookkeeping that made
+    half the CPU of the order desk's writes. Other databases take `session.execute`."""
+    if not rows:
+        return
+    connection = await session.connection()
+    dialect = connection.dialect
+    if dialect.name != "postgresql" or dialect.driver != "asyncpg":
+        await connection.execute(insert(table), list(rows))
+        return
+    plan = _insert_plan(table, tuple(rows[0]), dialect)
+    pairs = tuple(zip(plan.keys, plan.processors, strict=True))
+    values = [
+        tuple(row[key] if process is None else process(row[key]) for key, process in pairs)
+        for row in rows
+    ]
+    driver = (await connection.get_raw_connection()).driver_connection
+    assert driver is not None  # a checked-out connection
+    await driver.executemany(plan.sql, values)

@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 
@@ -23,6 +23,7 @@ from keel.domain.ledger import LedgerEntry
 from keel.domain.orders import OrderEvent
 from keel.server.accounts import repository as accounts_repo
 from keel.server.accounts.models import EquitySnapshot, LedgerEntryRow
+from keel.server.db import insert_rows
 from keel.server.metrics import FILLS, ORDERS
 from keel.server.orders.models import FillRow, OrderEventRow, OrderRow
 
@@ -32,7 +33,7 @@ COST_PLACES = Decimal("0.000001")
 @dataclass
 class Appends:
     """Append-only rows staged workspaces write (plain values: one INSERT per table, no ORM
-    objects to track) and the position rows to upsert."""
+    objects to track, straight to the driver: `db.insert_rows`) and the position rows to upsert."""
 
     events: list[dict[str, Any]] = field(default_factory=list)
     fills: list[dict[str, Any]] = field(default_factory=list)
@@ -55,8 +56,7 @@ class Appends:
             (LedgerEntryRow, self.ledger),
             (EquitySnapshot, self.equity),
         ):
-            if rows:  # the Core table, not the entity: no ORM bulk bookkeeping
-                await session.execute(insert(cast(Table, model.__table__)), rows)
+            await insert_rows(session, cast(Table, model.__table__), rows)
         await accounts_repo.upsert_positions(session, self.positions)
 
 
@@ -69,7 +69,7 @@ async def insert_orders(session: AsyncSession, rows: list[OrderRow]) -> None:
     if not rows:
         return
     values = [{key: getattr(row, key) for key in _ORDER_COLUMNS} for row in rows]
-    await session.execute(insert(cast(Table, OrderRow.__table__)), values)
+    await insert_rows(session, cast(Table, OrderRow.__table__), values)
     for row in rows:
         make_transient_to_detached(row)
         session.add(row)
