@@ -10,9 +10,9 @@ from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import DateTime, Dialect, MetaData, Numeric, Table, event, insert
+from sqlalchemy import DateTime, Dialect, Insert, MetaData, Numeric, Table, event, insert
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -149,27 +149,32 @@ class _InsertPlan:
     processors: tuple[Callable[[Any], Any] | None, ...]
 
 
-_insert_plans: dict[tuple[str, tuple[str, ...]], _InsertPlan] = {}
+_insert_plans: dict[tuple[object, tuple[str, ...]], _InsertPlan] = {}
 
 
-def _insert_plan(table: Table, keys: tuple[str, ...], dialect: Dialect) -> _InsertPlan:
-    """The INSERT of `keys` into `table` as SQLAlchemy compiles it, with each column's own bind
-    processor (the same conversions `session.execute` applies); built once per table and keys."""
-    plan = _insert_plans.get((table.name, keys))
+def _insert_plan(into: Table | Insert, keys: tuple[str, ...], dialect: Dialect) -> _InsertPlan:
+    """The INSERT as SQLAlchemy compiles it for rows with `keys`, with each column's own bind
+    processor (the same conversions `session.execute` applies); built once per table or statement."""
+    cache_key = (into.name if isinstance(into, Table) else into, keys)
+    plan = _insert_plans.get(cache_key)
     if plan is None:
-        compiled = insert(table).inline().compile(dialect=dialect, column_keys=list(keys))
+        statement = insert(into) if isinstance(into, Table) else into
+        table = cast(Table, statement.table)
+        compiled = statement.inline().compile(dialect=dialect, column_keys=list(keys))
         order = tuple(compiled.positiontup or ())
-        processors = tuple(table.c[key].type.dialect_impl(dialect).bind_processor(dialect)
-                           for key in order)  # fmt: skip
+        processors = tuple(table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+                           for name in order)  # fmt: skip
         plan = _InsertPlan(compiled.string, order, processors)
-        _insert_plans[(table.name, keys)] = plan
+        _insert_plans[cache_key] = plan
     return plan
 
 
 async def insert_rows(
-    session: AsyncSession, table: Table, rows: Sequence[Mapping[str, Any]]
+    session: AsyncSession, into: Table | Insert, rows: Sequence[Mapping[str, Any]]
 ) -> None:
-    """INSERT `rows` (mappings with the same keys) into `table` in the session's transaction.
+    """INSERT `rows` (mappings with the same keys) into a table, or run an INSERT statement (an
+    upsert, say: one built once and kept, as it is cached by identity) for each of them, in the
+    session's transaction.
 
     On PostgreSQL the statement SQLAlchemy compiles goes to asyncpg's `executemany` with each value
     passed through its column's bind processor: the same SQL and values as
@@ -177,12 +182,12 @@ async def insert_rows(
     half the CPU of the order desk's writes. Other databases take `session.execute`."""
     if not rows:
         return
-    connection = await session.connection()
-    dialect = connection.dialect
+    dialect = session.get_bind().dialect
     if dialect.name != "postgresql" or dialect.driver != "asyncpg":
-        await connection.execute(insert(table), list(rows))
+        await session.execute(insert(into) if isinstance(into, Table) else into, list(rows))
         return
-    plan = _insert_plan(table, tuple(rows[0]), dialect)
+    connection = await session.connection()
+    plan = _insert_plan(into, tuple(rows[0]), dialect)
     pairs = tuple(zip(plan.keys, plan.processors, strict=True))
     values = [
         tuple(row[key] if process is None else process(row[key]) for key, process in pairs)

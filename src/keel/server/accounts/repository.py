@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from keel.server.accounts.models import EquitySnapshot, LedgerEntryRow, PaperAccount, PositionRow
 from keel.server.auth.models import User
+from keel.server.db import insert_rows
 from keel.server.orders.models import FillRow, OrderRow
 
 
@@ -200,8 +201,7 @@ def _position_upsert(dialect: str) -> Any:
 async def upsert_positions(session: AsyncSession, values: list[dict[str, Any]]) -> None:
     """Insert or overwrite position rows (every key of `POSITION_KEY` and `POSITION_VALUES`)."""
     if values:
-        dialect = session.get_bind().dialect.name
-        await session.execute(_position_upsert(dialect), values)
+        await insert_rows(session, _position_upsert(session.get_bind().dialect.name), values)
 
 
 async def equity_history(
