@@ -49,9 +49,8 @@ class LedgerEntryRow(Base):
     __table_args__ = (UniqueConstraint("account_id", "sequence"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    account_id: Mapped[str] = mapped_column(
-        ForeignKey("paper_accounts.id", ondelete="CASCADE"), index=True
-    )
+    account_id: Mapped[str] = mapped_column(ForeignKey("paper_accounts.id", ondelete="CASCADE"))
+    """Looked up through the unique (account_id, sequence) index: no index of its own."""
     sequence: Mapped[int] = mapped_column(Integer)
     epoch: Mapped[int] = mapped_column(Integer)
     time: Mapped[datetime] = mapped_column(UTCDateTime)

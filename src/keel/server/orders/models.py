@@ -37,9 +37,8 @@ class OrderRow(Base):
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    account_id: Mapped[str] = mapped_column(
-        ForeignKey("paper_accounts.id", ondelete="CASCADE"), index=True
-    )
+    account_id: Mapped[str] = mapped_column(ForeignKey("paper_accounts.id", ondelete="CASCADE"))
+    """Looked up through the unique (account_id, client_order_id) index: no index of its own."""
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     epoch: Mapped[int] = mapped_column(Integer)
     symbol: Mapped[str] = mapped_column(String(16))
@@ -85,7 +84,8 @@ class OrderEventRow(Base):
     __table_args__ = (UniqueConstraint("order_id", "sequence"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    """Looked up through the unique (order_id, sequence) index: no index of its own."""
     sequence: Mapped[int] = mapped_column(Integer)
     time: Mapped[datetime] = mapped_column(UTCDateTime)
     from_status: Mapped[str | None] = mapped_column(String(24), default=None)
