@@ -7,8 +7,8 @@ separately in `commission_paid`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from keel.domain.fills import Fill
@@ -67,9 +67,12 @@ class Position:
         return realized
 
 
-def positions_from_fills(fills: Iterable[Fill]) -> dict[str, Position]:
-    """Replay fills in order into positions per symbol (flat positions kept, for realized P&L)."""
-    positions: dict[str, Position] = {}
+def positions_from_fills(
+    fills: Iterable[Fill], start: Mapping[str, Position] | None = None
+) -> dict[str, Position]:
+    """Replay fills in order into positions per symbol (flat positions kept, for realized P&L),
+    from copies of `start` (the positions of the fills before them; untouched) when given."""
+    positions = {symbol: replace(position) for symbol, position in (start or {}).items()}
     for fill in fills:
         positions.setdefault(fill.symbol, Position(fill.symbol)).apply(fill)
     return positions

@@ -3,10 +3,10 @@ instead of the database (`keel.server.accounts.state`)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from keel.domain.portfolio import Position
+from keel.domain.portfolio import Position, positions_from_fills
 from keel.server.accounts.state import CachedFills, remember_after_commit
 from keel.server.orders.mapping import fill_as_stored
 
@@ -23,12 +23,11 @@ def cache_after_commit(workspace: Workspace) -> None:
     stop_order_ids = workspace.stop_order_ids  # the cached ones plus those of the new fills
     if len(fills) >= len(known) and (not known or fills[len(known) - 1] is known[-1]):
         new = tuple(fill_as_stored(fill, dialect) for fill in fills[len(known) :])
-        positions = {symbol: replace(p) for symbol, p in workspace.stored_positions.items()}
+        start: Mapping[str, Position] = workspace.stored_positions
     else:  # the account no longer starts with what was stored (a reset): convert everything
-        new, known, positions = tuple(fill_as_stored(f, dialect) for f in fills), (), {}
+        new, known, start = tuple(fill_as_stored(f, dialect) for f in fills), (), {}
         stop_order_ids &= {fill.order_id for fill in new}
-    for fill in new:
-        positions.setdefault(fill.symbol, Position(fill.symbol)).apply(fill)
+    positions = positions_from_fills(new, start)
     entry = CachedFills(
         epoch=workspace.row.epoch,
         ledger_length=workspace.row.ledger_length,

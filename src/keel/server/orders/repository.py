@@ -151,10 +151,9 @@ async def expired_day_orders(
 ) -> Sequence[OrderRow]:
     """Working day orders of a scenario of an earlier trading day than `market_date` (an order
     waiting for its guardian is not working yet: its day is the day it is approved)."""
-    working = (OrderStatus.ACCEPTED.value, OrderStatus.PARTIALLY_FILLED.value)
     query = select(OrderRow).where(
         _in_scenario(scenario_id),
-        status_in(working),
+        status_in(WORKING_STATUSES),
         OrderRow.time_in_force == TimeInForce.DAY.value,
         OrderRow.market_date < market_date,
     )

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -116,14 +116,16 @@ async def _stored_fills(
     earlier = cache.earlier(account_id, epoch, ledger_length)
     known: tuple[Fill, ...] = ()
     known_stops: frozenset[str] = frozenset()
-    positions: dict[str, Position] = {}
+    known_positions: Mapping[str, Position] | None = None
     if earlier is not None and earlier.positions is not None:
-        known, known_stops = earlier.fills, earlier.stop_order_ids
-        positions = {symbol: replace(p) for symbol, p in earlier.positions.items()}
+        known, known_stops, known_positions = (
+            earlier.fills,
+            earlier.stop_order_ids,
+            earlier.positions,
+        )
     stored = await accounts_repo.fill_values(session, account_id, epoch, after=len(known))
     new = tuple(fill_from_row(values) for values in stored)
-    for fill in new:
-        positions.setdefault(fill.symbol, Position(fill.symbol)).apply(fill)
+    positions = positions_from_fills(new, known_positions)
     stop_order_ids = known_stops | {
         v.order_id for v in stored if OrderType(v.order_type) in STOP_TYPES
     }
