@@ -31,7 +31,9 @@ What it does:
    delivery figures from their `/metrics` (the SLO's histogram and counters);
 5. the verdicts: total 5xx (target 0); p99 flat (the rule: the least-squares line through the
    per-minute p99s rises over the run by less than 25 % of their median); RSS growth of each
-   server process from the soak's start to its end (target < 5 %), its children's beside it.
+   server process (target < 5 %): the rise of the least-squares line through its RSS, read every
+   5 s, over the line's start (one reading at the end would judge whatever a request had just
+   allocated), with the first and last reading and the range beside it; the children's apart.
 
 Everything shares the machine: PostgreSQL, Redis, the servers and this load generator (its CPU is
 printed); on a machine shared with other work, read each figure beside its load average.
@@ -74,6 +76,8 @@ from soak_traffic import (
 )
 
 SLO_ORDER_P99_S = 0.25
+RSS_SAMPLE_SECONDS = 5.0
+"""How often the soak reads each server's RSS; the growth verdict fits a line through them all."""
 """The order latency SLO (docs/operations.md): p99 under 250 ms."""
 SUSTAINED_ORDER_P99_S = 1.0
 """A step whose orders' p99 passes a second is not sustained, whatever it placed."""
@@ -198,9 +202,9 @@ def database_bytes(database_url: str) -> int:
 async def soak(
     traffic: Traffic, servers: list[subprocess.Popen[bytes]], names: list[str], rate: float,
     args: argparse.Namespace,
-) -> tuple[list[Window], list[int], list[int]]:  # fmt: skip
-    """Drive `rate` orders/s for `args.minutes`, one line per minute; windows, RSS at start and
-    end."""
+) -> tuple[list[Window], list[list[int]]]:  # fmt: skip
+    """Drive `rate` orders/s for `args.minutes`, one line per minute; the windows and the
+    servers' RSS samples (at the start, then every `RSS_SAMPLE_SECONDS`)."""
     minutes, size = args.minutes, database_bytes(args.database_url)
     baseline = [rss_bytes(server.pid) for server in servers]
     print(f"soak: {rate:.1f} orders/s ({rate * REQUESTS_PER_ORDER:.0f} requests/s) for "
@@ -213,6 +217,8 @@ async def soak(
     windows, rss = [], baseline
     first_cpu = cpu = [tree_cpu_seconds(server.pid) for server in servers]
     started = time.perf_counter()
+    samples: list[list[int]] = [baseline]
+    sampling = asyncio.create_task(sample_rss(servers, samples))
     for minute in range(1, minutes + 1):
         traffic.window = window = Window()
         client, wall = time.process_time(), time.perf_counter()
@@ -225,6 +231,7 @@ async def soak(
         cpu = now
         print(minute_line(minute, window, rss, children_rss(servers), shares,
                           (time.process_time() - client) / wall), flush=True)  # fmt: skip
+    sampling.cancel()
     print(f"the servers' children at the end: {children_rss(servers) / MIB:.0f} MiB (backtest "
           "workers come and go with the jobs; the verdicts below are the servers' own RSS)")  # fmt: skip
     elapsed, placed = time.perf_counter() - started, sum(w.orders_placed for w in windows)
@@ -239,7 +246,14 @@ async def soak(
     print(f"database: {size / MIB:.0f} -> {(size + grown) / MIB:.0f} MiB over the soak, "
           f"{grown / max(placed, 1) / 1024:.1f} KiB per order placed (every row of the mix, "
           f"indexes included)")  # fmt: skip
-    return windows, baseline, rss
+    return windows, samples
+
+
+async def sample_rss(servers: list[subprocess.Popen[bytes]], samples: list[list[int]]) -> None:
+    """Each server's own RSS every `RSS_SAMPLE_SECONDS`, appended to `samples` until cancelled."""
+    while True:
+        await asyncio.sleep(RSS_SAMPLE_SECONDS)
+        samples.append([rss_bytes(server.pid) for server in servers])
 
 
 def children_rss(servers: list[subprocess.Popen[bytes]]) -> int:
@@ -273,11 +287,11 @@ async def run(bases: list[str], servers: list[subprocess.Popen[bytes]],
         if not capacity:
             print("no ramp step passed: nothing to soak at", file=sys.stderr)
             return
-        windows, start, end = await soak(traffic, servers, names, args.share * capacity, args)
+        windows, samples = await soak(traffic, servers, names, args.share * capacity, args)
     finally:
         counter.cancel()
         await traffic.stop()
-    verdicts(windows, names, start, end)
+    verdicts(windows, names, samples)
     print(delivery_slo(bases))
 
 

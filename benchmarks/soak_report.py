@@ -65,7 +65,7 @@ def minute_line(
     )
 
 
-def verdicts(windows: list[Window], names: list[str], start: list[int], end: list[int]) -> None:
+def verdicts(windows: list[Window], names: list[str], samples: list[list[int]]) -> None:
     requests = sum(sum(w.statuses.values()) for w in windows)
     fives = sum(n for w in windows for status, n in w.statuses.items() if status >= 500)
     failed = sum(w.connection_errors + w.shed for w in windows)
@@ -81,10 +81,15 @@ def verdicts(windows: list[Window], names: list[str], start: list[int], end: lis
         print(f"p99 {label}: first minute {p99s[0]:.1f} ms, last {p99s[-1]:.1f} ms; fitted line "
               f"rises {rise:+.1f} ms over the run, {FLAT_RISE:.0%} of the median {middle:.1f} ms "
               f"is {FLAT_RISE * middle:.1f} ms: {'flat' if flat else 'NOT flat'}")  # fmt: skip
-    for name, before, after in zip(names, start, end, strict=True):
-        growth = (after - before) / before if before else 0.0
-        print(f"RSS {name}: {before / MIB:.0f} -> {after / MIB:.0f} MiB ({growth:+.1%}; target < "
-              f"{TARGET_RSS_GROWTH:.0%}: {'met' if growth < TARGET_RSS_GROWTH else 'NOT met'})")  # fmt: skip
+    for index, name in enumerate(names):
+        readings = [sample[index] for sample in samples]
+        start, slope = line_fit(list(enumerate(map(float, readings))))
+        growth = slope * (len(readings) - 1) / start if start else 0.0
+        print(f"RSS {name}: fitted line {start / MIB:.0f} -> "
+              f"{(start + slope * (len(readings) - 1)) / MIB:.0f} MiB ({growth:+.1%}; target < "
+              f"{TARGET_RSS_GROWTH:.0%}: {'met' if growth < TARGET_RSS_GROWTH else 'NOT met'}); "
+              f"read {len(readings)} times: first {readings[0] / MIB:.0f}, last "
+              f"{readings[-1] / MIB:.0f}, {min(readings) / MIB:.0f}-{max(readings) / MIB:.0f} MiB")  # fmt: skip
     kinds = sorted({kind for w in windows for kind in w.by_kind})
     print("latency by request over the soak, p50 / p99 ms (requests): " + "; ".join(
         f"{kind} {ms(every, 0.5).strip()} / {ms(every, 0.99).strip()} ({len(every)})"
