@@ -214,6 +214,7 @@ async def soak(
     print("  min  requests  2xx  4xx by status         5xx  conn  p50 ms  p99 ms  order p99  "
           "ws msgs  ws p99 ms  pub/sub/s  RSS MiB " + "/".join(names) + " +children  CPU % "
           + "/".join(names) + "  load 1/5/15  client CPU")  # fmt: skip
+    probe = sign_in_cpu_ms()
     windows, rss = [], baseline
     first_cpu = cpu = [tree_cpu_seconds(server.pid) for server in servers]
     started = time.perf_counter()
@@ -232,6 +233,9 @@ async def soak(
         print(minute_line(minute, window, rss, children_rss(servers), shares,
                           (time.process_time() - client) / wall), flush=True)  # fmt: skip
     sampling.cancel()
+    print(f"this machine's speed: one argon2id verification took {probe:.0f} ms of CPU before the "
+          f"soak and {sign_in_cpu_ms():.0f} ms after it (a virtual machine's CPU can slow down "
+          "under its host's load; the latency figures move with it)")  # fmt: skip
     print(f"the servers' children at the end: {children_rss(servers) / MIB:.0f} MiB (backtest "
           "workers come and go with the jobs; the verdicts below are the servers' own RSS)")  # fmt: skip
     elapsed, placed = time.perf_counter() - started, sum(w.orders_placed for w in windows)
