@@ -84,7 +84,11 @@ window has left in ms, and whether the key `KEYS[2]` (a revoked token's) exists.
 
 class RedisWindows:
     """Fixed-window counters in Redis, shared by every replica: one script call per hit, which
-    also answers whether the caller's access token is on the denylist (one round trip, not two)."""
+    also answers whether the caller's access token is on the denylist (one round trip, not two).
+
+    The script touches two keys, so it needs one Redis, not a cluster (their slots may differ);
+    wherever it fails, the middleware lets the request through uncounted and the route asks the
+    denylist on its own, so a revoked token is refused either way."""
 
     def __init__(self, redis: Any, prefix: str) -> None:
         self.redis = redis
