@@ -54,8 +54,9 @@ function AccountAutopilot({ account }: { account: AccountOut }) {
 }
 
 export default function Autopilot() {
-  const { account } = useCurrentAccount();
+  const { account, isLoading } = useCurrentAccount();
   const { t } = useTranslation();
+  if (isLoading) return <Loading />; // not "open an account first" while the accounts load
   if (!account) return <p>{t('autopilot.noAccount')}</p>;
   return <AccountAutopilot account={account} />;
 }
