@@ -32,6 +32,13 @@ describe('Autopilot in Settings', () => {
     expect(screen.queryByText(/Open an account first/)).toBeNull();
   });
 
+  it('says why when the accounts cannot be read, not "open an account first"', async () => {
+    fakeServer({ '/api/v1/accounts': () => [503, { type: '/problems/unavailable', title: 'Service Unavailable', status: 503, detail: 'The database is not answering; try again in a minute.' }] });
+    renderAutopilot();
+    expect(await screen.findByText(/try again in a minute/)).toBeTruthy();
+    expect(screen.queryByText(/Open an account first/)).toBeNull();
+  });
+
   it('asks a learner without an account to open one', async () => {
     fakeServer({ '/api/v1/accounts': () => [200, []] });
     renderAutopilot();

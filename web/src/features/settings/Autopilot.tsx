@@ -54,9 +54,11 @@ function AccountAutopilot({ account }: { account: AccountOut }) {
 }
 
 export default function Autopilot() {
-  const { account, isLoading } = useCurrentAccount();
+  const { account, isLoading, error } = useCurrentAccount();
   const { t } = useTranslation();
-  if (isLoading) return <Loading />; // not "open an account first" while the accounts load
+  // Neither while the accounts load nor when they could not be read is it "open an account first".
+  if (isLoading) return <Loading />;
+  if (error) return <ProblemAlert error={error} />;
   if (!account) return <p>{t('autopilot.noAccount')}</p>;
   return <AccountAutopilot account={account} />;
 }
