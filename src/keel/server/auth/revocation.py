@@ -1,8 +1,9 @@
 """A denylist of revoked access tokens, by `jti`, kept only as long as each token could still work.
 
 Logout adds the caller's access token; every authenticated path (`CurrentUser`, the order fast path,
-WebSocket auth) asks `is_revoked` once per request: one Redis GET, or one in-memory set lookup, and
-no database query. Entries live in Redis when `KEEL_REDIS_URL` is set (every API replica sees a
+WebSocket auth) asks once per request and never the database: an HTTP request's answer comes with
+its rate-limit count from one Redis script (`CheckedAccess`, `keel.server.ratelimit`); otherwise
+`is_revoked` is one Redis GET, or one in-memory set lookup. Entries live in Redis when `KEEL_REDIS_URL` is set (every API replica sees a
 logout at once), in memory otherwise; each expires with the token it names, since an expired token is
 refused anyway.
 """
