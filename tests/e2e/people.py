@@ -21,7 +21,10 @@ def unique_email(prefix: str) -> str:
 @dataclass
 class Authenticator:
     """An authenticator app: each code it gives is for a later 30-second step than the last, as
-    the server accepts each step once (one step of clock drift either way is allowed)."""
+    the server accepts each step once (one step of clock drift either way is allowed).
+
+    The first code is the current step's, good for 30–60 s: the previous step's, given first
+    before, could expire a second after it was typed, near the end of a step (a 403 in CI)."""
 
     secret: str
     last_step: int = -1
@@ -29,7 +32,7 @@ class Authenticator:
     def code(self) -> str:
         while True:
             current = int(time.time()) // 30
-            step = max(self.last_step + 1, current - 1)
+            step = max(self.last_step + 1, current)
             if step <= current + 1:
                 self.last_step = step
                 return pyotp.TOTP(self.secret).at(step * 30)
