@@ -47,6 +47,9 @@ def test_the_crash_shows_its_breakers_and_cuts_a_big_buy(
     watch.allow(409, "/api/v1/orders")
     watch.allow(422, "/api/v1/orders")
     page.goto("/trade?symbol=SPX&side=buy")
+    # The breaker banner arrives after the page and pushes the form down: a click while it lands
+    # can miss "Review order" (a CI failure); wait for it as a reader would.
+    expect(page.get_by_test_id("breaker-banner")).to_contain_text("SPX")
     page.fill("#amount", "100")
     page.get_by_role("button", name="Review order").click()
     preview = page.get_by_test_id("order-preview")
