@@ -144,9 +144,8 @@ async def session_scope(
 @dataclass(frozen=True, slots=True)
 class _InsertPlan:
     sql: str
-    keys: tuple[str, ...]
-    """The rows' keys in the order of the statement's parameters."""
-    processors: tuple[Callable[[Any], Any] | None, ...]
+    parameters: tuple[tuple[str, Callable[[Any], Any] | None], ...]
+    """Each parameter's key in the rows, in the statement's order, with its bind processor."""
 
 
 _insert_plans: dict[tuple[object, tuple[str, ...]], _InsertPlan] = {}
@@ -164,7 +163,7 @@ def _insert_plan(into: Table | Insert, keys: tuple[str, ...], dialect: Dialect) 
         order = tuple(compiled.positiontup or ())
         processors = tuple(table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
                            for name in order)  # fmt: skip
-        plan = _InsertPlan(compiled.string, order, processors)
+        plan = _InsertPlan(compiled.string, tuple(zip(order, processors, strict=True)))
         _insert_plans[cache_key] = plan
     return plan
 
@@ -188,9 +187,10 @@ async def insert_rows(
         return
     connection = await session.connection()
     plan = _insert_plan(into, tuple(rows[0]), dialect)
-    pairs = tuple(zip(plan.keys, plan.processors, strict=True))
     values = [
-        tuple(row[key] if process is None else process(row[key]) for key, process in pairs)
+        tuple(
+            row[key] if process is None else process(row[key]) for key, process in plan.parameters
+        )
         for row in rows
     ]
     driver = (await connection.get_raw_connection()).driver_connection

@@ -200,8 +200,7 @@ def _position_upsert(dialect: str) -> Any:
 
 async def upsert_positions(session: AsyncSession, values: list[dict[str, Any]]) -> None:
     """Insert or overwrite position rows (every key of `POSITION_KEY` and `POSITION_VALUES`)."""
-    if values:
-        await insert_rows(session, _position_upsert(session.get_bind().dialect.name), values)
+    await insert_rows(session, _position_upsert(session.get_bind().dialect.name), values)
 
 
 async def equity_history(
