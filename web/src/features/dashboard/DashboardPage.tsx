@@ -4,9 +4,10 @@ import { Link } from 'react-router';
 
 import { useGetAccountQuery, useGetEquityQuery, useListBarsQuery } from '../../api/generated';
 import { useCurrentAccount } from '../../app/session';
-import { money, quantity, price, signClass } from '../../components/format';
-import { Card, ChartSpace, EmptyState, Loading, Page, Table, td, th, secondaryButtonClass } from '../../components/ui';
+import { money, signClass } from '../../components/format';
+import { Card, ChartSpace, EmptyState, Loading, Page, secondaryButtonClass } from '../../components/ui';
 import OpenAccount from './OpenAccount';
+import Positions from './Positions';
 
 const EquityChart = lazy(() => import('../../components/charts/EquityChart'));
 const INDEX = 'SPX';
@@ -80,35 +81,7 @@ export default function DashboardPage() {
             {t('dashboard.noPositionsBody')}
           </EmptyState>
         ) : (
-          <Table caption={t('dashboard.positions')}>
-            <thead>
-              <tr>
-                <th className={th}>{t('common.symbol')}</th>
-                <th className={`${th} text-right`}>{t('common.quantity')}</th>
-                <th className={`${th} text-right`}>{t('dashboard.averageCost')}</th>
-                <th className={`${th} text-right`}>{t('common.price')}</th>
-                <th className={`${th} text-right`}>{t('dashboard.value')}</th>
-                <th className={`${th} text-right`}>{t('dashboard.unrealized')}</th>
-                <th className={th}><span className="sr-only">{t('common.actions')}</span></th>
-              </tr>
-            </thead>
-            <tbody>
-              {account.positions.map((position) => (
-                <tr key={position.symbol}>
-                  <td className={td}><Link className="font-medium underline" to={`/markets/${position.symbol}`}>{position.symbol}</Link></td>
-                  <td className={`${td} text-right tabular-nums`}>{quantity(position.quantity)}</td>
-                  <td className={`${td} text-right tabular-nums`}>{price(position.average_cost)}</td>
-                  <td className={`${td} text-right tabular-nums`}>{price(position.market_price)}</td>
-                  <td className={`${td} text-right tabular-nums`}>{money(position.market_value)}</td>
-                  <td className={`${td} text-right tabular-nums ${signClass(position.unrealized_pnl)}`}>{money(position.unrealized_pnl)}</td>
-                  <td className={`${td} whitespace-nowrap text-right`}>
-                    <Link className={`${secondaryButtonClass} mr-1`} to={`/trade?symbol=${position.symbol}&side=buy`} aria-label={t('trade.buySymbol', { symbol: position.symbol })}>{t('side.buy')}</Link>
-                    <Link className={secondaryButtonClass} to={`/trade?symbol=${position.symbol}&side=sell&quantity=${position.quantity}`} aria-label={t('trade.sellSymbol', { symbol: position.symbol })}>{t('side.sell')}</Link>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
+          <Positions positions={account.positions} />
         )}
       </Card>
       <Card title={t('dashboard.anotherAccount')}>
