@@ -94,3 +94,28 @@ describe('the header’s market date', () => {
     expect(screen.getByTestId('market-clock').textContent).toBe('Market date: Jun 2, 2008');
   });
 });
+
+describe('the breaker banner', () => {
+  it('is in place before the page shows, so its arrival moves nothing', async () => {
+    let answer: (() => void) | undefined;
+    const answered = new Promise<void>((resolve) => { answer = resolve; });
+    fakeServer({
+      '/api/v1/me': () => [200, { id: 'u', role: 'learner', display_name: 'Sam', email: 'sam@example.org', two_factor_enabled: false }],
+      '/api/v1/accounts': () => [200, [{ id: 'a1', name: 'Practice', scenario_id: 'default', cash: '10000', equity: '10000' }]],
+      '/api/v1/breakers': async () => {
+        await answered;
+        const closed = { breaker: 'market-drop', cause: 'shock', scope: 'market', key: 'market', level: 'CLOSED', effective_level: 'CLOSED', mode: 'enforce', pinned: false, probing: false, reason: 'SPX fell 7 % today', condition: null };
+        return [200, { breakers: [closed] }];
+      },
+    });
+    renderAt('/');
+    const main = screen.getByRole('main', { hidden: true });
+    await screen.findByText('Home');
+    expect(main.getAttribute('aria-busy')).toBe('true');
+    expect(main.className).toContain('invisible');
+    answer?.();
+    await waitFor(() => expect(main.getAttribute('aria-busy')).toBe('false'));
+    expect(main.className).not.toContain('invisible');
+    expect(screen.getByTestId('breaker-banner').textContent).toContain('SPX fell 7 % today');
+  });
+});

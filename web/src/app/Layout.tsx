@@ -28,6 +28,22 @@ function LiveBanner() {
 
 const STORMY = new Set(['RESTRICTED', 'CLOSED']);
 
+/** How long a page waits, laid out but unseen, for the breaker board's first answer. */
+const BANNER_WAIT_MS = 1500;
+
+/** True once `ready` has been true, or `waitMs` after mount, whichever comes first; then stays
+ * true. */
+function useSettled(ready: boolean, waitMs: number): boolean {
+  const [timedOut, setTimedOut] = useState(false);
+  const [seen, setSeen] = useState(ready);
+  if (ready && !seen) setSeen(true);
+  useEffect(() => {
+    const timer = setTimeout(() => setTimedOut(true), waitMs);
+    return () => clearTimeout(timer);
+  }, [waitMs]);
+  return seen || timedOut;
+}
+
 /** The market-wide breaker when it is not open; otherwise the symbols in a storm, if any. */
 function BreakerBanner({ breakers }: { breakers: BreakerOut[] }) {
   const { t } = useTranslation();
@@ -137,7 +153,12 @@ export default function Layout() {
   const { data: me } = useMe();
   const { account, accounts } = useCurrentAccount();
   const scenarioId = useScenarioId();
-  const { data: board } = useListBreakersQuery({ scenario: scenarioId }, { pollingInterval: 30_000 });
+  const breakersQuery = useListBreakersQuery({ scenario: scenarioId }, { pollingInterval: 30_000 });
+  const board = breakersQuery.data;
+  // The breaker banner sits above the page. Until its first answer the page is laid out (its own
+  // requests under way) but not shown, so a banner arriving never pushes down what a finger was
+  // about to tap.
+  const bannerSettled = useSettled(breakersQuery.currentData !== undefined || breakersQuery.isError, BANNER_WAIT_MS);
   const signals = useFlag('model-signals');
   // A page about another market (a class page) names it here; the header's date follows it.
   const [pageMarket, setPageMarket] = useState<PageMarket | null>(null);
@@ -256,7 +277,7 @@ export default function Layout() {
           {t('classes.choosePassword')} <Link className="font-medium underline" to="/settings">{t('nav.settings')}</Link>
         </div>
       )}
-      <main id="main">
+      <main id="main" aria-busy={!bannerSettled} className={bannerSettled ? undefined : 'invisible'}>
         <Suspense fallback={<div className="p-6"><Loading /></div>}>
           <Outlet />
         </Suspense>

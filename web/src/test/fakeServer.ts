@@ -5,8 +5,9 @@ import { tokensRefreshed } from '../features/auth/authSlice';
 
 export type Sent = { url: string; method: string; body: unknown; authorization: string | null };
 
-/** What a path answers, given the request's JSON body and its URL (for the query): a status and a JSON body. */
-export type Route = (body: unknown, url: URL) => [number, unknown];
+/** What a path answers, given the request's JSON body and its URL (for the query): a status and a
+ * JSON body, or a promise of them (a server that takes its time). */
+export type Route = (body: unknown, url: URL) => [number, unknown] | Promise<[number, unknown]>;
 
 const NativeRequest = globalThis.Request;
 
@@ -30,7 +31,7 @@ export function fakeServer(routes: Record<string, Route>): Sent[] {
     const path = url.pathname;
     sent.push({ url: path, method: input.method, body, authorization: input.headers.get('Authorization') });
     const route = routes[path];
-    const [status, data] = route ? route(body, url) : [404, { type: '/problems/not-found', title: 'Not Found', status: 404, detail: 'nothing here' }];
+    const [status, data] = route ? await route(body, url) : [404, { type: '/problems/not-found', title: 'Not Found', status: 404, detail: 'nothing here' }];
     return new Response(JSON.stringify(data), { status, headers: { 'Content-Type': 'application/json' } });
   });
   return sent;
