@@ -1,13 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { changeLanguage } from '../i18n';
-import { marketTime, money, percent, quantity } from './format';
+import { marketTime, money, percent, quantity, wholeMoney } from './format';
 
 describe('formatting for people (formatters kept per language)', () => {
   afterEach(async () => changeLanguage('en'));
 
   it('writes amounts and dates the way the chosen language does, also after a switch', async () => {
     expect(money('1234.5')).toBe('$1,234.50');
+    expect(wholeMoney(101692.95)).toBe('$101,693'); // a chart's axis
     expect(quantity('1229.197804')).toBe('1,229.197804');
     expect(percent(0.0725)).toBe('+7.3%');
     expect(percent(0.333, 1, false)).toBe('33.3%'); // a share of a whole has no sign

@@ -27,6 +27,11 @@ export function money(value: string | number | null | undefined, currency = 'USD
   return numberFormat({ style: 'currency', currency }).format(number);
 }
 
+/** Whole dollars ($101,200): a chart's axis, where cents would only crowd it. */
+export function wholeMoney(value: number, currency = 'USD'): string {
+  return numberFormat({ style: 'currency', currency, maximumFractionDigits: 0, minimumFractionDigits: 0 }).format(value);
+}
+
 export function quantity(value: string | number | null | undefined): string {
   if (value === null || value === undefined || value === '') return '—';
   const number = Number(value);

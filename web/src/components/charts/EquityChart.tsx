@@ -2,6 +2,7 @@ import { LineSeries } from 'lightweight-charts';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { wholeMoney } from '../format';
 import { toTime, useChart } from './useChart';
 
 export type Point = { time: string; value: number };
@@ -9,7 +10,7 @@ export type Point = { time: string; value: number };
 /** The account's equity against its scenario's index, the index scaled to start at the same value. */
 export default function EquityChart({ equity, index, indexName }: { equity: Point[]; index: Point[]; indexName: string }) {
   const { t } = useTranslation();
-  const { container, chart } = useChart(260);
+  const { container, chart } = useChart(260, { localization: { priceFormatter: wholeMoney } });
   useEffect(() => {
     if (!chart || equity.length === 0) return;
     const mine = chart.addSeries(LineSeries, { color: '#0f766e', lineWidth: 2, title: t('dashboard.equity') });
