@@ -16,10 +16,10 @@ What it does:
    moment, then refreshes its access token before it expires (`POST /auth/refresh`, jittered),
    so no two learners' renewals line up;
 3. **capacity**: a ramp of `--step-seconds` steps of the mix (benchmarks/soak_traffic.py), from
-   `--start-rate` orders/s up by half each step (then one step between the last sustained one
-   and the first that was not); a step is *sustained* when it placed at least 95 % of the
-   orders it offered, the orders' p99 stayed under 1 s, nothing answered 5xx, nothing failed to
-   connect and nothing was shed, and *within the SLO* when that p99 was also under 250 ms (the
+   `--start-rate` orders/s up by half each step, then two bisections between the last sustained
+   step and the first that was not (on a log scale: the capacity known to within about 11 %); a
+   step is *sustained* when it placed at least 95 % of the orders it offered, the orders' p99
+   stayed under 1 s, nothing answered 5xx, nothing failed to connect and nothing was shed, and *within the SLO* when that p99 was also under 250 ms (the
    order latency SLO); the capacity is the best sustained step's placed orders/s (the best
    within the SLO is printed beside it);
 4. **soak**: the mix at `--share` of that capacity for `--minutes`, printing per minute the
@@ -75,14 +75,18 @@ from soak_traffic import (
     Window,
 )
 
-SLO_ORDER_P99_S = 0.25
 RSS_SAMPLE_SECONDS = 5.0
 """How often the soak reads each server's RSS; the growth verdict fits a line through them all."""
+SLO_ORDER_P99_S = 0.25
 """The order latency SLO (docs/operations.md): p99 under 250 ms."""
 SUSTAINED_ORDER_P99_S = 1.0
 """A step whose orders' p99 passes a second is not sustained, whatever it placed."""
 TARGET_PLACED_SHARE = 0.95
 RAMP_STEPS = 10
+BISECTIONS = 2
+"""Steps between the last sustained rate and the first that was not (each halves the gap on a
+log scale): from a factor of 1.5 to 1.5 ** (1 / 4), about 11 %, so the soak's share is a share of
+what the servers carry, not of the ramp's coarse step below it."""
 
 
 async def register(bases: list[str], count: int) -> list[Learner]:
@@ -131,8 +135,9 @@ async def ramp(
 ) -> tuple[float, float]:
     """The highest placed orders/s of a sustained step, and of one within the order latency
     SLO too (0 when none)."""
-    print(f"capacity ramp: {seconds:.0f} s per step, up by half each step; a step is sustained "
-          f"with >= {TARGET_PLACED_SHARE:.0%} of its orders placed, order p99 < "
+    print(f"capacity ramp: {seconds:.0f} s per step, up by half each step, then {BISECTIONS} "
+          f"bisections between the last sustained step and the first that was not; a step is "
+          f"sustained with >= {TARGET_PLACED_SHARE:.0%} of its orders placed, order p99 < "
           f"{1000 * SUSTAINED_ORDER_P99_S:.0f} ms, no 5xx, no failed connection, nothing shed; "
           f"within the SLO when the order p99 is also < {1000 * SLO_ORDER_P99_S:.0f} ms")  # fmt: skip
     print("  offered/s  placed/s  order p50/p99 ms   5xx  conn  shed  sustained  SLO  api CPU  "
@@ -169,8 +174,12 @@ async def ramp(
             break
         else:
             rate /= 2  # the first step was already too much: come down
-    if passed_rate and failed_rate:
-        await measured((passed_rate * failed_rate) ** 0.5)
+    for _ in range(BISECTIONS if passed_rate and failed_rate else 0):
+        middle = (passed_rate * failed_rate) ** 0.5
+        if await measured(middle):
+            passed_rate = middle
+        else:
+            failed_rate = middle
     if len(cpu_points) >= 2:
         idle, per_order = line_fit(cpu_points)
         print(f"api replicas' CPU over the ramp's steps (least squares): {100 * idle:.0f} % of "
