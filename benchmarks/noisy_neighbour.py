@@ -9,8 +9,9 @@ quiet; while one learner sends wrong-password `POST /auth/password` at its whole
 minute, spread over `--noisy` clients; throttled after 5 wrong passwords: the answers are
 printed); while new accounts are registered at the whole anonymous tier of one IP (60 a
 minute: one argon2id hash each); while one learner uploads data files at its whole rate tier,
-alternating the largest CSV a request may carry (`KEEL_MAX_BODY_BYTES`: parsed and stored) and a Parquet file of
-a few KiB that declares 200,001 rows (refused before it is decoded); while one learner opens
+alternating the largest CSV an upload may carry (`KEEL_MAX_UPLOAD_BYTES`, 100,000 rows at most:
+parsed and stored, 20 a minute; past the upload tier refused with 429) and a Parquet file of a
+few KiB that declares 200,001 rows (refused before it is decoded); while one learner opens
 WebSockets 20 times a second (20 times the handshake tier of one IP) and keeps the ones that
 open (5 per user at most); and while
 one learner submits backtests at its whole rate tier (ten years of SPX each, breakers on; past
@@ -43,7 +44,7 @@ from httpx import AsyncClient
 
 from keel.server.app import create_app
 from keel.server.backtests import jobs
-from keel.server.backtests.work import execute
+from keel.server.backtests.work import MAX_DATASET_ROWS, execute
 from keel.server.migrate import upgrade
 from keel.server.runtime import Runtime
 from keel.server.settings import Environment, Settings
@@ -128,9 +129,9 @@ async def backtests(
 
 
 def upload_files(max_bytes: int) -> tuple[bytes, bytes]:
-    """The biggest CSV a learner may upload (a request body holds at most `max_bytes`), and a
-    Parquet file of a few KiB declaring 200,001 rows."""
-    rows = max_bytes // 40  # a line is about 50 bytes: trimmed below
+    """The biggest CSV a learner may upload (an upload holds at most `max_bytes` and
+    `MAX_DATASET_ROWS` rows), and a Parquet file of a few KiB declaring 200,001 rows."""
+    rows = min(max_bytes // 40, MAX_DATASET_ROWS - 1)  # a line is about 50 bytes: trimmed below
     days = pd.bdate_range("1990-01-01", periods=rows)
     prices = [100.0 + (i % 500) / 10 for i in range(rows)]
     frame = pd.DataFrame({"Date": days, "Open": prices, "High": [p + 1 for p in prices],
@@ -220,7 +221,7 @@ def noise_of(
 NOISES = {
     "password": "wrong-password POST /auth/password",  # pragma: allowlist secret (a label)
     "register": "registrations (one argon2id hash each)",
-    "uploads": "uploads (the largest CSV a body may carry, then a 200,001-row Parquet bomb)",
+    "uploads": "uploads (the largest CSV an upload may carry, then a 200,001-row Parquet bomb)",
     "sockets": "WebSocket opens, kept open",
     "backtests": "POST /backtests, jobs in worker processes",
     "backtests-in-threads": "POST /backtests, jobs in API threads (before)",
@@ -234,7 +235,7 @@ async def main(requests: int, noisy: int, only: str | None) -> None:
                         # The victim's 600+ reads a minute must not hit its own tier; the noisy
                         # learner paces itself to the default tier (600 a minute) instead.
                         rate_limit_learner="100000/minute")  # fmt: skip
-    UPLOADS[:] = upload_files(settings.max_body_bytes)
+    UPLOADS[:] = upload_files(settings.max_upload_bytes)
     runtime = Runtime.build(settings)
     await upgrade(runtime.database)
     await runtime.start()
@@ -286,7 +287,7 @@ def free_port() -> int:
 
 run_in_workers = jobs.run_job
 UPLOADS: list[bytes] = []
-"""The uploads noise's two files (made once the body limit is known)."""
+"""The uploads noise's two files (made once the upload limit is known)."""
 
 
 async def cancel_all(http: AsyncClient, headers: dict[str, str]) -> None:

@@ -35,7 +35,7 @@ from schemathesis.specs.openapi.checks import (
     unsupported_method,
 )
 
-from keel.server.app import create_app
+from keel.server.app import DATASET_UPLOAD, create_app
 from keel.server.runtime import Runtime
 from tests.integration.conftest import _empty_tables, make_settings
 from tests.integration.sweep_support import (
@@ -85,6 +85,7 @@ LIMITS = {
     "rate_limit_anonymous": "100000/minute",
     "rate_limit_learner": "100000/minute",
     "rate_limit_admin": "100000/minute",
+    "rate_limit_upload": "100000/minute",
 }
 
 
@@ -203,12 +204,15 @@ async def test_bad_and_oversized_bodies_get_problem_details(sweep: Sweep) -> Non
     """Every operation that takes a body refuses broken JSON and oversized bodies with 4xx
     problem+json (schemathesis sends valid JSON of the wrong shape; these are not JSON at all)."""
     document = sweep.app.openapi()
-    oversized = b'{"name": "' + b"x" * sweep.runtime.settings.max_body_bytes + b'"}'
+    settings = sweep.runtime.settings
     failures: list[str] = []
     sent = 0
     with_body = [op for op in operations_of(document) if "requestBody" in op.definition.raw]
     for operation in with_body:
         path = sweep.world.concrete_path(operation.path)
+        upload = operation.method.upper() == "PUT" and DATASET_UPLOAD.fullmatch(path)
+        limit = settings.max_upload_bytes if upload else settings.max_body_bytes
+        oversized = b'{"name": "' + b"x" * limit + b'"}'
         headers = {"Content-Type": "application/json"}
         if operation.definition.raw.get("security"):
             headers |= sweep.world.identity_for(operation.path).headers

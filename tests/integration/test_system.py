@@ -25,6 +25,7 @@ async def test_oversized_body_is_refused_with_413(client: AsyncClient) -> None:
     response = await client.post("/api/v1/anything", content=b"x" * (65 * 1024))
     assert response.status_code == 413
     assert response.json()["type"].endswith("/body-too-large")
+    assert "at most 64 KB is accepted" in response.json()["detail"]  # not "65,536 bytes"
 
 
 async def test_metrics_exposes_http_latency(client: AsyncClient) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,6 +14,7 @@ from keel.server.errors import install_problem_handlers
 from keel.server.logging import configure_logging
 from keel.server.middleware import (
     BodySizeLimitMiddleware,
+    LargerBody,
     RequestContextMiddleware,
     UnstorableTextMiddleware,
 )
@@ -24,6 +26,8 @@ from keel.server.settings import Settings, get_settings
 from keel.server.webapp.serving import install_web_app
 
 API_PREFIX = "/api/v1"
+DATASET_UPLOAD = re.compile(rf"{re.escape(API_PREFIX)}/backtests/datasets/[^/]+")
+"""An uploaded market-data file: the one route whose body may pass `max_body_bytes`."""
 
 
 def freeze_startup_objects() -> None:
@@ -69,7 +73,11 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         app.state.runtime = runtime
     install_problem_handlers(app)
     app.add_middleware(UnstorableTextMiddleware)  # inside the size limit: bodies are bounded
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        larger=(LargerBody("PUT", DATASET_UPLOAD, settings.max_upload_bytes),),
+    )
     app.add_middleware(RateLimitMiddleware)
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)  # outermost: problem answers get them too

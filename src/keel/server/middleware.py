@@ -7,6 +7,7 @@ import json
 import re
 import time
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -78,20 +79,46 @@ class RequestContextMiddleware:
             )
 
 
-class BodySizeLimitMiddleware:
-    """Refuses request bodies over `max_bytes` with 413 problem+json before the app reads them."""
+@dataclass(frozen=True)
+class LargerBody:
+    """Requests that may carry more than the general limit: an uploaded file's route."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    method: str
+    path: re.Pattern[str]
+    max_bytes: int
+
+
+def size_for_people(count: int) -> str:
+    """64 KB, 10 MB, 512 bytes: a size as a person reads it (1 KB is 1,024 bytes here)."""
+    for unit, size in (("MB", 1024 * 1024), ("KB", 1024)):
+        if count >= size:
+            return f"{format_quantity(Decimal(count / size).quantize(Decimal('0.1')))} {unit}"
+    return f"{count} bytes"
+
+
+class BodySizeLimitMiddleware:
+    """Refuses request bodies over `max_bytes` with 413 problem+json before the app reads them;
+    the routes in `larger` have their own limit (uploads)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, larger: tuple[LargerBody, ...] = ()) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = larger
+
+    def _limit(self, scope: Scope) -> int:
+        for route in self.larger:
+            if scope["method"] == route.method and route.path.fullmatch(scope["path"]):
+                return route.max_bytes
+        return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self._limit(scope)
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(scope, receive, send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(scope, receive, send, limit)
             return
         received = 0
 
@@ -100,22 +127,22 @@ class BodySizeLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     raise _BodyTooLarge
             return message
 
         try:
             await self.app(scope, limited_receive, send)
         except _BodyTooLarge:
-            await self._refuse(scope, receive, send)
+            await self._refuse(scope, receive, send, limit)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         response = problem_response(
             413,
             "body-too-large",
-            f"The request is too big: at most {format_quantity(Decimal(self.max_bytes))} bytes "
-            "are accepted. Send less data.",
-            figures={"maximum_bytes": self.max_bytes},
+            f"The request is too big: at most {size_for_people(limit)} is accepted here. "
+            "Send less data.",
+            figures={"maximum_bytes": limit},
             instance=scope.get("path"),
         )
         await response(scope, receive, send)

@@ -28,7 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from keel.domain.enums import Role
 from keel.server.auth.revocation import CHECKED_ACCESS, CheckedAccess, RedisAccessDenylist
 from keel.server.auth.tokens import ACCESS_TOKEN, InvalidToken, TokenClaims, decode_token
-from keel.server.errors import problem_response
+from keel.server.errors import ProblemError, problem_response
 from keel.server.redis_client import redis_client
 from keel.server.runtime import Runtime
 from keel.server.settings import Settings
@@ -51,6 +51,8 @@ class Tier(StrEnum):
     ANONYMOUS = "anonymous"
     LEARNER = "learner"
     ADMIN = "admin"
+    UPLOAD = "upload"
+    """Uploaded files, per user, on top of the user's own tier: each is parsed in full."""
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,7 @@ class RequestLimiter:
             Tier.ANONYMOUS: parse(settings.rate_limit_anonymous),
             Tier.LEARNER: parse(settings.rate_limit_learner),
             Tier.ADMIN: parse(settings.rate_limit_admin),
+            Tier.UPLOAD: parse(settings.rate_limit_upload),
         }
         return cls(windows, tiers)
 
@@ -193,6 +196,34 @@ def _revoked_key(runtime: Runtime, claims: TokenClaims) -> str | None:
     """The denylist key of the token, when the denylist lives in Redis (asked with the count)."""
     denylist = runtime.access_denylist
     return denylist.key(claims.jti) if isinstance(denylist, RedisAccessDenylist) else None
+
+
+def too_many(decision: Decision, tier: Tier) -> ProblemError:
+    """The 429 a refused `decision` answers with."""
+    return ProblemError(
+        429,
+        "rate-limited",
+        f"Too many requests in a short time: wait {decision.reset_seconds} seconds, "
+        "then try again.",
+        headers={"Retry-After": str(decision.reset_seconds)},
+        limit=decision.limit,
+        tier=tier.value,
+    )
+
+
+async def check_uploads(runtime: Runtime, user_id: str) -> None:
+    """Count one uploaded file of `user_id` against the upload tier (429 past it). Each file is
+    parsed in full, so a learner's whole request tier of large files would be a core's work."""
+    limiter = runtime.rate_limiter
+    if limiter is None:
+        return
+    try:
+        decision = await limiter.hit(Tier.UPLOAD, user_id)
+    except Exception:  # a broken counter store must not take uploads down: fail open
+        log.exception("rate-limit storage unavailable; upload allowed")
+        return
+    if not decision.allowed:
+        raise too_many(decision, Tier.UPLOAD)
 
 
 class RateLimitMiddleware:

@@ -124,7 +124,13 @@ class Settings(BaseSettings):
     rate_limit_anonymous: str = "60/minute"
     rate_limit_learner: str = "600/minute"
     rate_limit_admin: str = "3000/minute"
+    rate_limit_upload: str = "20/minute"
+    """Uploaded data files per user, on top of the user's tier (each is parsed in full)."""
     max_body_bytes: int = 64 * 1024
+    max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    """An uploaded market-data file (`PUT /api/v1/backtests/datasets/…`): 100,000 rows of CSV,
+    the most a dataset may have, take about 7 MB. Every other request stays under
+    `max_body_bytes`."""
 
     content_dir: Path | None = None
     """Lessons (`lessons/*.md`) and the glossary (`glossary.yaml`); unset: the repository's

@@ -124,3 +124,30 @@ async def redis_commands(redis_url: str) -> AsyncIterator[list[str]]:
             recording.cancel()
             await asyncio.gather(recording, return_exceptions=True)
     await store.aclose()
+
+
+async def test_uploads_have_their_own_tier_per_user_on_top_of_the_users_own(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    overrides = {"rate_limit_learner": "50/minute", "rate_limit_upload": "2/minute"}
+    csv = b"Date,Open,High,Low,Close\n2020-01-01,1,1,1,1\n2020-01-02,2,2,2,2\n"
+    async with client_with(database_url, tmp_path_factory.mktemp("var"), **overrides) as client:
+        alice = await create_user(client)
+        bob = await create_user(client)
+
+        async def upload(headers: dict[str, str], name: str) -> int:
+            url = f"/api/v1/backtests/datasets/{name}"
+            return (await client.put(url, content=csv, headers=headers)).status_code
+
+        assert [await upload(alice.headers, f"a{n}.csv") for n in range(2)] == [201, 201]
+        refused = await client.put(
+            "/api/v1/backtests/datasets/a2.csv", content=csv, headers=alice.headers
+        )
+        assert refused.status_code == 429, refused.text
+        assert refused.json()["type"].endswith("/rate-limited")
+        assert refused.json()["tier"] == "upload"
+        assert int(refused.headers["retry-after"]) >= 1
+        # Nothing was stored for the refused file; the rest of the API still answers her.
+        listed = await client.get("/api/v1/backtests/datasets", headers=alice.headers)
+        assert sorted(item["name"] for item in listed.json()) == ["a0.csv", "a1.csv"]
+        assert await upload(bob.headers, "b.csv") == 201  # counted per user

@@ -41,7 +41,7 @@ async def test_a_job_past_its_time_or_memory_fails_with_its_reason_and_the_serve
     # The most rows an upload may have: reading and replaying them takes far longer than
     # 0.05 s (ten years of SPX would not: the fast loop replays them in milliseconds), and a
     # few frames of them need far more than 1 MiB.
-    # (Put in the store directly: the API takes at most 64 KiB a request.)
+    # (Put in the store directly: uploading 7 MB through the API would only slow the test.)
     big = _rows_csv(MAX_DATASET_ROWS - 1)  # the header is a line too
     await get_object_store(runtime).put(dataset_key(user.id, "big.csv"), big, "text/csv")
     jobs.limits = replace(normal, time_seconds=0.05)

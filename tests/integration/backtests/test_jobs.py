@@ -159,6 +159,33 @@ async def test_bad_uploads_are_422(client: AsyncClient, name: str, content: byte
     assert (await client.get(f"{BASE}/datasets", headers=user.headers)).json() == []
 
 
+async def test_a_whole_history_uploads_past_the_general_body_limit_and_a_file_past_the_upload_limit_is_413(
+    client: AsyncClient, runtime: Runtime
+) -> None:
+    user = await create_user(client)
+    buffer = io.StringIO()
+    load_bundled("SPX").to_csv(buffer, index_label="Date")
+    history = buffer.getvalue().encode()
+    assert len(history) > runtime.settings.max_body_bytes  # refused before uploads had their own
+    uploaded = await client.put(f"{BASE}/datasets/spx.csv", content=history, headers=user.headers)
+    assert uploaded.status_code == 201, uploaded.text
+    assert uploaded.json()["size"] == len(history)
+
+    too_big = b"x" * (runtime.settings.max_upload_bytes + 1)
+    refused = await client.put(f"{BASE}/datasets/huge.csv", content=too_big, headers=user.headers)
+    assert refused.status_code == 413
+    assert refused.json()["type"].endswith("/body-too-large")
+    assert refused.json()["detail"] == (
+        "The request is too big: at most 10 MB is accepted here. Send less data."
+    )
+    # Only the upload route takes more: the same bytes elsewhere meet the general limit.
+    elsewhere = await client.post(f"{BASE}/backtests", content=history, headers=user.headers)
+    assert elsewhere.status_code == 413
+    assert "at most 64 KB" in elsewhere.json()["detail"]
+    listed = await client.get(f"{BASE}/datasets", headers=user.headers)
+    assert [item["name"] for item in listed.json()] == ["spx.csv"]
+
+
 async def test_a_small_parquet_file_of_too_many_rows_is_refused_before_it_is_decoded(
     client: AsyncClient,
 ) -> None:

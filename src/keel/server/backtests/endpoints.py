@@ -20,6 +20,7 @@ from keel.server.backtests.schemas import (
     TradeOut,
 )
 from keel.server.deps import RuntimeDep, SessionDep
+from keel.server.ratelimit import check_uploads
 
 router = APIRouter(prefix="/backtests", tags=["backtests"])
 
@@ -65,6 +66,7 @@ async def upload_dataset(
     user: CurrentUser,
     runtime: RuntimeDep,
 ) -> DatasetOut:
+    await check_uploads(runtime, user.id)
     return await service.upload_dataset(runtime, user, name, await request.body())
 
 
