@@ -45,6 +45,15 @@ export function price(value: string | number | null | undefined): string {
   );
 }
 
+/** 1.5 MB, 64 KB, 512 bytes: a file's size as a person reads it (1 KB is 1,024 bytes, as the
+ * server's limits count). */
+export function fileSize(bytes: number): string {
+  const one = numberFormat({ maximumFractionDigits: 1 });
+  if (bytes >= 1024 * 1024) return `${one.format(bytes / (1024 * 1024))} MB`;
+  if (bytes >= 1024) return `${one.format(bytes / 1024)} KB`;
+  return `${bytes} bytes`;
+}
+
 /** A change (+4.8%, −4.3%); `signed = false` for a share of a whole (33.3% of trades won). */
 export function percent(value: number | null | undefined, digits = 1, signed = true): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';

@@ -156,12 +156,13 @@ export function TextLink({ to, children }: { to: string; children: ReactNode }) 
   );
 }
 
-export function Table({ caption, children }: { caption: string; children: ReactNode }) {
+/** `fit`: no minimum width (a table already cut down to what fits a phone). */
+export function Table({ caption, children, fit = false }: { caption: string; children: ReactNode; fit?: boolean }) {
   return (
     // `relative`: the screen-reader-only labels (absolutely placed) stay inside the scroll box.
     // Focusable and named: on a phone a wide table scrolls sideways, by keyboard too (WCAG 2.1.1).
     <div className="relative overflow-x-auto" tabIndex={0} role="region" aria-label={caption}>
-      <table className="w-full min-w-[32rem] text-left text-sm">
+      <table className={`w-full ${fit ? '' : 'min-w-[32rem]'} text-left text-sm`}>
         <caption className="sr-only">{caption}</caption>
         {children}
       </table>

@@ -35,7 +35,7 @@ const en = {
     browseMarkets: 'Browse markets', averageCost: 'Average cost', value: 'Value', unrealized: 'Open profit or loss',
   },
   markets: {
-    title: 'Markets', last: 'Last price', bidAsk: 'Bid / ask', regime: 'Volatility', trading: 'Trading', notTradable: 'not tradable',
+    title: 'Markets', last: 'Last price', bidAsk: 'Bid / ask', regime: 'Volatility', trading: 'Trading', regimeAndTrading: 'Volatility · trading', notTradable: 'not tradable',
     emptyTitle: 'No instruments in this market', emptyBody: 'Ask your admin or teacher which market to use.',
   },
   instrument: {
@@ -114,7 +114,11 @@ const en = {
     report: 'Download the report', results: 'Results', finalEquity: 'Final equity', equityTitle: 'Equity and drawdown', equity: 'Equity', drawdown: 'Drawdown',
     chartLabel: 'Equity of the backtest above, its drawdown below', chartCaption: 'Drawdown: how far the account was below its best value so far.',
     status: { queued: 'Waiting to start', running: 'Running', succeeded: 'Finished', failed: 'Failed', cancelled: 'Cancelled' },
-    note: 'Note',
+    note: 'Note', bundled: 'Real history', yourFiles: 'Your files', wholeFile: 'Leave both dates empty to test the whole file.',
+    files: 'Your price files', filesIntro: 'Test a strategy on prices of your own. Upload a CSV or Parquet file with one row per day; then pick it under History above. A teacher or admin can also make a market that replays it.',
+    file: 'File', fileHint: 'Columns: Date, Open, High, Low, Close, and Volume if you have it. At most 10 MB and 100,000 rows.',
+    upload: 'Upload', uploading: 'Uploading…', uploaded: 'Uploaded as {{name}}. Pick it under History to test it.',
+    noFiles: 'No files yet.', delete: 'Delete', deleteFile: 'Delete {{name}}',
     stats: { return_pct: 'Return', buy_hold_return_pct: 'Buy and hold', sharpe: 'Sharpe ratio', max_drawdown_pct: 'Largest drawdown', trade_count: 'Trades', win_rate_pct: 'Winning trades' },
   },
   settings: {
@@ -148,7 +152,7 @@ const en = {
     },
     seed: 'Seed', seedHelp: 'Any whole number; leave empty for a new market each time.',
     universe: 'Symbols to trade', universeHelp: 'Separated by commas; leave empty for every one the prices include.',
-    datasets: 'Files to replay', noDatasets: 'No uploaded files yet: upload one in the backtest lab first.',
+    datasets: 'Files to replay', noDatasets: 'No uploaded files yet: upload one in the backtest lab first.', toBacktestLab: 'Open the backtest lab',
     description: 'Description (optional)', allowShort: 'Allow short selling', measureOnly: 'Breakers only measure (they never refuse an order)',
     startPaused: 'Start with the clock paused', created: 'Created “{{name}}”. Its controls are at the top of this page.',
     users: 'Users', usersHelp: 'People sign up themselves on the sign-up page; the server command `keel users create` adds admins, and teachers are added below. Find someone by name or email; open a name to see their accounts, change their cohort or switch their sign-in off.',

@@ -37,7 +37,7 @@ const es: Strings = {
     browseMarkets: 'Ver mercados', averageCost: 'Coste medio', value: 'Valor', unrealized: 'Ganancia o pérdida abierta',
   },
   markets: {
-    title: 'Mercados', last: 'Último precio', bidAsk: 'Compra / venta', regime: 'Volatilidad', trading: 'Operativa', notTradable: 'no se puede operar',
+    title: 'Mercados', last: 'Último precio', bidAsk: 'Compra / venta', regime: 'Volatilidad', trading: 'Operativa', regimeAndTrading: 'Volatilidad · operativa', notTradable: 'no se puede operar',
     emptyTitle: 'No hay instrumentos en este mercado', emptyBody: 'Pregunta a tu administrador o profesor qué mercado usar.',
   },
   instrument: {
@@ -116,7 +116,11 @@ const es: Strings = {
     report: 'Descargar el informe', results: 'Resultados', finalEquity: 'Patrimonio final', equityTitle: 'Patrimonio y caída', equity: 'Patrimonio', drawdown: 'Caída',
     chartLabel: 'Patrimonio del backtest arriba, su caída debajo', chartCaption: 'Caída: cuánto estaba la cuenta por debajo de su mejor valor hasta ese momento.',
     status: { queued: 'Esperando para empezar', running: 'En marcha', succeeded: 'Terminado', failed: 'Falló', cancelled: 'Cancelado' },
-    note: 'Nota',
+    note: 'Nota', bundled: 'Historia real', yourFiles: 'Tus archivos', wholeFile: 'Deja las dos fechas vacías para probar el archivo entero.',
+    files: 'Tus archivos de precios', filesIntro: 'Prueba una estrategia con tus propios precios. Sube un archivo CSV o Parquet con una fila por día; luego elígelo en Historia, arriba. Un profesor o un administrador también puede crear un mercado que lo reproduzca.',
+    file: 'Archivo', fileHint: 'Columnas: Date, Open, High, Low, Close, y Volume si lo tienes. Como mucho 10 MB y 100.000 filas.',
+    upload: 'Subir', uploading: 'Subiendo…', uploaded: 'Subido como {{name}}. Elígelo en Historia para probarlo.',
+    noFiles: 'Aún no hay archivos.', delete: 'Borrar', deleteFile: 'Borrar {{name}}',
     stats: { return_pct: 'Rentabilidad', buy_hold_return_pct: 'Comprar y mantener', sharpe: 'Ratio de Sharpe', max_drawdown_pct: 'Mayor caída', trade_count: 'Operaciones', win_rate_pct: 'Operaciones ganadoras' },
   },
   settings: {
@@ -150,7 +154,7 @@ const es: Strings = {
     },
     seed: 'Semilla', seedHelp: 'Cualquier número entero; vacío para un mercado nuevo cada vez.',
     universe: 'Símbolos para operar', universeHelp: 'Separados por comas; vacío para todos los que tengan los precios.',
-    datasets: 'Archivos para reproducir', noDatasets: 'Aún no hay archivos: sube uno en el laboratorio de backtests.',
+    datasets: 'Archivos para reproducir', noDatasets: 'Aún no hay archivos: sube uno en el laboratorio de backtests.', toBacktestLab: 'Abrir el laboratorio de backtests',
     description: 'Descripción (opcional)', allowShort: 'Permitir ventas en corto', measureOnly: 'Los cortacircuitos solo miden (nunca rechazan una orden)',
     startPaused: 'Empezar con el reloj en pausa', created: 'Creado «{{name}}». Sus controles están arriba en esta página.',
     users: 'Usuarios', usersHelp: 'Las personas se registran solas en la página de registro; el comando del servidor `keel users create` añade administradores, y los docentes se añaden abajo. Busca a alguien por nombre o correo; abre un nombre para ver sus cuentas, cambiar su grupo o desactivar su acceso.',

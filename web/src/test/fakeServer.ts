@@ -26,7 +26,9 @@ export function fakeServer(routes: Record<string, Route>): Sent[] {
   const sent: Sent[] = [];
   vi.stubGlobal('Request', PageRequest);
   vi.stubGlobal('fetch', async (input: Request) => {
-    const body = input.method === 'GET' ? null : JSON.parse(await input.text());
+    const text = input.method === 'GET' ? '' : await input.text();
+    // JSON bodies parsed; any other (an uploaded file) kept as its text.
+    const body = !text ? null : (input.headers.get('Content-Type') ?? '').includes('json') ? JSON.parse(text) : text;
     const url = new URL(input.url);
     const path = url.pathname;
     sent.push({ url: path, method: input.method, body, authorization: input.headers.get('Authorization') });

@@ -1,8 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 
 import { useCreateScenarioMutation, useListDatasetsQuery, type ScenarioIn } from '../../api/generated';
-import { buttonClass, Field, inputClass, ProblemAlert } from '../../components/ui';
+import { buttonClass, Field, inputClass, linkClass, ProblemAlert } from '../../components/ui';
 
 type Source = ScenarioIn['source'] & string;
 const SOURCES: Source[] = ['replay', 'simulator', 'upload'];
@@ -77,7 +78,7 @@ export default function NewScenario() {
         <fieldset>
           <legend className="text-sm font-medium">{t('admin.datasets')}</legend>
           {datasets.length === 0 ? (
-            <p className="text-sm text-slate-700 dark:text-slate-300">{t('admin.noDatasets')}</p>
+            <p className="text-sm text-slate-700 dark:text-slate-300">{t('admin.noDatasets')} <Link className={linkClass} to="/backtests">{t('admin.toBacktestLab')}</Link></p>
           ) : (
             <div className="mt-1 flex flex-wrap gap-4">
               {datasets.map((dataset) => (

@@ -2,11 +2,14 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 
-import { useListBacktestsQuery, useListStrategiesQuery, useSubmitBacktestMutation } from '../../api/generated';
+import { useListBacktestsQuery, useListDatasetsQuery, useListStrategiesQuery, useSubmitBacktestMutation } from '../../api/generated';
 import { percent } from '../../components/format';
 import { buttonClass, Card, EmptyState, Field, inputClass, Loading, Page, ProblemAlert, Table, td, th } from '../../components/ui';
+import Datasets from './Datasets';
 
 const SYMBOLS = ['SPX', 'IXIC', 'GOOG', 'EURUSD'];
+/** The History choice of an uploaded file: `file:<name>`. */
+const FILE = 'file:';
 
 export function Progress({ value, label }: { value: number; label: string }) {
   return (
@@ -21,6 +24,7 @@ export default function BacktestsPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const { data: strategies = [] } = useListStrategiesQuery();
+  const { data: datasets = [] } = useListDatasetsQuery();
   const { data: runs = [], isLoading } = useListBacktestsQuery({}, { pollingInterval: 3_000 });
   const [submit, state] = useSubmitBacktestMutation();
   const [form, setForm] = useState({ strategy: '', symbol: 'SPX', from: '2005-01-01', to: '2012-12-31', cash: '10000' });
@@ -35,7 +39,9 @@ export default function BacktestsPage() {
 
   const run = async (event: FormEvent) => {
     event.preventDefault();
-    const job = await submit({ backtestIn: { strategy: form.strategy, symbol: form.symbol, from: form.from, to: form.to, cash: form.cash, params } }).unwrap().catch(() => null);
+    // An uploaded file is tested from its first row to its last unless dates are given.
+    const history = form.symbol.startsWith(FILE) ? { dataset: form.symbol.slice(FILE.length), symbol: null } : { symbol: form.symbol };
+    const job = await submit({ backtestIn: { strategy: form.strategy, ...history, from: form.from || null, to: form.to || null, cash: form.cash, params } }).unwrap().catch(() => null);
     if (job) navigate(`/backtests/${job.id}`);
   };
 
@@ -50,14 +56,22 @@ export default function BacktestsPage() {
             </select>
           </Field>
           <Field label={t('backtests.history')} htmlFor="bt-symbol">
-            <select id="bt-symbol" className={inputClass} value={form.symbol} onChange={(e) => setForm({ ...form, symbol: e.target.value })}>
-              {SYMBOLS.map((symbol) => <option key={symbol}>{symbol}</option>)}
+            <select id="bt-symbol" className={inputClass} value={form.symbol}
+              onChange={(e) => setForm({ ...form, symbol: e.target.value, ...(e.target.value.startsWith(FILE) ? { from: '', to: '' } : {}) })}>
+              <optgroup label={t('backtests.bundled')}>
+                {SYMBOLS.map((symbol) => <option key={symbol}>{symbol}</option>)}
+              </optgroup>
+              {datasets.length > 0 && (
+                <optgroup label={t('backtests.yourFiles')}>
+                  {datasets.map((dataset) => <option key={dataset.name} value={`${FILE}${dataset.name}`}>{dataset.name}</option>)}
+                </optgroup>
+              )}
             </select>
           </Field>
           <Field label={t('backtests.cash')} htmlFor="bt-cash">
             <input id="bt-cash" className={inputClass} inputMode="decimal" value={form.cash} onChange={(e) => setForm({ ...form, cash: e.target.value })} />
           </Field>
-          <Field label={t('backtests.from')} htmlFor="bt-from">
+          <Field label={t('backtests.from')} htmlFor="bt-from" hint={form.symbol.startsWith(FILE) ? t('backtests.wholeFile') : undefined}>
             <input id="bt-from" type="date" className={inputClass} value={form.from} onChange={(e) => setForm({ ...form, from: e.target.value })} />
           </Field>
           <Field label={t('backtests.to')} htmlFor="bt-to">
@@ -74,6 +88,7 @@ export default function BacktestsPage() {
           </div>
         </form>
       </Card>
+      <Datasets />
       <Card title={t('backtests.runs')}>
         {isLoading ? <Loading /> : runs.length === 0 ? (
           <EmptyState title={t('backtests.emptyTitle')}>{t('backtests.emptyBody')}</EmptyState>

@@ -6,6 +6,7 @@ import { useListBreakersQuery, useListInstrumentsQuery, useListQuotesQuery, useL
 import { useScenarioId } from '../../app/session';
 import { price } from '../../components/format';
 import { Card, EmptyState, LevelBadge, Loading, Page, RegimeBadge, Table, td, th } from '../../components/ui';
+import { useNarrowScreen } from '../../components/useNarrowScreen';
 
 type Row = { symbol: string; name: string; last: number | null; bid: string | null; ask: string | null; regime: string; level: string; tradable: boolean };
 type Key = 'symbol' | 'last' | 'regime' | 'level';
@@ -19,6 +20,9 @@ export default function MarketsPage() {
   const { data: volatility = [] } = useListVolatilityQuery({ scenario }, { pollingInterval: 60_000 });
   const { data: board } = useListBreakersQuery({ scenario });
   const [sort, setSort] = useState<{ key: Key; ascending: boolean }>({ key: 'symbol', ascending: true });
+  // On a phone: no bid / ask (the instrument's page has it), volatility and trading stacked in one
+  // column, so what decides whether one can trade stays on screen.
+  const narrow = useNarrowScreen();
 
   const rows = useMemo<Row[]>(() => {
     const made = instruments.map((instrument) => {
@@ -60,14 +64,14 @@ export default function MarketsPage() {
         ) : rows.length === 0 ? (
           <EmptyState title={t('markets.emptyTitle')}>{t('markets.emptyBody')}</EmptyState>
         ) : (
-          <Table caption={t('markets.title')}>
+          <Table caption={t('markets.title')} fit={narrow}>
             <thead>
               <tr>
                 {header('symbol', t('common.symbol'))}
                 {header('last', t('markets.last'), true)}
-                <th className={`${th} text-right`}>{t('markets.bidAsk')}</th>
-                {header('regime', t('markets.regime'))}
-                {header('level', t('markets.trading'))}
+                {!narrow && <th className={`${th} text-right`}>{t('markets.bidAsk')}</th>}
+                {!narrow && header('regime', t('markets.regime'))}
+                {header('level', narrow ? t('markets.regimeAndTrading') : t('markets.trading'))}
               </tr>
             </thead>
             <tbody>
@@ -78,9 +82,15 @@ export default function MarketsPage() {
                     <span className="block text-xs text-slate-600 dark:text-slate-300">{row.name}{row.tradable ? '' : ` · ${t('markets.notTradable')}`}</span>
                   </td>
                   <td className={`${td} text-right tabular-nums`} data-testid={`last-${row.symbol}`}>{price(row.last)}</td>
-                  <td className={`${td} text-right tabular-nums`}>{price(row.bid)} / {price(row.ask)}</td>
-                  <td className={td}><RegimeBadge regime={row.regime || undefined} /></td>
-                  <td className={td}><LevelBadge level={row.level || undefined} /></td>
+                  {!narrow && <td className={`${td} text-right tabular-nums`}>{price(row.bid)} / {price(row.ask)}</td>}
+                  {narrow ? (
+                    <td className={td}><span className="flex flex-col items-start gap-1"><RegimeBadge regime={row.regime || undefined} /><LevelBadge level={row.level || undefined} /></span></td>
+                  ) : (
+                    <>
+                      <td className={td}><RegimeBadge regime={row.regime || undefined} /></td>
+                      <td className={td}><LevelBadge level={row.level || undefined} /></td>
+                    </>
+                  )}
                 </tr>
               ))}
             </tbody>
