@@ -110,7 +110,7 @@ function useNotices(scenarioId: string) {
       live.subscribe(scenarioChannel('breakers', scenarioId), (message) => {
         const transition = message.transition as { scope_key?: string; to_level?: string; reason?: string } | undefined;
         if (message.type === 'breaker_transition' && transition && notices.breakers)
-          dispatch(toastShown('breaker', `${transition.scope_key}: ${t(`level.${transition.to_level}`)} — ${transition.reason}`));
+          dispatch(toastShown('breaker', `${transition.scope_key}: ${t(`level.${transition.to_level}`)} — ${transition.reason}`, `breaker:${transition.scope_key}`));
       }),
       live.subscribe('notifications', () => {}),
     ];

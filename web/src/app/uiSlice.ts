@@ -2,7 +2,12 @@ import { createSlice, type PayloadAction } from '@reduxjs/toolkit';
 
 export type Theme = 'light' | 'dark';
 export type Notices = { fills: boolean; breakers: boolean };
-export type Toast = { id: number; kind: 'fill' | 'breaker' | 'info'; text: string };
+/** A notice for a few seconds. One with a `subject` replaces the one before it of that subject
+ * (a breaker's latest level, not its whole history, stacked over the page). */
+export type Toast = { id: number; kind: 'fill' | 'breaker' | 'info'; text: string; subject?: string };
+
+/** At most this many notices at once: on a phone three already cover half the screen. */
+export const MAX_TOASTS = 3;
 
 export type UiState = {
   theme: Theme;
@@ -52,9 +57,11 @@ const uiSlice = createSlice({
     },
     toastShown: {
       reducer: (state, action: PayloadAction<Toast>) => {
-        state.toasts = [...state.toasts.slice(-3), action.payload];
+        const { subject } = action.payload;
+        const others = subject === undefined ? state.toasts : state.toasts.filter((toast) => toast.subject !== subject);
+        state.toasts = [...others.slice(-(MAX_TOASTS - 1)), action.payload];
       },
-      prepare: (kind: Toast['kind'], text: string) => ({ payload: { id: nextToast++, kind, text } }),
+      prepare: (kind: Toast['kind'], text: string, subject?: string) => ({ payload: { id: nextToast++, kind, text, subject } }),
     },
     toastDismissed: (state, action: PayloadAction<number>) => {
       state.toasts = state.toasts.filter((toast) => toast.id !== action.payload);
