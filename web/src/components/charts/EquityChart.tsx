@@ -10,7 +10,8 @@ export type Point = { time: string; value: number };
 /** The account's equity against its scenario's index, the index scaled to start at the same value. */
 export default function EquityChart({ equity, index, indexName }: { equity: Point[]; index: Point[]; indexName: string }) {
   const { t } = useTranslation();
-  const { container, chart } = useChart(260, { localization: { priceFormatter: wholeMoney } });
+  // A lambda: the chart passes more than the price, which `wholeMoney` would take for a currency.
+  const { container, chart } = useChart(260, { localization: { priceFormatter: (value: number) => wholeMoney(value) } });
   useEffect(() => {
     if (!chart || equity.length === 0) return;
     const mine = chart.addSeries(LineSeries, { color: '#0f766e', lineWidth: 2, title: t('dashboard.equity') });
