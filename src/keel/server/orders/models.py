@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -28,12 +28,26 @@ class ExactDecimal(TypeDecorator[Decimal]):
         return None if value is None else Decimal(value)
 
 
+OPEN_ORDERS_ONLY = "status IN ('accepted', 'partially_filled', 'pending_approval')"
+"""The predicate of `ix_orders_open`: `repository.OPEN_STATUSES`, as `repository.status_in`
+writes them (a query's statuses must imply it for PostgreSQL to use the index)."""
+
+
 class OrderRow(Base):
     __tablename__ = "orders"
     __table_args__ = (
         UniqueConstraint("account_id", "client_order_id"),
         Index("ix_orders_symbol_status", "symbol", "status"),
         Index("ix_orders_status", "status"),
+        # Each account's open orders, and only those: the engine's match on every tick and the
+        # order desk's batches read them, and their cost must not grow with the account's history
+        # (through the account's index, PostgreSQL read every order an account ever placed).
+        Index(
+            "ix_orders_open",
+            "account_id",
+            postgresql_where=text(OPEN_ORDERS_ONLY),
+            sqlite_where=text(OPEN_ORDERS_ONLY),
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
