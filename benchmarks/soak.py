@@ -36,7 +36,9 @@ What it does:
    allocated), with the first and last reading and the range beside it; the children's apart.
 
 Everything shares the machine: PostgreSQL, Redis, the servers and this load generator (its CPU is
-printed); on a machine shared with other work, read each figure beside its load average.
+printed); on a machine shared with other work, read each figure beside its load average. The
+server's autovacuum setting is printed first: with it off (as on some development machines) no
+dead row is reclaimed and no statistics are gathered during the run.
 """
 
 from __future__ import annotations
@@ -201,6 +203,19 @@ def sign_in_cpu_ms(repeats: int = 5) -> float:
     return 1000 * (time.process_time() - started) / repeats
 
 
+def autovacuum_note(admin_url: str) -> str:
+    """Whether PostgreSQL's autovacuum runs: without it no table's dead rows are reclaimed and no
+    statistics are gathered during the run, which no production server does (it is on by
+    default), so latency may grow with what the soak stores."""
+    with psycopg.connect(admin_url) as connection:
+        row = connection.execute("SHOW autovacuum").fetchone()
+    state = row[0] if row else "unknown"
+    if state == "on":
+        return "PostgreSQL autovacuum: on"
+    return (f"PostgreSQL autovacuum: {state} on this server (production's default is on): dead "
+            "rows and planner statistics pile up over the run, so read growing latency with that")  # fmt: skip
+
+
 def database_bytes(database_url: str) -> int:
     plain = database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
     with psycopg.connect(plain) as connection:
@@ -327,6 +342,7 @@ def main() -> None:
     args = parser.parse_args()
     print(f"load average at start {load()} on {os.cpu_count()} CPUs; one sign-in's argon2id "
           f"verification takes {sign_in_cpu_ms():.0f} ms of CPU (its threads together)")  # fmt: skip
+    print(autovacuum_note(args.admin_url))
     with (
         scratch_database(args.admin_url, "keel_soak") as database_url,
         tempfile.TemporaryDirectory(prefix="keel-soak-") as var_dir,
