@@ -253,15 +253,14 @@ class RateLimitMiddleware:
             checked.revoked = decision.revoked
             scope.setdefault("state", {})[CHECKED_ACCESS] = checked
         if not decision.allowed:
+            problem = too_many(decision, tier)
             response = problem_response(
-                429,
-                "rate-limited",
-                f"Too many requests in a short time: wait {decision.reset_seconds} seconds, "
-                "then try again.",
+                problem.status,
+                problem.code,
+                problem.detail,
                 instance=scope["path"],
-                headers={"Retry-After": str(decision.reset_seconds)},
-                limit=decision.limit,
-                tier=tier.value,
+                headers=problem.headers,
+                **problem.extra,
             )
             response.raw_headers.extend(decision.headers())
             await response(scope, receive, send)
