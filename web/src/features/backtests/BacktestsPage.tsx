@@ -72,7 +72,7 @@ export default function BacktestsPage() {
             <input id="bt-cash" className={inputClass} inputMode="decimal" value={form.cash} onChange={(e) => setForm({ ...form, cash: e.target.value })} />
           </Field>
           <Field label={t('backtests.from')} htmlFor="bt-from" hint={form.symbol.startsWith(FILE) ? t('backtests.wholeFile') : undefined}>
-            <input id="bt-from" type="date" className={inputClass} value={form.from} onChange={(e) => setForm({ ...form, from: e.target.value })} />
+            <input id="bt-from" type="date" className={inputClass} aria-describedby={form.symbol.startsWith(FILE) ? 'bt-from-hint' : undefined} value={form.from} onChange={(e) => setForm({ ...form, from: e.target.value })} />
           </Field>
           <Field label={t('backtests.to')} htmlFor="bt-to">
             <input id="bt-to" type="date" className={inputClass} value={form.to} onChange={(e) => setForm({ ...form, to: e.target.value })} />
