@@ -16,9 +16,8 @@ export function createLive(store: AppStore): LiveSocket {
       return refreshToken ? refreshTokens(refreshToken, store.dispatch) : false;
     },
     dispatch: store.dispatch,
-    catchUp: () =>
-      // Whatever was published before the server listened for us (the socket was down, or not
-      // yet subscribed when the page read its data): read it again.
+    onReconnected: () =>
+      // Whatever happened while the socket was down: read it again.
       store.dispatch(
         keelApi.util.invalidateTags(['accounts', 'orders', 'market', 'breakers', 'guardian', 'volatility']),
       ),

@@ -26,11 +26,8 @@ export type SocketDeps = {
   /** Refresh the session; false when it has ended. */
   refresh: () => Promise<boolean>;
   dispatch: (action: unknown) => unknown;
-  /** Called once the server has confirmed the subscriptions sent as the socket opened (on the
-   * first connection too: the page's reads may have been answered before the server listened
-   * for us), or at once after a reconnect with nothing subscribed: cached reads are read again,
-   * so nothing published in between is missed. */
-  catchUp: () => void;
+  /** Called after a reconnect so cached reads can catch up with what was missed. */
+  onReconnected: () => void;
   url?: string;
 };
 
@@ -101,7 +98,6 @@ export class LiveSocket {
     this.deps.dispatch(statusChanged({ status: this.everOpened ? 'offline' : 'connecting' }));
     const socket = new WebSocket(this.url());
     this.socket = socket;
-    let awaitingConfirmation = false;
     socket.onopen = () => {
       socket.send(JSON.stringify({ type: 'auth', token }));
       const channels = [...this.listeners.keys()];
@@ -110,20 +106,13 @@ export class LiveSocket {
       this.everOpened = true;
       this.attempt = 0;
       this.deps.dispatch(statusChanged({ status: 'online' }));
-      // Messages are only sent once the server has the subscriptions: read again after that.
-      if (channels.length) awaitingConfirmation = true;
-      else if (reconnected) this.deps.catchUp();
+      if (reconnected) this.deps.onReconnected();
     };
     socket.onmessage = (event: MessageEvent<string>) => {
       let message: { type?: string; channel?: string; data?: LiveMessage };
       try {
         message = JSON.parse(event.data) as typeof message;
       } catch {
-        return;
-      }
-      if (message.type === 'subscribed' && awaitingConfirmation) {
-        awaitingConfirmation = false;
-        this.deps.catchUp();
         return;
       }
       if (message.type !== 'message' || !message.channel || !message.data) return;
