@@ -171,7 +171,9 @@ def classroom(http: httpx.Client, admin: Person) -> tuple[Person, Person]:
 
 
 def _check(page: Page, name: str, problems: list[str], *, full_page: bool = True) -> None:
-    page.wait_for_load_state("networkidle")
+    # Up to a minute: under CI's load (two browsers, their servers and the replay on two cores)
+    # a page's reads took longer than the default 20 s to fall quiet.
+    page.wait_for_load_state("networkidle", timeout=60_000)
     expect(page.locator("h1#page-title, main h1").first).to_be_visible()
     page.wait_for_timeout(300)  # charts draw on the next frame
     shoot(page, name, full_page=full_page)
